@@ -1,0 +1,72 @@
+"""Common base of every VDA 5050 message: camelCase on the wire, strict fields, the header."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+PROTOCOL_VERSION = "2.1.0"
+
+# The spec's theta range, with the schema's own rounding of pi.
+PI_BOUND = 3.14159265359
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _require_aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamp must carry a timezone (ISO 8601 with Z or an offset)")
+    return value.astimezone(timezone.utc)
+
+
+def _format_timestamp(value: datetime) -> str:
+    # The spec's format is YYYY-MM-DDTHH:mm:ss.ffZ; we keep milliseconds.
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{value.microsecond // 1000:03d}Z"
+    )
+
+
+Timestamp = Annotated[
+    datetime,
+    AfterValidator(_require_aware),
+    PlainSerializer(_format_timestamp, return_type=str, when_used="json"),
+]
+NonNegInt = Annotated[int, Field(ge=0)]
+NonNegFloat = Annotated[float, Field(ge=0.0)]
+Angle = Annotated[float, Field(ge=-PI_BOUND, le=PI_BOUND)]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+class WireModel(BaseModel):
+    """Base of all wire objects: camelCase aliases, no unknown fields, snake_case in Python."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=False,
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready dict as it goes on the wire (camelCase, no unset optionals)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def to_json(self) -> bytes:
+        """The message as UTF-8 JSON bytes for an MQTT payload."""
+        return self.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+
+class Header(WireModel):
+    """The header every VDA 5050 message starts with."""
+
+    header_id: NonNegInt
+    timestamp: Timestamp
+    version: NonEmptyStr = PROTOCOL_VERSION
+    manufacturer: NonEmptyStr
+    serial_number: NonEmptyStr

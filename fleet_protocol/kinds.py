@@ -1,0 +1,131 @@
+"""Our robot kinds and the action types they declare: the vocabulary shared by server and agent."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from fleet_protocol.actions import BlockingType
+from fleet_protocol.factsheet import ActionParameterSpec, ActionScope, AgvAction, ValueDataType
+
+
+class RobotKind(str, Enum):
+    """What a robot is for; a third-party vehicle of no known kind is `other`."""
+
+    PATROL_DOG = "patrol_dog"
+    SANITATION = "sanitation"
+    SERVICE = "service"
+    OTHER = "other"
+
+
+# Instant actions every conforming vehicle understands (VDA 5050 §6.8 predefined actions).
+CANCEL_ORDER = "cancelOrder"
+START_PAUSE = "startPause"
+STOP_PAUSE = "stopPause"
+STATE_REQUEST = "stateRequest"
+FACTSHEET_REQUEST = "factsheetRequest"
+
+_S = ValueDataType.STRING
+_N = ValueDataType.NUMBER
+_I = ValueDataType.INTEGER
+_NODE = [ActionScope.NODE]
+_NODE_INSTANT = [ActionScope.NODE, ActionScope.INSTANT]
+
+
+def _param(key: str, kind: ValueDataType, description: str, optional: bool = False) -> ActionParameterSpec:
+    return ActionParameterSpec(
+        key=key, value_data_type=kind, description=description, is_optional=optional
+    )
+
+
+def _instant(action_type: str, description: str) -> AgvAction:
+    return AgvAction(
+        action_type=action_type,
+        action_description=description,
+        action_scopes=[ActionScope.INSTANT],
+        blocking_types=[BlockingType.HARD],
+    )
+
+
+STANDARD_ACTIONS: tuple[AgvAction, ...] = (
+    _instant(CANCEL_ORDER, "Stop and cancel the current order."),
+    _instant(START_PAUSE, "Pause driving and actions."),
+    _instant(STOP_PAUSE, "Resume after a pause."),
+    _instant(STATE_REQUEST, "Publish a state message now."),
+    _instant(FACTSHEET_REQUEST, "Publish the factsheet now."),
+)
+
+ANNOUNCE = AgvAction(
+    action_type="announce",
+    action_description="Speak a message through the speaker (synthesised speech).",
+    action_scopes=_NODE_INSTANT,
+    action_parameters=[
+        _param("text", _S, "What to say."),
+        _param("language", _S, "zh or en.", optional=True),
+        _param("repeat", _I, "How many times to say it (default 1).", optional=True),
+    ],
+    blocking_types=[BlockingType.HARD],
+)
+CAPTURE_PHOTO = AgvAction(
+    action_type="capturePhoto",
+    action_description="Take a photo; the resultDescription is the photo's evidence id.",
+    action_scopes=_NODE_INSTANT,
+    action_parameters=[_param("direction", _S, "front, left, right or back.", optional=True)],
+    result_description="Evidence id of the stored photo.",
+    blocking_types=[BlockingType.HARD],
+)
+DWELL = AgvAction(
+    action_type="dwell",
+    action_description="Stand still on the node for a while.",
+    action_scopes=_NODE,
+    action_parameters=[_param("seconds", _N, "How long to stay.")],
+    blocking_types=[BlockingType.HARD],
+)
+CLEAN = AgvAction(
+    action_type="clean",
+    action_description="Run the cleaning deck while driving the following edges.",
+    action_scopes=[ActionScope.NODE, ActionScope.EDGE],
+    action_parameters=[_param("mode", _S, "sweep, scrub or vacuum.", optional=True)],
+    blocking_types=[BlockingType.NONE],
+)
+DOCK = AgvAction(
+    action_type="dock",
+    action_description="Dock on the charger at this node.",
+    action_scopes=_NODE,
+    blocking_types=[BlockingType.HARD],
+)
+CHARGE = AgvAction(
+    action_type="charge",
+    action_description="Charge until the target level (percent) is reached.",
+    action_scopes=_NODE_INSTANT,
+    action_parameters=[_param("targetLevel", _N, "Percent to charge to (default 95).", optional=True)],
+    blocking_types=[BlockingType.HARD],
+)
+GREET = AgvAction(
+    action_type="greet",
+    action_description="Greet a visitor on the screen and by voice.",
+    action_scopes=_NODE_INSTANT,
+    action_parameters=[_param("language", _S, "zh or en.", optional=True)],
+    blocking_types=[BlockingType.HARD],
+)
+HANDOVER = AgvAction(
+    action_type="handover",
+    action_description="Hand an item to a recipient and wait for confirmation.",
+    action_scopes=_NODE,
+    action_parameters=[_param("recipient", _S, "Who receives the item.")],
+    blocking_types=[BlockingType.HARD],
+)
+
+KIND_ACTIONS: dict[RobotKind, tuple[AgvAction, ...]] = {
+    RobotKind.PATROL_DOG: (ANNOUNCE, CAPTURE_PHOTO, DWELL, DOCK, CHARGE),
+    RobotKind.SANITATION: (CLEAN, DWELL, DOCK, CHARGE),
+    RobotKind.SERVICE: (ANNOUNCE, GREET, HANDOVER, DWELL, DOCK, CHARGE),
+    RobotKind.OTHER: (),
+}
+
+
+def kind_from_series(series_name: str) -> RobotKind:
+    """The kind a factsheet's seriesName names, or OTHER for a vehicle of no kind we know."""
+    try:
+        return RobotKind(series_name)
+    except ValueError:
+        return RobotKind.OTHER
