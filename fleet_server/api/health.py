@@ -1,0 +1,35 @@
+"""GET /health: is the server up, is the broker connected, what has been ingested."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from fleet_server.api.deps import FleetDep
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    """The server's health and ingest counters."""
+
+    status: str
+    mqtt_connected: bool
+    robots: int
+    robots_online: int
+    ingest: dict[str, int]
+
+
+@router.get("/health")
+async def health(fleet: FleetDep) -> Health:
+    """Up, broker connection, robot counts and ingest counters."""
+    robots = fleet.registry.all()
+    return Health(
+        status="ok",
+        mqtt_connected=fleet.gateway.connected.is_set(),
+        robots=len(robots),
+        robots_online=sum(r.online for r in robots),
+        ingest=asdict(fleet.registry.stats),
+    )

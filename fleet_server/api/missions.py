@@ -1,0 +1,51 @@
+"""/missions: create patrols, watch them, cancel, pause and resume."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from fleet_server.api.deps import FleetDep
+from fleet_server.models import MissionCreate, MissionPublic, MissionStatus
+
+router = APIRouter(prefix="/missions", tags=["missions"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_mission(request: MissionCreate, fleet: FleetDep) -> MissionPublic:
+    """Create a patrol; without a robot the nearest idle online one is chosen, or it queues."""
+    return MissionPublic.of(fleet.missions.create(request))
+
+
+@router.get("")
+async def list_missions(
+    fleet: FleetDep,
+    status: MissionStatus | None = None,
+    robot: str | None = None,
+    limit: int = Query(default=100, ge=1, le=1000),
+) -> list[MissionPublic]:
+    """Missions, newest first."""
+    return [MissionPublic.of(m) for m in fleet.missions.find(status, robot, limit)]
+
+
+@router.get("/{mission_id}")
+async def get_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
+    """One mission with its status and progress."""
+    return MissionPublic.of(fleet.missions.get(mission_id))
+
+
+@router.post("/{mission_id}/cancel")
+async def cancel_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
+    """Cancel: sends cancelOrder; the mission ends when the robot confirms."""
+    return MissionPublic.of(fleet.missions.cancel(mission_id))
+
+
+@router.post("/{mission_id}/pause")
+async def pause_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
+    """Pause: sends startPause; the mission shows paused when the robot does."""
+    return MissionPublic.of(fleet.missions.pause(mission_id))
+
+
+@router.post("/{mission_id}/resume")
+async def resume_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
+    """Resume: sends stopPause; the mission shows running when the robot does."""
+    return MissionPublic.of(fleet.missions.resume(mission_id))

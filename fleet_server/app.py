@@ -1,0 +1,81 @@
+"""create_app(settings): the FastAPI app; its lifespan owns the DB engine and the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from fleet_protocol.base import utc_now
+from fleet_server.api import health, missions, robots, sites
+from fleet_server.errors import install_error_handlers
+from fleet_server.fleet import Fleet, build_fleet
+from fleet_server.settings import FleetSettings
+
+log = logging.getLogger(__name__)
+
+PRUNE_INTERVAL_S = 3600.0
+
+
+async def _every(seconds: float, work: Callable[[], Awaitable[object] | object]) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            result = work()
+            if asyncio.iscoroutine(result):
+                await result
+        except Exception:
+            # One failed batch must not stop ingest; the next tick retries with fresh data.
+            log.exception("periodic task %s failed", getattr(work, "__qualname__", work))
+
+
+def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, None]]]:
+    settings = fleet.settings
+
+    async def flush() -> None:
+        await fleet.registry.flush()
+        fleet.missions.flush()
+
+    def prune() -> None:
+        cutoff = utc_now() - timedelta(days=settings.telemetry_retention_days)
+        fleet.store.prune_samples(cutoff)
+
+    return [
+        fleet.gateway.run,
+        lambda: _every(settings.flush_interval_s, flush),
+        lambda: _every(settings.offline_check_interval_s, fleet.registry.check_timeouts),
+        lambda: _every(PRUNE_INTERVAL_S, prune),
+    ]
+
+
+def create_app(settings: FleetSettings | None = None) -> FastAPI:
+    """The fleet server application for these settings (read from FLEET_* when omitted)."""
+    settings = settings or FleetSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        fleet = build_fleet(settings)
+        app.state.fleet = fleet
+        tasks = [asyncio.create_task(start()) for start in _background_tasks(fleet)]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await fleet.registry.flush()
+            fleet.missions.flush()
+            fleet.store.engine.dispose()
+
+    app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    for module in (health, robots, sites, missions):
+        app.include_router(module.router, prefix="/api/v1")
+    return app

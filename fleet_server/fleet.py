@@ -1,0 +1,53 @@
+"""The server's parts wired together: what the lifespan builds and the routes use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fleet_server.db import make_engine
+from fleet_server.gateway import Gateway
+from fleet_server.live import FleetRegistry
+from fleet_server.missions import MissionService
+from fleet_server.orders import ReleasePolicy
+from fleet_server.settings import FleetSettings
+from fleet_server.sites import SiteRegistry
+from fleet_server.store import Store
+
+
+@dataclass
+class Fleet:
+    """Everything the routes use, built by the lifespan and kept on app.state.fleet."""
+
+    settings: FleetSettings
+    store: Store
+    sites: SiteRegistry
+    registry: FleetRegistry
+    gateway: Gateway
+    missions: MissionService
+
+
+def build_fleet(settings: FleetSettings) -> Fleet:
+    """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
+    store = Store(make_engine(settings.database_url))
+    sites = SiteRegistry.from_directory(settings.sites_dir)
+    registry = FleetRegistry(
+        store,
+        offline_timeout_s=settings.offline_timeout_s,
+        telemetry_interval_s=settings.telemetry_interval_s,
+    )
+    gateway = Gateway(registry, mqtt_url=settings.mqtt_url, interface=settings.interface)
+    missions_service = MissionService(
+        store=store,
+        registry=registry,
+        sites=sites,
+        outbox=gateway,
+        policy=ReleasePolicy(
+            base_nodes=settings.release_base_nodes,
+            horizon_nodes=settings.release_horizon_nodes,
+            lookahead=settings.release_lookahead,
+        ),
+    )
+    registry.listeners.append(missions_service)
+    registry.load()
+    missions_service.load()
+    return Fleet(settings, store, sites, registry, gateway, missions_service)

@@ -1,0 +1,273 @@
+"""The live fleet: latest state per robot in memory, online/offline, batched writes to the DB."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from fleet_protocol.base import utc_now
+from fleet_protocol.connection import Connection, ConnectionState
+from fleet_protocol.factsheet import Factsheet
+from fleet_protocol.kinds import RobotKind, kind_from_series
+from fleet_protocol.state import State, Visualization
+from fleet_protocol.topics import TopicAddress
+from fleet_server.errors import Conflict, NotFound
+from fleet_server.models import Robot, RobotCreate
+from fleet_server.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class RobotListener(Protocol):
+    """Told about robot events that matter to missions."""
+
+    def on_robot_state(self, robot: Robot, state: State) -> None:
+        """A state message from the robot was ingested."""
+
+    def on_robot_offline(self, robot: Robot, reason: str) -> None:
+        """The robot went offline."""
+
+    def on_robot_online(self, robot: Robot) -> None:
+        """The robot came (back) online."""
+
+
+@dataclass
+class IngestStats:
+    """Counters of what the gateway handed to the registry."""
+
+    state_messages: int = 0
+    connection_messages: int = 0
+    factsheet_messages: int = 0
+    visualization_messages: int = 0
+    rejected_messages: int = 0
+    flushes: int = 0
+    rows_written: int = 0
+
+
+class FleetRegistry:
+    """Every robot's latest state; the database is written in batches, latest per robot wins."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        offline_timeout_s: float,
+        telemetry_interval_s: float,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.offline_timeout = timedelta(seconds=offline_timeout_s)
+        self.telemetry_interval = timedelta(seconds=telemetry_interval_s)
+        self.clock = clock
+        self.stats = IngestStats()
+        self.listeners: list[RobotListener] = []
+        self._robots: dict[str, Robot] = {}
+        self._last_state: dict[str, datetime] = {}
+        self._last_sample: dict[str, datetime] = {}
+        self._dirty: set[str] = set()
+        self._samples: list[dict[str, object]] = []
+
+    def load(self) -> None:
+        """Read the robots from the database; all are offline until they are heard from."""
+        for robot in self.store.load_robots():
+            robot.online = False
+            self._robots[robot.serial_number] = robot
+            self._dirty.add(robot.serial_number)
+
+    def all(self) -> list[Robot]:
+        """Every robot, by serial number."""
+        return [self._robots[k] for k in sorted(self._robots)]
+
+    def get(self, serial_number: str) -> Robot:
+        """One robot, or NotFound naming it."""
+        try:
+            return self._robots[serial_number]
+        except KeyError:
+            raise NotFound(f"unknown robot {serial_number!r}", field="robot") from None
+
+    def register(self, request: RobotCreate) -> Robot:
+        """Pre-register a robot before it connects; Conflict if the serial is taken."""
+        if request.serial_number in self._robots:
+            raise Conflict(f"robot {request.serial_number!r} already exists", field="serial_number")
+        robot = Robot(
+            serial_number=request.serial_number,
+            manufacturer=request.manufacturer,
+            kind=request.kind,
+            registered=True,
+        )
+        self.store.insert_robot(robot)
+        self._robots[robot.serial_number] = robot
+        return robot
+
+    def _robot_for(self, address: TopicAddress) -> Robot | None:
+        robot = self._robots.get(address.serial_number)
+        if robot is None:
+            robot = Robot(serial_number=address.serial_number, manufacturer=address.manufacturer)
+            self.store.insert_robot(robot)
+            self._robots[robot.serial_number] = robot
+            log.info(
+                "robot %s/%s seen for the first time", address.manufacturer, address.serial_number
+            )
+        elif robot.manufacturer != address.manufacturer:
+            log.warning(
+                "ignoring %s/%s: serial number %s belongs to manufacturer %s",
+                address.manufacturer,
+                address.serial_number,
+                robot.serial_number,
+                robot.manufacturer,
+            )
+            self.stats.rejected_messages += 1
+            return None
+        return robot
+
+    def on_connection(self, address: TopicAddress, message: Connection) -> None:
+        """ONLINE brings a robot online; OFFLINE or CONNECTIONBROKEN (Last Will) take it offline."""
+        self.stats.connection_messages += 1
+        robot = self._robot_for(address)
+        if robot is None:
+            return
+        robot.connection_state = message.connection_state.value
+        now = self.clock()
+        if message.connection_state is ConnectionState.ONLINE:
+            robot.last_seen = now
+            # Give the robot a full timeout to send its first state after (re)connecting.
+            self._last_state[robot.serial_number] = now
+            self._set_online(robot, True, "")
+        else:
+            self._set_online(robot, False, f"connection {message.connection_state.value}")
+        self._dirty.add(robot.serial_number)
+
+    def on_factsheet(self, address: TopicAddress, message: Factsheet) -> None:
+        """Record what the robot is and which actions it declares."""
+        self.stats.factsheet_messages += 1
+        robot = self._robot_for(address)
+        if robot is None:
+            return
+        kind = kind_from_series(message.type_specification.series_name)
+        if kind is not RobotKind.OTHER or not robot.registered:
+            robot.kind = kind
+        robot.actions = sorted(message.action_types())
+        robot.factsheet = message.to_wire()
+        self._dirty.add(robot.serial_number)
+
+    def on_state(self, address: TopicAddress, message: State) -> None:
+        """Take the robot's latest state and tell the listeners."""
+        self.stats.state_messages += 1
+        robot = self._robot_for(address)
+        if robot is None:
+            return
+        now = self.clock()
+        robot.last_seen = now
+        self._last_state[robot.serial_number] = now
+        robot.battery = message.battery_state.battery_charge
+        robot.charging = message.battery_state.charging
+        if message.agv_position is not None:
+            self._set_pose(
+                robot,
+                message.agv_position.x,
+                message.agv_position.y,
+                message.agv_position.theta,
+                message.agv_position.map_id,
+            )
+        robot.driving = message.driving
+        robot.paused = bool(message.paused)
+        robot.errors = [
+            {"type": e.error_type, "level": e.error_level.value, "description": e.error_description}
+            for e in message.errors
+        ]
+        robot.order_id = message.order_id or None
+        robot.order_update_id = message.order_update_id
+        robot.last_node_id = message.last_node_id or None
+        if not robot.online and robot.connection_state not in ("OFFLINE", "CONNECTIONBROKEN"):
+            self._set_online(robot, True, "")
+        self._dirty.add(robot.serial_number)
+        self._maybe_sample(robot, now)
+        for listener in self.listeners:
+            listener.on_robot_state(robot, message)
+
+    def on_visualization(self, address: TopicAddress, message: Visualization) -> None:
+        """Update the pose between state messages (kept in memory; written with the next batch)."""
+        self.stats.visualization_messages += 1
+        robot = self._robots.get(address.serial_number)
+        if robot is None or message.agv_position is None:
+            return
+        position = message.agv_position
+        self._set_pose(robot, position.x, position.y, position.theta, position.map_id)
+        self._dirty.add(robot.serial_number)
+
+    @staticmethod
+    def _set_pose(robot: Robot, x: float, y: float, theta: float, map_id: str) -> None:
+        robot.x, robot.y, robot.theta, robot.map_id = x, y, theta, map_id
+
+    def _set_online(self, robot: Robot, online: bool, reason: str) -> None:
+        if robot.online == online:
+            return
+        robot.online = online
+        log.info(
+            "robot %s is %s %s", robot.serial_number, "online" if online else "offline", reason
+        )
+        for listener in self.listeners:
+            if online:
+                listener.on_robot_online(robot)
+            else:
+                listener.on_robot_offline(robot, reason)
+
+    def check_timeouts(self) -> None:
+        """Take offline every robot whose state has not arrived within the timeout."""
+        now = self.clock()
+        for serial, robot in self._robots.items():
+            last = self._last_state.get(serial)
+            if robot.online and (last is None or now - last > self.offline_timeout):
+                seconds = self.offline_timeout.total_seconds()
+                self._set_online(robot, False, f"no state for more than {seconds:g} s")
+                self._dirty.add(serial)
+
+    def _maybe_sample(self, robot: Robot, now: datetime) -> None:
+        last = self._last_sample.get(robot.serial_number)
+        if robot.x is None or robot.y is None or robot.map_id is None:
+            return
+        if last is not None and now - last < self.telemetry_interval:
+            return
+        self._last_sample[robot.serial_number] = now
+        self._samples.append(
+            {
+                "serial_number": robot.serial_number,
+                "time": now,
+                "x": robot.x,
+                "y": robot.y,
+                "theta": robot.theta or 0.0,
+                "map_id": robot.map_id,
+                "battery": robot.battery,
+                "driving": robot.driving,
+                "mission_id": robot.mission_id,
+            }
+        )
+
+    def mark_dirty(self, serial_number: str) -> None:
+        """Have a robot written with the next batch."""
+        self._dirty.add(serial_number)
+
+    async def flush(self) -> int:
+        """Write every changed robot and pending telemetry in one batch; returns rows written."""
+        if not self._dirty and not self._samples:
+            return 0
+        rows = [
+            self._robots[s].model_dump(exclude={"created_at", "registered", "manufacturer"})
+            for s in self._dirty
+        ]
+        samples, self._samples = self._samples, []
+        self._dirty = set()
+        await asyncio.to_thread(self._write, rows, samples)
+        self.stats.flushes += 1
+        self.stats.rows_written += len(rows)
+        return len(rows)
+
+    def _write(self, rows: list[dict[str, object]], samples: list[dict[str, object]]) -> None:
+        self.store.update_robots(rows)
+        self.store.add_samples(samples)

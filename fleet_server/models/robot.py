@@ -1,0 +1,103 @@
+"""Robots: the latest known state of each vehicle, one row per robot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+
+from fleet_protocol.base import utc_now
+from fleet_protocol.kinds import RobotKind
+from fleet_server.models.types import json_column, utc_column
+
+SERIAL_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+
+
+class RobotBase(SQLModel):
+    """What identifies a robot and what it is."""
+
+    serial_number: str = Field(primary_key=True, min_length=1, max_length=64, regex=SERIAL_PATTERN)
+    manufacturer: str = Field(min_length=1, max_length=64, regex=SERIAL_PATTERN)
+    kind: RobotKind = RobotKind.OTHER
+
+
+class Robot(RobotBase, table=True):
+    """One row per robot: identity, capabilities and the latest state (written in batches)."""
+
+    registered: bool = False
+    connection_state: str | None = None
+    online: bool = False
+    battery: float | None = None
+    charging: bool = False
+    x: float | None = None
+    y: float | None = None
+    theta: float | None = None
+    map_id: str | None = None
+    driving: bool = False
+    paused: bool = False
+    errors: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())
+    order_id: str | None = None
+    order_update_id: int | None = None
+    last_node_id: str | None = None
+    mission_id: int | None = None
+    actions: list[str] = Field(default_factory=list, sa_column=json_column())
+    factsheet: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    last_seen: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(default_factory=utc_now, sa_column=utc_column(nullable=False))
+
+
+class RobotCreate(RobotBase):
+    """Pre-registration of a robot before it first connects."""
+
+
+class Position(BaseModel):
+    """Where a robot is: metres and radians on a map."""
+
+    x: float
+    y: float
+    theta: float
+    map_id: str
+
+
+class RobotError(BaseModel):
+    """An error the robot reports."""
+
+    type: str
+    level: str
+    description: str | None = None
+
+
+class RobotPublic(RobotBase):
+    """A robot as the API shows it."""
+
+    id: str
+    registered: bool
+    online: bool
+    connection_state: str | None
+    battery: float | None
+    charging: bool
+    position: Position | None
+    driving: bool
+    paused: bool
+    errors: list[RobotError]
+    order_id: str | None
+    order_update_id: int | None
+    last_node_id: str | None
+    mission_id: int | None
+    actions: list[str]
+    last_seen: datetime | None
+
+    @classmethod
+    def of(cls, robot: Robot) -> RobotPublic:
+        """The public view of a robot row."""
+        position = None
+        if robot.x is not None and robot.y is not None and robot.map_id:
+            position = Position(x=robot.x, y=robot.y, theta=robot.theta or 0.0, map_id=robot.map_id)
+        return cls(
+            id=robot.serial_number,
+            **robot.model_dump(exclude={"errors", "x", "y", "theta", "map_id", "factsheet"}),
+            position=position,
+            errors=[RobotError(**e) for e in robot.errors],
+        )

@@ -1,0 +1,69 @@
+"""Shortest routes on a site's node graph (Dijkstra over metres, one-way edges respected)."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+
+from fleet_protocol.site import Site
+
+
+class NoRoute(ValueError):
+    """There is no way from one node to another."""
+
+
+class RouteGraph:
+    """A site's directed graph with edge lengths in metres."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._positions = {n.id: (n.x, n.y) for n in site.nodes}
+        self._out: dict[str, list[tuple[str, float]]] = {n: [] for n in self._positions}
+        for edge in site.edges:
+            length = self.distance(edge.start, edge.end)
+            self._out[edge.start].append((edge.end, length))
+            if not edge.oneway:
+                self._out[edge.end].append((edge.start, length))
+
+    def distance(self, a: str, b: str) -> float:
+        """Straight-line distance between two nodes."""
+        (ax, ay), (bx, by) = self._positions[a], self._positions[b]
+        return math.hypot(bx - ax, by - ay)
+
+    def shortest_path(self, start: str, goal: str) -> tuple[list[str], float]:
+        """The node ids from start to goal inclusive, and the length; NoRoute if unreachable."""
+        for node in (start, goal):
+            if node not in self._out:
+                raise NoRoute(f"site {self.site.id!r} has no node {node!r}")
+        best: dict[str, float] = {start: 0.0}
+        previous: dict[str, str] = {}
+        queue: list[tuple[float, str]] = [(0.0, start)]
+        while queue:
+            cost, node = heapq.heappop(queue)
+            if node == goal:
+                break
+            if cost > best[node]:
+                continue
+            for nxt, length in self._out[node]:
+                candidate = cost + length
+                if candidate < best.get(nxt, math.inf):
+                    best[nxt] = candidate
+                    previous[nxt] = node
+                    heapq.heappush(queue, (candidate, nxt))
+        if goal not in best:
+            raise NoRoute(f"no route from {start!r} to {goal!r} on site {self.site.id!r}")
+        path = [goal]
+        while path[-1] != start:
+            path.append(previous[path[-1]])
+        return path[::-1], best[goal]
+
+    def path_through(self, waypoints: list[str]) -> tuple[list[str], float]:
+        """The shortest path visiting the waypoints in order, and its length."""
+        path = [waypoints[0]]
+        total = 0.0
+        for a, b in itertools.pairwise(waypoints):
+            leg, length = self.shortest_path(a, b)
+            path.extend(leg[1:])
+            total += length
+        return path, total

@@ -1,0 +1,104 @@
+"""The database side of the server: robots, missions and telemetry, read and written in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from fleet_server.db import session_scope
+from fleet_server.models import Mission, MissionStatus, Robot, TelemetrySample
+from fleet_server.models.mission import FINISHED_STATUSES
+
+
+class Store:
+    """All database access of the server, in short transactions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def load_robots(self) -> list[Robot]:
+        """Every robot row."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.exec(select(Robot)))
+
+    def insert_robot(self, robot: Robot) -> None:
+        """Add a robot seen or registered for the first time."""
+        with session_scope(self.engine) as session:
+            session.add(Robot.model_validate(robot.model_dump()))
+
+    def update_robots(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write many robots' latest state in one transaction (rows keyed by serial_number)."""
+        if rows:
+            with session_scope(self.engine) as session:
+                session.execute(update(Robot), list(rows))
+
+    def add_samples(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append telemetry samples in one transaction."""
+        if rows:
+            with session_scope(self.engine) as session:
+                session.execute(insert(TelemetrySample), list(rows))
+
+    def prune_samples(self, before: datetime) -> int:
+        """Delete telemetry older than `before`; returns how many rows went."""
+        with session_scope(self.engine) as session:
+            result = session.execute(
+                delete(TelemetrySample).where(col(TelemetrySample.time) < before)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def samples(self, serial_number: str, limit: int = 1000) -> list[TelemetrySample]:
+        """A robot's most recent telemetry samples, oldest first."""
+        with Session(self.engine) as session:
+            query = (
+                select(TelemetrySample)
+                .where(TelemetrySample.serial_number == serial_number)
+                .order_by(col(TelemetrySample.time).desc())
+                .limit(limit)
+            )
+            return list(reversed(list(session.exec(query))))
+
+    def save_mission(self, mission: Mission) -> Mission:
+        """Insert or update one mission now; returns it with its id."""
+        with session_scope(self.engine) as session:
+            merged = session.merge(Mission.model_validate(mission.model_dump()))
+            session.flush()
+            mission.id = merged.id
+        return mission
+
+    def update_missions(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write several missions' fields in one transaction (rows keyed by id)."""
+        if rows:
+            with session_scope(self.engine) as session:
+                session.execute(update(Mission), list(rows))
+
+    def get_mission(self, mission_id: int) -> Mission | None:
+        """One mission, or None."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(Mission, mission_id)
+
+    def list_missions(
+        self, status: MissionStatus | None = None, robot: str | None = None, limit: int = 100
+    ) -> list[Mission]:
+        """Missions, newest first, optionally by status or robot."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = select(Mission).order_by(col(Mission.id).desc()).limit(limit)
+            if status is not None:
+                query = query.where(Mission.status == status)
+            if robot is not None:
+                query = query.where(Mission.robot == robot)
+            return list(session.exec(query))
+
+    def unfinished_missions(self) -> list[Mission]:
+        """Missions not yet completed, failed or cancelled, oldest first."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = (
+                select(Mission)
+                .where(col(Mission.status).not_in(list(FINISHED_STATUSES)))
+                .order_by(col(Mission.id))
+            )
+            return list(session.exec(query))

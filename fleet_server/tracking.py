@@ -1,0 +1,115 @@
+"""Reading a mission's progress and status from what its robot reports (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fleet_protocol.kinds import CANCEL_ORDER
+from fleet_protocol.state import ActionStatus, ErrorLevel, State
+from fleet_server.models import Mission, MissionStatus
+
+# Errors a vehicle reports when it refuses an order (VDA 5050 6.6.4).
+REJECTION_ERRORS = frozenset({"orderError", "orderUpdateError", "validationError"})
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a state message says about a mission: progress, and a new status if it changed."""
+
+    nodes_passed: int | None = None
+    status: MissionStatus | None = None
+    reason: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    stop_robot: bool = False
+
+
+def _error_dict(error: Any) -> dict[str, Any]:
+    return {
+        "type": error.error_type,
+        "level": error.error_level.value,
+        "description": error.error_description,
+        "references": {r.reference_key: r.reference_value for r in error.error_references or []},
+    }
+
+
+def _rejections(mission: Mission, state: State) -> list[dict[str, Any]]:
+    found = []
+    for error in state.errors:
+        refs = {r.reference_key: r.reference_value for r in error.error_references or []}
+        if error.error_type in REJECTION_ERRORS and refs.get("orderId") == mission.order_id:
+            found.append(_error_dict(error))
+    return found
+
+
+def _control_outcome(mission: Mission, state: State) -> Observation | None:
+    """The result of a cancelOrder we sent, once the robot reports it."""
+    if mission.control_action_type != CANCEL_ORDER:
+        return None
+    for action in state.action_states:
+        if action.action_id != mission.control_action_id:
+            continue
+        if action.action_status is ActionStatus.FINISHED:
+            return Observation(status=MissionStatus.CANCELLED, reason="cancelled by operator")
+        if action.action_status is ActionStatus.FAILED:
+            # The robot had no order left to cancel: the mission is over all the same.
+            return Observation(
+                status=MissionStatus.CANCELLED,
+                reason="cancelled by operator "
+                f"({action.result_description or 'the robot had no order left'})",
+            )
+    return None
+
+
+def observe(mission: Mission, state: State) -> Observation:
+    """What this state means for the mission the robot is doing."""
+    fatal = [e for e in state.errors if e.error_level is ErrorLevel.FATAL]
+    if fatal:
+        first = fatal[0]
+        detail = (
+            f"{first.error_type}: {first.error_description}"
+            if first.error_description
+            else first.error_type
+        )
+        return Observation(
+            status=MissionStatus.FAILED,
+            reason=f"robot reported a FATAL error ({detail})",
+            errors=[_error_dict(e) for e in fatal],
+            stop_robot=True,
+        )
+    control = _control_outcome(mission, state)
+    if control is not None:
+        return control
+    rejections = _rejections(mission, state)
+    if rejections:
+        rejection = rejections[0]
+        return Observation(
+            status=MissionStatus.FAILED,
+            reason=f"robot rejected the order ({rejection['type']}: {rejection['description']})",
+            errors=rejections,
+            stop_robot=state.order_id == mission.order_id,
+        )
+    if state.order_id != mission.order_id:
+        return Observation()
+    passed = min(state.last_node_sequence_id // 2 + 1, mission.nodes_total)
+    if state.paused:
+        status = MissionStatus.PAUSED
+    elif _complete(mission, state):
+        status = MissionStatus.COMPLETED
+    else:
+        status = MissionStatus.RUNNING
+    return Observation(nodes_passed=passed, status=None if status is mission.status else status)
+
+
+def _complete(mission: Mission, state: State) -> bool:
+    if mission.released_until < mission.nodes_total or state.node_states or state.driving:
+        return False
+    if state.last_node_sequence_id != 2 * (mission.nodes_total - 1):
+        return False
+    pending = {
+        ActionStatus.WAITING,
+        ActionStatus.INITIALIZING,
+        ActionStatus.RUNNING,
+        ActionStatus.PAUSED,
+    }
+    return not any(a.action_status in pending for a in state.action_states)

@@ -1,0 +1,81 @@
+"""A real Mosquitto broker on a free port, started and stopped by the tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class MosquittoBroker:
+    """A mosquitto process of our own; restartable on the same port."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        if not Path(binary).exists():
+            raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
+        self.binary = binary
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self._dir = Path(tempfile.mkdtemp(prefix="mosquitto-"))
+        self._config = self._dir / "mosquitto.conf"
+        self._config.write_text(
+            f"listener {self.port} {self.host}\n"
+            "allow_anonymous true\n"
+            "persistence false\n"
+            "max_queued_messages 100000\n"
+        )
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """mqtt://host:port of this broker."""
+        return f"mqtt://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        """Start the broker and wait until it accepts connections."""
+        log = (self._dir / "mosquitto.log").open("ab")
+        self._process = subprocess.Popen(
+            [self.binary, "-c", str(self._config)], stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return
+            except OSError:
+                if self._process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise RuntimeError(f"mosquitto did not start on port {self.port}: {self.log_text()}")
+
+    def stop(self) -> None:
+        """Stop the broker (all clients are disconnected)."""
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def log_text(self) -> str:
+        """What the broker has logged."""
+        path = self._dir / "mosquitto.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def cleanup(self) -> None:
+        """Stop and remove the config folder."""
+        self.stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
