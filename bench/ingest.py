@@ -1,0 +1,271 @@
+"""Ingest benchmark: N lightweight robots send state at R Hz through a real broker to the server.
+
+Prints messages/s ingested, messages lost, and p50/p99 latency from publish to visible in
+GET /api/v1/robots. By default it starts its own Mosquitto (on a free port) and its own
+`fleet serve` (SQLite in a temporary folder); point it at running ones with --mqtt and --server.
+
+    python bench/ingest.py --robots 100 --rate 1 --duration 30
+    python bench/ingest.py --robots 1000 --rate 1 --duration 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, topic
+
+MANUFACTURER = "BenchWorks"
+ROBOTS_PER_CONNECTION = 100
+POLL_INTERVAL_S = 0.02
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"nothing listens on port {port} after {timeout} s")
+
+
+def start_mosquitto(stack: ExitStack, folder: Path) -> str:
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    port = free_port()
+    config = folder / "mosquitto.conf"
+    config.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n"
+    )
+    process = subprocess.Popen([binary, "-c", str(config)], stderr=subprocess.DEVNULL)
+    stack.callback(process.terminate)
+    wait_port(port)
+    return f"mqtt://127.0.0.1:{port}"
+
+
+def start_server(stack: ExitStack, folder: Path, mqtt_url: str) -> str:
+    port = free_port()
+    env = {
+        **os.environ,
+        "FLEET_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "FLEET_MQTT_URL": mqtt_url,
+        "FLEET_OFFLINE_TIMEOUT_S": "60",
+    }
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fleet_server",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    stack.callback(process.terminate)
+    wait_port(port)
+    return f"http://127.0.0.1:{port}"
+
+
+def state_payload(serial: str, header_id: int, x: float, y: float) -> bytes:
+    """A complete, schema-valid idle VDA 5050 state; x carries the sequence number."""
+    now = datetime.now(timezone.utc)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    return json.dumps(
+        {
+            "headerId": header_id,
+            "timestamp": stamp,
+            "version": "2.1.0",
+            "manufacturer": MANUFACTURER,
+            "serialNumber": serial,
+            "orderId": "",
+            "orderUpdateId": 0,
+            "lastNodeId": "",
+            "lastNodeSequenceId": 0,
+            "driving": False,
+            "paused": False,
+            "operatingMode": "AUTOMATIC",
+            "nodeStates": [],
+            "edgeStates": [],
+            "actionStates": [],
+            "errors": [],
+            "safetyState": {"eStop": "NONE", "fieldViolation": False},
+            "batteryState": {"batteryCharge": 80.0, "charging": False},
+            "agvPosition": {
+                "x": x,
+                "y": y,
+                "theta": 0.0,
+                "mapId": "bench",
+                "positionInitialized": True,
+            },
+        }
+    ).encode()
+
+
+class Publishers:
+    """N robots over a few MQTT connections, each robot sending state at the given rate."""
+
+    def __init__(self, mqtt_url: str, robots: int) -> None:
+        address = parse_broker_url(mqtt_url)
+        self.serials = [f"bench-{i:05d}" for i in range(robots)]
+        self.topics = [
+            topic(DEFAULT_INTERFACE, MANUFACTURER, s, Subtopic.STATE) for s in self.serials
+        ]
+        self.clients: list[mqtt.Client] = []
+        for start in range(0, robots, ROBOTS_PER_CONNECTION):
+            client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{start}")
+            client.max_queued_messages_set(0)
+            client.connect(address.host, address.port)
+            client.loop_start()
+            self.clients.append(client)
+        self.sent_at: dict[tuple[int, int], float] = {}
+        self.sent = 0
+
+    def publish(self, index: int, seq: int) -> None:
+        client = self.clients[index // ROBOTS_PER_CONNECTION]
+        payload = state_payload(self.serials[index], seq, float(seq), float(index))
+        self.sent_at[(index, seq)] = time.monotonic()
+        client.publish(self.topics[index], payload, qos=0)
+        self.sent += 1
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.loop_stop()
+            client.disconnect()
+
+
+def ingested(http: httpx.Client) -> int:
+    return int(http.get("/api/v1/health").json()["ingest"]["state_messages"])
+
+
+def visible(http: httpx.Client) -> dict[str, float]:
+    """serial → x of every bench robot as GET /robots shows it."""
+    robots = http.get("/api/v1/robots").json()
+    return {
+        r["serial_number"]: r["position"]["x"]
+        for r in robots
+        if r["manufacturer"] == MANUFACTURER and r["position"]
+    }
+
+
+def run(args: argparse.Namespace) -> None:
+    with ExitStack() as stack:
+        folder = Path(tempfile.mkdtemp(prefix="fleet-bench-"))
+        stack.callback(shutil.rmtree, folder, True)
+        mqtt_url = args.mqtt or start_mosquitto(stack, folder)
+        server = args.server or start_server(stack, folder, mqtt_url)
+        http = stack.enter_context(httpx.Client(base_url=server, timeout=30))
+        deadline = time.monotonic() + 20
+        while not http.get("/api/v1/health").json()["mqtt_connected"]:
+            if time.monotonic() > deadline:
+                raise SystemExit("server did not connect to the broker")
+            time.sleep(0.1)
+        pubs = Publishers(mqtt_url, args.robots)
+        stack.callback(pubs.close)
+
+        # Warm-up: every robot sends once (first sight inserts its row), until all are visible.
+        for i in range(args.robots):
+            pubs.publish(i, 0)
+        deadline = time.monotonic() + 120
+        while len(visible(http)) < args.robots:
+            if time.monotonic() > deadline:
+                raise SystemExit("not every robot became visible during warm-up")
+            time.sleep(0.2)
+
+        base_count = ingested(http)
+        base_sent = pubs.sent
+        latencies: list[float] = []
+        seen: dict[str, float] = {}
+        stop = threading.Event()
+
+        def poll() -> None:
+            poll_client = httpx.Client(base_url=server, timeout=30)
+            index_of = {s: i for i, s in enumerate(pubs.serials)}
+            while not stop.is_set():
+                now = time.monotonic()
+                for serial, x in visible(poll_client).items():
+                    if seen.get(serial) != x:
+                        seen[serial] = x
+                        sent = pubs.sent_at.get((index_of[serial], int(x)))
+                        if sent is not None and x > 0:
+                            latencies.append(now - sent)
+                time.sleep(POLL_INTERVAL_S)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        period = 1.0 / args.rate
+        start = time.monotonic()
+        tick = 0
+        while time.monotonic() - start < args.duration:
+            tick += 1
+            tick_start = start + (tick - 1) * period
+            spacing = period / args.robots
+            for i in range(args.robots):
+                # Spread each round of messages over the period, as real robots would be.
+                delay = tick_start + i * spacing - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                pubs.publish(i, tick)
+        elapsed = time.monotonic() - start
+        time.sleep(2.0)  # let the last messages arrive
+        stop.set()
+        poller.join()
+        sent = pubs.sent - base_sent
+        received = ingested(http) - base_count
+        print(f"robots {args.robots}, rate {args.rate} Hz, duration {elapsed:.1f} s")
+        print(f"sent {sent} state messages, ingested {received}, lost {sent - received}")
+        print(f"ingest rate {received / elapsed:.0f} messages/s")
+        if latencies:
+            latencies.sort()
+            p50 = statistics.median(latencies) * 1000
+            p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000
+            print(
+                f"publish -> visible in GET /robots: p50 {p50:.0f} ms, p99 {p99:.0f} ms "
+                f"({len(latencies)} samples; poll every {POLL_INTERVAL_S * 1000:.0f} ms "
+                "plus the GET itself)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--robots", type=int, default=100)
+    parser.add_argument(
+        "--rate", type=float, default=1.0, help="state messages per robot per second"
+    )
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of measurement")
+    parser.add_argument("--mqtt", help="broker URL (default: start a Mosquitto)")
+    parser.add_argument("--server", help="server URL (default: start `fleet serve`)")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Server fixtures: every server test runs on SQLite and on PostgreSQL, against real Mosquitto."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from fleet_server.app import create_app
+from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
+from tests.broker import MosquittoBroker
+from tests.databases import fresh_postgres_database, postgres_admin_url
+from tests.fleet_server.small_site import SMALL_SITE
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fleet.db'}"
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
+    with fresh_postgres_database(admin) as url:
+        yield url
+
+
+@pytest.fixture
+def sites_dir(tmp_path: Path) -> Path:
+    """The test square and the demo site."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    (folder / "square.yaml").write_text(yaml.safe_dump(SMALL_SITE))
+    for path in DEFAULT_SITES_DIR.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def settings(database_url: str, broker: MosquittoBroker, sites_dir: Path) -> FleetSettings:
+    """Settings with short timers so tests see offline robots and batches quickly."""
+    return FleetSettings(
+        database_url=database_url,
+        mqtt_url=broker.url,
+        sites_dir=sites_dir,
+        offline_timeout_s=2.0,
+        offline_check_interval_s=0.2,
+        flush_interval_s=0.2,
+        telemetry_interval_s=0.5,
+    )
+
+
+def wait_until(check, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):  # type: ignore[no-untyped-def]
+    """Poll `check` until it returns something truthy; fail naming `what` after the timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}; last value: {last!r}")
+
+
+@pytest.fixture
+def client(settings: FleetSettings) -> Iterator[TestClient]:
+    """A running server (lifespan, gateway and batch writer) with a client for its API."""
+    with TestClient(create_app(settings)) as test_client:
+        wait_until(
+            lambda: test_client.get("/api/v1/health").json()["mqtt_connected"],
+            what="the gateway to connect",
+        )
+        yield test_client
