@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
@@ -18,8 +19,8 @@ SERIAL_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 class RobotBase(SQLModel):
     """What identifies a robot and what it is."""
 
-    serial_number: str = Field(primary_key=True, min_length=1, max_length=64, regex=SERIAL_PATTERN)
-    manufacturer: str = Field(min_length=1, max_length=64, regex=SERIAL_PATTERN)
+    serial_number: str = Field(primary_key=True, max_length=64)
+    manufacturer: str = Field(max_length=64)
     kind: RobotKind = RobotKind.OTHER
 
 
@@ -48,8 +49,12 @@ class Robot(RobotBase, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_column=utc_column(nullable=False))
 
 
-class RobotCreate(RobotBase):
-    """Pre-registration of a robot before it first connects."""
+class RobotCreate(BaseModel):
+    """Pre-registration of a robot before it first connects (ids usable as MQTT topic levels)."""
+
+    serial_number: str = PydanticField(min_length=1, max_length=64, pattern=SERIAL_PATTERN)
+    manufacturer: str = PydanticField(min_length=1, max_length=64, pattern=SERIAL_PATTERN)
+    kind: RobotKind = RobotKind.OTHER
 
 
 class Position(BaseModel):

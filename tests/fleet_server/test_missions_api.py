@@ -1,0 +1,112 @@
+"""Mission requests that must be refused, with a message naming what was wrong."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from fleet_protocol.connection import ConnectionState
+from fleet_protocol.kinds import RobotKind
+from fleet_protocol.topics import Subtopic
+from tests import vehicles
+from tests.fleet_server.conftest import wait_until
+from tests.wire import WireRecorder
+
+
+def _patrol(**overrides: object) -> dict:
+    return {
+        "kind": "patrol",
+        "site": "square",
+        "route": ["A", "B", "C", "D"],
+        "rounds": 1,
+    } | overrides
+
+
+def _online(client: TestClient, wire: WireRecorder, serial: str, map_id: str) -> None:
+    wire.inject(
+        vehicles.topic_of(serial, Subtopic.CONNECTION),
+        vehicles.connection(serial, ConnectionState.ONLINE),
+        qos=1,
+        retain=True,
+    )
+    wire.inject(
+        vehicles.topic_of(serial, Subtopic.FACTSHEET),
+        vehicles.factsheet(serial, RobotKind.PATROL_DOG),
+        retain=True,
+    )
+    wire.inject(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, map_id=map_id))
+    wait_until(
+        lambda: client.get(f"/api/v1/robots/{serial}").json().get("position"),
+        what=f"{serial} to report a position",
+    )
+
+
+def test_bad_requests_name_the_problem_and_store_nothing(client: TestClient) -> None:
+    cases = [
+        (_patrol(route=["A", "B", "Q"]), 422, "route[2]: unknown node 'Q'"),
+        (_patrol(site="atlantis"), 422, "unknown site 'atlantis'"),
+        (_patrol(rounds=0), 422, "rounds"),
+        (_patrol(route=["A"]), 422, "at least 2 nodes"),
+        (_patrol(kind="dance"), 422, "kind"),
+        (_patrol(route=["F", "B"]), 422, "no route from 'F' to 'B'"),
+        (_patrol(robot="ghost"), 422, "unknown robot 'ghost'"),
+    ]
+    for body, status, message in cases:
+        response = client.post("/api/v1/missions", json=body)
+        assert response.status_code == status, (body, response.text)
+        assert message in response.json()["detail"], (body, response.text)
+    malformed = client.post(
+        "/api/v1/missions", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert malformed.status_code == 422
+    assert client.get("/api/v1/missions").json() == []
+
+
+def test_robot_on_another_site_is_refused(client: TestClient, wire: WireRecorder) -> None:
+    _online(client, wire, "dog-away", map_id="longgang-demo")
+    response = client.post("/api/v1/missions", json=_patrol(robot="dog-away"))
+    assert response.status_code == 409
+    assert "'longgang-demo', not on site 'square'" in response.json()["detail"]
+
+
+def test_offline_robot_is_refused(client: TestClient, wire: WireRecorder) -> None:
+    _online(client, wire, "dog-gone", map_id="square")
+    wire.inject(
+        vehicles.topic_of("dog-gone", Subtopic.CONNECTION),
+        vehicles.connection("dog-gone", ConnectionState.OFFLINE),
+        qos=1,
+        retain=True,
+    )
+    wait_until(lambda: not client.get("/api/v1/robots/dog-gone").json()["online"], what="offline")
+    response = client.post("/api/v1/missions", json=_patrol(robot="dog-gone"))
+    assert response.status_code == 409
+    assert "offline" in response.json()["detail"]
+
+
+def test_without_a_free_robot_the_mission_queues_and_can_be_cancelled(client: TestClient) -> None:
+    created = client.post("/api/v1/missions", json=_patrol())
+    assert created.status_code == 201
+    mission = created.json()
+    assert mission["status"] == "queued" and mission["robot"] is None
+    assert client.post(f"/api/v1/missions/{mission['id']}/pause").status_code == 409
+    cancelled = client.post(f"/api/v1/missions/{mission['id']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    assert client.get(f"/api/v1/missions/{mission['id']}").json()["status"] == "cancelled"
+    again = client.post(f"/api/v1/missions/{mission['id']}/cancel")
+    assert again.status_code == 409 and "cancelled" in again.json()["detail"]
+    assert client.get("/api/v1/missions/999").status_code == 404
+
+
+def test_idle_robot_gets_an_order_on_the_wire(client: TestClient, wire: WireRecorder) -> None:
+    _online(client, wire, "dog-ready", map_id="square")
+    mark = wire.mark()
+    created = client.post("/api/v1/missions", json=_patrol(rounds=3)).json()
+    assert created["status"] == "assigned" and created["robot"] == "dog-ready"
+    order = wire.wait_for(
+        lambda m: m.subtopic == "order" and m.serial_number == "dog-ready", since=mark
+    ).json()
+    assert order["orderId"] == created["order_id"]
+    assert order["orderUpdateId"] == 0
+    assert order["nodes"][0]["nodeId"] == "A"
+    assert created["progress"]["nodes_total"] == 1 + 4 * 3
+    released = [n for n in order["nodes"] if n["released"]]
+    assert len(released) < created["progress"]["nodes_total"], "a long patrol is released in parts"
