@@ -246,7 +246,7 @@ class MissionService:
         mission = self._unfinished.get(robot.mission_id)
         if mission is None or mission.status not in ACTIVE:
             return
-        seen = observe(mission, state)
+        seen = observe(mission, state, self.clock())
         if seen.nodes_passed is not None and seen.nodes_passed != mission.nodes_passed:
             mission.nodes_passed = seen.nodes_passed
             self._dirty.add(robot.mission_id)

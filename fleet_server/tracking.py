@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import ActionStatus, ErrorLevel, State
 from fleet_server.models import Mission, MissionStatus
+
+# A robot that reports states without taking its new order for this long is not doing the mission.
+DEFAULT_ACCEPT_TIMEOUT = timedelta(seconds=30)
 
 # Errors a vehicle reports when it refuses an order (VDA 5050 6.6.4).
 REJECTION_ERRORS = frozenset({"orderError", "orderUpdateError", "validationError"})
@@ -61,7 +65,12 @@ def _control_outcome(mission: Mission, state: State) -> Observation | None:
     return None
 
 
-def observe(mission: Mission, state: State) -> Observation:
+def observe(
+    mission: Mission,
+    state: State,
+    now: datetime | None = None,
+    accept_timeout: timedelta = DEFAULT_ACCEPT_TIMEOUT,
+) -> Observation:
     """What this state means for the mission the robot is doing."""
     fatal = [e for e in state.errors if e.error_level is ErrorLevel.FATAL]
     if fatal:
@@ -90,7 +99,7 @@ def observe(mission: Mission, state: State) -> Observation:
             stop_robot=state.order_id == mission.order_id,
         )
     if state.order_id != mission.order_id:
-        return Observation()
+        return _order_missing(mission, now, accept_timeout)
     passed = min(state.last_node_sequence_id // 2 + 1, mission.nodes_total)
     if state.paused:
         status = MissionStatus.PAUSED
@@ -99,6 +108,22 @@ def observe(mission: Mission, state: State) -> Observation:
     else:
         status = MissionStatus.RUNNING
     return Observation(nodes_passed=passed, status=None if status is mission.status else status)
+
+
+def _order_missing(mission: Mission, now: datetime | None, timeout: timedelta) -> Observation:
+    """The robot reports another order (or none): it lost ours, or has not taken it yet."""
+    if mission.status in (MissionStatus.RUNNING, MissionStatus.PAUSED):
+        return Observation(
+            status=MissionStatus.FAILED,
+            reason="the robot no longer has the mission's order (was it restarted?)",
+        )
+    assigned = mission.assigned_at
+    if now is not None and assigned is not None and now - assigned > timeout:
+        return Observation(
+            status=MissionStatus.FAILED,
+            reason=f"the robot did not take the order within {timeout.total_seconds():g} s",
+        )
+    return Observation()
 
 
 def _complete(mission: Mission, state: State) -> bool:

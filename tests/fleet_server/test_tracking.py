@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from fleet_protocol.state import (
     ActionState,
     ActionStatus,
@@ -98,6 +100,17 @@ def test_cancel_confirmed_by_the_robot_cancels_the_mission() -> None:
     assert observe(mission, _state(action_states=[finished])).status is MissionStatus.CANCELLED
 
 
-def test_another_order_on_the_robot_says_nothing_about_this_mission() -> None:
-    seen = observe(_mission(), _state(order_id="other", last_node_sequence_id=8))
-    assert seen.status is None and seen.nodes_passed is None
+def test_robot_that_lost_a_running_order_fails_the_mission() -> None:
+    seen = observe(_mission(), _state(order_id="", last_node_sequence_id=0))
+    assert seen.status is MissionStatus.FAILED
+    assert "no longer has" in (seen.reason or "")
+
+
+def test_assigned_order_not_taken_in_time_fails_the_mission() -> None:
+    assigned = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    mission = _mission(status=MissionStatus.ASSIGNED, assigned_at=assigned)
+    soon = observe(mission, _state(order_id=""), now=assigned + timedelta(seconds=5))
+    assert soon.status is None and soon.nodes_passed is None
+    late = observe(mission, _state(order_id=""), now=assigned + timedelta(seconds=31))
+    assert late.status is MissionStatus.FAILED
+    assert "30 s" in (late.reason or "")

@@ -1,0 +1,163 @@
+"""`fleet demo`: embedded broker, server on SQLite and a simulated fleet on the demo site."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+from fleet_server.app import create_app
+from fleet_server.settings import FleetSettings
+from fleet_server.sites import load_site_file
+from simulation.fleet import Fleet, FleetConfig
+
+log = logging.getLogger(__name__)
+
+DEMO_SITE = "longgang-demo"
+DEMO_MQTT_PORT = 1883
+EXAMPLE_ROUTE = ["street-sw", "street-se", "street-ne", "street-nw", "street-w1"]
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """How to run the demo."""
+
+    host: str
+    port: int
+    per_kind: int
+    speed_factor: float
+    log_level: str
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on the port."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port(preferred: int, host: str = "127.0.0.1") -> int:
+    """The preferred port if it is free, else any free one."""
+    if port_is_free(preferred, host):
+        return preferred
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+async def start_embedded_broker(port: int) -> Any:
+    """An amqtt broker on 127.0.0.1:port (demo only; deployments use a real broker)."""
+    from amqtt.broker import Broker
+
+    broker = Broker(
+        {
+            "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{port}"}},
+            "plugins": {
+                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}
+            },
+        }
+    )
+    await broker.start()
+    return broker
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the demo stops everything in order itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def run_demo(options: DemoOptions) -> None:
+    """Run everything until Ctrl-C, then stop the fleet, the server and the broker in order."""
+    for noisy in ("amqtt", "transitions"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = FleetSettings()
+    broker = None
+    if "FLEET_MQTT_URL" not in os.environ:
+        mqtt_port = free_port(DEMO_MQTT_PORT)
+        broker = await start_embedded_broker(mqtt_port)
+        settings = settings.model_copy(update={"mqtt_url": f"mqtt://127.0.0.1:{mqtt_port}"})
+    http_port = free_port(options.port, options.host)
+    site = load_site_file(settings.sites_dir / f"{DEMO_SITE}.yaml")
+    server = _EmbeddedServer(
+        uvicorn.Config(
+            create_app(settings),
+            host=options.host,
+            port=http_port,
+            log_level=options.log_level,
+            access_log=False,
+        )
+    )
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    server_task = asyncio.create_task(server.serve())
+    fleet = None
+    try:
+        while not server.started:
+            if server_task.done():
+                return await server_task
+            await asyncio.sleep(0.05)
+        fleet = Fleet(
+            FleetConfig(
+                mqtt_url=settings.mqtt_url,
+                site=site,
+                robots=3 * options.per_kind,
+                speed_factor=options.speed_factor,
+            )
+        )
+        await fleet.start()
+        _print_banner(options.host, http_port, settings.mqtt_url, fleet, broker is not None)
+        await asyncio.wait(
+            [server_task, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
+        log.info("stopping the demo")
+    finally:
+        if fleet is not None:
+            await fleet.stop()
+        if not server_task.done():
+            server.should_exit = True
+            with contextlib.suppress(asyncio.CancelledError):
+                await server_task
+        if broker is not None:
+            await broker.shutdown()
+
+
+def _print_banner(host: str, port: int, mqtt_url: str, fleet: Fleet, embedded: bool) -> None:
+    base = f"http://{host}:{port}"
+    robots = ", ".join(r.serial_number for r in fleet.robots)
+    route = ", ".join(f'"{n}"' for n in EXAMPLE_ROUTE)
+    body = f'{{"kind": "patrol", "site": "{DEMO_SITE}", "route": [{route}], "rounds": 2}}'
+    lines = [
+        "",
+        "Robot fleet demo is running (Ctrl-C stops it).",
+        f"  API and docs:  {base}/docs",
+        f"  Robots:        {base}/api/v1/robots",
+        f"  Missions:      {base}/api/v1/missions",
+        f"  MQTT broker:   {mqtt_url}{' (embedded)' if embedded else ''}",
+        f"  Simulated:     {robots} on site {DEMO_SITE}",
+        "  Send a patrol to the nearest idle robot:",
+        f"    curl -X POST {base}/api/v1/missions -H 'content-type: application/json' \\",
+        f"      -d '{body}'",
+        "",
+    ]
+    # The banner is the command's output, not a log record.
+    print("\n".join(lines), flush=True)
