@@ -170,6 +170,15 @@ class Site(SiteModel):
         """The nodes that have a dock."""
         return [d.node for d in self.docks]
 
+    def edge_between(self, start: str, end: str) -> SiteEdge | None:
+        """The edge that may be driven from start to end, if there is one."""
+        for edge in self.edges:
+            if (edge.start, edge.end) == (start, end):
+                return edge
+            if not edge.oneway and (edge.end, edge.start) == (start, end):
+                return edge
+        return None
+
     def zone(self, zone_id: str) -> Zone:
         """The zone with this id; KeyError names it if there is none."""
         for zone in self.zones:

@@ -150,6 +150,8 @@ class Gateway:
                 return
             if not isinstance(payload, (bytes, bytearray)):
                 raise ValueError("payload is not bytes")
+            if not payload and DELIVERY[address.subtopic].retain:
+                return  # an empty retained payload only clears the broker's retained message
             message = model.model_validate_json(payload)
             self._handlers[address.subtopic](address, message)
         except (ValueError, ValidationError) as exc:

@@ -92,6 +92,7 @@ def build_order(
         )
         if index > release.first:
             start = plan[index - 1]
+            site_edge = site.edge_between(start, node.id)
             edges.append(
                 Edge(
                     edge_id=f"{start}--{node.id}",
@@ -99,6 +100,7 @@ def build_order(
                     released=index < release.base_end,
                     start_node_id=start,
                     end_node_id=node.id,
+                    max_speed=site_edge.max_speed if site_edge else None,
                     actions=[],
                 )
             )

@@ -1,0 +1,174 @@
+"""The whole system as a user runs it: `fleet serve`, `fleet-sim` and `robot-agent` processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fleet_server.settings import DEFAULT_SITES_DIR
+from tests.broker import free_port
+
+DEMO_SITE_FILE = DEFAULT_SITES_DIR / "longgang-demo.yaml"
+
+
+def script(name: str) -> str:
+    """A console script of this installation (beside the running Python), as a user runs it."""
+    path = Path(sys.executable).parent / name
+    found = str(path) if path.exists() else shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"console script {name!r} not found: pip install -e . first")
+    return found
+
+
+def wait_until(check: Any, timeout: float = 30.0, interval: float = 0.1, what: str = "it") -> Any:
+    """Poll until `check()` is truthy; fail naming `what` with the last value after the timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}; last: {last!r}")
+
+
+class Process:
+    """A child process with its output in a log file, stopped politely, then firmly."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            args, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, so the broker publishes the Last Will."""
+        self.popen.send_signal(signal.SIGKILL)
+        self.popen.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM and wait; SIGKILL if it does not end."""
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        self._log.close()
+
+    def output(self) -> str:
+        """What the process has logged."""
+        return self.log_path.read_text(errors="replace")
+
+
+class System:
+    """A running server with its API client, and the agents started beside it."""
+
+    def __init__(self, mqtt_url: str, database_url: str, log_dir: Path) -> None:
+        self.mqtt_url = mqtt_url
+        self.log_dir = log_dir
+        self.port = free_port()
+        self.processes: list[Process] = []
+        self.server = self.start(
+            "server",
+            [script("fleet"), "serve", "--port", str(self.port)],
+            {
+                "FLEET_DATABASE_URL": database_url,
+                "FLEET_MQTT_URL": mqtt_url,
+                "FLEET_OFFLINE_TIMEOUT_S": "5",
+                "FLEET_FLUSH_INTERVAL_S": "0.2",
+            },
+        )
+        self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}/api/v1", timeout=10)
+        wait_until(self._healthy, what="the server to connect to the broker")
+
+    def _healthy(self) -> bool:
+        try:
+            return bool(self.api.get("/health").json()["mqtt_connected"])
+        except httpx.HTTPError:
+            return False
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> Process:
+        """Start a process that is stopped with the system."""
+        process = Process(name, args, env, self.log_dir)
+        self.processes.append(process)
+        return process
+
+    def start_fleet(self, robots: int, kinds: str, speed_factor: float) -> Process:
+        """`fleet-sim` with N robots on the demo site, state every second."""
+        return self.start(
+            "fleet-sim",
+            [
+                script("fleet-sim"),
+                "--mqtt",
+                self.mqtt_url,
+                "--site",
+                str(DEMO_SITE_FILE),
+                "--robots",
+                str(robots),
+                "--kinds",
+                kinds,
+                "--speed-factor",
+                str(speed_factor),
+                "--state-interval",
+                "1",
+            ],
+            {},
+        )
+
+    def start_agent(self, serial: str, node: dict[str, float], speed_factor: float) -> Process:
+        """One `robot-agent` process (sim driver) standing on a node of the demo site."""
+        return self.start(
+            f"agent-{serial}",
+            [
+                script("robot-agent"),
+                "--driver-option",
+                f"speed_factor={speed_factor}",
+            ],
+            {
+                "AGENT_MQTT_URL": self.mqtt_url,
+                "AGENT_SERIAL_NUMBER": serial,
+                "AGENT_MANUFACTURER": "FleetSim",
+                "AGENT_KIND": "patrol_dog",
+                "AGENT_X": str(node["x"]),
+                "AGENT_Y": str(node["y"]),
+                "AGENT_MAP_ID": "longgang-demo",
+                "AGENT_STATE_INTERVAL": "1",
+            },
+        )
+
+    def robot(self, serial: str) -> dict[str, Any]:
+        """GET /robots/{serial}."""
+        response = self.api.get(f"/robots/{serial}")
+        return response.json() if response.status_code == 200 else {}
+
+    def mission(self, mission_id: int) -> dict[str, Any]:
+        """GET /missions/{id}."""
+        return dict(self.api.get(f"/missions/{mission_id}").json())
+
+    def wait_mission(self, mission_id: int, status: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Wait until the mission has the status; fail with its last state otherwise."""
+        return dict(
+            wait_until(
+                lambda: (m := self.mission(mission_id))["status"] == status and m,
+                timeout=timeout,
+                what=f"mission {mission_id} to be {status}",
+            )
+        )
+
+    def stop(self) -> None:
+        """Stop agents first (they say goodbye), then the server."""
+        for process in reversed(self.processes):
+            process.stop()
+        self.api.close()

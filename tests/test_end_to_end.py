@@ -1,0 +1,168 @@
+"""End to end: server, Mosquitto and simulated agents as separate processes, driven over REST.
+
+Every MQTT message on the wire is checked against the official VDA 5050 v2.1.0 schemas.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fleet_protocol.site import Site
+from fleet_server.routing import RouteGraph
+from tests.broker import MosquittoBroker
+from tests.databases import fresh_postgres_database, postgres_admin_url
+from tests.system import DEMO_SITE_FILE, System, wait_until
+from tests.wire import WireRecorder
+
+SITE = Site.model_validate(yaml.safe_load(DEMO_SITE_FILE.read_text(encoding="utf-8")))
+HALL_PATROL = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
+SPEED_FACTOR = 40
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def system(
+    request: pytest.FixtureRequest, broker: MosquittoBroker, tmp_path: Path
+) -> Iterator[System]:
+    """The server on SQLite or PostgreSQL, with its logs in the test's folder."""
+    if request.param == "sqlite":
+        running = System(broker.url, f"sqlite:///{tmp_path / 'fleet.db'}", tmp_path)
+        yield running
+        running.stop()
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
+    with fresh_postgres_database(admin) as url:
+        running = System(broker.url, url, tmp_path)
+        yield running
+        running.stop()
+
+
+def _online_robots(system: System, count: int) -> list[dict]:
+    def ready() -> list[dict]:
+        robots = [r for r in system.api.get("/robots").json() if r["online"] and r["position"]]
+        return robots if len(robots) >= count else []
+
+    return wait_until(ready, what=f"{count} robots online with a position")
+
+
+def _route_distance(robot: dict, goal: str) -> float:
+    graph = RouteGraph(SITE)
+    start = SITE.nearest_node(robot["position"]["x"], robot["position"]["y"])
+    offset = math.hypot(start.x - robot["position"]["x"], start.y - robot["position"]["y"])
+    return offset + graph.shortest_path(start.id, goal)[1]
+
+
+def test_patrol_goes_to_the_nearest_robot_and_completes(system: System, wire: WireRecorder) -> None:
+    system.start_fleet(robots=3, kinds="patrol_dog", speed_factor=SPEED_FACTOR)
+    robots = _online_robots(system, 3)
+    nearest = min(robots, key=lambda r: _route_distance(r, HALL_PATROL[0]))
+
+    response = system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 2},
+    )
+    assert response.status_code == 201, response.text
+    mission = response.json()
+    assert mission["robot"] == nearest["serial_number"]
+
+    done = system.wait_mission(mission["id"], "completed", timeout=120)
+    assert done["progress"]["nodes_passed"] == done["progress"]["nodes_total"]
+    assert done["progress"]["current_round"] == 2
+    assert done["started_at"] and done["finished_at"]
+    assert done["order_update_id"] >= 1, "a two-round patrol is released in several parts"
+    robot = system.robot(nearest["serial_number"])
+    assert robot["mission_id"] is None and not robot["driving"]
+    assert robot["last_node_id"] == HALL_PATROL[0]
+    end = SITE.node(HALL_PATROL[0])
+    assert math.hypot(robot["position"]["x"] - end.x, robot["position"]["y"] - end.y) < 0.5
+
+    orders = [m.json() for m in wire.messages if m.subtopic == "order"]
+    assert {o["orderId"] for o in orders} == {done["order_id"]}
+    assert [o["orderUpdateId"] for o in orders] == list(range(len(orders)))
+    for previous, update in itertools.pairwise(orders):
+        last_base = [n for n in previous["nodes"] if n["released"]][-1]
+        first = update["nodes"][0]
+        assert (first["nodeId"], first["sequenceId"]) == (
+            last_base["nodeId"],
+            last_base["sequenceId"],
+        )
+    wire.assert_all_valid()
+
+
+def _position(system: System, serial: str) -> tuple[float, float]:
+    position = system.robot(serial)["position"]
+    return (position["x"], position["y"])
+
+
+def test_pause_resume_and_cancel_follow_the_robot(system: System, wire: WireRecorder) -> None:
+    system.start_fleet(robots=1, kinds="patrol_dog", speed_factor=SPEED_FACTOR)
+    serial = _online_robots(system, 1)[0]["serial_number"]
+    mission = system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 50},
+    ).json()
+    system.wait_mission(mission["id"], "running")
+    wait_until(lambda: system.robot(serial)["driving"], what="the robot to drive")
+
+    assert system.api.post(f"/missions/{mission['id']}/pause").status_code == 200
+    paused = system.wait_mission(mission["id"], "paused")
+    assert paused["robot"] == serial
+    wait_until(lambda: not system.robot(serial)["driving"], what="the robot to stop")
+    still = _position(system, serial)
+    wait_until(lambda: system.robot(serial)["paused"], what="the robot to report paused")
+    assert _position(system, serial) == still, "a paused robot does not move"
+
+    assert system.api.post(f"/missions/{mission['id']}/resume").status_code == 200
+    system.wait_mission(mission["id"], "running")
+    wait_until(lambda: _position(system, serial) != still, what="the robot to move again")
+
+    assert system.api.post(f"/missions/{mission['id']}/cancel").status_code == 200
+    cancelled = system.wait_mission(mission["id"], "cancelled")
+    assert cancelled["reason"] == "cancelled by operator"
+    assert cancelled["progress"]["nodes_passed"] < cancelled["progress"]["nodes_total"]
+    wait_until(lambda: not system.robot(serial)["driving"], what="the robot to stop")
+    stopped = _position(system, serial)
+    robot = wait_until(
+        lambda: (r := system.robot(serial))["mission_id"] is None and r, what="robot freed"
+    )
+    assert (robot["position"]["x"], robot["position"]["y"]) == stopped
+    wire.assert_all_valid()
+
+
+def test_killed_agent_goes_offline_and_its_mission_fails(
+    system: System, wire: WireRecorder
+) -> None:
+    plaza = SITE.node("hall-plaza")
+    agent = system.start_agent("dog-solo", {"x": plaza.x, "y": plaza.y}, SPEED_FACTOR)
+    wait_until(lambda: system.robot("dog-solo").get("online"), what="dog-solo online")
+    mission = system.api.post(
+        "/missions",
+        json={
+            "kind": "patrol",
+            "site": SITE.id,
+            "route": HALL_PATROL,
+            "rounds": 50,
+            "robot": "dog-solo",
+        },
+    ).json()
+    system.wait_mission(mission["id"], "running")
+
+    agent.kill()
+    failed = system.wait_mission(mission["id"], "failed", timeout=30)
+    assert "dog-solo went offline" in failed["reason"]
+    robot = system.robot("dog-solo")
+    assert robot["online"] is False
+    assert robot["connection_state"] == "CONNECTIONBROKEN"
+
+    system.start_agent("dog-solo", {"x": plaza.x, "y": plaza.y}, SPEED_FACTOR)
+    back = wait_until(lambda: (r := system.robot("dog-solo"))["online"] and r, what="back online")
+    assert back["connection_state"] == "ONLINE"
+    assert system.mission(mission["id"])["status"] == "failed"
+    wire.assert_all_valid()
