@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from fleet_protocol.base import NonEmptyStr, WireModel
 
@@ -18,11 +18,21 @@ class BlockingType(str, Enum):
     HARD = "HARD"
 
 
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("an action parameter's value cannot be null")
+    return value
+
+
+# The schema allows array, boolean, number, string or object: any JSON value but null.
+ParameterValue = Annotated[Any, AfterValidator(_not_null)]
+
+
 class ActionParameter(WireModel):
-    """One key/value parameter of an action; the value may be any JSON value."""
+    """One key/value parameter of an action; the value may be any JSON value but null."""
 
     key: NonEmptyStr
-    value: Any = Field(...)
+    value: ParameterValue = Field(...)
 
 
 class Action(WireModel):

@@ -22,7 +22,9 @@ def utc_now() -> datetime:
 def _require_aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("timestamp must carry a timezone (ISO 8601 with Z or an offset)")
-    return value.astimezone(timezone.utc)
+    utc = value.astimezone(timezone.utc)
+    # Keep only what goes on the wire (milliseconds), so a message equals its own parsed wire form.
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
 
 
 def _format_timestamp(value: datetime) -> str:

@@ -94,10 +94,20 @@ class MaxArrayLens(WireModel):
         default=None, alias="actions.actionsParameters"
     )
     instant_actions: NonNegInt | None = Field(default=None, alias="instantActions")
+    trajectory_knot_vector: NonNegInt | None = Field(default=None, alias="trajectory.knotVector")
+    trajectory_control_points: NonNegInt | None = Field(
+        default=None, alias="trajectory.controlPoints"
+    )
     state_node_states: NonNegInt | None = Field(default=None, alias="state.nodeStates")
     state_edge_states: NonNegInt | None = Field(default=None, alias="state.edgeStates")
+    state_loads: NonNegInt | None = Field(default=None, alias="state.loads")
     state_action_states: NonNegInt | None = Field(default=None, alias="state.actionStates")
     state_errors: NonNegInt | None = Field(default=None, alias="state.errors")
+    state_information: NonNegInt | None = Field(default=None, alias="state.information")
+    error_error_references: NonNegInt | None = Field(default=None, alias="error.errorReferences")
+    information_info_references: NonNegInt | None = Field(
+        default=None, alias="information.infoReferences"
+    )
 
 
 class Timing(WireModel):
@@ -200,10 +210,21 @@ class VersionInfo(WireModel):
     value: str
 
 
+class Network(WireModel):
+    """The vehicle's network settings."""
+
+    dns_servers: list[str] | None = None
+    ntp_servers: list[str] | None = None
+    local_ip_address: str | None = None
+    netmask: str | None = None
+    default_gateway: str | None = None
+
+
 class VehicleConfig(WireModel):
-    """Software versions of the vehicle."""
+    """Software and hardware versions of the vehicle, and its network settings."""
 
     versions: list[VersionInfo] | None = None
+    network: Network | None = None
 
 
 class Factsheet(Header):
@@ -220,4 +241,3 @@ class Factsheet(Header):
     def action_types(self) -> set[str]:
         """The action types this vehicle declares."""
         return {a.action_type for a in self.protocol_features.agv_actions}
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import Enum
 
-from fleet_protocol.actions import BlockingType
 from fleet_protocol.factsheet import ActionParameterSpec, ActionScope, AgvAction, ValueDataType
 
 
@@ -16,6 +15,10 @@ class RobotKind(str, Enum):
     SERVICE = "service"
     OTHER = "other"
 
+
+# No action declares blockingTypes: the v2.1.0 factsheet schema types that field as an array whose
+# value must equal one of the strings NONE/SOFT/HARD, so no factsheet carrying it validates
+# (fixed only in later schema versions). The blocking type of each use is in the order anyway.
 
 # Instant actions every conforming vehicle understands (VDA 5050 §6.8 predefined actions).
 CANCEL_ORDER = "cancelOrder"
@@ -31,7 +34,9 @@ _NODE = [ActionScope.NODE]
 _NODE_INSTANT = [ActionScope.NODE, ActionScope.INSTANT]
 
 
-def _param(key: str, kind: ValueDataType, description: str, optional: bool = False) -> ActionParameterSpec:
+def _param(
+    key: str, kind: ValueDataType, description: str, optional: bool = False
+) -> ActionParameterSpec:
     return ActionParameterSpec(
         key=key, value_data_type=kind, description=description, is_optional=optional
     )
@@ -42,7 +47,6 @@ def _instant(action_type: str, description: str) -> AgvAction:
         action_type=action_type,
         action_description=description,
         action_scopes=[ActionScope.INSTANT],
-        blocking_types=[BlockingType.HARD],
     )
 
 
@@ -63,7 +67,6 @@ ANNOUNCE = AgvAction(
         _param("language", _S, "zh or en.", optional=True),
         _param("repeat", _I, "How many times to say it (default 1).", optional=True),
     ],
-    blocking_types=[BlockingType.HARD],
 )
 CAPTURE_PHOTO = AgvAction(
     action_type="capturePhoto",
@@ -71,48 +74,43 @@ CAPTURE_PHOTO = AgvAction(
     action_scopes=_NODE_INSTANT,
     action_parameters=[_param("direction", _S, "front, left, right or back.", optional=True)],
     result_description="Evidence id of the stored photo.",
-    blocking_types=[BlockingType.HARD],
 )
 DWELL = AgvAction(
     action_type="dwell",
     action_description="Stand still on the node for a while.",
     action_scopes=_NODE,
     action_parameters=[_param("seconds", _N, "How long to stay.")],
-    blocking_types=[BlockingType.HARD],
 )
 CLEAN = AgvAction(
     action_type="clean",
     action_description="Run the cleaning deck while driving the following edges.",
     action_scopes=[ActionScope.NODE, ActionScope.EDGE],
     action_parameters=[_param("mode", _S, "sweep, scrub or vacuum.", optional=True)],
-    blocking_types=[BlockingType.NONE],
 )
 DOCK = AgvAction(
     action_type="dock",
     action_description="Dock on the charger at this node.",
     action_scopes=_NODE,
-    blocking_types=[BlockingType.HARD],
 )
 CHARGE = AgvAction(
     action_type="charge",
     action_description="Charge until the target level (percent) is reached.",
     action_scopes=_NODE_INSTANT,
-    action_parameters=[_param("targetLevel", _N, "Percent to charge to (default 95).", optional=True)],
-    blocking_types=[BlockingType.HARD],
+    action_parameters=[
+        _param("targetLevel", _N, "Percent to charge to (default 95).", optional=True)
+    ],
 )
 GREET = AgvAction(
     action_type="greet",
     action_description="Greet a visitor on the screen and by voice.",
     action_scopes=_NODE_INSTANT,
     action_parameters=[_param("language", _S, "zh or en.", optional=True)],
-    blocking_types=[BlockingType.HARD],
 )
 HANDOVER = AgvAction(
     action_type="handover",
     action_description="Hand an item to a recipient and wait for confirmation.",
     action_scopes=_NODE,
     action_parameters=[_param("recipient", _S, "Who receives the item.")],
-    blocking_types=[BlockingType.HARD],
 )
 
 KIND_ACTIONS: dict[RobotKind, tuple[AgvAction, ...]] = {

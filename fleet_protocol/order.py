@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from enum import Enum
+from itertools import pairwise
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from fleet_protocol.actions import Action
-from fleet_protocol.base import Angle, Header, NonEmptyStr, NonNegFloat, NonNegInt, WireModel
+from fleet_protocol.base import (
+    PI_BOUND,
+    Angle,
+    Header,
+    NonEmptyStr,
+    NonNegFloat,
+    NonNegInt,
+    WireModel,
+)
+
+# The spec's range of allowedDeviationTheta is [0, pi]; a negative deviation means nothing.
+AngleDeviation = Annotated[float, Field(ge=0.0, le=PI_BOUND)]
+# NURBS knots are parameters in [0, 1] (the schema bounds each item).
+Knot = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class NodePosition(WireModel):
@@ -17,7 +32,7 @@ class NodePosition(WireModel):
     y: float
     theta: Angle | None = None
     allowed_deviation_x_y: NonNegFloat | None = Field(default=None, alias="allowedDeviationXY")
-    allowed_deviation_theta: Angle | None = None
+    allowed_deviation_theta: AngleDeviation | None = None
     map_id: NonEmptyStr
     map_description: str | None = None
 
@@ -52,8 +67,23 @@ class Trajectory(WireModel):
     """A NURBS trajectory of an edge."""
 
     degree: int = Field(ge=1)
-    knot_vector: list[float]
+    knot_vector: list[Knot]
     control_points: list[ControlPoint]
+
+
+class CorridorRefPoint(str, Enum):
+    """Which part of the vehicle a corridor bounds."""
+
+    KINEMATICCENTER = "KINEMATICCENTER"
+    CONTOUR = "CONTOUR"
+
+
+class Corridor(WireModel):
+    """How far the vehicle may deviate left and right of an edge's trajectory."""
+
+    left_width: NonNegFloat
+    right_width: NonNegFloat
+    corridor_ref_point: CorridorRefPoint | None = None
 
 
 class Edge(WireModel):
@@ -75,6 +105,7 @@ class Edge(WireModel):
     max_rotation_speed: NonNegFloat | None = None
     trajectory: Trajectory | None = None
     length: NonNegFloat | None = None
+    corridor: Corridor | None = None
     actions: list[Action] = Field(default_factory=list)
 
 
@@ -102,7 +133,10 @@ class Order(Header):
         edges = sorted(self.edges, key=lambda e: e.sequence_id)
         for i, edge in enumerate(edges):
             before, after = nodes[i], nodes[i + 1]
-            if edge.sequence_id != before.sequence_id + 1 or after.sequence_id != edge.sequence_id + 1:
+            if (
+                edge.sequence_id != before.sequence_id + 1
+                or after.sequence_id != edge.sequence_id + 1
+            ):
                 raise ValueError(f"edge {edge.edge_id!r}: sequenceIds must run node, edge, node")
             if edge.start_node_id != before.node_id or edge.end_node_id != after.node_id:
                 raise ValueError(
@@ -111,7 +145,7 @@ class Order(Header):
         released = [n.released for n in nodes]
         if not released[0]:
             raise ValueError("the first node of an order must be released")
-        if any(later and not earlier for earlier, later in zip(released, released[1:])):
+        if any(later and not earlier for earlier, later in pairwise(released)):
             raise ValueError("released nodes must come before the horizon")
         for i, edge in enumerate(edges):
             if edge.released != nodes[i + 1].released:

@@ -141,7 +141,10 @@ def test_killed_agent_goes_offline_and_its_mission_fails(
 ) -> None:
     plaza = SITE.node("hall-plaza")
     agent = system.start_agent("dog-solo", {"x": plaza.x, "y": plaza.y}, SPEED_FACTOR)
-    wait_until(lambda: system.robot("dog-solo").get("online"), what="dog-solo online")
+    wait_until(
+        lambda: (r := system.robot("dog-solo")).get("online") and r["position"],
+        what="dog-solo online with a position",
+    )
     mission = system.api.post(
         "/missions",
         json={
