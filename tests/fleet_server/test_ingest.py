@@ -24,18 +24,18 @@ def _rejected(client: TestClient) -> int:
 
 
 def _announce(wire: WireRecorder, serial: str, x: float = 1.0, y: float = 2.0) -> None:
-    wire.inject(
+    wire.publish(
         vehicles.topic_of(serial, Subtopic.CONNECTION),
         vehicles.connection(serial, ConnectionState.ONLINE),
         qos=1,
         retain=True,
     )
-    wire.inject(
+    wire.publish(
         vehicles.topic_of(serial, Subtopic.FACTSHEET),
         vehicles.factsheet(serial, RobotKind.PATROL_DOG),
         retain=True,
     )
-    wire.inject(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, x=x, y=y))
+    wire.publish(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, x=x, y=y))
 
 
 def test_robot_appears_with_its_state_and_kind(client: TestClient, wire: WireRecorder) -> None:
@@ -56,7 +56,7 @@ def test_robot_appears_with_its_state_and_kind(client: TestClient, wire: WireRec
 def test_last_will_takes_the_robot_offline(client: TestClient, wire: WireRecorder) -> None:
     _announce(wire, "dog-2")
     wait_until(lambda: _robot(client, "dog-2").get("online"), what="dog-2 online")
-    wire.inject(
+    wire.publish(
         vehicles.topic_of("dog-2", Subtopic.CONNECTION),
         vehicles.connection("dog-2", ConnectionState.CONNECTIONBROKEN),
         qos=1,
@@ -106,7 +106,7 @@ def test_malformed_messages_are_rejected_and_nothing_is_lost(
     assert robot["position"]["x"] == 5.0
     assert robot["kind"] == "patrol_dog"
     # The server still ingests good messages afterwards.
-    wire.inject(vehicles.topic_of("dog-4", Subtopic.STATE), vehicles.state("dog-4", x=6.0, y=5.0))
+    wire.publish(vehicles.topic_of("dog-4", Subtopic.STATE), vehicles.state("dog-4", x=6.0, y=5.0))
     wait_until(lambda: _robot(client, "dog-4")["position"]["x"] == 6.0, what="next good state")
 
 
@@ -129,7 +129,7 @@ def test_robots_survive_a_server_restart(settings: FleetSettings, wire: WireReco
         wait_until(lambda: first.get("/api/v1/health").json()["mqtt_connected"], what="connect")
         _announce(wire, "dog-5", x=7.0, y=8.0)
         wait_until(lambda: _robot(first, "dog-5").get("position"), what="dog-5 position")
-        wire.inject(
+        wire.publish(
             vehicles.topic_of("dog-5", Subtopic.STATE), vehicles.state("dog-5", x=7.0, y=9.0)
         )
         wait_until(lambda: _robot(first, "dog-5")["position"]["y"] == 9.0, what="second state")

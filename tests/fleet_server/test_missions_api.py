@@ -22,18 +22,18 @@ def _patrol(**overrides: object) -> dict:
 
 
 def _online(client: TestClient, wire: WireRecorder, serial: str, map_id: str) -> None:
-    wire.inject(
+    wire.publish(
         vehicles.topic_of(serial, Subtopic.CONNECTION),
         vehicles.connection(serial, ConnectionState.ONLINE),
         qos=1,
         retain=True,
     )
-    wire.inject(
+    wire.publish(
         vehicles.topic_of(serial, Subtopic.FACTSHEET),
         vehicles.factsheet(serial, RobotKind.PATROL_DOG),
         retain=True,
     )
-    wire.inject(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, map_id=map_id))
+    wire.publish(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, map_id=map_id))
     wait_until(
         lambda: client.get(f"/api/v1/robots/{serial}").json().get("position"),
         what=f"{serial} to report a position",
@@ -70,7 +70,7 @@ def test_robot_on_another_site_is_refused(client: TestClient, wire: WireRecorder
 
 def test_offline_robot_is_refused(client: TestClient, wire: WireRecorder) -> None:
     _online(client, wire, "dog-gone", map_id="square")
-    wire.inject(
+    wire.publish(
         vehicles.topic_of("dog-gone", Subtopic.CONNECTION),
         vehicles.connection("dog-gone", ConnectionState.OFFLINE),
         qos=1,
