@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from fleet_protocol.base import utc_now
 from fleet_server.api import health, missions, robots, sites
@@ -76,6 +77,12 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        # The operator console will live here; until then the API documentation does.
+        return RedirectResponse("/docs")
+
     for module in (health, robots, sites, missions):
         app.include_router(module.router, prefix="/api/v1")
     return app
