@@ -8,7 +8,8 @@ from enum import Enum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Point = tuple[float, float]
@@ -189,3 +190,27 @@ class Site(SiteModel):
     def nearest_node(self, x: float, y: float) -> SiteNode:
         """The node closest to a point."""
         return min(self.nodes, key=lambda n: math.hypot(n.x - x, n.y - y))
+
+
+class SiteError(ValueError):
+    """A site that cannot be used; the message names its source and the bad element."""
+
+
+def site_from_mapping(data: object, source: str) -> Site:
+    """Validate parsed site data (from YAML or JSON); SiteError names `source` and each problem."""
+    if not isinstance(data, dict):
+        raise SiteError(f"site file {source}: expected a mapping with id, name, nodes, ...")
+    try:
+        return Site.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(_describe(e) for e in error.errors())
+        raise SiteError(f"site file {source}: {problems}") from None
+
+
+def _describe(error: ErrorDetails) -> str:
+    """One pydantic error as `where: what` (list indexes shown as nodes[3].x)."""
+    where = ""
+    for part in error["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else f".{part}" if where else str(part)
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

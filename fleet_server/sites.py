@@ -6,34 +6,21 @@ import logging
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
-from fleet_protocol.site import Site
+from fleet_protocol.site import Site, SiteError, site_from_mapping
 from fleet_server.errors import NotFound
 from fleet_server.routing import RouteGraph
 
 log = logging.getLogger(__name__)
 
 
-class SiteFileError(ValueError):
-    """A site file that cannot be used; the message names the file and the bad element."""
-
-
 def load_site_file(path: Path) -> Site:
-    """Parse and validate one site file."""
+    """Parse and validate one site file; SiteError names the file and the bad element."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SiteFileError(f"{path}: cannot read YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise SiteFileError(f"{path}: a site file must be a mapping")
-    try:
-        return Site.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'site'}: {e['msg']}" for e in exc.errors()
-        )
-        raise SiteFileError(f"{path}: {problems}") from None
+        raise SiteError(f"site file {path}: cannot read YAML: {exc}") from None
+    return site_from_mapping(data, str(path))
 
 
 class SiteRegistry:
@@ -44,7 +31,7 @@ class SiteRegistry:
         self._graphs: dict[str, RouteGraph] = {}
         for site in sites:
             if site.id in self._sites:
-                raise SiteFileError(f"site {site.id!r} is defined twice")
+                raise SiteError(f"site {site.id!r} is defined twice")
             self._sites[site.id] = site
             self._graphs[site.id] = RouteGraph(site)
 

@@ -1,0 +1,1 @@
+"""Built-in fleet simulator: the kinematic SimDriver and a runner for many simulated agents."""

@@ -1,0 +1,136 @@
+"""`fleet-sim`: run N simulated robots (real agents with SimDrivers) until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+
+from fleet_protocol.kinds import RobotKind
+from fleet_protocol.site import SiteError
+from fleet_protocol.topics import DEFAULT_INTERFACE
+from simulation.fleet import DEFAULT_MANUFACTURER, SIMULATED_KINDS, Fleet, FleetConfig
+from simulation.site_file import load_site
+
+logger = logging.getLogger("simulation")
+
+
+def _kinds(text: str) -> list[RobotKind]:
+    """A comma-separated list of simulated robot kinds."""
+    known = {kind.value: kind for kind in SIMULATED_KINDS}
+    kinds = []
+    for name in (part.strip() for part in text.split(",")):
+        if name not in known:
+            raise argparse.ArgumentTypeError(
+                f"unknown robot kind {name!r} (choose from {', '.join(known)})"
+            )
+        kinds.append(known[name])
+    return kinds
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fleet-sim",
+        description="Run simulated robots, each a real VDA 5050 agent with its own MQTT "
+        "connection, on a site map.",
+    )
+    parser.add_argument("--mqtt", default="mqtt://127.0.0.1:1883", help="broker URL")
+    parser.add_argument("--site", required=True, help="site YAML, e.g. missions/sites/X.yaml")
+    parser.add_argument("--robots", type=_count, default=3, help="how many robots (default 3)")
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=list(SIMULATED_KINDS),
+        help="comma-separated kinds, assigned round robin (default: all three)",
+    )
+    parser.add_argument(
+        "--speed-factor", type=_positive, default=1.0, help="sim time per wall time (default 1)"
+    )
+    parser.add_argument("--manufacturer", default=DEFAULT_MANUFACTURER)
+    parser.add_argument("--interface", default=DEFAULT_INTERFACE)
+    parser.add_argument("--state-interval", type=_positive, help="seconds between states")
+    parser.add_argument(
+        "--visualization-interval", type=_positive, help="seconds between visualizations"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="placement and battery seed")
+    parser.add_argument(
+        "--connect-interval",
+        type=float,
+        default=0.01,
+        help="seconds between two robots' first connects (default 0.01)",
+    )
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING ...")
+    return parser
+
+
+async def _serve(fleet: Fleet) -> None:
+    """Run the fleet until SIGINT or SIGTERM, then stop every agent."""
+    task = asyncio.ensure_future(fleet.run())
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `fleet-sim` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        site = load_site(args.site)
+    except SiteError as error:
+        parser.error(str(error))
+    try:
+        fleet = Fleet(
+            FleetConfig(
+                mqtt_url=args.mqtt,
+                site=site,
+                robots=args.robots,
+                kinds=args.kinds,
+                speed_factor=args.speed_factor,
+                manufacturer=args.manufacturer,
+                interface=args.interface,
+                state_interval=args.state_interval,
+                visualization_interval=args.visualization_interval,
+                seed=args.seed,
+                connect_interval=args.connect_interval,
+            )
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    print(
+        f"fleet-sim: {len(fleet.robots)} robots on site {site.id} via {args.mqtt} "
+        f"(interface {args.interface}, manufacturer {args.manufacturer}, "
+        f"speed x{args.speed_factor:g}); Ctrl-C stops"
+    )
+    for robot in fleet.robots:
+        print(f"  {robot.serial_number:<12} {robot.kind.value:<11} at {robot.start_node}")
+    asyncio.run(_serve(fleet))
+    print("fleet-sim: stopped")

@@ -1,0 +1,179 @@
+"""The in-process fleet: N real robot agents, each with a SimDriver and its own MQTT connection."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.kinds import RobotKind
+from fleet_protocol.site import Site
+from fleet_protocol.topics import DEFAULT_INTERFACE
+from robot_agent.agent import Agent
+from robot_agent.driver import Pose
+from robot_agent.settings import AgentSettings
+from simulation.profiles import profile_for
+from simulation.sim_driver import SimDriver
+
+logger = logging.getLogger(__name__)
+
+SIMULATED_KINDS = (RobotKind.PATROL_DOG, RobotKind.SANITATION, RobotKind.SERVICE)
+DEFAULT_MANUFACTURER = "FleetSim"
+# Initial battery levels are drawn from this range (percent), so robots do not all charge at once.
+INITIAL_BATTERY = (70.0, 100.0)
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    """What to simulate: how many robots of which kinds, on which site, talking to which broker."""
+
+    mqtt_url: str
+    site: Site
+    robots: int
+    kinds: Sequence[RobotKind] = SIMULATED_KINDS
+    speed_factor: float = 1.0
+    manufacturer: str = DEFAULT_MANUFACTURER
+    interface: str = DEFAULT_INTERFACE
+    state_interval: float | None = None  # None: the agent's default
+    visualization_interval: float | None = None
+    seed: int = 1
+    connect_interval: float = 0.01  # seconds between two agents' first connects
+
+    def __post_init__(self) -> None:
+        if self.robots < 0:
+            raise ValueError(f"robots must not be negative, got {self.robots}")
+        if self.robots and not self.kinds:
+            raise ValueError("kinds must name at least one robot kind")
+        if self.speed_factor <= 0:
+            raise ValueError(f"speed_factor must be positive, got {self.speed_factor}")
+        parse_broker_url(self.mqtt_url)
+
+
+@dataclass(frozen=True)
+class SimRobot:
+    """One simulated robot: its identity, where it starts, and its driver (for failure hooks)."""
+
+    serial_number: str
+    kind: RobotKind
+    start_node: str
+    driver: SimDriver = field(repr=False)
+
+
+def plan_robots(config: FleetConfig) -> list[SimRobot]:
+    """Kinds round robin, serials by kind (dog-01, sweeper-01, ...), on distinct nodes, docks first.
+
+    With more robots than nodes, nodes are used again in the same order.
+    """
+    site = config.site
+    rng = random.Random(config.seed)
+    docks = list(dict.fromkeys(site.dock_nodes()))
+    others = [node.id for node in site.nodes if node.id not in docks]
+    rng.shuffle(others)
+    order = docks + others
+    counters: dict[RobotKind, int] = dict.fromkeys(config.kinds, 0)
+    robots = []
+    for index in range(config.robots):
+        kind = config.kinds[index % len(config.kinds)]
+        node_id = order[index % len(order)]
+        counters[kind] += 1
+        serial = f"{profile_for(kind).serial_prefix}-{counters[kind]:02d}"
+        node = site.node(node_id)
+        driver = SimDriver(
+            kind,
+            Pose(node.x, node.y, 0.0, site.map_id),
+            speed_factor=config.speed_factor,
+            battery=round(rng.uniform(*INITIAL_BATTERY), 1),
+            serial_number=serial,
+        )
+        robots.append(SimRobot(serial, kind, node_id, driver))
+    return robots
+
+
+class Fleet:
+    """The planned robots' agents on the current event loop: `await start()`, `await stop()`."""
+
+    def __init__(self, config: FleetConfig) -> None:
+        self.config = config
+        self.robots = plan_robots(config)
+        # Built now so that a bad URL or topic level fails here, before any robot connects.
+        self._agent_settings = {r.serial_number: self._settings(r) for r in self.robots}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def robot(self, serial_number: str) -> SimRobot:
+        """The robot with this serial number; KeyError names it if there is none."""
+        for robot in self.robots:
+            if robot.serial_number == serial_number:
+                return robot
+        raise KeyError(f"the fleet has no robot {serial_number!r}")
+
+    @property
+    def running(self) -> bool:
+        """Whether any agent is still running."""
+        return any(not task.done() for task in self._tasks.values())
+
+    async def start(self) -> None:
+        """Start every agent, spaced by connect_interval so the broker is not stampeded."""
+        if self._tasks:
+            raise RuntimeError("the fleet is already started")
+        for index, robot in enumerate(self.robots):
+            if index:
+                await asyncio.sleep(self.config.connect_interval)
+            agent = Agent(self._agent_settings[robot.serial_number], robot.driver)
+            task = asyncio.create_task(agent.run(), name=f"agent {robot.serial_number}")
+            task.add_done_callback(_log_unexpected_end)
+            self._tasks[robot.serial_number] = task
+        logger.info(
+            "fleet of %d robots started on site %s (broker %s, speed x%g)",
+            len(self.robots),
+            self.config.site.id,
+            self.config.mqtt_url,
+            self.config.speed_factor,
+        )
+
+    async def stop(self) -> None:
+        """Stop every agent (each publishes OFFLINE) and wait for them to end."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+        self._tasks.clear()
+        logger.info("fleet stopped")
+
+    async def run(self) -> None:
+        """Start, then run until cancelled; stops the agents on the way out."""
+        try:
+            await self.start()
+            await asyncio.Future()  # until cancelled
+        finally:
+            await self.stop()
+
+    def _settings(self, robot: SimRobot) -> AgentSettings:
+        pose = robot.driver.current_pose()
+        config = self.config
+        settings: dict[str, Any] = {
+            "mqtt_url": config.mqtt_url,
+            "interface": config.interface,
+            "manufacturer": config.manufacturer,
+            "serial_number": robot.serial_number,
+            "kind": robot.kind,
+            "x": pose.x,
+            "y": pose.y,
+            "theta": pose.theta,
+            "map_id": pose.map_id,
+        }
+        if config.state_interval is not None:
+            settings["state_interval"] = config.state_interval
+        if config.visualization_interval is not None:
+            settings["visualization_interval"] = config.visualization_interval
+        return AgentSettings(**settings)
+
+
+def _log_unexpected_end(task: asyncio.Task[None]) -> None:
+    """An agent ends only when cancelled; anything else is a bug worth a traceback."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("%s ended with an error", task.get_name(), exc_info=task.exception())

@@ -1,0 +1,106 @@
+"""`fleet-sim`: errors name what is wrong; a real run brings robots online and stops cleanly."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fleet_protocol.topics import Subtopic
+from simulation.cli import main
+from tests.broker import MosquittoBroker
+from tests.wire import WireRecorder, match
+
+DEMO = Path(__file__).resolve().parents[2] / "missions" / "sites" / "longgang-demo.yaml"
+
+
+def fails_with(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the CLI expecting a usage error; its message."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_missing_site_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_with(["--site", str(tmp_path / "nosuch.yaml")], capsys)
+    assert "nosuch.yaml" in err
+    assert "cannot read" in err
+
+
+def test_invalid_site_is_named_with_the_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad-site.yaml"
+    bad.write_text("id: s\nname: S\nnodes: [{id: a, x: 0, y: 0}]\nedges: [{start: a, end: zz}]\n")
+    err = fails_with(["--site", str(bad)], capsys)
+    assert "bad-site.yaml" in err
+    assert "unknown node 'zz'" in err
+
+
+def test_unknown_kind_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    err = fails_with(["--site", str(DEMO), "--kinds", "patrol_dog,robodog"], capsys)
+    assert "robodog" in err
+    assert "patrol_dog, sanitation, service" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--robots", "0"], "'0' must be at least 1"),
+        (["--speed-factor", "-2"], "'-2' must be greater than 0"),
+        (["--mqtt", "tcp://host"], "scheme must be mqtt or mqtts"),
+        (["--manufacturer", "a/b"], "manufacturer"),
+    ],
+)
+def test_bad_options_are_named(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert named in fails_with(["--site", str(DEMO), *argv], capsys)
+
+
+def test_runs_robots_online_until_sigint(broker: MosquittoBroker, wire: WireRecorder) -> None:
+    command = [
+        sys.executable,
+        "-c",
+        "from simulation.cli import main; main()",
+        *("--mqtt", broker.url, "--site", str(DEMO), "--robots", "3"),
+        *("--speed-factor", "10", "--state-interval", "1", "--manufacturer", "CliSim"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    serials = ["dog-01", "sweeper-01", "guide-01"]
+    try:
+        for serial in serials:
+            online = wire.wait_for(
+                match(
+                    Subtopic.CONNECTION,
+                    serial_number=serial,
+                    manufacturer="CliSim",
+                    where=lambda body: body["connectionState"] == "ONLINE",
+                ),
+                timeout=20,
+                what=f"{serial} ONLINE",
+            )
+            assert online.retain
+            wire.wait_for(match(Subtopic.FACTSHEET, serial_number=serial), what="factsheet")
+            wire.wait_for(match(Subtopic.STATE, serial_number=serial), what="state")
+        mark = wire.mark()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    for serial in serials:
+        wire.wait_for(
+            match(
+                Subtopic.CONNECTION,
+                serial_number=serial,
+                where=lambda body: body["connectionState"] == "OFFLINE",
+            ),
+            since=mark,
+            what=f"{serial} OFFLINE",
+        )
+        assert serial in out
+    assert "fleet-sim: stopped" in out
