@@ -1,0 +1,58 @@
+"""A simulated fleet running in a thread of the test process, so tests can reach its drivers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from fleet_protocol.kinds import RobotKind
+from fleet_server.settings import DEFAULT_SITES_DIR
+from simulation.fleet import Fleet, FleetConfig
+from simulation.sim_driver import SimDriver
+from simulation.site_file import load_site
+
+
+class ThreadedFleet:
+    """fleet-sim's Fleet on its own event loop in a background thread."""
+
+    def __init__(self, fleet: Fleet) -> None:
+        self.fleet = fleet
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fleet.start(), self.loop).result(timeout=30)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.fleet.stop(), self.loop).result(timeout=30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+
+    def on_driver(self, serial: str, change: Callable[[SimDriver], object]) -> None:
+        """Run `change` on a robot's driver inside the fleet's loop (e.g. inject a failure)."""
+        driver = self.fleet.robot(serial).driver
+        self.loop.call_soon_threadsafe(change, driver)
+
+
+@contextmanager
+def sim_fleet(
+    mqtt_url: str, robots: int, kind: RobotKind, speed_factor: float
+) -> Iterator[ThreadedFleet]:
+    """Simulated robots of one kind on the demo site, reporting state every second."""
+    config = FleetConfig(
+        mqtt_url=mqtt_url,
+        site=load_site(DEFAULT_SITES_DIR / "longgang-demo.yaml"),
+        robots=robots,
+        kinds=[kind],
+        speed_factor=speed_factor,
+        state_interval=1.0,
+    )
+    running = ThreadedFleet(Fleet(config))
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
