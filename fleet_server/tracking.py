@@ -37,11 +37,12 @@ def _error_dict(error: Any) -> dict[str, Any]:
     }
 
 
-def _rejections(mission: Mission, state: State) -> list[dict[str, Any]]:
+def _order_errors(mission: Mission, state: State) -> list[dict[str, Any]]:
+    """Errors the robot reports against this mission's order (rejection or abort)."""
     found = []
     for error in state.errors:
         refs = {r.reference_key: r.reference_value for r in error.error_references or []}
-        if error.error_type in REJECTION_ERRORS and refs.get("orderId") == mission.order_id:
+        if refs.get("orderId") == mission.order_id:
             found.append(_error_dict(error))
     return found
 
@@ -89,13 +90,14 @@ def observe(
     control = _control_outcome(mission, state)
     if control is not None:
         return control
-    rejections = _rejections(mission, state)
-    if rejections:
-        rejection = rejections[0]
+    order_errors = _order_errors(mission, state)
+    if order_errors:
+        first = order_errors[0]
+        verb = "rejected" if first["type"] in REJECTION_ERRORS else "aborted"
         return Observation(
             status=MissionStatus.FAILED,
-            reason=f"robot rejected the order ({rejection['type']}: {rejection['description']})",
-            errors=rejections,
+            reason=f"robot {verb} the order ({first['type']}: {first['description']})",
+            errors=order_errors,
             stop_robot=state.order_id == mission.order_id,
         )
     if state.order_id != mission.order_id:

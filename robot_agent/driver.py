@@ -112,6 +112,8 @@ def load_driver(name: str, context: DriverContext) -> Driver:
     found = entry_points(group=DRIVER_ENTRY_POINT_GROUP, name=name)
     if not found:
         known = sorted(ep.name for ep in entry_points(group=DRIVER_ENTRY_POINT_GROUP))
-        raise LookupError(f"no driver named {name!r}; installed drivers: {', '.join(known) or 'none'}")
+        raise LookupError(
+            f"no driver named {name!r}; installed drivers: {', '.join(known) or 'none'}"
+        )
     factory: DriverFactory = next(iter(found)).load()
     return factory(context)

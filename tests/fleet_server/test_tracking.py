@@ -114,3 +114,15 @@ def test_assigned_order_not_taken_in_time_fails_the_mission() -> None:
     late = observe(mission, _state(order_id=""), now=assigned + timedelta(seconds=31))
     assert late.status is MissionStatus.FAILED
     assert "30 s" in (late.reason or "")
+
+
+def test_order_aborted_by_a_navigation_failure_fails_the_mission() -> None:
+    aborted = Error(
+        error_type="navigationFailed",
+        error_level=ErrorLevel.WARNING,
+        error_description="path blocked",
+        error_references=[ErrorReference(reference_key="orderId", reference_value="m1")],
+    )
+    seen = observe(_mission(), _state(errors=[aborted], last_node_sequence_id=2))
+    assert seen.status is MissionStatus.FAILED
+    assert seen.reason == "robot aborted the order (navigationFailed: path blocked)"

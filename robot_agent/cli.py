@@ -1,0 +1,114 @@
+"""`robot-agent`: run one VDA 5050 vehicle agent until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from fleet_protocol.kinds import RobotKind
+from robot_agent.agent import Agent
+from robot_agent.driver import DriverContext, load_driver
+from robot_agent.settings import AgentSettings
+
+log = logging.getLogger("robot_agent")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="robot-agent",
+        description="Run a VDA 5050 vehicle agent. Settings come from AGENT_* environment "
+        "variables (e.g. AGENT_SERIAL_NUMBER, AGENT_MQTT_URL); flags override them.",
+    )
+    parser.add_argument("--mqtt-url", help="broker URL, mqtt[s]://[user:pass@]host[:port]")
+    parser.add_argument("--interface", help="first topic level (default uagv)")
+    parser.add_argument("--manufacturer", help="manufacturer topic level")
+    parser.add_argument("--serial-number", help="the robot's serial number")
+    parser.add_argument("--kind", choices=[k.value for k in RobotKind], help="robot kind")
+    parser.add_argument("--map-id", help="map of the initial pose")
+    parser.add_argument("--x", type=float, help="initial x in metres")
+    parser.add_argument("--y", type=float, help="initial y in metres")
+    parser.add_argument("--theta", type=float, help="initial heading in radians")
+    parser.add_argument("--driver", help="driver entry point name (default sim)")
+    parser.add_argument(
+        "--driver-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="driver option, repeatable (sim: speed_factor, battery)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="logging level (default INFO)",
+    )
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> AgentSettings:
+    names = ("mqtt_url", "interface", "manufacturer", "serial_number", "kind", "map_id")
+    overrides: dict[str, Any] = {
+        name: getattr(args, name) for name in (*names, "x", "y", "theta", "driver")
+    }
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if args.driver_option:
+        options = {}
+        for item in args.driver_option:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise SystemExit(f"robot-agent: --driver-option {item!r} is not KEY=VALUE")
+            options[key] = value
+        overrides["driver_options"] = options
+    return AgentSettings(**overrides)
+
+
+async def _serve(settings: AgentSettings) -> None:
+    context = DriverContext(
+        kind=settings.kind,
+        serial_number=settings.serial_number,
+        initial_pose=settings.initial_pose,
+        options=settings.driver_options,
+    )
+    driver = load_driver(settings.driver, context)
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
+    log.info(
+        "robot-agent %s (%s, driver %s) for %s",
+        settings.serial_number,
+        settings.kind.value,
+        settings.driver,
+        settings.mqtt_url,
+    )
+    with contextlib.suppress(asyncio.CancelledError):
+        await Agent(settings, driver).run()
+    log.info("robot-agent %s stopped", settings.serial_number)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `robot-agent` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:
+        log.error("invalid settings:\n%s", exc)
+        sys.exit(2)
+    try:
+        asyncio.run(_serve(settings))
+    except LookupError as exc:
+        log.error("%s", exc)
+        sys.exit(2)

@@ -1,0 +1,58 @@
+"""The agent's settings, from AGENT_* environment variables or keyword arguments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.kinds import RobotKind
+from fleet_protocol.topics import DEFAULT_INTERFACE
+from robot_agent.driver import Pose
+
+# What a topic level may contain (spec 6.3: A-Z a-z 0-9 _ . : -).
+TopicLevel = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Seconds = Annotated[float, Field(gt=0)]
+
+
+class AgentSettings(BaseSettings):
+    """Who the robot is, where its broker is, and how often it reports (env prefix AGENT_)."""
+
+    model_config = SettingsConfigDict(env_prefix="AGENT_", extra="forbid")
+
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    interface: TopicLevel = DEFAULT_INTERFACE
+    manufacturer: TopicLevel = "robotfleet"
+    serial_number: TopicLevel
+    kind: RobotKind = RobotKind.PATROL_DOG
+    x: float = 0.0
+    y: float = 0.0
+    theta: float = 0.0
+    map_id: Annotated[str, Field(min_length=1)] = "default"
+    state_interval: Seconds = 30.0
+    state_min_interval: Annotated[float, Field(ge=0)] = 0.1
+    visualization_interval: Seconds = 1.0
+    driver: Annotated[str, Field(min_length=1)] = "sim"
+    driver_options: dict[str, str] = Field(default_factory=dict)
+    keepalive: Annotated[int, Field(ge=5)] = 15
+    reconnect_min: Seconds = 0.5
+    reconnect_max: Seconds = 30.0
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        parse_broker_url(value)
+        return value
+
+    @model_validator(mode="after")
+    def _backoff_order(self) -> AgentSettings:
+        if self.reconnect_max < self.reconnect_min:
+            raise ValueError("reconnect_max must not be less than reconnect_min")
+        return self
+
+    @property
+    def initial_pose(self) -> Pose:
+        """The pose the robot starts at."""
+        return Pose(self.x, self.y, self.theta, self.map_id)
