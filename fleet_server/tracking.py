@@ -92,11 +92,11 @@ def observe(
         return control
     order_errors = _order_errors(mission, state)
     if order_errors:
-        first = order_errors[0]
-        verb = "rejected" if first["type"] in REJECTION_ERRORS else "aborted"
+        cause = order_errors[0]
+        verb = "rejected" if cause["type"] in REJECTION_ERRORS else "aborted"
         return Observation(
             status=MissionStatus.FAILED,
-            reason=f"robot {verb} the order ({first['type']}: {first['description']})",
+            reason=f"robot {verb} the order ({cause['type']}: {cause['description']})",
             errors=order_errors,
             stop_robot=state.order_id == mission.order_id,
         )
