@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, Strict
 from pydantic.alias_generators import to_camel
 
 PROTOCOL_VERSION = "2.1.0"
@@ -39,9 +39,14 @@ Timestamp = Annotated[
     AfterValidator(_require_aware),
     PlainSerializer(_format_timestamp, return_type=str, when_used="json"),
 ]
-NonNegInt = Annotated[int, Field(ge=0)]
-NonNegFloat = Annotated[float, Field(ge=0.0)]
-Angle = Annotated[float, Field(ge=-PI_BOUND, le=PI_BOUND)]
+# No coercion of numbers and booleans: "5" is not a headerId and "true" is not `released`,
+# as the schemas say (a JSON integer is still a valid number).
+Int = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+Bool = Annotated[bool, Strict()]
+NonNegInt = Annotated[int, Strict(), Field(ge=0)]
+NonNegFloat = Annotated[float, Strict(), Field(ge=0.0)]
+Angle = Annotated[float, Strict(), Field(ge=-PI_BOUND, le=PI_BOUND)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 

@@ -7,7 +7,7 @@ from enum import Enum
 from pydantic import ConfigDict, Field
 
 from fleet_protocol.actions import BlockingType
-from fleet_protocol.base import Header, NonEmptyStr, NonNegFloat, NonNegInt, WireModel
+from fleet_protocol.base import Bool, Header, NonEmptyStr, NonNegFloat, NonNegInt, WireModel
 
 
 class AgvKinematic(str, Enum):
@@ -78,7 +78,7 @@ class MaxStringLens(WireModel):
     topic_serial_len: NonNegInt | None = None
     topic_elem_len: NonNegInt | None = None
     id_len: NonNegInt | None = None
-    id_numerical_only: bool | None = None
+    id_numerical_only: Bool | None = None
     enum_len: NonNegInt | None = None
     load_id_len: NonNegInt | None = None
 
@@ -168,7 +168,7 @@ class ActionParameterSpec(WireModel):
     key: NonEmptyStr
     value_data_type: ValueDataType
     description: str | None = None
-    is_optional: bool | None = None
+    is_optional: Bool | None = None
 
 
 class AgvAction(WireModel):

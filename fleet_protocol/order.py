@@ -12,10 +12,13 @@ from fleet_protocol.actions import Action
 from fleet_protocol.base import (
     PI_BOUND,
     Angle,
+    Bool,
     Header,
+    Int,
     NonEmptyStr,
     NonNegFloat,
     NonNegInt,
+    Number,
     WireModel,
 )
 
@@ -28,8 +31,8 @@ Knot = Annotated[float, Field(ge=0.0, le=1.0)]
 class NodePosition(WireModel):
     """Where a node is on a map, and how precisely the vehicle must pass it."""
 
-    x: float
-    y: float
+    x: Number
+    y: Number
     theta: Angle | None = None
     allowed_deviation_x_y: NonNegFloat | None = Field(default=None, alias="allowedDeviationXY")
     allowed_deviation_theta: AngleDeviation | None = None
@@ -43,7 +46,7 @@ class Node(WireModel):
     node_id: NonEmptyStr
     sequence_id: NonNegInt
     node_description: str | None = None
-    released: bool
+    released: Bool
     node_position: NodePosition | None = None
     actions: list[Action] = Field(default_factory=list)
 
@@ -58,15 +61,15 @@ class OrientationType(str, Enum):
 class ControlPoint(WireModel):
     """A NURBS control point."""
 
-    x: float
-    y: float
+    x: Number
+    y: Number
     weight: NonNegFloat | None = None
 
 
 class Trajectory(WireModel):
     """A NURBS trajectory of an edge."""
 
-    degree: int = Field(ge=1)
+    degree: Int = Field(ge=1)
     knot_vector: list[Knot]
     control_points: list[ControlPoint]
 
@@ -92,7 +95,7 @@ class Edge(WireModel):
     edge_id: NonEmptyStr
     sequence_id: NonNegInt
     edge_description: str | None = None
-    released: bool
+    released: Bool
     start_node_id: NonEmptyStr
     end_node_id: NonEmptyStr
     max_speed: NonNegFloat | None = None
@@ -101,7 +104,7 @@ class Edge(WireModel):
     orientation: Angle | None = None
     orientation_type: OrientationType | None = None
     direction: str | None = None
-    rotation_allowed: bool | None = None
+    rotation_allowed: Bool | None = None
     max_rotation_speed: NonNegFloat | None = None
     trajectory: Trajectory | None = None
     length: NonNegFloat | None = None

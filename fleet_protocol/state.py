@@ -8,10 +8,12 @@ from pydantic import Field
 
 from fleet_protocol.base import (
     Angle,
+    Bool,
     Header,
     NonEmptyStr,
     NonNegFloat,
     NonNegInt,
+    Number,
     WireModel,
 )
 from fleet_protocol.order import NodePosition, Trajectory
@@ -50,7 +52,7 @@ class NodeState(WireModel):
     sequence_id: NonNegInt
     node_description: str | None = None
     node_position: NodePosition | None = None
-    released: bool
+    released: Bool
 
 
 class EdgeState(WireModel):
@@ -59,38 +61,38 @@ class EdgeState(WireModel):
     edge_id: NonEmptyStr
     sequence_id: NonNegInt
     edge_description: str | None = None
-    released: bool
+    released: Bool
     trajectory: Trajectory | None = None
 
 
 class AgvPosition(WireModel):
     """The vehicle's pose on a map."""
 
-    x: float
-    y: float
+    x: Number
+    y: Number
     theta: Angle
     map_id: NonEmptyStr
     map_description: str | None = None
-    position_initialized: bool
-    localization_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    position_initialized: Bool
+    localization_score: Number | None = Field(default=None, ge=0.0, le=1.0)
     deviation_range: NonNegFloat | None = None
 
 
 class Velocity(WireModel):
     """The vehicle's velocity in its own frame."""
 
-    vx: float | None = None
-    vy: float | None = None
-    omega: float | None = None
+    vx: Number | None = None
+    vy: Number | None = None
+    omega: Number | None = None
 
 
 class BoundingBoxReference(WireModel):
     """Where a load's bounding box is referenced."""
 
-    x: float
-    y: float
-    z: float
-    theta: float | None = None
+    x: Number
+    y: Number
+    z: Number
+    theta: Number | None = None
 
 
 class LoadDimensions(WireModel):
@@ -140,10 +142,10 @@ class ActionState(WireModel):
 class BatteryState(WireModel):
     """Battery charge (percent), whether charging, and optional extras."""
 
-    battery_charge: float = Field(ge=0.0, le=100.0)
-    battery_voltage: float | None = None
-    battery_health: float | None = Field(default=None, ge=0.0, le=100.0)
-    charging: bool
+    battery_charge: Number = Field(ge=0.0, le=100.0)
+    battery_voltage: Number | None = None
+    battery_health: Number | None = Field(default=None, ge=0.0, le=100.0)
+    charging: Bool
     reach: NonNegFloat | None = None
 
 
@@ -207,7 +209,7 @@ class SafetyState(WireModel):
     """Emergency stop and protective field state."""
 
     e_stop: EStop
-    field_violation: bool
+    field_violation: Bool
 
 
 class State(Header):
@@ -219,9 +221,9 @@ class State(Header):
     zone_set_id: str | None = None
     last_node_id: str
     last_node_sequence_id: NonNegInt
-    driving: bool
-    paused: bool | None = None
-    new_base_request: bool | None = None
+    driving: Bool
+    paused: Bool | None = None
+    new_base_request: Bool | None = None
     distance_since_last_node: NonNegFloat | None = None
     operating_mode: OperatingMode
     node_states: list[NodeState]

@@ -13,7 +13,7 @@ from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.order import Edge, InstantActions, NodePosition, Order
 from tests.fleet_protocol import samples
 from tests.fleet_protocol.schema_walk import compare
-from tests.vda_schemas import validate_message
+from tests.vda_schemas import schema_errors, validate_message
 
 
 def order_wire(**changes: Any) -> dict[str, Any]:
@@ -284,3 +284,29 @@ def test_order_parses_from_raw_json_text_of_another_master() -> None:
     parsed = Order.model_validate_json(text)
     assert [n.node_id for n in parsed.base_nodes()] == ["n1", "n2"]
     assert parsed.edges[0].start_node_id == "n1"
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("headerId",), "5"),
+        (("nodes", 0, "released"), "true"),
+        (("nodes", 0, "sequenceId"), "0"),
+        (("nodes", 0, "nodePosition", "x"), "1.5"),
+    ],
+)
+def test_values_of_the_wrong_json_type_are_not_coerced(path: tuple[Any, ...], value: Any) -> None:
+    wire = samples.order().to_wire()
+    target = wire
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert schema_errors("order", wire), "the official schema rejects this too"
+    with pytest.raises(ValidationError):
+        Order.model_validate_json(json.dumps(wire))
+
+
+def test_a_json_integer_is_a_valid_number() -> None:
+    wire = samples.order().to_wire()
+    wire["nodes"][0]["nodePosition"]["x"] = 3
+    assert Order.model_validate_json(json.dumps(wire)).nodes[0].node_position.x == 3.0  # type: ignore[union-attr]
