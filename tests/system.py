@@ -77,21 +77,32 @@ class System:
 
     def __init__(self, mqtt_url: str, database_url: str, log_dir: Path) -> None:
         self.mqtt_url = mqtt_url
+        self.database_url = database_url
         self.log_dir = log_dir
         self.port = free_port()
         self.processes: list[Process] = []
-        self.server = self.start(
+        self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}/api/v1", timeout=10)
+        self.server = self._start_server()
+
+    def _start_server(self) -> Process:
+        server = self.start(
             "server",
             [script("fleet"), "serve", "--port", str(self.port)],
             {
-                "FLEET_DATABASE_URL": database_url,
-                "FLEET_MQTT_URL": mqtt_url,
+                "FLEET_DATABASE_URL": self.database_url,
+                "FLEET_MQTT_URL": self.mqtt_url,
                 "FLEET_OFFLINE_TIMEOUT_S": "5",
                 "FLEET_FLUSH_INTERVAL_S": "0.2",
             },
         )
-        self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}/api/v1", timeout=10)
         wait_until(self._healthy, what="the server to connect to the broker")
+        return server
+
+    def restart_server(self) -> None:
+        """Stop the server process and start a new one on the same database and port."""
+        self.server.stop()
+        self.processes.remove(self.server)
+        self.server = self._start_server()
 
     def _healthy(self) -> bool:
         try:

@@ -169,3 +169,46 @@ def test_killed_agent_goes_offline_and_its_mission_fails(
     assert back["connection_state"] == "ONLINE"
     assert system.mission(mission["id"])["status"] == "failed"
     wire.assert_all_valid()
+
+
+def test_mission_survives_a_server_restart(system: System, wire: WireRecorder) -> None:
+    system.start_fleet(robots=1, kinds="patrol_dog", speed_factor=SPEED_FACTOR)
+    serial = _online_robots(system, 1)[0]["serial_number"]
+    mission = system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 3},
+    ).json()
+    system.wait_mission(mission["id"], "running")
+    system.restart_server()
+    # The new server takes the mission over from the database and keeps releasing its parts.
+    assert system.mission(mission["id"])["status"] in ("running", "completed")
+    done = system.wait_mission(mission["id"], "completed", timeout=120)
+    assert done["robot"] == serial
+    assert done["progress"]["nodes_passed"] == done["progress"]["nodes_total"]
+    assert system.robot(serial)["online"] is True
+    wire.assert_all_valid()
+
+
+def test_robots_come_back_online_after_a_broker_restart(
+    system: System, broker: MosquittoBroker, wire: WireRecorder
+) -> None:
+    system.start_fleet(robots=3, kinds="patrol_dog", speed_factor=SPEED_FACTOR)
+    serials = {r["serial_number"] for r in _online_robots(system, 3)}
+    broker.stop()
+    # Longer than the server's 5 s state timeout: every robot is offline meanwhile.
+    wait_until(
+        lambda: not any(system.robot(s)["online"] for s in serials),
+        timeout=20,
+        what="robots offline while the broker is down",
+    )
+    broker.start()
+    wait_until(
+        lambda: all(system.robot(s)["online"] for s in serials),
+        timeout=60,
+        what="every robot online again after the broker restart",
+    )
+    mission = system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 1},
+    ).json()
+    system.wait_mission(mission["id"], "completed", timeout=120)
