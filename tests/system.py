@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import httpx
 
 from fleet_server.settings import DEFAULT_SITES_DIR
 from tests.broker import free_port
+from tests.waiting import wait_until
 
 DEMO_SITE_FILE = DEFAULT_SITES_DIR / "longgang-demo.yaml"
 
@@ -26,18 +26,6 @@ def script(name: str) -> str:
     if found is None:
         raise RuntimeError(f"console script {name!r} not found: pip install -e . first")
     return found
-
-
-def wait_until(check: Any, timeout: float = 30.0, interval: float = 0.1, what: str = "it") -> Any:
-    """Poll until `check()` is truthy; fail naming `what` with the last value after the timeout."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}; last: {last!r}")
 
 
 class Process:

@@ -17,7 +17,8 @@ from fleet_protocol.site import Site
 from fleet_server.routing import RouteGraph
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url
-from tests.system import DEMO_SITE_FILE, System, wait_until
+from tests.system import DEMO_SITE_FILE, System
+from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
 SITE = Site.model_validate(yaml.safe_load(DEMO_SITE_FILE.read_text(encoding="utf-8")))

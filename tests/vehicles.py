@@ -4,23 +4,7 @@ from __future__ import annotations
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.connection import Connection, ConnectionState
-from fleet_protocol.factsheet import (
-    AgvClass,
-    AgvGeometry,
-    AgvKinematic,
-    Factsheet,
-    LoadSpecification,
-    LocalizationType,
-    MaxArrayLens,
-    MaxStringLens,
-    NavigationType,
-    PhysicalParameters,
-    ProtocolFeatures,
-    ProtocolLimits,
-    Timing,
-    TypeSpecification,
-)
-from fleet_protocol.kinds import KIND_ACTIONS, STANDARD_ACTIONS, RobotKind
+from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
 from fleet_protocol.state import (
     AgvPosition,
     BatteryState,
@@ -30,6 +14,9 @@ from fleet_protocol.state import (
     State,
 )
 from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, topic
+from robot_agent.driver import VehicleDescription
+from robot_agent.factsheet import build_factsheet
+from tests.wire import WireRecorder
 
 MANUFACTURER = "TestWorks"
 
@@ -85,37 +72,37 @@ def state(
 
 
 def factsheet(serial: str, kind: RobotKind) -> bytes:
-    """A factsheet declaring the kind's actions."""
-    return Factsheet(
+    """The factsheet our agent would publish for a robot of this kind."""
+    description = VehicleDescription(
+        series_name=kind.value,
+        series_description=f"test {kind.value}",
+        speed_max=1.5,
+        width=0.4,
+        length=0.8,
+        height=0.8,
+        actions=KIND_ACTIONS[kind],
+    )
+    return build_factsheet(
+        description,
         header_id=0,
-        timestamp=utc_now(),
         manufacturer=MANUFACTURER,
         serial_number=serial,
-        type_specification=TypeSpecification(
-            series_name=kind.value,
-            agv_kinematic=AgvKinematic.DIFF,
-            agv_class=AgvClass.CARRIER,
-            max_load_mass=0,
-            localization_types=[LocalizationType.NATURAL],
-            navigation_types=[NavigationType.AUTONOMOUS],
-        ),
-        physical_parameters=PhysicalParameters(
-            speed_min=0,
-            speed_max=1.5,
-            acceleration_max=1,
-            deceleration_max=1,
-            height_max=0.8,
-            width=0.4,
-            length=0.8,
-        ),
-        protocol_limits=ProtocolLimits(
-            max_string_lens=MaxStringLens(),
-            max_array_lens=MaxArrayLens(),
-            timing=Timing(min_order_interval=0.5, min_state_interval=0.1),
-        ),
-        protocol_features=ProtocolFeatures(
-            optional_parameters=[], agv_actions=[*STANDARD_ACTIONS, *KIND_ACTIONS[kind]]
-        ),
-        agv_geometry=AgvGeometry(),
-        load_specification=LoadSpecification(),
+        state_interval=30.0,
+        state_min_interval=0.1,
+        visualization_interval=1.0,
     ).to_json()
+
+
+def announce(
+    wire: WireRecorder,
+    serial: str,
+    *,
+    kind: RobotKind = RobotKind.PATROL_DOG,
+    x: float = 0.0,
+    y: float = 0.0,
+    map_id: str = "square",
+) -> None:
+    """Publish what a robot sends on connecting: retained ONLINE and factsheet, then a state."""
+    wire.publish(topic_of(serial, Subtopic.CONNECTION), connection(serial, ConnectionState.ONLINE))
+    wire.publish(topic_of(serial, Subtopic.FACTSHEET), factsheet(serial, kind))
+    wire.publish(topic_of(serial, Subtopic.STATE), state(serial, x=x, y=y, map_id=map_id))

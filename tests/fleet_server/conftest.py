@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url
 from tests.fleet_server.small_site import SMALL_SITE
+from tests.waiting import wait_until
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -54,18 +54,6 @@ def settings(database_url: str, broker: MosquittoBroker, sites_dir: Path) -> Fle
         flush_interval_s=0.2,
         telemetry_interval_s=0.5,
     )
-
-
-def wait_until(check, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):  # type: ignore[no-untyped-def]
-    """Poll `check` until it returns something truthy; fail naming `what` after the timeout."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}; last value: {last!r}")
 
 
 @pytest.fixture

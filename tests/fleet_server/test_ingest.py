@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from fleet_protocol.connection import ConnectionState
-from fleet_protocol.kinds import RobotKind
 from fleet_protocol.topics import Subtopic
 from fleet_server.app import create_app
 from fleet_server.settings import FleetSettings
 from tests import vehicles
-from tests.fleet_server.conftest import wait_until
+from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
 
@@ -24,18 +23,7 @@ def _rejected(client: TestClient) -> int:
 
 
 def _announce(wire: WireRecorder, serial: str, x: float = 1.0, y: float = 2.0) -> None:
-    wire.publish(
-        vehicles.topic_of(serial, Subtopic.CONNECTION),
-        vehicles.connection(serial, ConnectionState.ONLINE),
-        qos=1,
-        retain=True,
-    )
-    wire.publish(
-        vehicles.topic_of(serial, Subtopic.FACTSHEET),
-        vehicles.factsheet(serial, RobotKind.PATROL_DOG),
-        retain=True,
-    )
-    wire.publish(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, x=x, y=y))
+    vehicles.announce(wire, serial, x=x, y=y)
 
 
 def test_robot_appears_with_its_state_and_kind(client: TestClient, wire: WireRecorder) -> None:

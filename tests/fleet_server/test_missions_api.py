@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from fleet_protocol.connection import ConnectionState
-from fleet_protocol.kinds import RobotKind
 from fleet_protocol.topics import Subtopic
 from tests import vehicles
-from tests.fleet_server.conftest import wait_until
+from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
 
@@ -22,18 +21,7 @@ def _patrol(**overrides: object) -> dict:
 
 
 def _online(client: TestClient, wire: WireRecorder, serial: str, map_id: str) -> None:
-    wire.publish(
-        vehicles.topic_of(serial, Subtopic.CONNECTION),
-        vehicles.connection(serial, ConnectionState.ONLINE),
-        qos=1,
-        retain=True,
-    )
-    wire.publish(
-        vehicles.topic_of(serial, Subtopic.FACTSHEET),
-        vehicles.factsheet(serial, RobotKind.PATROL_DOG),
-        retain=True,
-    )
-    wire.publish(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, map_id=map_id))
+    vehicles.announce(wire, serial, map_id=map_id)
     wait_until(
         lambda: client.get(f"/api/v1/robots/{serial}").json().get("position"),
         what=f"{serial} to report a position",
