@@ -42,6 +42,10 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
         await fleet.registry.flush()
         fleet.missions.flush()
 
+    def check_offline() -> None:
+        fleet.registry.check_timeouts()
+        fleet.missions.check_offline()
+
     def prune() -> None:
         cutoff = utc_now() - timedelta(days=settings.telemetry_retention_days)
         fleet.store.prune_samples(cutoff)
@@ -49,7 +53,7 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
     return [
         fleet.gateway.run,
         lambda: _every(settings.flush_interval_s, flush),
-        lambda: _every(settings.offline_check_interval_s, fleet.registry.check_timeouts),
+        lambda: _every(settings.offline_check_interval_s, check_offline),
         lambda: _every(PRUNE_INTERVAL_S, prune),
     ]
 

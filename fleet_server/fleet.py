@@ -41,6 +41,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         registry=registry,
         sites=sites,
         outbox=gateway,
+        offline_grace_s=settings.mission_offline_grace_s,
         policy=ReleasePolicy(
             base_nodes=settings.release_base_nodes,
             horizon_nodes=settings.release_horizon_nodes,

@@ -118,6 +118,7 @@ class Gateway:
                         await client.subscribe(wildcard(self.interface, subtopic), qos=1)
                     log.info("gateway connected to %s:%s", self.broker.host, self.broker.port)
                     self.connected.set()
+                    self.registry.broker_connection(True)
                     delay = self.reconnect_min_s
                     sender = asyncio.create_task(self._send_loop(client))
                     try:
@@ -127,6 +128,7 @@ class Gateway:
                         sender.cancel()
             except aiomqtt.MqttError as exc:
                 self.connected.clear()
+                self.registry.broker_connection(False)
                 log.warning("gateway lost the broker (%s); retrying in %.1f s", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.reconnect_max_s)

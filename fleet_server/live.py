@@ -72,6 +72,7 @@ class FleetRegistry:
         self._last_sample: dict[str, datetime] = {}
         self._dirty: set[str] = set()
         self._samples: list[dict[str, object]] = []
+        self.broker_connected_since: datetime | None = None
 
     def load(self) -> None:
         """Read the robots from the database; all are offline until they are heard from."""
@@ -218,8 +219,22 @@ class FleetRegistry:
             else:
                 listener.on_robot_offline(robot, reason)
 
+    def broker_connection(self, connected: bool) -> None:
+        """The gateway's link to the broker went up or down.
+
+        While the server cannot hear the broker, silence says nothing about the robots, so no one
+        is timed out; after reconnecting, every robot gets a full timeout to be heard again.
+        """
+        now = self.clock()
+        self.broker_connected_since = now if connected else None
+        if connected:
+            for serial in self._robots:
+                self._last_state[serial] = now
+
     def check_timeouts(self) -> None:
         """Take offline every robot whose state has not arrived within the timeout."""
+        if self.broker_connected_since is None:
+            return
         now = self.clock()
         for serial, robot in self._robots.items():
             last = self._last_state.get(serial)

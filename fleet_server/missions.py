@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fleet_protocol.base import utc_now
@@ -38,6 +38,7 @@ class MissionService:
         sites: SiteRegistry,
         outbox: Outbox,
         policy: ReleasePolicy,
+        offline_grace_s: float = 30.0,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
@@ -48,6 +49,9 @@ class MissionService:
         self.clock = clock
         self._unfinished: dict[int, Mission] = {}
         self._dirty: set[int] = set()
+        self.offline_grace = timedelta(seconds=offline_grace_s)
+        # Active missions whose robot is offline: since when, and why.
+        self._offline_since: dict[int, tuple[datetime, str]] = {}
 
     def load(self) -> None:
         """Take over the unfinished missions from the database (after a server restart)."""
@@ -278,18 +282,34 @@ class MissionService:
             self._send(mission, robot, release)
 
     def on_robot_offline(self, robot: Robot, reason: str) -> None:
-        """A mission whose robot is gone ends, with the reason."""
+        """Start the grace period of the robot's mission; check_offline ends it if it runs out."""
         mission = self._unfinished.get(robot.mission_id) if robot.mission_id else None
-        if mission is not None and mission.status in ACTIVE:
-            self._finish(
-                mission,
-                MissionStatus.FAILED,
-                f"robot {robot.serial_number} went offline ({reason})",
-            )
+        if mission is not None and mission.id is not None and mission.status in ACTIVE:
+            why = f"robot {robot.serial_number} went offline ({reason})"
+            self._offline_since[mission.id] = (self.clock(), why)
 
     def on_robot_online(self, robot: Robot) -> None:
-        """A robot back online may take queued work."""
+        """A robot back in time keeps its mission; a free one may take queued work."""
+        if robot.mission_id is not None:
+            self._offline_since.pop(robot.mission_id, None)
         self.dispatch()
+
+    def check_offline(self) -> None:
+        """Fail the missions whose robot has stayed offline for longer than the grace period.
+
+        Time the server itself spent cut off from the broker does not count against the robot.
+        """
+        link_up = self.registry.broker_connected_since
+        if link_up is None:
+            return
+        now = self.clock()
+        for mission_id, (since, reason) in list(self._offline_since.items()):
+            if now - max(since, link_up) < self.offline_grace:
+                continue
+            del self._offline_since[mission_id]
+            mission = self._unfinished.get(mission_id)
+            if mission is not None and mission.status in ACTIVE:
+                self._finish(mission, MissionStatus.FAILED, reason)
 
     def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
         mission.status = status
@@ -301,6 +321,7 @@ class MissionService:
         assert mission.id is not None
         self._unfinished.pop(mission.id, None)
         self._dirty.discard(mission.id)
+        self._offline_since.pop(mission.id, None)
         if mission.robot:
             try:
                 robot = self.registry.get(mission.robot)

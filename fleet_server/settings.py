@@ -26,6 +26,8 @@ class FleetSettings(BaseSettings):
     # A robot whose state has not come for this long is offline (agents send at least every 30 s).
     offline_timeout_s: float = Field(default=60.0, gt=0)
     offline_check_interval_s: float = Field(default=1.0, gt=0)
+    # A mission whose robot stays offline this long fails; a robot back sooner carries on.
+    mission_offline_grace_s: float = Field(default=30.0, ge=0)
     # Latest robot states are written to the database in one batch per interval.
     flush_interval_s: float = Field(default=1.0, gt=0)
     # Telemetry history keeps one sample per robot per interval, for this many days.
