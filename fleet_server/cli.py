@@ -8,11 +8,34 @@ import logging
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
+from fleet_protocol.site import SiteError
 from fleet_server.app import create_app
 from fleet_server.settings import FleetSettings
+from fleet_server.sites import SiteRegistry
 
 app = typer.Typer(help="Robot fleet server (VDA 5050 master control).", no_args_is_help=True)
+
+
+def _checked_settings() -> FleetSettings:
+    """The settings and the site files they point to, or a clear message and exit code 2."""
+    try:
+        settings = FleetSettings()
+        SiteRegistry.from_directory(settings.sites_dir)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"FLEET_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise _fail(f"bad setting: {problems}") from None
+    except SiteError as exc:
+        raise _fail(str(exc)) from None
+    return settings
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"fleet: {message}", err=True)
+    return typer.Exit(code=2)
 
 
 def _logging(level: str) -> None:
@@ -29,7 +52,7 @@ def serve(
 ) -> None:
     """Run the fleet server; configure it with FLEET_* environment variables."""
     _logging(log_level)
-    settings = FleetSettings()
+    settings = _checked_settings()
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
@@ -45,11 +68,12 @@ def demo(
     from fleet_server.demo import DemoOptions, run_demo
 
     _logging(log_level)
+    settings = _checked_settings()
     options = DemoOptions(
         host=host, port=port, per_kind=per_kind, speed_factor=speed_factor, log_level=log_level
     )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_demo(options))
+        asyncio.run(run_demo(options, settings))
 
 
 def main() -> None:

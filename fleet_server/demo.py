@@ -86,11 +86,10 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-async def run_demo(options: DemoOptions) -> None:
+async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
     """Run everything until Ctrl-C, then stop the fleet, the server and the broker in order."""
     for noisy in ("amqtt", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = FleetSettings()
     broker = None
     if "FLEET_MQTT_URL" not in os.environ:
         mqtt_port = free_port(DEMO_MQTT_PORT)

@@ -1,0 +1,91 @@
+"""`fleet demo`, as a newcomer runs it: broker, server and six simulated robots; Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from tests.broker import free_port
+from tests.system import Process, script
+from tests.waiting import wait_until
+
+
+def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    port = free_port()
+    demo = Process(
+        "demo",
+        [script("fleet"), "demo", "--port", str(port), "--speed-factor", "20"],
+        {"FLEET_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"},
+        tmp_path,
+    )
+    try:
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=10)
+
+        def robots() -> list[dict]:
+            try:
+                found = [r for r in api.get("/robots").json() if r["online"] and r["position"]]
+            except httpx.HTTPError:
+                return []
+            return found if len(found) == 6 else []
+
+        online = wait_until(robots, timeout=60, what="six simulated robots online")
+        assert sorted(r["kind"] for r in online) == [
+            "patrol_dog",
+            "patrol_dog",
+            "sanitation",
+            "sanitation",
+            "service",
+            "service",
+        ]
+        banner = demo.output()
+        assert f"http://127.0.0.1:{port}/docs" in banner
+        # The banner's own example request works.
+        body = re.search(r"-d '(\{.*\})'", banner)
+        assert body is not None, banner
+        created = api.post(
+            "/missions", content=body.group(1), headers={"content-type": "application/json"}
+        )
+        assert created.status_code == 201, created.text
+        mission_id = created.json()["id"]
+        wait_until(
+            lambda: api.get(f"/missions/{mission_id}").json()["progress"]["nodes_passed"] >= 2,
+            timeout=60,
+            what="the demo patrol to make progress",
+        )
+
+        demo.popen.send_signal(signal.SIGINT)
+        assert demo.popen.wait(timeout=30) == 0
+        log = demo.output()
+        assert "fleet stopped" in log
+        assert "Traceback" not in log
+    finally:
+        demo.stop()
+
+
+def test_bad_settings_and_site_files_are_named_before_anything_starts(tmp_path: Path) -> None:
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "broken.yaml").write_text(
+        "id: x\nname: X\nnodes:\n  - {id: a, x: 0, y: 0}\nedges:\n  - {start: a, end: b}\n"
+    )
+    cases = [
+        ({"FLEET_SITES_DIR": str(sites)}, "broken.yaml: edge a->b: unknown node 'b'"),
+        ({"FLEET_MQTT_URL": "http://broker"}, "FLEET_MQTT_URL"),
+        ({"FLEET_OFFLINE_TIMEOUT_S": "-1"}, "FLEET_OFFLINE_TIMEOUT_S"),
+    ]
+    for env, message in cases:
+        for command in ("serve", "demo"):
+            result = subprocess.run(
+                [script("fleet"), command],
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert result.returncode == 2, (command, env, result.stderr)
+            assert message in result.stderr, (command, env, result.stderr)
