@@ -32,16 +32,32 @@ def start_node_of(graph: RouteGraph, x: float, y: float) -> tuple[str, float]:
     return node.id, math.hypot(node.x - x, node.y - y)
 
 
-def choose_nearest(graph: RouteGraph, candidates: list[Candidate], goal: str) -> Choice | None:
-    """The candidate with the shortest route to `goal` (ties by serial number), or None."""
-    best: Choice | None = None
-    for robot in sorted(candidates, key=lambda c: c.serial_number):
+def rank_by_distance(graph: RouteGraph, candidates: list[Candidate], goal: str) -> list[Choice]:
+    """The candidates that can reach `goal`, nearest first by route (ties by serial number)."""
+    ranked = []
+    for robot in candidates:
         start, offset = start_node_of(graph, robot.x, robot.y)
         try:
             _, length = graph.shortest_path(start, goal)
         except NoRoute:
             continue
-        distance = offset + length
-        if best is None or distance < best.distance_m:
-            best = Choice(robot.serial_number, start, distance)
-    return best
+        ranked.append(Choice(robot.serial_number, start, offset + length))
+    return sorted(ranked, key=lambda c: (c.distance_m, c.serial_number))
+
+
+def choose_nearest(graph: RouteGraph, candidates: list[Candidate], goal: str) -> Choice | None:
+    """The candidate with the shortest route to `goal` (ties by serial number), or None."""
+    ranked = rank_by_distance(graph, candidates, goal)
+    return ranked[0] if ranked else None
+
+
+@dataclass(frozen=True)
+class BatteryModel:
+    """How much charge a drive takes: a rate per kilometre plus a reserve to keep."""
+
+    percent_per_km: float
+    reserve_percent: float
+
+    def needed(self, metres: float) -> float:
+        """Charge (percent) a robot needs to drive this far and keep the reserve."""
+        return self.reserve_percent + self.percent_per_km * metres / 1000.0

@@ -42,9 +42,11 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
         await fleet.registry.flush()
         fleet.missions.flush()
 
-    def check_offline() -> None:
+    def check_robots() -> None:
         fleet.registry.check_timeouts()
         fleet.missions.check_offline()
+        # Robots become able to take queued work as they report (position, charge, factsheet).
+        fleet.missions.dispatch()
 
     def prune() -> None:
         cutoff = utc_now() - timedelta(days=settings.telemetry_retention_days)
@@ -53,7 +55,7 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
     return [
         fleet.gateway.run,
         lambda: _every(settings.flush_interval_s, flush),
-        lambda: _every(settings.offline_check_interval_s, check_offline),
+        lambda: _every(settings.offline_check_interval_s, check_robots),
         lambda: _every(PRUNE_INTERVAL_S, prune),
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fleet_server.allocation import BatteryModel
 from fleet_server.db import make_engine
 from fleet_server.gateway import Gateway
 from fleet_server.live import FleetRegistry
@@ -42,6 +43,11 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         sites=sites,
         outbox=gateway,
         offline_grace_s=settings.mission_offline_grace_s,
+        priorities=settings.kind_priorities,
+        battery=BatteryModel(
+            percent_per_km=settings.battery_percent_per_km,
+            reserve_percent=settings.battery_reserve_percent,
+        ),
         policy=ReleasePolicy(
             base_nodes=settings.release_base_nodes,
             horizon_nodes=settings.release_horizon_nodes,

@@ -10,14 +10,18 @@ from typing import Any
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
+from fleet_protocol.site import Site
 from fleet_protocol.state import State
-from fleet_server.allocation import Candidate, choose_nearest, start_node_of
+from fleet_server.allocation import BatteryModel, Candidate, Choice, rank_by_distance, start_node_of
 from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.live import FleetRegistry
+from fleet_server.mission_checks import check_request, mission_from_request
+from fleet_server.mission_plans import compile_mission, nearest_dock, required_actions
 from fleet_server.models import Mission, MissionCreate, MissionStatus, Robot
 from fleet_server.orders import Release, ReleasePolicy, build_order
 from fleet_server.outbox import Outbox, instant_action
 from fleet_server.planning import plan_patrol
+from fleet_server.results import initial_results, update_results
 from fleet_server.routing import NoRoute
 from fleet_server.sites import SiteRegistry
 from fleet_server.tracking import observe
@@ -39,6 +43,8 @@ class MissionService:
         outbox: Outbox,
         policy: ReleasePolicy,
         offline_grace_s: float = 30.0,
+        priorities: dict[str, int] | None = None,
+        battery: BatteryModel | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
@@ -49,6 +55,8 @@ class MissionService:
         self.clock = clock
         self._unfinished: dict[int, Mission] = {}
         self._dirty: set[int] = set()
+        self.priorities = priorities or {}
+        self.battery = battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0)
         self.offline_grace = timedelta(seconds=offline_grace_s)
         # Active missions whose robot is offline: since when, and why.
         self._offline_since: dict[int, tuple[datetime, str]] = {}
@@ -81,38 +89,36 @@ class MissionService:
     # ---- commands
 
     def create(self, request: MissionCreate) -> Mission:
-        """Validate a patrol against the site, store it, and assign it if a robot is free."""
+        """Check a request against its site and robot, store it, and assign it if one is free."""
         try:
             site = self.sites.get(request.site)
         except NotFound:
             raise Invalid(f"unknown site {request.site!r}", field="site") from None
-        known = site.node_ids()
-        for index, node in enumerate(request.route):
-            if node not in known:
-                raise Invalid(
-                    f"route[{index}]: unknown node {node!r} on site {site.id!r}", field="route"
-                )
-        try:
-            plan_patrol(self.sites.graph(site.id), request.route[0], request.route, 1)
-        except NoRoute as exc:
-            raise Invalid(f"route cannot be driven: {exc}", field="route") from None
+        check_request(request, site, self.sites.graph(site.id))
+        mission = mission_from_request(request, self.priorities.get(request.kind, 0))
         if request.robot is not None:
-            self._check_requested_robot(request.robot, site.id)
-        mission = Mission(
-            kind=request.kind,
-            site_id=site.id,
-            route=list(request.route),
-            rounds=request.rounds,
-            requested_robot=request.robot,
-        )
+            self._check_requested_robot(request.robot, site.id, required_actions(mission))
         self.store.save_mission(mission)
         assert mission.id is not None
         self._unfinished[mission.id] = mission
-        log.info("mission %s created: patrol of %s on %s", mission.id, request.route, site.id)
+        log.info("mission %s created: %s on %s", mission.id, mission.kind, site.id)
         self.dispatch()
         return mission
 
-    def _check_requested_robot(self, serial: str, site_id: str) -> None:
+    def reprioritise(self, mission_id: int, priority: int) -> Mission:
+        """Change the priority of a queued mission."""
+        mission = self._unfinished_or_conflict(mission_id, "reprioritise")
+        if mission.status is not MissionStatus.QUEUED:
+            raise Conflict(
+                f"mission {mission_id} is {mission.status.value}; only a queued mission "
+                "changes priority"
+            )
+        mission.priority = priority
+        self.store.save_mission(mission)
+        self.dispatch()
+        return mission
+
+    def _check_requested_robot(self, serial: str, site_id: str, required: set[str]) -> None:
         try:
             robot = self.registry.get(serial)
         except NotFound:
@@ -122,6 +128,13 @@ class MissionService:
         if robot.map_id != site_id:
             where = f"on map {robot.map_id!r}" if robot.map_id else "without a reported position"
             raise Conflict(f"robot {serial!r} is {where}, not on site {site_id!r}", field="robot")
+        missing = required - set(robot.actions)
+        if missing:
+            raise Conflict(
+                f"robot {serial!r} cannot do action {', '.join(sorted(missing))} "
+                f"(it declares: {', '.join(robot.actions) or 'no actions'})",
+                field="robot",
+            )
 
     def cancel(self, mission_id: int) -> Mission:
         """Cancel: a queued mission at once; an active one when its robot confirms cancelOrder."""
@@ -169,21 +182,53 @@ class MissionService:
     # ---- dispatch
 
     def dispatch(self) -> None:
-        """Assign queued missions, oldest first, to the nearest idle robot on their site."""
-        for mission in sorted(self._unfinished.values(), key=lambda m: m.id or 0):
-            if mission.status is not MissionStatus.QUEUED:
-                continue
-            graph = self.sites.graph(mission.site_id)
-            candidates = [
-                Candidate(r.serial_number, r.x, r.y)
-                for r in self._idle_robots(mission.site_id)
-                if mission.requested_robot in (None, r.serial_number)
-                and r.x is not None
-                and r.y is not None
-            ]
-            choice = choose_nearest(graph, candidates, mission.route[0])
+        """Assign queued missions, highest priority then oldest first, to the nearest capable
+        idle robot on their site that has the charge for the mission and the way to a dock."""
+        queued = [m for m in self._unfinished.values() if m.status is MissionStatus.QUEUED]
+        for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
+            choice = self._choose_robot(mission)
             if choice is not None:
                 self._assign(mission, self.registry.get(choice.serial_number))
+
+    def _choose_robot(self, mission: Mission) -> Choice | None:
+        site = self.sites.get(mission.site_id)
+        graph = self.sites.graph(site.id)
+        required = required_actions(mission)
+        candidates = [
+            Candidate(r.serial_number, r.x, r.y)
+            for r in self._idle_robots(site.id)
+            if mission.requested_robot in (None, r.serial_number)
+            and required <= set(r.actions)
+            and r.x is not None
+            and r.y is not None
+        ]
+        goal = self._first_goal(mission, site)
+        length = self._mission_length(mission, site)
+        for choice in rank_by_distance(graph, candidates, goal):
+            battery = self.registry.get(choice.serial_number).battery
+            if mission.kind == "dock" or (
+                battery is not None and battery >= self.battery.needed(choice.distance_m + length)
+            ):
+                return choice
+        return None
+
+    def _first_goal(self, mission: Mission, site: Site) -> str:
+        if mission.kind != "dock":
+            return mission.route[0]
+        dock_id = mission.definition.get("dock")
+        return next((d.node for d in site.docks if d.id == dock_id), site.docks[0].node)
+
+    def _mission_length(self, mission: Mission, site: Site) -> float:
+        """Metres from the first route node through every round and on to the nearest dock."""
+        if mission.kind == "dock":
+            return 0.0
+        graph = self.sites.graph(site.id)
+        plan = plan_patrol(graph, mission.route[0], mission.route, mission.rounds)
+        try:
+            _, to_dock = nearest_dock(graph, site, plan.nodes[-1])
+        except NoRoute:
+            to_dock = 0.0
+        return plan.length_m + to_dock
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
         return [
@@ -201,10 +246,11 @@ class MissionService:
         site = self.sites.get(mission.site_id)
         graph = self.sites.graph(site.id)
         start, offset = start_node_of(graph, robot.x, robot.y)
-        plan = plan_patrol(graph, start, mission.route, mission.rounds)
+        plan = compile_mission(mission, graph, site, start)
         mission.plan = plan.nodes
         mission.approach_nodes = plan.approach_nodes
         mission.round_nodes = plan.round_nodes
+        mission.results = initial_results(plan)
         mission.robot = robot.serial_number
         mission.status = MissionStatus.ASSIGNED
         mission.assigned_at = self.clock()
@@ -226,9 +272,13 @@ class MissionService:
         start_deviation_m: float | None = None,
     ) -> None:
         assert mission.order_id is not None
+        site = self.sites.get(mission.site_id)
+        # The plan is compiled again from its start node: the same mission gives the same actions.
+        plan = compile_mission(mission, self.sites.graph(site.id), site, mission.plan[0])
         order = build_order(
-            site=self.sites.get(mission.site_id),
+            site=site,
             plan=mission.plan,
+            actions_at=plan.actions_at,
             release=release,
             order_id=mission.order_id,
             order_update_id=mission.order_update_id,
@@ -254,6 +304,13 @@ class MissionService:
         if seen.nodes_passed is not None and seen.nodes_passed != mission.nodes_passed:
             mission.nodes_passed = seen.nodes_passed
             self._dirty.add(robot.mission_id)
+        update = update_results(mission, state, self.clock())
+        if update.abort_reason is not None:
+            self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
+            self._finish(mission, MissionStatus.FAILED, update.abort_reason)
+            return
+        if update.changed and seen.status is None:
+            self.store.save_mission(mission)
         if seen.status is None:
             self._release_if_due(mission, robot)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from fleet_server.routing import RouteGraph
@@ -15,6 +16,9 @@ class PatrolPlan:
     approach_nodes: int
     round_nodes: int
     length_m: float
+    # Plan index of each route node's visit in each round, in order (the closing return to the
+    # first route node is not a visit; the next round's start is).
+    visits: list[tuple[int, str]]
 
 
 def plan_patrol(graph: RouteGraph, start_node: str, route: list[str], rounds: int) -> PatrolPlan:
@@ -24,10 +28,21 @@ def plan_patrol(graph: RouteGraph, start_node: str, route: list[str], rounds: in
     """
     approach, approach_length = graph.shortest_path(start_node, route[0])
     loop, loop_length = graph.path_through([*route, route[0]])
+    # Where in one loop each route node is reached (connecting paths may pass it too).
+    offsets = [0]
+    for a, b in itertools.pairwise(route):
+        offsets.append(offsets[-1] + len(graph.shortest_path(a, b)[0]) - 1)
     round_nodes = loop[1:]
+    first = len(approach) - 1
+    visits = [
+        (first + r * len(round_nodes) + offset, node)
+        for r in range(rounds)
+        for offset, node in zip(offsets, route, strict=True)
+    ]
     return PatrolPlan(
         nodes=approach + round_nodes * rounds,
         approach_nodes=len(approach),
         round_nodes=len(round_nodes),
         length_m=approach_length + loop_length * rounds,
+        visits=visits,
     )

@@ -33,6 +33,17 @@ class FleetSettings(BaseSettings):
     # Telemetry history keeps one sample per robot per interval, for this many days.
     telemetry_interval_s: float = Field(default=10.0, gt=0)
     telemetry_retention_days: float = Field(default=7.0, gt=0)
+    # Queued missions start by priority (higher first), then age; a request may set its own.
+    kind_priorities: dict[str, int] = {
+        "respond": 40,
+        "patrol": 30,
+        "clean": 20,
+        "service": 10,
+        "dock": 50,
+    }
+    # A robot takes a mission only with charge for it and the way to a dock, plus a reserve.
+    battery_percent_per_km: float = Field(default=6.0, ge=0)
+    battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
     # Long missions are released in parts: this many nodes in the base, this many in the horizon,
     # and the next part is sent when no more than `release_lookahead` base nodes remain ahead.
     release_base_nodes: int = Field(default=10, ge=2)

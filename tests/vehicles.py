@@ -101,8 +101,11 @@ def announce(
     x: float = 0.0,
     y: float = 0.0,
     map_id: str = "square",
+    battery: float = 80.0,
 ) -> None:
     """Publish what a robot sends on connecting: retained ONLINE and factsheet, then a state."""
     wire.publish(topic_of(serial, Subtopic.CONNECTION), connection(serial, ConnectionState.ONLINE))
     wire.publish(topic_of(serial, Subtopic.FACTSHEET), factsheet(serial, kind))
-    wire.publish(topic_of(serial, Subtopic.STATE), state(serial, x=x, y=y, map_id=map_id))
+    wire.publish(
+        topic_of(serial, Subtopic.STATE), state(serial, x=x, y=y, map_id=map_id, battery=battery)
+    )

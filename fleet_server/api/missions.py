@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.models import MissionCreate, MissionPublic, MissionStatus
@@ -12,7 +13,7 @@ router = APIRouter(prefix="/missions", tags=["missions"])
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_mission(request: MissionCreate, fleet: FleetDep) -> MissionPublic:
-    """Create a patrol; without a robot the nearest idle online one is chosen, or it queues."""
+    """Create a mission; without a robot the nearest capable idle one is chosen, or it queues."""
     return MissionPublic.of(fleet.missions.create(request))
 
 
@@ -31,6 +32,20 @@ async def list_missions(
 async def get_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
     """One mission with its status and progress."""
     return MissionPublic.of(fleet.missions.get(mission_id))
+
+
+class PriorityChange(BaseModel):
+    """A new priority for a queued mission."""
+
+    priority: int = Field(ge=0, le=1000)
+
+
+@router.patch("/{mission_id}")
+async def reprioritise_mission(
+    mission_id: int, change: PriorityChange, fleet: FleetDep
+) -> MissionPublic:
+    """Change the priority of a queued mission (higher starts first)."""
+    return MissionPublic.of(fleet.missions.reprioritise(mission_id, change.priority))
 
 
 @router.post("/{mission_id}/cancel")

@@ -1,14 +1,23 @@
 """SQLModel tables and API schemas, one family per entity."""
 
-from fleet_server.models.mission import Mission, MissionCreate, MissionPublic, MissionStatus
+from fleet_server.models.mission import Mission, MissionPublic, MissionStatus
+from fleet_server.models.mission_requests import (
+    Checkpoint,
+    DockCreate,
+    MissionCreate,
+    PatrolCreate,
+)
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.models.telemetry import TelemetrySample
 
 __all__ = [
+    "Checkpoint",
+    "DockCreate",
     "Mission",
     "MissionCreate",
     "MissionPublic",
     "MissionStatus",
+    "PatrolCreate",
     "Robot",
     "RobotCreate",
     "RobotPublic",

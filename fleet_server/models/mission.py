@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
@@ -50,6 +50,12 @@ class Mission(MissionBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     status: MissionStatus = Field(default=MissionStatus.QUEUED, index=True)
+    # Higher runs first among queued missions; equal priorities run oldest first.
+    priority: int = 0
+    # What the kind needs beyond route and rounds (checkpoints, dock, target level), as requested.
+    definition: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    # What happened: per checkpoint, when it was reached and how each action ended.
+    results: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     reason: str | None = None
     robot: str | None = Field(default=None, index=True)
     # The planned node sequence, from the robot's start node through every round.
@@ -83,23 +89,6 @@ class Mission(MissionBase, table=True):
         return min(done, self.rounds)
 
 
-class MissionCreate(BaseModel):
-    """A request for a patrol: a loop over route nodes, some rounds, a robot or the nearest one."""
-
-    kind: Literal["patrol"]
-    site: str
-    route: list[str]
-    rounds: int = Field(default=1, ge=1, le=1000)
-    robot: str | None = None
-
-    @field_validator("route")
-    @classmethod
-    def _route_has_nodes(cls, route: list[str]) -> list[str]:
-        if len(route) < 2:
-            raise ValueError("a patrol route needs at least 2 nodes")
-        return route
-
-
 class Progress(BaseModel):
     """How far a mission has got."""
 
@@ -117,11 +106,14 @@ class MissionPublic(BaseModel):
     site: str
     route: list[str]
     rounds: int
+    priority: int
+    definition: dict[str, Any]
     robot: str | None
     requested_robot: str | None
     status: MissionStatus
     reason: str | None
     progress: Progress
+    results: dict[str, Any]
     order_id: str | None
     order_update_id: int
     errors: list[dict[str, Any]]
@@ -140,6 +132,8 @@ class MissionPublic(BaseModel):
             site=mission.site_id,
             route=mission.route,
             rounds=mission.rounds,
+            priority=mission.priority,
+            definition=mission.definition,
             robot=mission.robot,
             requested_robot=mission.requested_robot,
             status=mission.status,
@@ -150,6 +144,7 @@ class MissionPublic(BaseModel):
                 current_round=mission.current_round,
                 rounds=mission.rounds,
             ),
+            results=mission.results,
             order_id=mission.order_id,
             order_update_id=mission.order_update_id,
             errors=mission.errors,

@@ -39,14 +39,14 @@ class ThreadedFleet:
 
 @contextmanager
 def sim_fleet(
-    mqtt_url: str, robots: int, kind: RobotKind, speed_factor: float
+    mqtt_url: str, robots: int, kind: RobotKind | list[RobotKind], speed_factor: float
 ) -> Iterator[ThreadedFleet]:
-    """Simulated robots of one kind on the demo site, reporting state every second."""
+    """Simulated robots (kinds round robin) on the demo site, reporting state every second."""
     config = FleetConfig(
         mqtt_url=mqtt_url,
         site=load_site(DEFAULT_SITES_DIR / "longgang-demo.yaml"),
         robots=robots,
-        kinds=[kind],
+        kinds=kind if isinstance(kind, list) else [kind],
         speed_factor=speed_factor,
         state_interval=1.0,
     )

@@ -98,3 +98,51 @@ def test_idle_robot_gets_an_order_on_the_wire(client: TestClient, wire: WireReco
     assert created["progress"]["nodes_total"] == 1 + 4 * 3
     released = [n for n in order["nodes"] if n["released"]]
     assert len(released) < created["progress"]["nodes_total"], "a long patrol is released in parts"
+
+
+def test_queue_runs_the_highest_priority_first_and_can_be_reprioritised(
+    client: TestClient, wire: WireRecorder
+) -> None:
+    low = client.post("/api/v1/missions", json=_patrol(priority=10)).json()
+    high = client.post("/api/v1/missions", json=_patrol(priority=50)).json()
+    default = client.post("/api/v1/missions", json=_patrol()).json()
+    assert [low["status"], high["status"], default["status"]] == ["queued"] * 3
+    assert default["priority"] == 30, "patrols default to the configured kind priority"
+    raised = client.patch(f"/api/v1/missions/{low['id']}", json={"priority": 60})
+    assert raised.status_code == 200 and raised.json()["priority"] == 60
+
+    _online(client, wire, "dog-q", map_id="square")
+    assigned = wait_until(
+        lambda: [m for m in client.get("/api/v1/missions").json() if m["status"] != "queued"],
+        what="one mission to be assigned",
+    )
+    assert [m["id"] for m in assigned] == [low["id"]], "the reprioritised mission goes first"
+    refused = client.patch(f"/api/v1/missions/{low['id']}", json={"priority": 1})
+    assert refused.status_code == 409 and "only a queued mission" in refused.json()["detail"]
+    bad = client.patch(f"/api/v1/missions/{high['id']}", json={"priority": -1})
+    assert bad.status_code == 422 and "priority" in bad.json()["detail"]
+
+
+def test_robot_without_charge_for_the_mission_is_not_sent(
+    client: TestClient, wire: WireRecorder
+) -> None:
+    # 100 rounds of the 40 m square is 4 km: 6 %/km plus a 10 % reserve needs 34 %.
+    vehicles.announce(wire, "dog-low", battery=30.0)
+    wait_until(
+        lambda: client.get("/api/v1/robots/dog-low").json().get("battery") == 30.0,
+        what="dog-low's battery",
+    )
+    long_patrol = client.post("/api/v1/missions", json=_patrol(rounds=100)).json()
+    assert long_patrol["status"] == "queued"
+    short_patrol = client.post("/api/v1/missions", json=_patrol(rounds=1)).json()
+    assert short_patrol["status"] == "assigned" and short_patrol["robot"] == "dog-low"
+
+
+def test_a_robot_that_cannot_run_an_action_is_refused_by_name(
+    client: TestClient, wire: WireRecorder
+) -> None:
+    _online(client, wire, "dog-c", map_id="square")
+    body = _patrol(robot="dog-c", checkpoints=[{"node": "B", "actions": [{"type": "clean"}]}])
+    response = client.post("/api/v1/missions", json=body)
+    assert response.status_code == 409
+    assert "robot 'dog-c' cannot do action clean" in response.json()["detail"]

@@ -20,3 +20,11 @@ def test_patrol_from_the_first_route_node_has_no_approach() -> None:
     assert plan.nodes[0] == "A" and plan.nodes[-1] == "A"
     assert plan.approach_nodes == 1
     assert "C" in plan.nodes
+
+
+def test_visits_are_the_route_nodes_not_nodes_passed_between_them() -> None:
+    # A -> C passes B (or D), but only A and C are visits of the route.
+    plan = plan_patrol(RouteGraph(small_site()), "E", ["A", "C"], rounds=2)
+    assert [plan.nodes[i] for i, _ in plan.visits] == ["A", "C", "A", "C"]
+    assert [node for _, node in plan.visits] == ["A", "C", "A", "C"]
+    assert plan.visits[0][0] == 1

@@ -1,0 +1,79 @@
+"""Checking a mission request against its site before it is stored; errors name the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fleet_protocol.site import Site
+from fleet_server.errors import Invalid
+from fleet_server.models import DockCreate, Mission, MissionCreate, PatrolCreate
+from fleet_server.planning import plan_patrol
+from fleet_server.routing import NoRoute, RouteGraph
+
+
+def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
+    """Route nodes exist and can be driven in a loop; checkpoints are on the route."""
+    known = site.node_ids()
+    for index, node in enumerate(request.route):
+        if node not in known:
+            raise Invalid(
+                f"route[{index}]: unknown node {node!r} on site {site.id!r}", field="route"
+            )
+    try:
+        plan_patrol(graph, request.route[0], request.route, 1)
+    except NoRoute as exc:
+        raise Invalid(f"route cannot be driven: {exc}", field="route") from None
+    seen: set[str] = set()
+    for index, checkpoint in enumerate(request.checkpoints):
+        where = f"checkpoints[{index}]"
+        if checkpoint.node not in request.route:
+            raise Invalid(f"{where}: node {checkpoint.node!r} is not on the route", field=where)
+        if checkpoint.node in seen:
+            raise Invalid(
+                f"{where}: node {checkpoint.node!r} has a checkpoint already", field=where
+            )
+        seen.add(checkpoint.node)
+        for number, action in enumerate(checkpoint.actions):
+            problems = action.problems()
+            if problems:
+                field = f"{where}.actions[{number}]"
+                raise Invalid(f"{field}: {'; '.join(problems)}", field=field)
+
+
+def check_dock(request: DockCreate, site: Site) -> None:
+    """The named dock exists; a site without docks cannot take a dock mission."""
+    if not site.docks:
+        raise Invalid(f"site {site.id!r} has no docks", field="dock")
+    if request.dock is not None and request.dock not in {d.id for d in site.docks}:
+        known = ", ".join(sorted(d.id for d in site.docks))
+        raise Invalid(
+            f"unknown dock {request.dock!r} on site {site.id!r} (docks: {known})", field="dock"
+        )
+
+
+def check_request(request: MissionCreate, site: Site, graph: RouteGraph) -> None:
+    """Check any mission request against its site."""
+    if isinstance(request, PatrolCreate):
+        check_patrol(request, site, graph)
+    else:
+        check_dock(request, site)
+
+
+def mission_from_request(request: MissionCreate, priority: int) -> Mission:
+    """The mission row for a checked request."""
+    definition: dict[str, Any]
+    if isinstance(request, PatrolCreate):
+        definition = {"checkpoints": [c.model_dump() for c in request.checkpoints]}
+        route, rounds = list(request.route), request.rounds
+    else:
+        definition = {"dock": request.dock, "target_level": request.target_level}
+        route, rounds = [], 1
+    return Mission(
+        kind=request.kind,
+        site_id=request.site,
+        route=route,
+        rounds=rounds,
+        requested_robot=request.robot,
+        priority=request.priority if request.priority is not None else priority,
+        definition=definition,
+    )

@@ -1,0 +1,134 @@
+"""Compiling a mission into its node sequence and the actions at each node (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fleet_protocol.actions import Action
+from fleet_protocol.site import Site
+from fleet_server.mission_actions import MissionAction
+from fleet_server.models import Checkpoint, Mission
+from fleet_server.planning import plan_patrol
+from fleet_server.routing import NoRoute, RouteGraph
+
+
+@dataclass(frozen=True)
+class CheckpointSlot:
+    """One visit of a checkpoint: where in the plan, which round, and its actions' ids."""
+
+    plan_index: int
+    node: str
+    round: int
+    checkpoint: int
+    action_ids: list[str]
+
+
+@dataclass(frozen=True)
+class MissionPlan:
+    """The node sequence of a mission, its actions by plan index, and its checkpoint visits."""
+
+    nodes: list[str]
+    approach_nodes: int
+    round_nodes: int
+    length_m: float
+    actions_at: dict[int, list[Action]] = field(default_factory=dict)
+    slots: list[CheckpointSlot] = field(default_factory=list)
+
+
+def checkpoints_of(mission: Mission) -> list[Checkpoint]:
+    """The mission's checkpoints as requested."""
+    return [Checkpoint.model_validate(c) for c in mission.definition.get("checkpoints", [])]
+
+
+def required_actions(mission: Mission) -> set[str]:
+    """Every action type the mission needs its robot to declare."""
+    if mission.kind == "dock":
+        return {"dock", "charge"}
+    return {a.type for c in checkpoints_of(mission) for a in c.actions}
+
+
+def _action_id(mission: Mission, index: int, position: int) -> str:
+    return f"m{mission.id}-n{index}-a{position}"
+
+
+def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPlan:
+    """Approach, then `rounds` loops; each route visit of a checkpoint node carries its actions
+    (passing the node on the way between two route nodes is not a visit)."""
+    plan = plan_patrol(graph, start, mission.route, mission.rounds)
+    by_node = {c.node: (i, c) for i, c in enumerate(checkpoints_of(mission))}
+    actions_at: dict[int, list[Action]] = {}
+    slots: list[CheckpointSlot] = []
+    for index, node in plan.visits:
+        found = by_node.get(node)
+        if found is None:
+            continue
+        number, checkpoint = found
+        actions = [
+            a.to_action(_action_id(mission, index, k)) for k, a in enumerate(checkpoint.actions)
+        ]
+        actions_at[index] = actions
+        round_number = (index - (plan.approach_nodes - 1)) // plan.round_nodes + 1
+        slots.append(
+            CheckpointSlot(
+                plan_index=index,
+                node=checkpoint.node,
+                round=round_number,
+                checkpoint=number,
+                action_ids=[a.action_id for a in actions],
+            )
+        )
+    return MissionPlan(
+        nodes=plan.nodes,
+        approach_nodes=plan.approach_nodes,
+        round_nodes=plan.round_nodes,
+        length_m=plan.length_m,
+        actions_at=actions_at,
+        slots=slots,
+    )
+
+
+def nearest_dock(graph: RouteGraph, site: Site, start: str) -> tuple[str, float]:
+    """The dock node nearest to `start` by route, and the distance; NoRoute if none is reachable."""
+    best: tuple[str, float] | None = None
+    for dock in site.docks:
+        try:
+            _, length = graph.shortest_path(start, dock.node)
+        except NoRoute:
+            continue
+        if best is None or length < best[1]:
+            best = (dock.node, length)
+    if best is None:
+        raise NoRoute(f"no dock on site {site.id!r} can be reached from {start!r}")
+    return best
+
+
+def compile_dock(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
+    """Drive to the dock (named, or the nearest), dock there and charge to the target level."""
+    dock_id = mission.definition.get("dock")
+    if dock_id:
+        target = next(d.node for d in site.docks if d.id == dock_id)
+    else:
+        target, _ = nearest_dock(graph, site, start)
+    nodes, length = graph.shortest_path(start, target)
+    last = len(nodes) - 1
+    level = float(mission.definition.get("target_level", 95.0))
+    actions = [
+        MissionAction(type="dock").to_action(_action_id(mission, last, 0)),
+        MissionAction(type="charge", params={"targetLevel": level}).to_action(
+            _action_id(mission, last, 1)
+        ),
+    ]
+    return MissionPlan(
+        nodes=nodes,
+        approach_nodes=len(nodes),
+        round_nodes=0,
+        length_m=length,
+        actions_at={last: actions},
+    )
+
+
+def compile_mission(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
+    """The plan of any mission kind from the robot's start node."""
+    if mission.kind == "dock":
+        return compile_dock(mission, graph, site, start)
+    return compile_patrol(mission, graph, start)

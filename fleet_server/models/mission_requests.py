@@ -1,0 +1,53 @@
+"""What an operator may ask for: one request shape per mission kind, told apart by `kind`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from fleet_server.mission_actions import MissionAction
+
+
+class Checkpoint(BaseModel):
+    """A route node where the robot stops and runs actions, and what a failed action means."""
+
+    node: str = Field(min_length=1)
+    actions: list[MissionAction] = Field(min_length=1)
+    # skip: note the failure and go on; abort: end the mission as failed.
+    on_failure: Literal["skip", "abort"] = "skip"
+
+
+class MissionRequestBase(BaseModel):
+    """Fields every mission request has."""
+
+    site: str
+    robot: str | None = None
+    priority: int | None = Field(default=None, ge=0, le=1000)
+
+
+class PatrolCreate(MissionRequestBase):
+    """A patrol: loop the route `rounds` times, stopping at checkpoints to run their actions."""
+
+    kind: Literal["patrol"]
+    route: list[str]
+    rounds: int = Field(default=1, ge=1, le=1000)
+    checkpoints: list[Checkpoint] = Field(default_factory=list)
+
+    @field_validator("route")
+    @classmethod
+    def _route_has_nodes(cls, route: list[str]) -> list[str]:
+        if len(route) < 2:
+            raise ValueError("a patrol route needs at least 2 nodes")
+        return route
+
+
+class DockCreate(MissionRequestBase):
+    """Go to a dock (the nearest one if none is named) and charge to the target level."""
+
+    kind: Literal["dock"]
+    dock: str | None = None
+    target_level: float = Field(default=95.0, gt=0, le=100)
+
+
+MissionCreate = Annotated[PatrolCreate | DockCreate, Field(discriminator="kind")]

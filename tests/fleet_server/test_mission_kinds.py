@@ -1,0 +1,141 @@
+"""Patrols with checkpoints and dock missions, driven by simulated robots through the server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from fleet_protocol.kinds import RobotKind
+from fleet_server.settings import FleetSettings
+from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
+from tests.waiting import wait_until
+from tests.wire import WireRecorder
+
+ROUTE = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
+SPEED = 100
+ANNOUNCE_ZH = {"type": "announce", "params": {"text": "请勿占道经营，谢谢配合", "language": "zh"}}
+ANNOUNCE_EN = {
+    "type": "announce",
+    "params": {"text": "Please keep the way clear", "language": "en"},
+}
+PHOTO = {"type": "capturePhoto", "params": {"direction": "front"}}
+
+
+def _robot(client: TestClient, serial: str) -> dict[str, Any]:
+    return dict(client.get(f"/api/v1/robots/{serial}").json())
+
+
+def _ready(client: TestClient, fleet: ThreadedFleet) -> list[str]:
+    serials = [r.serial_number for r in fleet.fleet.robots]
+    wait_until(
+        lambda: all(
+            _robot(client, s).get("actions") and _robot(client, s)["position"] for s in serials
+        ),
+        what="factsheets and positions",
+    )
+    return serials
+
+
+def _finished(client: TestClient, mission_id: int) -> dict[str, Any]:
+    return dict(
+        wait_until(
+            lambda: (
+                (m := client.get(f"/api/v1/missions/{mission_id}").json())["status"]
+                in ("completed", "failed", "cancelled")
+                and m
+            ),
+            timeout=90,
+            what=f"mission {mission_id} to end",
+        )
+    )
+
+
+def _patrol(checkpoints: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+    body = {"kind": "patrol", "site": "longgang-demo", "route": ROUTE, "rounds": 2}
+    return body | {"checkpoints": checkpoints} | more
+
+
+def test_patrol_checkpoints_report_every_action(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
+        _ready(client, fleet)
+        checkpoint = {"node": "hall-desk-1", "actions": [ANNOUNCE_ZH, ANNOUNCE_EN, PHOTO]}
+        mission = client.post("/api/v1/missions", json=_patrol([checkpoint])).json()
+        done = _finished(client, mission["id"])
+    assert done["status"] == "completed", done["reason"]
+    visits = done["results"]["checkpoints"]
+    assert [(v["node"], v["round"]) for v in visits] == [("hall-desk-1", 1), ("hall-desk-1", 2)]
+    for visit in visits:
+        assert visit["reached_at"] is not None
+        assert [a["type"] for a in visit["actions"]] == ["announce", "announce", "capturePhoto"]
+        assert [a["status"] for a in visit["actions"]] == ["FINISHED"] * 3
+        assert visit["actions"][2]["result"].startswith("photo-")
+    orders = [m.json() for m in wire.messages if m.subtopic == "order"]
+    announced = [
+        a for o in orders for n in o["nodes"] for a in n["actions"] if a["actionType"] == "announce"
+    ]
+    assert {"key": "language", "value": "zh"} in announced[0]["actionParameters"]
+
+
+def test_failed_action_is_skipped_or_aborts_by_policy(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
+        serial = _ready(client, fleet)[0]
+        fleet.on_driver(
+            serial, lambda d: d.fail_action("capturePhoto", "cameraFault", "lens fogged")
+        )
+        skip = {"node": "hall-desk-1", "actions": [PHOTO], "on_failure": "skip"}
+        skipped = _finished(
+            client, client.post("/api/v1/missions", json=_patrol([skip])).json()["id"]
+        )
+        assert skipped["status"] == "completed"
+        first, second = skipped["results"]["checkpoints"]
+        assert first["actions"][0]["status"] == "FAILED"
+        assert "lens fogged" in first["actions"][0]["result"]
+        assert second["actions"][0]["status"] == "FINISHED"
+
+        fleet.on_driver(
+            serial, lambda d: d.fail_action("capturePhoto", "cameraFault", "lens fogged")
+        )
+        abort = skip | {"on_failure": "abort"}
+        aborted = _finished(
+            client, client.post("/api/v1/missions", json=_patrol([abort])).json()["id"]
+        )
+        assert aborted["status"] == "failed"
+        assert aborted["reason"].startswith("checkpoint hall-desk-1 (round 1): capturePhoto failed")
+        wait_until(lambda: not _robot(client, serial)["driving"], what="the robot to stop")
+
+
+def test_dock_mission_charges_to_the_target(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, speed_factor=200) as fleet:
+        serial = _ready(client, fleet)[0]
+        fleet.on_driver(serial, lambda d: d.set_battery(40.0))
+        wait_until(
+            lambda: (_robot(client, serial)["battery"] or 100.0) <= 40.5, what="the low battery"
+        )
+        body = {"kind": "dock", "site": "longgang-demo", "dock": "dock-hall", "target_level": 50}
+        done = _finished(client, client.post("/api/v1/missions", json=body).json()["id"])
+        assert done["status"] == "completed", done["reason"]
+        robot = _robot(client, serial)
+        assert robot["last_node_id"] == "hall-dock"
+        assert robot["battery"] >= 50.0
+
+
+def test_the_mission_goes_to_a_robot_that_can_run_its_actions(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    kinds = [RobotKind.PATROL_DOG, RobotKind.SANITATION]
+    with sim_fleet(settings.mqtt_url, 2, kinds, SPEED) as fleet:
+        dog, sweeper = _ready(client, fleet)
+        clean = {"node": "hall-desk-2", "actions": [{"type": "clean", "params": {"mode": "sweep"}}]}
+        refused = client.post("/api/v1/missions", json=_patrol([clean], robot=dog))
+        assert refused.status_code == 409
+        assert f"robot '{dog}' cannot do action clean" in refused.json()["detail"]
+        mission = client.post("/api/v1/missions", json=_patrol([clean], rounds=1)).json()
+        assert mission["robot"] == sweeper
+        assert _finished(client, mission["id"])["status"] == "completed"
