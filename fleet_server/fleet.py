@@ -10,6 +10,7 @@ from fleet_server.gateway import Gateway
 from fleet_server.live import FleetRegistry
 from fleet_server.missions import MissionService
 from fleet_server.orders import ReleasePolicy
+from fleet_server.schedules import ScheduleService
 from fleet_server.settings import FleetSettings
 from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
@@ -25,6 +26,7 @@ class Fleet:
     registry: FleetRegistry
     gateway: Gateway
     missions: MissionService
+    schedules: ScheduleService
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -57,4 +59,10 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     registry.listeners.append(missions_service)
     registry.load()
     missions_service.load()
-    return Fleet(settings, store, sites, registry, gateway, missions_service)
+    schedules = ScheduleService(
+        store=store,
+        sites=sites,
+        missions=missions_service,
+        check_interval_s=settings.schedule_check_interval_s,
+    )
+    return Fleet(settings, store, sites, registry, gateway, missions_service, schedules)

@@ -88,20 +88,24 @@ class MissionService:
 
     # ---- commands
 
-    def create(self, request: MissionCreate) -> Mission:
-        """Check a request against its site and robot, store it, and assign it if one is free."""
+    def check(self, request: MissionCreate) -> Mission:
+        """The mission a request describes, checked against its site (Invalid names the field)."""
         try:
             site = self.sites.get(request.site)
         except NotFound:
             raise Invalid(f"unknown site {request.site!r}", field="site") from None
         check_request(request, site, self.sites.graph(site.id))
-        mission = mission_from_request(request, self.priorities.get(request.kind, 0))
+        return mission_from_request(request, self.priorities.get(request.kind, 0))
+
+    def create(self, request: MissionCreate) -> Mission:
+        """Check a request against its site and robot, store it, and assign it if one is free."""
+        mission = self.check(request)
         if request.robot is not None:
-            self._check_requested_robot(request.robot, site.id, required_actions(mission))
+            self._check_requested_robot(request.robot, mission.site_id, required_actions(mission))
         self.store.save_mission(mission)
         assert mission.id is not None
         self._unfinished[mission.id] = mission
-        log.info("mission %s created: %s on %s", mission.id, mission.kind, site.id)
+        log.info("mission %s created: %s on %s", mission.id, mission.kind, mission.site_id)
         self.dispatch()
         return mission
 

@@ -44,6 +44,8 @@ class FleetSettings(BaseSettings):
     # A robot takes a mission only with charge for it and the way to a dock, plus a reserve.
     battery_percent_per_km: float = Field(default=6.0, ge=0)
     battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
+    # How often due schedule runs are looked for (runs up to two intervals late are on time).
+    schedule_check_interval_s: float = Field(default=10.0, gt=0)
     # Long missions are released in parts: this many nodes in the base, this many in the horizon,
     # and the next part is sent when no more than `release_lookahead` base nodes remain ahead.
     release_base_nodes: int = Field(default=10, ge=2)

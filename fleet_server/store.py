@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from fleet_server.db import session_scope
-from fleet_server.models import Mission, MissionStatus, Robot, TelemetrySample
+from fleet_server.models import Mission, MissionStatus, Robot, Schedule, TelemetrySample
 from fleet_server.models.mission import FINISHED_STATUSES
 
 
@@ -102,3 +102,29 @@ class Store:
                 .order_by(col(Mission.id))
             )
             return list(session.exec(query))
+
+    def save_schedule(self, schedule: Schedule) -> Schedule:
+        """Insert or update a schedule; returns it with its id."""
+        with session_scope(self.engine) as session:
+            merged = session.merge(Schedule.model_validate(schedule.model_dump()))
+            session.flush()
+            schedule.id = merged.id
+        return schedule
+
+    def get_schedule(self, schedule_id: int) -> Schedule | None:
+        """One schedule, or None."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(Schedule, schedule_id)
+
+    def list_schedules(self, enabled_only: bool = False) -> list[Schedule]:
+        """Schedules by id."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = select(Schedule).order_by(col(Schedule.id))
+            if enabled_only:
+                query = query.where(col(Schedule.enabled).is_(True))
+            return list(session.exec(query))
+
+    def delete_schedule(self, schedule: Schedule) -> None:
+        """Remove a schedule."""
+        with session_scope(self.engine) as session:
+            session.execute(delete(Schedule).where(col(Schedule.id) == schedule.id))

@@ -8,6 +8,7 @@ from fleet_server.models.mission_requests import (
     PatrolCreate,
 )
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
+from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
 from fleet_server.models.telemetry import TelemetrySample
 
 __all__ = [
@@ -21,5 +22,9 @@ __all__ = [
     "Robot",
     "RobotCreate",
     "RobotPublic",
+    "Schedule",
+    "ScheduleCreate",
+    "SchedulePublic",
+    "ScheduleUpdate",
     "TelemetrySample",
 ]
