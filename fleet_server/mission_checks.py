@@ -6,7 +6,8 @@ from typing import Any
 
 from fleet_protocol.site import Site
 from fleet_server.errors import Invalid
-from fleet_server.models import DockCreate, Mission, MissionCreate, PatrolCreate
+from fleet_server.mission_actions import MissionAction
+from fleet_server.models import DockCreate, Mission, MissionCreate, PatrolCreate, ServiceCreate
 from fleet_server.planning import plan_patrol
 from fleet_server.routing import NoRoute, RouteGraph
 
@@ -33,11 +34,34 @@ def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
                 f"{where}: node {checkpoint.node!r} has a checkpoint already", field=where
             )
         seen.add(checkpoint.node)
-        for number, action in enumerate(checkpoint.actions):
-            problems = action.problems()
-            if problems:
-                field = f"{where}.actions[{number}]"
-                raise Invalid(f"{field}: {'; '.join(problems)}", field=field)
+        _check_actions(f"{where}.actions", checkpoint.actions)
+
+
+def _check_actions(where: str, actions: list[MissionAction]) -> None:
+    for number, action in enumerate(actions):
+        problems = action.problems()
+        if problems:
+            field = f"{where}[{number}]"
+            raise Invalid(f"{field}: {'; '.join(problems)}", field=field)
+
+
+def check_service(request: ServiceCreate, site: Site, graph: RouteGraph) -> None:
+    """Origin, destination and home exist and can be driven in turn; the actions are valid."""
+    known = site.node_ids()
+    stops = [("origin", request.origin), ("destination", request.destination)]
+    if request.home is not None:
+        stops.append(("home", request.home))
+    for field, node in stops:
+        if node not in known:
+            raise Invalid(f"{field}: unknown node {node!r} on site {site.id!r}", field=field)
+    if request.origin == request.destination:
+        raise Invalid("destination: must differ from the origin", field="destination")
+    try:
+        graph.path_through([node for _, node in stops])
+    except NoRoute as exc:
+        raise Invalid(f"the service run cannot be driven: {exc}", field="destination") from None
+    _check_actions("origin_actions", request.origin_actions)
+    _check_actions("destination_actions", request.destination_actions)
 
 
 def check_dock(request: DockCreate, site: Site) -> None:
@@ -55,6 +79,8 @@ def check_request(request: MissionCreate, site: Site, graph: RouteGraph) -> None
     """Check any mission request against its site."""
     if isinstance(request, PatrolCreate):
         check_patrol(request, site, graph)
+    elif isinstance(request, ServiceCreate):
+        check_service(request, site, graph)
     else:
         check_dock(request, site)
 
@@ -65,6 +91,14 @@ def mission_from_request(request: MissionCreate, priority: int) -> Mission:
     if isinstance(request, PatrolCreate):
         definition = {"checkpoints": [c.model_dump() for c in request.checkpoints]}
         route, rounds = list(request.route), request.rounds
+    elif isinstance(request, ServiceCreate):
+        definition = {
+            "mode": request.mode,
+            "home": request.home,
+            "checkpoints": [c.model_dump() for c in request.checkpoints()],
+        }
+        stops = [request.origin, request.destination, request.home]
+        route, rounds = [n for n in stops if n is not None], 1
     else:
         definition = {"dock": request.dock, "target_level": request.target_level}
         route, rounds = [], 1

@@ -51,14 +51,14 @@ def _action_id(mission: Mission, index: int, position: int) -> str:
     return f"m{mission.id}-n{index}-a{position}"
 
 
-def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPlan:
-    """Approach, then `rounds` loops; each route visit of a checkpoint node carries its actions
-    (passing the node on the way between two route nodes is not a visit)."""
-    plan = plan_patrol(graph, start, mission.route, mission.rounds)
+def _checkpoint_actions(
+    mission: Mission, visits: list[tuple[int, str, int]]
+) -> tuple[dict[int, list[Action]], list[CheckpointSlot]]:
+    """The actions at each visit (plan index, node, round) of a checkpoint node."""
     by_node = {c.node: (i, c) for i, c in enumerate(checkpoints_of(mission))}
     actions_at: dict[int, list[Action]] = {}
     slots: list[CheckpointSlot] = []
-    for index, node in plan.visits:
+    for index, node, round_number in visits:
         found = by_node.get(node)
         if found is None:
             continue
@@ -67,21 +67,50 @@ def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPl
             a.to_action(_action_id(mission, index, k)) for k, a in enumerate(checkpoint.actions)
         ]
         actions_at[index] = actions
-        round_number = (index - (plan.approach_nodes - 1)) // plan.round_nodes + 1
         slots.append(
             CheckpointSlot(
                 plan_index=index,
-                node=checkpoint.node,
+                node=node,
                 round=round_number,
                 checkpoint=number,
                 action_ids=[a.action_id for a in actions],
             )
         )
+    return actions_at, slots
+
+
+def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPlan:
+    """Approach, then `rounds` loops; each route visit of a checkpoint node carries its actions
+    (passing the node on the way between two route nodes is not a visit)."""
+    plan = plan_patrol(graph, start, mission.route, mission.rounds)
+    first = plan.approach_nodes - 1
+    visits = [(i, node, (i - first) // plan.round_nodes + 1) for i, node in plan.visits]
+    actions_at, slots = _checkpoint_actions(mission, visits)
     return MissionPlan(
         nodes=plan.nodes,
         approach_nodes=plan.approach_nodes,
         round_nodes=plan.round_nodes,
         length_m=plan.length_m,
+        actions_at=actions_at,
+        slots=slots,
+    )
+
+
+def compile_service(mission: Mission, graph: RouteGraph, start: str) -> MissionPlan:
+    """To the origin, on to the destination, then home if there is one; actions at both ends."""
+    nodes, length = graph.shortest_path(start, mission.route[0])
+    visits = [(len(nodes) - 1, mission.route[0], 1)]
+    for target in mission.route[1:]:
+        leg, leg_length = graph.shortest_path(nodes[-1], target)
+        nodes.extend(leg[1:])
+        length += leg_length
+        visits.append((len(nodes) - 1, target, 1))
+    actions_at, slots = _checkpoint_actions(mission, visits[:2])
+    return MissionPlan(
+        nodes=nodes,
+        approach_nodes=visits[0][0] + 1,
+        round_nodes=0,
+        length_m=length,
         actions_at=actions_at,
         slots=slots,
     )
@@ -131,4 +160,6 @@ def compile_mission(mission: Mission, graph: RouteGraph, site: Site, start: str)
     """The plan of any mission kind from the robot's start node."""
     if mission.kind == "dock":
         return compile_dock(mission, graph, site, start)
+    if mission.kind == "service":
+        return compile_service(mission, graph, start)
     return compile_patrol(mission, graph, start)

@@ -223,16 +223,20 @@ class MissionService:
         return next((d.node for d in site.docks if d.id == dock_id), site.docks[0].node)
 
     def _mission_length(self, mission: Mission, site: Site) -> float:
-        """Metres from the first route node through every round and on to the nearest dock."""
+        """Metres from the first stop through the mission and on to the nearest dock."""
         if mission.kind == "dock":
             return 0.0
         graph = self.sites.graph(site.id)
-        plan = plan_patrol(graph, mission.route[0], mission.route, mission.rounds)
+        if mission.kind == "service":
+            nodes, length = graph.path_through(mission.route)
+        else:
+            plan = plan_patrol(graph, mission.route[0], mission.route, mission.rounds)
+            nodes, length = plan.nodes, plan.length_m
         try:
-            _, to_dock = nearest_dock(graph, site, plan.nodes[-1])
+            _, to_dock = nearest_dock(graph, site, nodes[-1])
         except NoRoute:
             to_dock = 0.0
-        return plan.length_m + to_dock
+        return length + to_dock
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
         return [

@@ -12,7 +12,12 @@ from pydantic import TypeAdapter, ValidationError
 from fleet_protocol.base import utc_now
 from fleet_server.errors import FleetError, Invalid, NotFound
 from fleet_server.missions import MissionService
-from fleet_server.models.mission_requests import DockCreate, MissionCreate, PatrolCreate
+from fleet_server.models.mission_requests import (
+    DockCreate,
+    MissionCreate,
+    PatrolCreate,
+    ServiceCreate,
+)
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
 from fleet_server.recurrence import NoRuns, due_runs, next_runs, validate_has_runs
 from fleet_server.recurrence_rules import Recurrence, parse_recurrence
@@ -22,7 +27,7 @@ from fleet_server.store import Store
 log = logging.getLogger(__name__)
 
 NEXT_RUNS_SHOWN = 10
-_MISSION: TypeAdapter[PatrolCreate | DockCreate] = TypeAdapter(MissionCreate)
+_MISSION: TypeAdapter[PatrolCreate | DockCreate | ServiceCreate] = TypeAdapter(MissionCreate)
 
 
 class ScheduleService:

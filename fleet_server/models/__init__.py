@@ -6,6 +6,7 @@ from fleet_server.models.mission_requests import (
     DockCreate,
     MissionCreate,
     PatrolCreate,
+    ServiceCreate,
 )
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
@@ -26,5 +27,6 @@ __all__ = [
     "ScheduleCreate",
     "SchedulePublic",
     "ScheduleUpdate",
+    "ServiceCreate",
     "TelemetrySample",
 ]

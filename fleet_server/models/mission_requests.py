@@ -50,4 +50,27 @@ class DockCreate(MissionRequestBase):
     target_level: float = Field(default=95.0, gt=0, le=100)
 
 
-MissionCreate = Annotated[PatrolCreate | DockCreate, Field(discriminator="kind")]
+class ServiceCreate(MissionRequestBase):
+    """Guide a visitor or deliver an item from one node to another, optionally returning home."""
+
+    kind: Literal["service"]
+    mode: Literal["guide", "deliver"] = "guide"
+    origin: str = Field(min_length=1)
+    destination: str = Field(min_length=1)
+    origin_actions: list[MissionAction] = Field(default_factory=list)
+    destination_actions: list[MissionAction] = Field(default_factory=list)
+    home: str | None = None
+    # skip: note a failed action and go on; abort: end the mission as failed.
+    on_failure: Literal["skip", "abort"] = "abort"
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Origin and destination as checkpoints, so results and capability work as for patrols."""
+        ends = [(self.origin, self.origin_actions), (self.destination, self.destination_actions)]
+        return [
+            Checkpoint(node=node, actions=actions, on_failure=self.on_failure)
+            for node, actions in ends
+            if actions
+        ]
+
+
+MissionCreate = Annotated[PatrolCreate | DockCreate | ServiceCreate, Field(discriminator="kind")]

@@ -139,3 +139,33 @@ def test_the_mission_goes_to_a_robot_that_can_run_its_actions(
         mission = client.post("/api/v1/missions", json=_patrol([clean], rounds=1)).json()
         assert mission["robot"] == sweeper
         assert _finished(client, mission["id"])["status"] == "completed"
+
+
+def test_service_run_greets_hands_over_and_returns_home(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.SERVICE, SPEED) as fleet:
+        guide = _ready(client, fleet)[0]
+        body = {
+            "kind": "service",
+            "site": "longgang-demo",
+            "mode": "deliver",
+            "origin": "hall-reception",
+            "destination": "hall-desk-5",
+            "home": "hall-dock",
+            "origin_actions": [{"type": "greet", "params": {"language": "zh"}}],
+            "destination_actions": [
+                {"type": "handover", "params": {"recipient": "机器人券窗口"}},
+                {"type": "announce", "params": {"text": "您的材料已送达", "language": "zh"}},
+            ],
+        }
+        mission = client.post("/api/v1/missions", json=body).json()
+        assert mission["robot"] == guide
+        done = _finished(client, mission["id"])
+        assert done["status"] == "completed", done["reason"]
+        origin, destination = done["results"]["checkpoints"]
+        assert origin["node"] == "hall-reception" and origin["actions"][0]["status"] == "FINISHED"
+        assert destination["node"] == "hall-desk-5"
+        assert [a["status"] for a in destination["actions"]] == ["FINISHED", "FINISHED"]
+        assert destination["actions"][0]["result"] == "handed over to 机器人券窗口"
+        assert _robot(client, guide)["last_node_id"] == "hall-dock"

@@ -7,7 +7,7 @@ import pytest
 from fleet_server.errors import Invalid
 from fleet_server.mission_checks import check_request, mission_from_request
 from fleet_server.mission_plans import compile_mission, required_actions
-from fleet_server.models import DockCreate, PatrolCreate
+from fleet_server.models import DockCreate, PatrolCreate, ServiceCreate
 from fleet_server.results import initial_results
 from fleet_server.routing import RouteGraph
 from tests.fleet_server.small_site import small_site
@@ -21,7 +21,7 @@ def _patrol(**fields: object) -> PatrolCreate:
     return PatrolCreate.model_validate(body | fields)
 
 
-def _compiled(request: PatrolCreate | DockCreate, start: str = "E"):  # type: ignore[no-untyped-def]
+def _compiled(request: PatrolCreate | DockCreate | ServiceCreate, start: str = "E"):  # type: ignore[no-untyped-def]
     site = small_site()
     graph = RouteGraph(site)
     check_request(request, site, graph)
@@ -95,3 +95,40 @@ def test_bad_checkpoints_are_named(checkpoints: list[dict], message: str) -> Non
 def test_unknown_dock_is_named_with_the_known_ones() -> None:
     with pytest.raises(Invalid, match=r"unknown dock 'dock-Z' on site 'square' \(docks: dock-E\)"):
         _compiled(DockCreate(kind="dock", site="square", dock="dock-Z"))
+
+
+def test_service_run_has_actions_at_both_ends_and_returns_home() -> None:
+    request = ServiceCreate.model_validate(
+        {
+            "kind": "service",
+            "site": "square",
+            "mode": "deliver",
+            "origin": "B",
+            "destination": "D",
+            "origin_actions": [{"type": "greet", "params": {"language": "zh"}}],
+            "destination_actions": [{"type": "handover", "params": {"recipient": "Desk 5"}}],
+            "home": "E",
+        }
+    )
+    mission, plan = _compiled(request, start="A")
+    assert plan.nodes[0] == "A" and plan.nodes[-1] == "E"
+    assert [(s.node, plan.nodes[s.plan_index]) for s in plan.slots] == [("B", "B"), ("D", "D")]
+    assert [a.action_type for a in plan.actions_at[plan.slots[1].plan_index]] == ["handover"]
+    assert required_actions(mission) == {"greet", "handover"}
+    assert mission.route == ["B", "D", "E"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"destination": "Q"}, "destination: unknown node 'Q'"),
+        ({"destination": "B"}, "destination: must differ from the origin"),
+        ({"origin": "F"}, "no route from 'F'"),
+        ({"destination_actions": [{"type": "handover"}]}, "needs parameter 'recipient'"),
+    ],
+)
+def test_bad_service_runs_are_named(fields: dict, message: str) -> None:
+    body = {"kind": "service", "site": "square", "origin": "B", "destination": "D"} | fields
+    with pytest.raises(Invalid) as raised:
+        _compiled(ServiceCreate.model_validate(body))
+    assert message in raised.value.message
