@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleet_protocol.site import Site
+from fleet_protocol.site import Site, ZoneKind
+from fleet_server.coverage import CoverageError
 from fleet_server.errors import Invalid
 from fleet_server.mission_actions import MissionAction
-from fleet_server.models import DockCreate, Mission, MissionCreate, PatrolCreate, ServiceCreate
+from fleet_server.mission_plans import coverage_of
+from fleet_server.models import (
+    CleanCreate,
+    DockCreate,
+    Mission,
+    MissionCreate,
+    PatrolCreate,
+    ServiceCreate,
+)
 from fleet_server.planning import plan_patrol
 from fleet_server.routing import NoRoute, RouteGraph
 
@@ -64,6 +73,26 @@ def check_service(request: ServiceCreate, site: Site, graph: RouteGraph) -> None
     _check_actions("destination_actions", request.destination_actions)
 
 
+def check_clean(request: CleanCreate, site: Site) -> None:
+    """The zone is a cleaning zone of the site and lanes of this width fit in it."""
+    try:
+        zone = site.zone(request.zone)
+    except KeyError:
+        known = ", ".join(z.id for z in site.zones if z.kind is ZoneKind.CLEANING) or "none"
+        raise Invalid(
+            f"unknown zone {request.zone!r} on site {site.id!r} (cleaning zones: {known})",
+            field="zone",
+        ) from None
+    if zone.kind is not ZoneKind.CLEANING:
+        raise Invalid(
+            f"zone {zone.id!r} is a {zone.kind.value} zone, not a cleaning zone", field="zone"
+        )
+    try:
+        coverage_of(site, zone.id, request.width)
+    except CoverageError as exc:
+        raise Invalid(f"zone {zone.id!r}: {exc}", field="zone") from None
+
+
 def check_dock(request: DockCreate, site: Site) -> None:
     """The named dock exists; a site without docks cannot take a dock mission."""
     if not site.docks:
@@ -81,6 +110,8 @@ def check_request(request: MissionCreate, site: Site, graph: RouteGraph) -> None
         check_patrol(request, site, graph)
     elif isinstance(request, ServiceCreate):
         check_service(request, site, graph)
+    elif isinstance(request, CleanCreate):
+        check_clean(request, site)
     else:
         check_dock(request, site)
 
@@ -99,6 +130,9 @@ def mission_from_request(request: MissionCreate, priority: int) -> Mission:
         }
         stops = [request.origin, request.destination, request.home]
         route, rounds = [n for n in stops if n is not None], 1
+    elif isinstance(request, CleanCreate):
+        definition = {"zone": request.zone, "width": request.width, "mode": request.mode}
+        route, rounds = [], 1
     else:
         definition = {"dock": request.dock, "target_level": request.target_level}
         route, rounds = [], 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fleet_protocol.actions import Action
-from fleet_protocol.site import Site
+from fleet_protocol.site import Site, ZoneKind
+from fleet_server.coverage_plan import CoveragePlan, LegKind, plan_coverage
 from fleet_server.mission_actions import MissionAction
 from fleet_server.models import Checkpoint, Mission
 from fleet_server.planning import plan_patrol
@@ -33,6 +34,8 @@ class MissionPlan:
     length_m: float
     actions_at: dict[int, list[Action]] = field(default_factory=dict)
     slots: list[CheckpointSlot] = field(default_factory=list)
+    # Positions of the plan's own nodes that are not site nodes (cleaning lane ends).
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def checkpoints_of(mission: Mission) -> list[Checkpoint]:
@@ -44,6 +47,8 @@ def required_actions(mission: Mission) -> set[str]:
     """Every action type the mission needs its robot to declare."""
     if mission.kind == "dock":
         return {"dock", "charge"}
+    if mission.kind == "clean":
+        return {"clean"}
     return {a.type for c in checkpoints_of(mission) for a in c.actions}
 
 
@@ -156,10 +161,49 @@ def compile_dock(mission: Mission, graph: RouteGraph, site: Site, start: str) ->
     )
 
 
+def coverage_of(
+    site: Site, zone_id: str, width: float, start: tuple[float, float] | None = None
+) -> CoveragePlan:
+    """The coverage plan of a site's cleaning zone, keeping clear of every no-go zone."""
+    zone = site.zone(zone_id)
+    no_go = [z.polygon for z in site.zones if z.kind is ZoneKind.NO_GO]
+    return plan_coverage(zone.polygon, zone.holes, no_go, width, start=start)
+
+
+def compile_clean(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
+    """Drive to the site node nearest the first lane, sweep the lanes (a clean action at the
+    start of each), then end on the site node nearest the last lane end."""
+    start_node = site.node(start)
+    width = float(mission.definition["width"])
+    cover = coverage_of(site, mission.definition["zone"], width, (start_node.x, start_node.y))
+    entry = site.nearest_node(*cover.waypoints[0]).id
+    nodes, length = graph.shortest_path(start, entry)
+    first = len(nodes)
+    positions = {f"m{mission.id}-c{i}": point for i, point in enumerate(cover.waypoints)}
+    nodes.extend(positions)
+    nodes.append(site.nearest_node(*cover.waypoints[-1]).id)
+    clean = MissionAction(type="clean", params={"mode": mission.definition.get("mode", "sweep")})
+    actions_at = {
+        first + i: [clean.to_action(_action_id(mission, first + i, 0))]
+        for i, kind in enumerate(cover.leg_kinds)
+        if kind is LegKind.CLEANING
+    }
+    return MissionPlan(
+        nodes=nodes,
+        approach_nodes=first,
+        round_nodes=0,
+        length_m=length + cover.length_m,
+        actions_at=actions_at,
+        positions=positions,
+    )
+
+
 def compile_mission(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
     """The plan of any mission kind from the robot's start node."""
     if mission.kind == "dock":
         return compile_dock(mission, graph, site, start)
     if mission.kind == "service":
         return compile_service(mission, graph, start)
+    if mission.kind == "clean":
+        return compile_clean(mission, graph, site, start)
     return compile_patrol(mission, graph, start)

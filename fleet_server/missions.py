@@ -13,10 +13,17 @@ from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
 from fleet_protocol.site import Site
 from fleet_protocol.state import State
 from fleet_server.allocation import BatteryModel, Candidate, Choice, rank_by_distance, start_node_of
+from fleet_server.clean_results import coverage_png, coverage_summary
+from fleet_server.coverage_plan import CoveragePlan
 from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.live import FleetRegistry
 from fleet_server.mission_checks import check_request, mission_from_request
-from fleet_server.mission_plans import compile_mission, nearest_dock, required_actions
+from fleet_server.mission_plans import (
+    compile_mission,
+    coverage_of,
+    nearest_dock,
+    required_actions,
+)
 from fleet_server.models import Mission, MissionCreate, MissionStatus, Robot
 from fleet_server.orders import Release, ReleasePolicy, build_order
 from fleet_server.outbox import Outbox, instant_action
@@ -60,6 +67,7 @@ class MissionService:
         self.offline_grace = timedelta(seconds=offline_grace_s)
         # Active missions whose robot is offline: since when, and why.
         self._offline_since: dict[int, tuple[datetime, str]] = {}
+        self._coverage_cache: dict[int, CoveragePlan] = {}
 
     def load(self) -> None:
         """Take over the unfinished missions from the database (after a server restart)."""
@@ -108,6 +116,15 @@ class MissionService:
         log.info("mission %s created: %s on %s", mission.id, mission.kind, mission.site_id)
         self.dispatch()
         return mission
+
+    def coverage_image(self, mission_id: int) -> bytes:
+        """The PNG of what a cleaning mission has covered so far."""
+        mission = self.get(mission_id)
+        if mission.kind != "clean":
+            raise Conflict(f"mission {mission_id} is a {mission.kind} mission, not a cleaning one")
+        if not mission.plan:
+            raise Conflict(f"mission {mission_id} has no robot yet, so no coverage")
+        return coverage_png(mission, self.sites.get(mission.site_id))
 
     def reprioritise(self, mission_id: int, priority: int) -> Mission:
         """Change the priority of a queued mission."""
@@ -217,15 +234,28 @@ class MissionService:
         return None
 
     def _first_goal(self, mission: Mission, site: Site) -> str:
+        if mission.kind == "clean":
+            cover = self._coverage(mission, site)
+            return site.nearest_node(*cover.waypoints[0]).id
         if mission.kind != "dock":
             return mission.route[0]
         dock_id = mission.definition.get("dock")
         return next((d.node for d in site.docks if d.id == dock_id), site.docks[0].node)
 
+    def _coverage(self, mission: Mission, site: Site) -> CoveragePlan:
+        """The zone's coverage plan for choosing a robot (kept: queued missions are tried often)."""
+        assert mission.id is not None
+        if mission.id not in self._coverage_cache:
+            width = float(mission.definition["width"])
+            self._coverage_cache[mission.id] = coverage_of(site, mission.definition["zone"], width)
+        return self._coverage_cache[mission.id]
+
     def _mission_length(self, mission: Mission, site: Site) -> float:
         """Metres from the first stop through the mission and on to the nearest dock."""
         if mission.kind == "dock":
             return 0.0
+        if mission.kind == "clean":
+            return self._coverage(mission, site).length_m
         graph = self.sites.graph(site.id)
         if mission.kind == "service":
             nodes, length = graph.path_through(mission.route)
@@ -287,6 +317,7 @@ class MissionService:
             site=site,
             plan=mission.plan,
             actions_at=plan.actions_at,
+            positions=plan.positions,
             release=release,
             order_id=mission.order_id,
             order_update_id=mission.order_update_id,
@@ -377,6 +408,9 @@ class MissionService:
                 self._finish(mission, MissionStatus.FAILED, reason)
 
     def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
+        if mission.kind == "clean" and mission.plan:
+            site = self.sites.get(mission.site_id)
+            mission.results = mission.results | {"coverage": coverage_summary(mission, site)}
         mission.status = status
         mission.reason = reason
         mission.finished_at = self.clock()
@@ -387,6 +421,7 @@ class MissionService:
         self._unfinished.pop(mission.id, None)
         self._dirty.discard(mission.id)
         self._offline_since.pop(mission.id, None)
+        self._coverage_cache.pop(mission.id, None)
         if mission.robot:
             try:
                 robot = self.registry.get(mission.robot)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fleet_protocol.actions import Action
 from fleet_protocol.base import utc_now
 from fleet_protocol.order import Edge, Node, NodePosition, Order
-from fleet_protocol.site import Site
+from fleet_protocol.site import Site, SiteNode
 
 # A robot within this distance of the first node counts as standing on it (VDA 5050 6.6.3.1).
 START_DEVIATION_MARGIN_M = 0.5
@@ -51,6 +51,16 @@ class ReleasePolicy:
         return Release(released_until - 1, base_end, min(total, base_end + self.horizon_nodes))
 
 
+def _site_or_plan_node(
+    site: Site, node_id: str, positions: Mapping[str, tuple[float, float]]
+) -> SiteNode:
+    """A site node, or one of the plan's own nodes (e.g. a cleaning lane end) by its position."""
+    if node_id in positions:
+        x, y = positions[node_id]
+        return SiteNode(id=node_id, x=x, y=y)
+    return site.node(node_id)
+
+
 def build_order(
     *,
     site: Site,
@@ -62,6 +72,7 @@ def build_order(
     manufacturer: str,
     serial_number: str,
     actions_at: Mapping[int, list[Action]] | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
     start_deviation_m: float | None = None,
 ) -> Order:
     """The order (or update) carrying plan[release.first:release.horizon_end].
@@ -74,7 +85,7 @@ def build_order(
     nodes: list[Node] = []
     edges: list[Edge] = []
     for index in range(release.first, release.horizon_end):
-        node = site.node(plan[index])
+        node = _site_or_plan_node(site, plan[index], positions or {})
         deviation = None
         if index == release.first == 0 and start_deviation_m is not None:
             deviation = start_deviation_m + START_DEVIATION_MARGIN_M

@@ -13,6 +13,7 @@ from fleet_protocol.base import utc_now
 from fleet_server.errors import FleetError, Invalid, NotFound
 from fleet_server.missions import MissionService
 from fleet_server.models.mission_requests import (
+    CleanCreate,
     DockCreate,
     MissionCreate,
     PatrolCreate,
@@ -27,7 +28,9 @@ from fleet_server.store import Store
 log = logging.getLogger(__name__)
 
 NEXT_RUNS_SHOWN = 10
-_MISSION: TypeAdapter[PatrolCreate | DockCreate | ServiceCreate] = TypeAdapter(MissionCreate)
+_MISSION: TypeAdapter[PatrolCreate | DockCreate | ServiceCreate | CleanCreate] = TypeAdapter(
+    MissionCreate
+)
 
 
 class ScheduleService:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from fleet_server.api.deps import FleetDep
@@ -46,6 +46,16 @@ async def reprioritise_mission(
 ) -> MissionPublic:
     """Change the priority of a queued mission (higher starts first)."""
     return MissionPublic.of(fleet.missions.reprioritise(mission_id, change.priority))
+
+
+@router.get(
+    "/{mission_id}/coverage.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+async def mission_coverage_image(mission_id: int, fleet: FleetDep) -> Response:
+    """The coverage image of a cleaning mission: zone, planned lanes, what was cleaned."""
+    return Response(fleet.missions.coverage_image(mission_id), media_type="image/png")
 
 
 @router.post("/{mission_id}/cancel")

@@ -3,6 +3,7 @@
 from fleet_server.models.mission import Mission, MissionPublic, MissionStatus
 from fleet_server.models.mission_requests import (
     Checkpoint,
+    CleanCreate,
     DockCreate,
     MissionCreate,
     PatrolCreate,
@@ -14,6 +15,7 @@ from fleet_server.models.telemetry import TelemetrySample
 
 __all__ = [
     "Checkpoint",
+    "CleanCreate",
     "DockCreate",
     "Mission",
     "MissionCreate",

@@ -73,4 +73,15 @@ class ServiceCreate(MissionRequestBase):
         ]
 
 
-MissionCreate = Annotated[PatrolCreate | DockCreate | ServiceCreate, Field(discriminator="kind")]
+class CleanCreate(MissionRequestBase):
+    """Clean a zone of the site in parallel lanes `width` apart (holes and no-go areas excluded)."""
+
+    kind: Literal["clean"]
+    zone: str = Field(min_length=1)
+    width: float = Field(default=1.0, ge=0.2, le=5.0)
+    mode: Literal["sweep", "scrub", "vacuum"] = "sweep"
+
+
+MissionCreate = Annotated[
+    PatrolCreate | DockCreate | ServiceCreate | CleanCreate, Field(discriminator="kind")
+]

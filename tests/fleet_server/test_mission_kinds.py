@@ -169,3 +169,46 @@ def test_service_run_greets_hands_over_and_returns_home(
         assert [a["status"] for a in destination["actions"]] == ["FINISHED", "FINISHED"]
         assert destination["actions"][0]["result"] == "handed over to 机器人券窗口"
         assert _robot(client, guide)["last_node_id"] == "hall-dock"
+
+
+def test_clean_mission_covers_the_zone_and_draws_it(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.SANITATION, speed_factor=200) as fleet:
+        sweeper = _ready(client, fleet)[0]
+        body = {"kind": "clean", "site": "longgang-demo", "zone": "longcheng-square", "width": 5}
+        mission = client.post("/api/v1/missions", json=body).json()
+        assert mission["robot"] == sweeper
+        done = _finished(client, mission["id"])
+    assert done["status"] == "completed", done["reason"]
+    coverage = done["results"]["coverage"]
+    assert coverage["zone"] == "longcheng-square" and coverage["width_m"] == 5.0
+    assert abs(coverage["covered_percent"] - coverage["planned_percent"]) <= 2.0
+    assert coverage["covered_percent"] > 90.0
+    orders = [m.json() for m in wire.messages if m.subtopic == "order"]
+    cleans = [
+        a for o in orders for n in o["nodes"] for a in n["actions"] if a["actionType"] == "clean"
+    ]
+    assert len({a["actionId"] for a in cleans}) == coverage["lanes"]
+    image = client.get(f"/api/v1/missions/{mission['id']}/coverage.png")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+
+
+def test_clean_requests_name_a_bad_zone(client: TestClient) -> None:
+    base = {"kind": "clean", "site": "longgang-demo"}
+    cases = [
+        ({"zone": "pond"}, "unknown zone 'pond' on site 'longgang-demo' (cleaning zones:"),
+        ({"zone": "longgang-geofence"}, "is a geofence zone, not a cleaning zone"),
+        ({"zone": "longcheng-square", "width": 9}, "width"),
+    ]
+    for fields, message in cases:
+        response = client.post("/api/v1/missions", json=base | fields)
+        assert response.status_code == 422, response.text
+        assert message in response.json()["detail"], response.text
+    patrol = client.post(
+        "/api/v1/missions",
+        json={"kind": "patrol", "site": "longgang-demo", "route": ROUTE},
+    ).json()
+    refused = client.get(f"/api/v1/missions/{patrol['id']}/coverage.png")
+    assert refused.status_code == 409 and "not a cleaning one" in refused.json()["detail"]
