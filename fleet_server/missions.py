@@ -207,11 +207,16 @@ class MissionService:
         idle robot on their site that has the charge for the mission and the way to a dock."""
         queued = [m for m in self._unfinished.values() if m.status is MissionStatus.QUEUED]
         for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
-            choice = self._choose_robot(mission)
+            choice, waiting_for = self._choose_robot(mission)
             if choice is not None:
+                mission.reason = None
                 self._assign(mission, self.registry.get(choice.serial_number))
+            elif waiting_for != mission.reason:
+                # Say why the mission waits, so an operator can act on it.
+                mission.reason = waiting_for
+                self.store.save_mission(mission)
 
-    def _choose_robot(self, mission: Mission) -> Choice | None:
+    def _choose_robot(self, mission: Mission) -> tuple[Choice | None, str]:
         site = self.sites.get(mission.site_id)
         graph = self.sites.graph(site.id)
         required = required_actions(mission)
@@ -223,15 +228,19 @@ class MissionService:
             and r.x is not None
             and r.y is not None
         ]
+        who = f"robot {mission.requested_robot}" if mission.requested_robot else "robot"
+        if not candidates:
+            needs = f" that can do {', '.join(sorted(required))}" if required else ""
+            return None, f"waiting for an idle online {who} on site {site.id}{needs}"
         goal = self._first_goal(mission, site)
         length = self._mission_length(mission, site)
+        needed = 0.0
         for choice in rank_by_distance(graph, candidates, goal):
             battery = self.registry.get(choice.serial_number).battery
-            if mission.kind == "dock" or (
-                battery is not None and battery >= self.battery.needed(choice.distance_m + length)
-            ):
-                return choice
-        return None
+            needed = self.battery.needed(choice.distance_m + length)
+            if mission.kind == "dock" or (battery is not None and battery >= needed):
+                return choice, ""
+        return None, f"waiting for a {who} with enough charge (about {needed:.0f} % needed)"
 
     def _first_goal(self, mission: Mission, site: Site) -> str:
         if mission.kind == "clean":

@@ -24,7 +24,7 @@ from tests.wire import WireRecorder
 
 SITE = Site.model_validate(yaml.safe_load(DEMO_SITE_FILE.read_text(encoding="utf-8")))
 HALL_PATROL = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
-SPEED_FACTOR = 40
+SPEED_FACTOR = 100
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -108,7 +108,7 @@ def test_pause_resume_and_cancel_follow_the_robot(system: System, wire: WireReco
     serial = _online_robots(system, 1)[0]["serial_number"]
     mission = system.api.post(
         "/missions",
-        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 50},
+        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 20},
     ).json()
     system.wait_mission(mission["id"], "running")
     wait_until(lambda: system.robot(serial)["driving"], what="the robot to drive")
@@ -192,8 +192,10 @@ def test_mission_survives_a_server_restart(system: System, wire: WireRecorder) -
 
 
 def test_a_broker_restart_neither_ends_missions_nor_leaves_robots_offline(
-    system: System, broker: MosquittoBroker, wire: WireRecorder
+    system: System, broker: MosquittoBroker, wire: WireRecorder, request: pytest.FixtureRequest
 ) -> None:
+    if "postgresql" in request.node.name:
+        pytest.skip("the broker restart concerns only the MQTT side; it runs once, on SQLite")
     system.start_fleet(robots=3, kinds="patrol_dog", speed_factor=SPEED_FACTOR)
     serials = {r["serial_number"] for r in _online_robots(system, 3)}
     mission = system.api.post(

@@ -47,7 +47,7 @@ def _failed_patrol(
 def test_fatal_error_fails_the_mission_with_the_error_shown(
     client: TestClient, settings: FleetSettings, wire: WireRecorder
 ) -> None:
-    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, speed_factor=40) as fleet:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, speed_factor=100) as fleet:
         serial, failed = _failed_patrol(
             client,
             fleet,
@@ -70,7 +70,7 @@ def test_fatal_error_fails_the_mission_with_the_error_shown(
 def test_navigation_failure_aborts_the_order_and_fails_the_mission(
     client: TestClient, settings: FleetSettings, wire: WireRecorder
 ) -> None:
-    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, speed_factor=40) as fleet:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, speed_factor=100) as fleet:
         serial, failed = _failed_patrol(
             client,
             fleet,

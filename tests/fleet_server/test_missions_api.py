@@ -75,6 +75,7 @@ def test_without_a_free_robot_the_mission_queues_and_can_be_cancelled(client: Te
     assert created.status_code == 201
     mission = created.json()
     assert mission["status"] == "queued" and mission["robot"] is None
+    assert mission["reason"] == "waiting for an idle online robot on site square"
     assert client.post(f"/api/v1/missions/{mission['id']}/pause").status_code == 409
     cancelled = client.post(f"/api/v1/missions/{mission['id']}/cancel")
     assert cancelled.json()["status"] == "cancelled"
@@ -134,6 +135,7 @@ def test_robot_without_charge_for_the_mission_is_not_sent(
     )
     long_patrol = client.post("/api/v1/missions", json=_patrol(rounds=100)).json()
     assert long_patrol["status"] == "queued"
+    assert long_patrol["reason"] == "waiting for a robot with enough charge (about 34 % needed)"
     short_patrol = client.post("/api/v1/missions", json=_patrol(rounds=1)).json()
     assert short_patrol["status"] == "assigned" and short_patrol["robot"] == "dog-low"
 
