@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from fleet_protocol.base import utc_now
-from fleet_server.api import health, missions, robots, schedules, sites
+from fleet_server.api import health, missions, robots, schedules, sites, templates
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
 from fleet_server.settings import FleetSettings
@@ -90,6 +90,6 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         # The operator console will live here; until then the API documentation does.
         return RedirectResponse("/docs")
 
-    for module in (health, robots, sites, missions, schedules):
+    for module in (health, robots, sites, missions, schedules, templates):
         app.include_router(module.router, prefix="/api/v1")
     return app

@@ -14,6 +14,7 @@ from fleet_protocol.site import SiteError
 from fleet_server.app import create_app
 from fleet_server.settings import FleetSettings
 from fleet_server.sites import SiteRegistry
+from fleet_server.templates import TemplateFileError, checked_template_files
 
 app = typer.Typer(help="Robot fleet server (VDA 5050 master control).", no_args_is_help=True)
 
@@ -22,13 +23,14 @@ def _checked_settings() -> FleetSettings:
     """The settings and the site files they point to, or a clear message and exit code 2."""
     try:
         settings = FleetSettings()
-        SiteRegistry.from_directory(settings.sites_dir)
+        sites = SiteRegistry.from_directory(settings.sites_dir)
+        checked_template_files(settings.templates_dir, sites)
     except ValidationError as exc:
         problems = "; ".join(
             f"FLEET_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
         )
         raise _fail(f"bad setting: {problems}") from None
-    except SiteError as exc:
+    except (SiteError, TemplateFileError) as exc:
         raise _fail(str(exc)) from None
     return settings
 

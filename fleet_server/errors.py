@@ -54,9 +54,46 @@ async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=exc.status_code, content=body)
 
 
+def _branch(loc: tuple[Any, ...]) -> tuple[str, int]:
+    """Which member of a union body an error belongs to, and how many loc parts name it."""
+    if len(loc) > 1 and str(loc[1]).startswith("tagged-union["):
+        return str(loc[1]), 3 if len(loc) > 2 else 2
+    if len(loc) > 1 and str(loc[1])[:1].isupper():
+        return str(loc[1]), 2
+    return "", 1
+
+
+def _relevant(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For a body that may take several shapes, the errors of the shape it was meant to be.
+
+    A shape whose only complaint is a missing identifying field (`template`) or no usable
+    `kind` was not the one meant; its errors only confuse. Branch names are dropped from locs.
+    """
+    branches: dict[str, list[dict[str, Any]]] = {}
+    for error in errors:
+        name, depth = _branch(tuple(error["loc"]))
+        loc = ("body", *error["loc"][depth:])
+        if error["type"].startswith("union_tag"):
+            # The message is about the discriminating field; name it.
+            loc = (*loc, str(error.get("ctx", {}).get("discriminator", "kind")).strip("'"))
+        branches.setdefault(name, []).append(error | {"loc": loc})
+    if len(branches) > 1:
+        meant = {
+            name: found
+            for name, found in branches.items()
+            if not all(
+                e["type"] == "union_tag_not_found"
+                or (e["type"] == "missing" and len(e["loc"]) == 2)
+                for e in found
+            )
+        }
+        branches = meant or branches
+    return [error for found in branches.values() for error in found]
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+    problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in _relevant(list(exc.errors()))]
     return JSONResponse(
         status_code=422,
         content={"detail": "; ".join(problems), "errors": [str(p) for p in problems]},

@@ -14,6 +14,7 @@ from fleet_server.schedules import ScheduleService
 from fleet_server.settings import FleetSettings
 from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
+from fleet_server.templates import TemplateService
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Fleet:
     gateway: Gateway
     missions: MissionService
     schedules: ScheduleService
+    templates: TemplateService
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -65,4 +67,6 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         missions=missions_service,
         check_interval_s=settings.schedule_check_interval_s,
     )
-    return Fleet(settings, store, sites, registry, gateway, missions_service, schedules)
+    templates = TemplateService(store=store, missions=missions_service)
+    templates.load_directory(settings.templates_dir)
+    return Fleet(settings, store, sites, registry, gateway, missions_service, schedules, templates)

@@ -101,11 +101,11 @@ class ScheduleService:
             enabled=request.enabled,
             last_checked=self.clock(),
         )
-        return self.store.save_schedule(schedule)
+        return self.store.save(schedule)
 
     def get(self, schedule_id: int) -> Schedule:
         """One schedule, or NotFound."""
-        schedule = self.store.get_schedule(schedule_id)
+        schedule = self.store.get(Schedule, schedule_id)
         if schedule is None:
             raise NotFound(f"unknown schedule {schedule_id}")
         return schedule
@@ -123,11 +123,11 @@ class ScheduleService:
             if change.enabled and not schedule.enabled:
                 schedule.last_checked = self.clock()
             schedule.enabled = change.enabled
-        return self.store.save_schedule(schedule)
+        return self.store.save(schedule)
 
     def delete(self, schedule_id: int) -> None:
         """Remove a schedule; missions it created stay."""
-        self.store.delete_schedule(self.get(schedule_id))
+        self.store.remove(Schedule, self.get(schedule_id).id)
 
     def tick(self) -> list[int]:
         """Create the missions of every due run; returns their ids. A failed run is recorded."""
@@ -138,7 +138,7 @@ class ScheduleService:
             for run in due_runs(rule, schedule.last_checked, now, self.tolerance):
                 created.extend(self._run(schedule, run))
             schedule.last_checked = now
-            self.store.save_schedule(schedule)
+            self.store.save(schedule)
         return created
 
     def _run(self, schedule: Schedule, run: datetime) -> list[int]:

@@ -12,6 +12,7 @@ from fleet_protocol.topics import DEFAULT_INTERFACE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SITES_DIR = PROJECT_ROOT / "missions" / "sites"
+DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "missions" / "templates"
 
 
 class FleetSettings(BaseSettings):
@@ -23,6 +24,7 @@ class FleetSettings(BaseSettings):
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     interface: str = DEFAULT_INTERFACE
     sites_dir: Path = DEFAULT_SITES_DIR
+    templates_dir: Path = DEFAULT_TEMPLATES_DIR
     # A robot whose state has not come for this long is offline (agents send at least every 30 s).
     offline_timeout_s: float = Field(default=60.0, gt=0)
     offline_check_interval_s: float = Field(default=1.0, gt=0)

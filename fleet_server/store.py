@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from fleet_server.db import session_scope
-from fleet_server.models import Mission, MissionStatus, Robot, Schedule, TelemetrySample
+from fleet_server.models import (
+    Mission,
+    MissionStatus,
+    Robot,
+    Schedule,
+    TelemetrySample,
+    Template,
+)
 from fleet_server.models.mission import FINISHED_STATUSES
+
+RowT = TypeVar("RowT", bound=SQLModel)
 
 
 class Store:
@@ -103,18 +112,26 @@ class Store:
             )
             return list(session.exec(query))
 
-    def save_schedule(self, schedule: Schedule) -> Schedule:
-        """Insert or update a schedule; returns it with its id."""
+    def save(self, row: RowT) -> RowT:
+        """Insert or update one record (schedule, template ...); returns it with its key."""
         with session_scope(self.engine) as session:
-            merged = session.merge(Schedule.model_validate(schedule.model_dump()))
+            merged = session.merge(type(row).model_validate(row.model_dump()))
             session.flush()
-            schedule.id = merged.id
-        return schedule
+            for key in row.__table__.primary_key.columns:  # type: ignore[attr-defined]
+                setattr(row, key.name, getattr(merged, key.name))
+        return row
 
-    def get_schedule(self, schedule_id: int) -> Schedule | None:
-        """One schedule, or None."""
+    def get(self, model: type[RowT], key: object) -> RowT | None:
+        """One record by its primary key, or None."""
         with Session(self.engine, expire_on_commit=False) as session:
-            return session.get(Schedule, schedule_id)
+            return session.get(model, key)
+
+    def remove(self, model: type[RowT], key: object) -> None:
+        """Remove one record by its primary key."""
+        with session_scope(self.engine) as session:
+            row = session.get(model, key)
+            if row is not None:
+                session.delete(row)
 
     def list_schedules(self, enabled_only: bool = False) -> list[Schedule]:
         """Schedules by id."""
@@ -124,7 +141,7 @@ class Store:
                 query = query.where(col(Schedule.enabled).is_(True))
             return list(session.exec(query))
 
-    def delete_schedule(self, schedule: Schedule) -> None:
-        """Remove a schedule."""
-        with session_scope(self.engine) as session:
-            session.execute(delete(Schedule).where(col(Schedule.id) == schedule.id))
+    def list_templates(self) -> list[Template]:
+        """Templates by id."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.exec(select(Template).order_by(col(Template.id))))

@@ -73,8 +73,18 @@ def test_bad_settings_and_site_files_are_named_before_anything_starts(tmp_path: 
     (sites / "broken.yaml").write_text(
         "id: x\nname: X\nnodes:\n  - {id: a, x: 0, y: 0}\nedges:\n  - {start: a, end: b}\n"
     )
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "bad.yaml").write_text(
+        "id: bad\nname: Bad\n"
+        "mission: {kind: patrol, site: longgang-demo, route: [street-sw, nowhere]}\n"
+    )
     cases = [
         ({"FLEET_SITES_DIR": str(sites)}, "broken.yaml: edge a->b: unknown node 'b'"),
+        (
+            {"FLEET_TEMPLATES_DIR": str(templates)},
+            "bad.yaml: mission.route[1]: unknown node 'nowhere'",
+        ),
         ({"FLEET_MQTT_URL": "http://broker"}, "FLEET_MQTT_URL"),
         ({"FLEET_OFFLINE_TIMEOUT_S": "-1"}, "FLEET_OFFLINE_TIMEOUT_S"),
     ]

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field
 
 from fleet_server.api.deps import FleetDep
-from fleet_server.models import MissionCreate, MissionPublic, MissionStatus
+from fleet_server.models import FromTemplate, MissionCreate, MissionPublic, MissionStatus
 
 router = APIRouter(prefix="/missions", tags=["missions"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_mission(request: MissionCreate, fleet: FleetDep) -> MissionPublic:
-    """Create a mission; without a robot the nearest capable idle one is chosen, or it queues."""
-    return MissionPublic.of(fleet.missions.create(request))
+async def create_mission(
+    fleet: FleetDep, body: Annotated[MissionCreate | FromTemplate, Body()]
+) -> MissionPublic:
+    """Create a mission from a full definition (`kind` ...) or from a template (`template` plus
+    `overrides`); without a robot the nearest capable idle one is chosen, or it queues."""
+    if isinstance(body, FromTemplate):
+        return MissionPublic.of(fleet.missions.create(fleet.templates.mission_request(body)))
+    return MissionPublic.of(fleet.missions.create(body))
 
 
 @router.get("")

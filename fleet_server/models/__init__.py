@@ -12,11 +12,19 @@ from fleet_server.models.mission_requests import (
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
 from fleet_server.models.telemetry import TelemetrySample
+from fleet_server.models.template import (
+    FromTemplate,
+    Template,
+    TemplateCreate,
+    TemplatePublic,
+    TemplateUpdate,
+)
 
 __all__ = [
     "Checkpoint",
     "CleanCreate",
     "DockCreate",
+    "FromTemplate",
     "Mission",
     "MissionCreate",
     "MissionPublic",
@@ -31,4 +39,8 @@ __all__ = [
     "ScheduleUpdate",
     "ServiceCreate",
     "TelemetrySample",
+    "Template",
+    "TemplateCreate",
+    "TemplatePublic",
+    "TemplateUpdate",
 ]
