@@ -30,7 +30,7 @@ def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
                 f"route[{index}]: unknown node {node!r} on site {site.id!r}", field="route"
             )
     try:
-        plan_patrol(graph, request.route[0], request.route, 1)
+        plan_patrol(graph, request.route[0], request.driven_route(), 1)
     except NoRoute as exc:
         raise Invalid(f"route cannot be driven: {exc}", field="route") from None
     seen: set[str] = set()
@@ -120,7 +120,11 @@ def mission_from_request(request: MissionCreate, priority: int) -> Mission:
     """The mission row for a checked request."""
     definition: dict[str, Any]
     if isinstance(request, PatrolCreate):
-        definition = {"checkpoints": [c.model_dump() for c in request.checkpoints]}
+        definition = {
+            "checkpoints": [c.model_dump() for c in request.checkpoints],
+            "pattern": request.pattern,
+            "battery_floor": request.battery_floor,
+        }
         route, rounds = list(request.route), request.rounds
     elif isinstance(request, ServiceCreate):
         definition = {

@@ -9,6 +9,7 @@ from fleet_protocol.site import Site, ZoneKind
 from fleet_server.coverage_plan import CoveragePlan, LegKind, plan_coverage
 from fleet_server.mission_actions import MissionAction
 from fleet_server.models import Checkpoint, Mission
+from fleet_server.models.mission_requests import patrol_route
 from fleet_server.planning import plan_patrol
 from fleet_server.routing import NoRoute, RouteGraph
 
@@ -41,6 +42,11 @@ class MissionPlan:
 def checkpoints_of(mission: Mission) -> list[Checkpoint]:
     """The mission's checkpoints as requested."""
     return [Checkpoint.model_validate(c) for c in mission.definition.get("checkpoints", [])]
+
+
+def driven_route(mission: Mission) -> list[str]:
+    """A patrol's waypoints for one round, by its pattern (loop or out-and-back)."""
+    return patrol_route(mission.route, mission.definition.get("pattern", "loop"))
 
 
 def required_actions(mission: Mission) -> set[str]:
@@ -87,7 +93,7 @@ def _checkpoint_actions(
 def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPlan:
     """Approach, then `rounds` loops; each route visit of a checkpoint node carries its actions
     (passing the node on the way between two route nodes is not a visit)."""
-    plan = plan_patrol(graph, start, mission.route, mission.rounds)
+    plan = plan_patrol(graph, start, driven_route(mission), mission.rounds)
     first = plan.approach_nodes - 1
     visits = [(i, node, (i - first) // plan.round_nodes + 1) for i, node in plan.visits]
     actions_at, slots = _checkpoint_actions(mission, visits)

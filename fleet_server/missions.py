@@ -15,16 +15,17 @@ from fleet_protocol.state import State
 from fleet_server.allocation import BatteryModel, Candidate, Choice, rank_by_distance, start_node_of
 from fleet_server.clean_results import coverage_png, coverage_summary
 from fleet_server.coverage_plan import CoveragePlan
-from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.errors import Conflict, FleetError, Invalid, NotFound
 from fleet_server.live import FleetRegistry
 from fleet_server.mission_checks import check_request, mission_from_request
 from fleet_server.mission_plans import (
     compile_mission,
     coverage_of,
+    driven_route,
     nearest_dock,
     required_actions,
 )
-from fleet_server.models import Mission, MissionCreate, MissionStatus, Robot
+from fleet_server.models import DockCreate, Mission, MissionCreate, MissionStatus, Robot
 from fleet_server.orders import Release, ReleasePolicy, build_order
 from fleet_server.outbox import Outbox, instant_action
 from fleet_server.planning import plan_patrol
@@ -50,6 +51,7 @@ class MissionService:
         outbox: Outbox,
         policy: ReleasePolicy,
         offline_grace_s: float = 30.0,
+        battery_floor: float = 20.0,
         priorities: dict[str, int] | None = None,
         battery: BatteryModel | None = None,
         clock: Callable[[], datetime] = utc_now,
@@ -63,11 +65,14 @@ class MissionService:
         self._unfinished: dict[int, Mission] = {}
         self._dirty: set[int] = set()
         self.priorities = priorities or {}
+        self.battery_floor = battery_floor
         self.battery = battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0)
         self.offline_grace = timedelta(seconds=offline_grace_s)
         # Active missions whose robot is offline: since when, and why.
         self._offline_since: dict[int, tuple[datetime, str]] = {}
         self._coverage_cache: dict[int, CoveragePlan] = {}
+        # Why a mission we are ending ourselves ends (e.g. its battery floor), by mission id.
+        self._end_reasons: dict[int, str] = {}
 
     def load(self) -> None:
         """Take over the unfinished missions from the database (after a server restart)."""
@@ -269,7 +274,7 @@ class MissionService:
         if mission.kind == "service":
             nodes, length = graph.path_through(mission.route)
         else:
-            plan = plan_patrol(graph, mission.route[0], mission.route, mission.rounds)
+            plan = plan_patrol(graph, mission.route[0], driven_route(mission), mission.rounds)
             nodes, length = plan.nodes, plan.length_m
         try:
             _, to_dock = nearest_dock(graph, site, nodes[-1])
@@ -348,6 +353,7 @@ class MissionService:
         mission = self._unfinished.get(robot.mission_id)
         if mission is None or mission.status not in ACTIVE:
             return
+        self._check_battery_floor(mission, robot, state.battery_state.battery_charge)
         seen = observe(mission, state, self.clock())
         if seen.nodes_passed is not None and seen.nodes_passed != mission.nodes_passed:
             mission.nodes_passed = seen.nodes_passed
@@ -367,13 +373,33 @@ class MissionService:
         if seen.status.finished:
             if seen.stop_robot:
                 self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
-            self._finish(mission, seen.status, seen.reason)
+            reason = self._end_reasons.pop(robot.mission_id, seen.reason)
+            self._finish(mission, seen.status, reason)
             return
         if mission.started_at is None:
             mission.started_at = self.clock()
         mission.status = seen.status
         self.store.save_mission(mission)
         self._release_if_due(mission, robot)
+
+    def _check_battery_floor(self, mission: Mission, robot: Robot, charge: float) -> None:
+        """Below its battery floor a patrol ends and its robot is sent to the nearest dock."""
+        assert mission.id is not None
+        floor = mission.definition.get("battery_floor")
+        floor = self.battery_floor if floor is None else float(floor)
+        if mission.kind != "patrol" or charge >= floor or mission.id in self._end_reasons:
+            return
+        reason = f"ended early: battery {charge:.0f} % is below the patrol's floor of {floor:.0f} %"
+        self._control(mission, CANCEL_ORDER)
+        try:
+            dock = self.create(
+                DockCreate(kind="dock", site=mission.site_id, robot=robot.serial_number)
+            )
+            reason += f"; sent to a dock (mission {dock.id})"
+        except FleetError as exc:
+            reason += f"; no dock mission: {exc.message}"
+        self._end_reasons[mission.id] = reason
+        log.info("mission %s %s", mission.id, reason)
 
     def _release_if_due(self, mission: Mission, robot: Robot) -> None:
         release = self.policy.next(
@@ -431,6 +457,7 @@ class MissionService:
         self._dirty.discard(mission.id)
         self._offline_since.pop(mission.id, None)
         self._coverage_cache.pop(mission.id, None)
+        self._end_reasons.pop(mission.id, None)
         if mission.robot:
             try:
                 robot = self.registry.get(mission.robot)

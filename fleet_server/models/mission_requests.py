@@ -31,8 +31,16 @@ class PatrolCreate(MissionRequestBase):
 
     kind: Literal["patrol"]
     route: list[str]
+    # loop: back to the first node each round; out_and_back: the same way back each round.
+    pattern: Literal["loop", "out_and_back"] = "loop"
     rounds: int = Field(default=1, ge=1, le=1000)
     checkpoints: list[Checkpoint] = Field(default_factory=list)
+    # Below this charge (percent) the patrol ends and the robot goes to a dock; None: the default.
+    battery_floor: float | None = Field(default=None, ge=0, le=100)
+
+    def driven_route(self) -> list[str]:
+        """The route as one round drives it (out and back repeats it in reverse)."""
+        return patrol_route(self.route, self.pattern)
 
     @field_validator("route")
     @classmethod
@@ -40,6 +48,11 @@ class PatrolCreate(MissionRequestBase):
         if len(route) < 2:
             raise ValueError("a patrol route needs at least 2 nodes")
         return route
+
+
+def patrol_route(route: list[str], pattern: str) -> list[str]:
+    """One round's waypoints: the route, and for out-and-back the way back short of the start."""
+    return route + route[-2:0:-1] if pattern == "out_and_back" else list(route)
 
 
 class DockCreate(MissionRequestBase):

@@ -132,3 +132,12 @@ def test_bad_service_runs_are_named(fields: dict, message: str) -> None:
     with pytest.raises(Invalid) as raised:
         _compiled(ServiceCreate.model_validate(body))
     assert message in raised.value.message
+
+
+def test_out_and_back_patrol_returns_the_same_way_each_round() -> None:
+    request = _patrol(route=["A", "B", "F"], pattern="out_and_back", rounds=2)
+    with pytest.raises(Invalid, match="no route from 'F' to 'B'"):
+        _compiled(request)
+    mission, plan = _compiled(_patrol(route=["E", "A", "B"], pattern="out_and_back"), start="E")
+    assert plan.nodes == ["E", "A", "B", "A", "E", "A", "B", "A", "E"]
+    assert mission.definition["pattern"] == "out_and_back"
