@@ -123,6 +123,7 @@ def mission_from_request(request: MissionCreate, priority: int) -> Mission:
         definition = {
             "checkpoints": [c.model_dump() for c in request.checkpoints],
             "pattern": request.pattern,
+            "until": request.until.isoformat() if request.until else None,
             "battery_floor": request.battery_floor,
         }
         route, rounds = list(request.route), request.rounds

@@ -274,7 +274,10 @@ class MissionService:
         if mission.kind == "service":
             nodes, length = graph.path_through(mission.route)
         else:
-            plan = plan_patrol(graph, mission.route[0], driven_route(mission), mission.rounds)
+            # A patrol until an end time needs charge for one round; its battery floor ends it
+            # early if the charge runs low.
+            rounds = 1 if mission.definition.get("until") else mission.rounds
+            plan = plan_patrol(graph, mission.route[0], driven_route(mission), rounds)
             nodes, length = plan.nodes, plan.length_m
         try:
             _, to_dock = nearest_dock(graph, site, nodes[-1])
@@ -402,6 +405,8 @@ class MissionService:
         log.info("mission %s %s", mission.id, reason)
 
     def _release_if_due(self, mission: Mission, robot: Robot) -> None:
+        if self._end_time_reached(mission):
+            self._truncate_at_round_end(mission, robot)
         release = self.policy.next(
             mission.nodes_total, mission.released_until, mission.nodes_passed
         )
@@ -411,6 +416,37 @@ class MissionService:
         ):
             mission.order_update_id += 1
             self._send(mission, robot, release)
+
+    def _end_time_reached(self, mission: Mission) -> bool:
+        until = mission.definition.get("until")
+        if not until or mission.definition.get("ends_after_round") is not None:
+            return False
+        return self.clock() >= datetime.fromisoformat(until)
+
+    def _truncate_at_round_end(self, mission: Mission, robot: Robot) -> None:
+        """The end time has come: the patrol ends with the round under way (or being released)."""
+        first = mission.approach_nodes - 1
+        released_rounds = -(-(mission.released_until - 1 - first) // mission.round_nodes)
+        rounds = max(1, released_rounds)
+        end = first + rounds * mission.round_nodes
+        mission.definition = mission.definition | {"ends_after_round": rounds}
+        if end >= mission.nodes_total - 1:
+            return
+        mission.plan = mission.plan[: end + 1]
+        mission.rounds = rounds
+        visits = mission.results.get("checkpoints", [])
+        mission.results = mission.results | {
+            "checkpoints": [v for v in visits if v["plan_index"] <= end]
+        }
+        log.info("mission %s: end time reached, ending after round %d", mission.id, rounds)
+        if mission.released_until >= mission.nodes_total:
+            # Everything left is released: an update of the last base node alone drops the
+            # horizon beyond it, so the robot knows its order ends there.
+            mission.order_update_id += 1
+            last = mission.nodes_total
+            self._send(mission, robot, Release(last - 1, last, last))
+        else:
+            self.store.save_mission(mission)
 
     def on_robot_offline(self, robot: Robot, reason: str) -> None:
         """Start the grace period of the robot's mission; check_offline ends it if it runs out."""

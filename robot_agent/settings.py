@@ -38,7 +38,8 @@ class AgentSettings(BaseSettings):
     driver_options: dict[str, str] = Field(default_factory=dict)
     keepalive: Annotated[int, Field(ge=5)] = 15
     reconnect_min: Seconds = 0.5
-    reconnect_max: Seconds = 30.0
+    # Short, so a robot is back well within the server's mission grace after a broker restart.
+    reconnect_max: Seconds = 10.0
 
     @field_validator("mqtt_url")
     @classmethod

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
 from fleet_server.mission_actions import MissionAction
+
+UNTIL_MAX_ROUNDS = 100
 
 
 class Checkpoint(BaseModel):
@@ -34,9 +36,18 @@ class PatrolCreate(MissionRequestBase):
     # loop: back to the first node each round; out_and_back: the same way back each round.
     pattern: Literal["loop", "out_and_back"] = "loop"
     rounds: int = Field(default=1, ge=1, le=1000)
+    # Patrol until this time: the round under way then is finished, at most `rounds` rounds
+    # (100 when `rounds` is not given).
+    until: AwareDatetime | None = None
     checkpoints: list[Checkpoint] = Field(default_factory=list)
     # Below this charge (percent) the patrol ends and the robot goes to a dock; None: the default.
     battery_floor: float | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _rounds_for_an_end_time(self) -> PatrolCreate:
+        if self.until is not None and "rounds" not in self.model_fields_set:
+            self.rounds = UNTIL_MAX_ROUNDS
+        return self
 
     def driven_route(self) -> list[str]:
         """The route as one round drives it (out and back repeats it in reverse)."""

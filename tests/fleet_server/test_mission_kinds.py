@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -238,3 +239,24 @@ def test_battery_floor_ends_the_patrol_and_sends_the_dog_to_a_dock(
         )
         assert dock["kind"] == "dock" and dock["robot"] == dog
         client.post(f"/api/v1/missions/{dock_id}/cancel")
+
+
+def test_patrol_until_an_end_time_finishes_the_round_under_way(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
+        _ready(client, fleet)
+        until = datetime.now(timezone.utc) + timedelta(seconds=6)
+        checkpoint = {"node": "hall-desk-1", "actions": [PHOTO]}
+        body = _patrol([checkpoint]) | {"until": until.isoformat()}
+        del body["rounds"]
+        mission = client.post("/api/v1/missions", json=body).json()
+        assert mission["rounds"] == 100
+        done = _finished(client, mission["id"])
+    assert done["status"] == "completed", done["reason"]
+    assert datetime.fromisoformat(done["finished_at"]) >= until
+    rounds = done["rounds"]
+    assert 1 <= rounds < 100
+    assert done["progress"]["nodes_passed"] == done["progress"]["nodes_total"]
+    assert [v["round"] for v in done["results"]["checkpoints"]] == list(range(1, rounds + 1))
+    assert all(v["actions"][0]["status"] == "FINISHED" for v in done["results"]["checkpoints"])
