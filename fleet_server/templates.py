@@ -25,6 +25,7 @@ from fleet_server.models import (
     TemplateCreate,
     TemplateUpdate,
 )
+from fleet_server.models.mission_requests import MISSION_KINDS
 from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
 
@@ -40,10 +41,11 @@ class TemplateFileError(ValueError):
 
 def _problems(exc: ValidationError, prefix: str) -> str:
     """Each error as `field: message`; the mission kind a union error is filed under is left out."""
-    kinds = {"patrol", "dock", "service", "clean"}
     problems = []
     for error in exc.errors():
-        loc = error["loc"][1:] if error["loc"] and error["loc"][0] in kinds else error["loc"]
+        loc = error["loc"]
+        if loc and loc[0] in MISSION_KINDS:
+            loc = loc[1:]
         problems.append(f"{prefix}{'.'.join(str(p) for p in loc)}: {error['msg']}")
     return "; ".join(problems)
 

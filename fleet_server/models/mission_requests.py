@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
@@ -105,6 +105,11 @@ class CleanCreate(MissionRequestBase):
     width: float = Field(default=1.0, ge=0.2, le=5.0)
     mode: Literal["sweep", "scrub", "vacuum"] = "sweep"
 
+
+MISSION_KINDS: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0]
+    for model in (PatrolCreate, DockCreate, ServiceCreate, CleanCreate)
+)
 
 MissionCreate = Annotated[
     PatrolCreate | DockCreate | ServiceCreate | CleanCreate, Field(discriminator="kind")
