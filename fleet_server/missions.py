@@ -19,6 +19,7 @@ from fleet_server.errors import Conflict, FleetError, Invalid, NotFound
 from fleet_server.live import FleetRegistry
 from fleet_server.mission_checks import check_request, mission_from_request
 from fleet_server.mission_plans import (
+    MissionPlan,
     compile_mission,
     coverage_of,
     driven_route,
@@ -71,6 +72,8 @@ class MissionService:
         # Active missions whose robot is offline: since when, and why.
         self._offline_since: dict[int, tuple[datetime, str]] = {}
         self._coverage_cache: dict[int, CoveragePlan] = {}
+        # Compiled plans of assigned missions (actions, lane positions), reused by every release.
+        self._plans: dict[int, MissionPlan] = {}
         # Why a mission we are ending ourselves ends (e.g. its battery floor), by mission id.
         self._end_reasons: dict[int, str] = {}
 
@@ -302,6 +305,7 @@ class MissionService:
         graph = self.sites.graph(site.id)
         start, offset = start_node_of(graph, robot.x, robot.y)
         plan = compile_mission(mission, graph, site, start)
+        self._plans[mission.id] = plan
         mission.plan = plan.nodes
         mission.approach_nodes = plan.approach_nodes
         mission.round_nodes = plan.round_nodes
@@ -327,9 +331,13 @@ class MissionService:
         start_deviation_m: float | None = None,
     ) -> None:
         assert mission.order_id is not None
+        assert mission.id is not None
         site = self.sites.get(mission.site_id)
-        # The plan is compiled again from its start node: the same mission gives the same actions.
-        plan = compile_mission(mission, self.sites.graph(site.id), site, mission.plan[0])
+        plan = self._plans.get(mission.id)
+        if plan is None:
+            # After a server restart: compiling again from the start node gives the same plan.
+            plan = compile_mission(mission, self.sites.graph(site.id), site, mission.plan[0])
+            self._plans[mission.id] = plan
         order = build_order(
             site=site,
             plan=mission.plan,
@@ -493,6 +501,7 @@ class MissionService:
         self._dirty.discard(mission.id)
         self._offline_since.pop(mission.id, None)
         self._coverage_cache.pop(mission.id, None)
+        self._plans.pop(mission.id, None)
         self._end_reasons.pop(mission.id, None)
         if mission.robot:
             try:

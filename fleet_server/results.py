@@ -51,7 +51,6 @@ def update_results(mission: Mission, state: State, now: datetime) -> ResultUpdat
     if not visits or state.order_id != mission.order_id:
         return ResultUpdate(changed=False)
     reported = {a.action_id: a for a in state.action_states}
-    policies = [c.on_failure for c in checkpoints_of(mission)]
     changed = False
     abort: str | None = None
     for visit in visits:
@@ -65,9 +64,10 @@ def update_results(mission: Mission, state: State, now: datetime) -> ResultUpdat
             action["status"] = seen.action_status.value
             action["result"] = seen.result_description
             changed = True
+            # Checkpoints are parsed only when an action fails, not on every state message.
             if (
                 seen.action_status is ActionStatus.FAILED
-                and policies[visit["checkpoint"]] == "abort"
+                and checkpoints_of(mission)[visit["checkpoint"]].on_failure == "abort"
             ):
                 abort = abort or (
                     f"checkpoint {visit['node']} (round {visit['round']}): {action['type']} failed"
