@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from fleet_server.routing import NoRoute, RouteGraph
+from fleet_server.routing import RouteGraph
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,12 @@ def start_node_of(graph: RouteGraph, x: float, y: float) -> tuple[str, float]:
 
 def rank_by_distance(graph: RouteGraph, candidates: list[Candidate], goal: str) -> list[Choice]:
     """The candidates that can reach `goal`, nearest first by route (ties by serial number)."""
+    to_goal = graph.distances_to(goal)
     ranked = []
     for robot in candidates:
         start, offset = start_node_of(graph, robot.x, robot.y)
-        try:
-            _, length = graph.shortest_path(start, goal)
-        except NoRoute:
-            continue
-        ranked.append(Choice(robot.serial_number, start, offset + length))
+        if start in to_goal:
+            ranked.append(Choice(robot.serial_number, start, offset + to_goal[start]))
     return sorted(ranked, key=lambda c: (c.distance_m, c.serial_number))
 
 

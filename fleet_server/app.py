@@ -13,7 +13,19 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from fleet_protocol.base import utc_now
-from fleet_server.api import health, missions, robots, schedules, sites, templates
+from fleet_server.api import (
+    apikeys,
+    auth,
+    health,
+    incidents,
+    logbook,
+    missions,
+    robots,
+    schedules,
+    sites,
+    templates,
+    users,
+)
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
 from fleet_server.settings import FleetSettings
@@ -45,6 +57,7 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
     def check_robots() -> None:
         fleet.registry.check_timeouts()
         fleet.missions.check_offline()
+        fleet.incidents.check_overdue()
         # Robots become able to take queued work as they report (position, charge, factsheet).
         fleet.missions.dispatch()
 
@@ -90,6 +103,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         # The operator console will live here; until then the API documentation does.
         return RedirectResponse("/docs")
 
-    for module in (health, robots, sites, missions, schedules, templates):
+    routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
+    for module in (*routers, incidents, logbook):
         app.include_router(module.router, prefix="/api/v1")
     return app

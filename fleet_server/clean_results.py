@@ -5,33 +5,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleet_protocol.site import Site, ZoneKind
+from fleet_protocol.site import Site
 from fleet_server.coverage import covered_area
 from fleet_server.coverage_image import render_coverage_png
 from fleet_server.coverage_plan import CoveragePlan
-from fleet_server.mission_plans import coverage_of
+from fleet_server.mission_plans import area_of, first_start, mission_coverage, no_go_of
 from fleet_server.models import Mission
 
 Point = tuple[float, float]
 
 
 def _plan_and_path(mission: Mission, site: Site) -> tuple[CoveragePlan, list[Point]]:
-    """The mission's coverage plan (as compiled from its start) and the lane ends passed so far.
+    """The mission's coverage plan (as first compiled) and the lane ends passed so far.
 
     The robot drives straight between lane ends, so the passed ones are the path it traversed.
     """
-    start = site.node(mission.plan[0])
-    width = float(mission.definition["width"])
-    plan = coverage_of(site, mission.definition["zone"], width, (start.x, start.y))
+    plan = mission_coverage(mission, site, first_start(mission))
     own = {f"m{mission.id}-c{i}": point for i, point in enumerate(plan.waypoints)}
-    passed = [own[node] for node in mission.plan[: mission.nodes_passed] if node in own]
+    # Lane ends passed before an interruption, then those passed since it resumed (it resumes
+    # on the lane end it had reached, so the two parts join without a gap or a false swath).
+    before = mission.results.get("passed_before", [])
+    now = mission.plan[: mission.nodes_passed]
+    passed = [own[node] for node in [*before, *now] if node in own]
     return plan, passed
 
 
 def _zone_shapes(mission: Mission, site: Site) -> tuple[Any, Any, list[Any]]:
-    zone = site.zone(mission.definition["zone"])
-    no_go = [z.polygon for z in site.zones if z.kind is ZoneKind.NO_GO]
-    return zone.polygon, zone.holes, no_go
+    polygon, holes = area_of(mission, site)
+    return polygon, holes, no_go_of(site)
 
 
 def coverage_summary(mission: Mission, site: Site) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def coverage_summary(mission: Mission, site: Site) -> dict[str, Any]:
     planned = covered_area(polygon, holes, no_go, list(plan.waypoints), plan.width_m)
     result = covered_area(polygon, holes, no_go, passed, plan.width_m)
     return {
-        "zone": mission.definition["zone"],
+        "zone": mission.definition.get("zone"),
         "width_m": plan.width_m,
         "reachable_m2": round(planned.reachable_m2, 1),
         "planned_m2": round(planned.covered_m2, 1),

@@ -1,43 +1,67 @@
-"""The `fleet` command: run the server, or the whole demo in one process."""
+"""The `fleet` command: run the server or the whole demo, and manage users and API keys."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import secrets
+import sys
+from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
 
 from fleet_protocol.site import SiteError
+from fleet_server.accounts import AccountService
 from fleet_server.app import create_app
+from fleet_server.db import make_engine
+from fleet_server.errors import FleetError, Invalid
+from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
 from fleet_server.sites import SiteRegistry
 from fleet_server.templates import TemplateFileError, checked_template_files
 
 app = typer.Typer(help="Robot fleet server (VDA 5050 master control).", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Users who log in to the API (works on FLEET_DATABASE_URL directly).",
+    no_args_is_help=True,
+)
+apikey_app = typer.Typer(
+    help="API keys for integrations (works on FLEET_DATABASE_URL directly).",
+    no_args_is_help=True,
+)
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
 
 
-def _checked_settings() -> FleetSettings:
-    """The settings and the site files they point to, or a clear message and exit code 2."""
+def _settings() -> FleetSettings:
+    """The settings, or a message naming each bad one and exit code 2."""
     try:
-        settings = FleetSettings()
-        sites = SiteRegistry.from_directory(settings.sites_dir)
-        checked_template_files(settings.templates_dir, sites)
+        return FleetSettings()
     except ValidationError as exc:
         problems = "; ".join(
             f"FLEET_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
         )
         raise _fail(f"bad setting: {problems}") from None
+
+
+def _checked_settings() -> FleetSettings:
+    """The settings and the site files they point to, or a clear message and exit code 2."""
+    settings = _settings()
+    try:
+        sites = SiteRegistry.from_directory(settings.sites_dir)
+        checked_template_files(settings.templates_dir, sites)
     except (SiteError, TemplateFileError) as exc:
         raise _fail(str(exc)) from None
     return settings
 
 
-def _fail(message: str) -> typer.Exit:
+def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"fleet: {message}", err=True)
-    return typer.Exit(code=2)
+    return typer.Exit(code=code)
 
 
 def _logging(level: str) -> None:
@@ -76,6 +100,100 @@ def demo(
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_demo(options, settings))
+
+
+@contextlib.contextmanager
+def _accounts() -> Iterator[AccountService]:
+    """The account service on the configured database; its errors end the command."""
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        # The CLI issues no tokens, so the signing secret is never used.
+        yield AccountService(engine, secrets.token_urlsafe(32), settings.token_ttl_s)
+    except FleetError as exc:
+        # A bad argument is a usage error (2); a clash with what is stored is a failure (1).
+        raise _fail(exc.message, code=2 if isinstance(exc, Invalid) else 1) from None
+    finally:
+        engine.dispose()
+
+
+def _read_password() -> str:
+    """A new password: typed twice, hidden, at a terminal; else the first line of stdin."""
+    if sys.stdin.isatty():
+        password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return password
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise _fail("no password: give it on the first line of stdin")
+    return password
+
+
+ROLE_HELP = "One of: " + ", ".join(role.value for role in Role) + "."
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name (letters, digits, _ . -).")],
+    role: Annotated[Role, typer.Option(help=ROLE_HELP)],
+) -> None:
+    """Add a user; the password is prompted for, or read from the first line of stdin."""
+    password = _read_password()
+    with _accounts() as accounts:
+        accounts.add_user(name, role, password)
+    typer.echo(f"user {name} added with role {role.value}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the users with their roles."""
+    with _accounts() as accounts:
+        for user in accounts.list_users():
+            state = "  disabled" if user.disabled else ""
+            typer.echo(f"{user.name:<24} {user.role.value:<16} {user.created_at:%Y-%m-%d}{state}")
+
+
+@user_app.command("remove")
+def user_remove(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Remove a user; its tokens stop working at once."""
+    with _accounts() as accounts:
+        accounts.remove_user(name)
+    typer.echo(f"user {name} removed")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    role: Annotated[Role, typer.Option(help=ROLE_HELP)],
+    name: Annotated[str, typer.Option(help="Who uses the key (letters, digits, _ . -).")],
+) -> None:
+    """Create a key and print it; it is stored only as a hash and is never shown again."""
+    with _accounts() as accounts:
+        row, key = accounts.create_api_key(name, role)
+    # The key alone on stdout, so `KEY=$(fleet apikey create ...)` captures just the key.
+    typer.echo(key)
+    typer.echo(
+        f"API key {row.id} ({name}, role {role.value}) created; "
+        "copy it now: it will not be shown again.",
+        err=True,
+    )
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List the keys (never the keys themselves): id, first characters, name, role, state."""
+    with _accounts() as accounts:
+        for key in accounts.list_api_keys():
+            state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+            typer.echo(f"{key.id:>4}  {key.prefix}...  {key.name:<24} {key.role.value:<16} {state}")
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key_id: Annotated[int, typer.Argument(metavar="ID", help="The key's id.")],
+) -> None:
+    """Revoke a key: it stops working at once and stays listed as revoked."""
+    with _accounts() as accounts:
+        accounts.revoke_api_key(key_id)
+    typer.echo(f"API key {key_id} revoked")
 
 
 def main() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
+import secrets
 import signal
 import socket
 from collections.abc import Iterator
@@ -14,7 +16,10 @@ from typing import Any
 
 import uvicorn
 
+from fleet_server.accounts import AccountService
 from fleet_server.app import create_app
+from fleet_server.errors import Conflict
+from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
 from fleet_server.sites import load_site_file
 from simulation.fleet import Fleet, FleetConfig
@@ -24,6 +29,16 @@ log = logging.getLogger(__name__)
 DEMO_SITE = "longgang-demo"
 DEMO_MQTT_PORT = 1883
 EXAMPLE_ROUTE = ["street-sw", "street-se", "street-ne", "street-nw", "street-w1"]
+DEMO_ADMIN = "admin"
+DEMO_CAMERA = "demo-camera"
+# Beside the metro exit on Longfu Road, a street-vending hot spot of the demo site.
+EXAMPLE_INCIDENT = {
+    "type": "street_vending",
+    "site": DEMO_SITE,
+    "location": {"x": 304, "y": 3},
+    "source": "camera-0417",
+    "description": "stall on the pavement at the metro exit",
+}
 
 
 @dataclass(frozen=True)
@@ -97,9 +112,10 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
         settings = settings.model_copy(update={"mqtt_url": f"mqtt://127.0.0.1:{mqtt_port}"})
     http_port = free_port(options.port, options.host)
     site = load_site_file(settings.sites_dir / f"{DEMO_SITE}.yaml")
+    app = create_app(settings)
     server = _EmbeddedServer(
         uvicorn.Config(
-            create_app(settings),
+            app,
             host=options.host,
             port=http_port,
             log_level=options.log_level,
@@ -115,6 +131,8 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
             if server_task.done():
                 return await server_task
             await asyncio.sleep(0.05)
+        admin = await asyncio.to_thread(_admin_login, app.state.fleet.accounts)
+        camera_key = await asyncio.to_thread(_camera_key, app.state.fleet.accounts)
         fleet = Fleet(
             FleetConfig(
                 mqtt_url=settings.mqtt_url,
@@ -124,7 +142,9 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
             )
         )
         await fleet.start()
-        _print_banner(options.host, http_port, settings.mqtt_url, fleet, broker is not None)
+        _print_banner(
+            options.host, http_port, settings.mqtt_url, fleet, broker is not None, admin, camera_key
+        )
         await asyncio.wait(
             [server_task, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
         )
@@ -140,7 +160,34 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
             await broker.shutdown()
 
 
-def _print_banner(host: str, port: int, mqtt_url: str, fleet: Fleet, embedded: bool) -> None:
+def _admin_login(accounts: AccountService) -> str:
+    """Create the demo's admin with a one-time password unless it exists; the banner's words."""
+    password = secrets.token_urlsafe(12)
+    try:
+        accounts.add_user(DEMO_ADMIN, Role.ADMIN, password)
+    except Conflict:
+        return f"user {DEMO_ADMIN} exists already; its password is unchanged"
+    return f"{DEMO_ADMIN} / {password}  (one-time password: shown only now)"
+
+
+def _camera_key(accounts: AccountService) -> str:
+    """A fresh operator API key for the banner's incident example (earlier demo keys revoked)."""
+    for key in accounts.list_api_keys():
+        if key.name == DEMO_CAMERA and key.revoked_at is None and key.id is not None:
+            accounts.revoke_api_key(key.id)
+    _, key = accounts.create_api_key(DEMO_CAMERA, Role.OPERATOR)
+    return key
+
+
+def _print_banner(
+    host: str,
+    port: int,
+    mqtt_url: str,
+    fleet: Fleet,
+    embedded: bool,
+    admin: str,
+    camera_key: str,
+) -> None:
     base = f"http://{host}:{port}"
     robots = ", ".join(r.serial_number for r in fleet.robots)
     route = ", ".join(f'"{n}"' for n in EXAMPLE_ROUTE)
@@ -149,6 +196,7 @@ def _print_banner(host: str, port: int, mqtt_url: str, fleet: Fleet, embedded: b
         "",
         "Robot fleet demo is running (Ctrl-C stops it).",
         f"  API and docs:  {base}/docs",
+        f"  Admin login:   {admin}",
         f"  Robots:        {base}/api/v1/robots",
         f"  Missions:      {base}/api/v1/missions",
         f"  MQTT broker:   {mqtt_url}{' (embedded)' if embedded else ''}",
@@ -156,6 +204,9 @@ def _print_banner(host: str, port: int, mqtt_url: str, fleet: Fleet, embedded: b
         "  Send a patrol to the nearest idle robot:",
         f"    curl -X POST {base}/api/v1/missions -H 'content-type: application/json' \\",
         f"      -d '{body}'",
+        "  Report a street vendor (the nearest patrol dog goes, speaks, photographs):",
+        f"    curl -X POST {base}/api/v1/incidents -H 'X-API-Key: {camera_key}' \\",
+        f"      -H 'content-type: application/json' -d '{json.dumps(EXAMPLE_INCIDENT)}'",
         "",
     ]
     # The banner is the command's output, not a log record.

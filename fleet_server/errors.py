@@ -38,6 +38,18 @@ class Invalid(FleetError):
     status_code = 422
 
 
+class Unauthorized(FleetError):
+    """The caller is not known: no credentials, or ones that are wrong, expired or revoked."""
+
+    status_code = 401
+
+
+class Forbidden(FleetError):
+    """The caller is known but its role may not do this."""
+
+    status_code = 403
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     text = ""
@@ -51,7 +63,9 @@ async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     body: dict[str, Any] = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
-    return JSONResponse(status_code=exc.status_code, content=body)
+    # RFC 7235: a 401 says which scheme would be accepted.
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
 
 
 def _branch(loc: tuple[Any, ...]) -> tuple[str, int]:

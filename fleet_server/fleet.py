@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass
 
+from fleet_server.accounts import AccountService
 from fleet_server.allocation import BatteryModel
 from fleet_server.db import make_engine
 from fleet_server.gateway import Gateway
+from fleet_server.incident_responses import CleanArea
+from fleet_server.incidents import IncidentPolicy, IncidentService
 from fleet_server.live import FleetRegistry
+from fleet_server.logbook import Logbook
 from fleet_server.missions import MissionService
 from fleet_server.orders import ReleasePolicy
 from fleet_server.schedules import ScheduleService
@@ -15,6 +21,9 @@ from fleet_server.settings import FleetSettings
 from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
 from fleet_server.templates import TemplateService
+from fleet_server.visit_records import VisitRecorder
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,6 +38,19 @@ class Fleet:
     missions: MissionService
     schedules: ScheduleService
     templates: TemplateService
+    accounts: AccountService
+    logbook: Logbook
+    incidents: IncidentService
+
+
+def _token_secret(settings: FleetSettings) -> str:
+    """The configured secret for login tokens, or a random one for this run."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    log.warning(
+        "FLEET_JWT_SECRET is not set: using a random one, so tokens will not survive a restart"
+    )
+    return secrets.token_urlsafe(32)
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -58,8 +80,27 @@ def build_fleet(settings: FleetSettings) -> Fleet:
             horizon_nodes=settings.release_horizon_nodes,
             lookahead=settings.release_lookahead,
         ),
+        preemptible_kinds=settings.preemptible_kinds if settings.incident_preemption else (),
     )
     registry.listeners.append(missions_service)
+    logbook = Logbook(store.engine)
+    incidents = IncidentService(
+        store=store,
+        missions=missions_service,
+        logbook=logbook,
+        policy=IncidentPolicy(
+            dispatch_timeout_s=settings.incident_dispatch_timeout_s,
+            max_distance_m=settings.incident_max_distance_m,
+            repeat_radius_m=settings.incident_repeat_radius_m,
+            repeat_window_h=settings.incident_repeat_window_h,
+            cooldown_h=settings.incident_cooldown_h,
+            clean=CleanArea(
+                half_side_m=settings.incident_clean_half_side_m,
+                width_m=settings.incident_clean_width_m,
+            ),
+        ),
+    )
+    missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
     registry.load()
     missions_service.load()
     schedules = ScheduleService(
@@ -70,4 +111,17 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     )
     templates = TemplateService(store=store, missions=missions_service)
     templates.load_directory(settings.templates_dir)
-    return Fleet(settings, store, sites, registry, gateway, missions_service, schedules, templates)
+    accounts = AccountService(store.engine, _token_secret(settings), settings.token_ttl_s)
+    return Fleet(
+        settings,
+        store,
+        sites,
+        registry,
+        gateway,
+        missions_service,
+        schedules,
+        templates,
+        accounts,
+        logbook,
+        incidents,
+    )

@@ -7,13 +7,20 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from fleet_protocol.actions import Action, ActionParameter, BlockingType
-from fleet_protocol.factsheet import AgvAction, ValueDataType
+from fleet_protocol.factsheet import ActionScope, AgvAction, ValueDataType
 from fleet_protocol.kinds import KIND_ACTIONS
 
 # Every action type one of our robot kinds declares, with its parameters (one place: kinds.py).
 VOCABULARY: dict[str, AgvAction] = {
     action.action_type: action for actions in KIND_ACTIONS.values() for action in actions
 }
+
+# Action types that can run again as instant actions, which is how a checkpoint retries them.
+RETRYABLE = frozenset(
+    action_type
+    for action_type, spec in VOCABULARY.items()
+    if ActionScope.INSTANT in spec.action_scopes
+)
 
 _PYTHON_TYPES: dict[ValueDataType, tuple[type, ...]] = {
     ValueDataType.STRING: (str,),

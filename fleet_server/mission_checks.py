@@ -7,7 +7,7 @@ from typing import Any
 from fleet_protocol.site import Site, ZoneKind
 from fleet_server.coverage import CoverageError
 from fleet_server.errors import Invalid
-from fleet_server.mission_actions import MissionAction
+from fleet_server.mission_actions import RETRYABLE, MissionAction
 from fleet_server.mission_plans import coverage_of
 from fleet_server.models import (
     CleanCreate,
@@ -44,6 +44,20 @@ def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
             )
         seen.add(checkpoint.node)
         _check_actions(f"{where}.actions", checkpoint.actions)
+        if checkpoint.on_failure == "retry":
+            _check_retryable(where, checkpoint.actions)
+
+
+def _check_retryable(where: str, actions: list[MissionAction]) -> None:
+    """A retry runs the action again as an instant action, which not every type can be."""
+    for number, action in enumerate(actions):
+        if action.type not in RETRYABLE:
+            field = f"{where}.actions[{number}]"
+            raise Invalid(
+                f"{field}: {action.type} cannot be retried (it runs only on a node); "
+                f"on_failure retry works for {', '.join(sorted(RETRYABLE))}",
+                field=field,
+            )
 
 
 def _check_actions(where: str, actions: list[MissionAction]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from fleet_protocol.actions import Action
@@ -12,6 +13,8 @@ from fleet_server.models import Checkpoint, Mission
 from fleet_server.models.mission_requests import patrol_route
 from fleet_server.planning import plan_patrol
 from fleet_server.routing import NoRoute, RouteGraph
+
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,21 @@ def driven_route(mission: Mission) -> list[str]:
     return patrol_route(mission.route, mission.definition.get("pattern", "loop"))
 
 
+def is_cleaning(mission: Mission) -> bool:
+    """Whether the mission sweeps an area in lanes (a cleaning zone, or around an incident)."""
+    return mission.kind == "clean" or mission.definition.get("response") == "clean"
+
+
+def first_start(mission: Mission) -> str:
+    """The node the mission's plan was first compiled from (its robot's start node)."""
+    return str(mission.definition.get("start_node") or mission.plan[0])
+
+
 def required_actions(mission: Mission) -> set[str]:
     """Every action type the mission needs its robot to declare."""
     if mission.kind == "dock":
         return {"dock", "charge"}
-    if mission.kind == "clean":
+    if is_cleaning(mission):
         return {"clean"}
     return {a.type for c in checkpoints_of(mission) for a in c.actions}
 
@@ -172,16 +185,38 @@ def coverage_of(
 ) -> CoveragePlan:
     """The coverage plan of a site's cleaning zone, keeping clear of every no-go zone."""
     zone = site.zone(zone_id)
-    no_go = [z.polygon for z in site.zones if z.kind is ZoneKind.NO_GO]
-    return plan_coverage(zone.polygon, zone.holes, no_go, width, start=start)
+    return plan_coverage(zone.polygon, zone.holes, no_go_of(site), width, start=start)
+
+
+def area_of(mission: Mission, site: Site) -> tuple[list[Point], list[list[Point]]]:
+    """The outer ring and holes a cleaning mission sweeps: its zone's, or its own area's."""
+    area = mission.definition.get("area")
+    if area:
+        return [(float(x), float(y)) for x, y in area], []
+    zone = site.zone(mission.definition["zone"])
+    return list(zone.polygon), [list(h) for h in zone.holes]
+
+
+def no_go_of(site: Site) -> list[list[Point]]:
+    """The site's no-go polygons."""
+    return [list(z.polygon) for z in site.zones if z.kind is ZoneKind.NO_GO]
+
+
+def mission_coverage(mission: Mission, site: Site, start: str | None = None) -> CoveragePlan:
+    """The coverage plan of a cleaning mission, its lanes ordered from the `start` node."""
+    polygon, holes = area_of(mission, site)
+    origin = None
+    if start is not None:
+        node = site.node(start)
+        origin = (node.x, node.y)
+    width = float(mission.definition["width"])
+    return plan_coverage(polygon, holes, no_go_of(site), width, start=origin)
 
 
 def compile_clean(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
     """Drive to the site node nearest the first lane, sweep the lanes (a clean action at the
     start of each), then end on the site node nearest the last lane end."""
-    start_node = site.node(start)
-    width = float(mission.definition["width"])
-    cover = coverage_of(site, mission.definition["zone"], width, (start_node.x, start_node.y))
+    cover = mission_coverage(mission, site, start)
     entry = site.nearest_node(*cover.waypoints[0]).id
     nodes, length = graph.shortest_path(start, entry)
     first = len(nodes)
@@ -210,6 +245,34 @@ def compile_mission(mission: Mission, graph: RouteGraph, site: Site, start: str)
         return compile_dock(mission, graph, site, start)
     if mission.kind == "service":
         return compile_service(mission, graph, start)
-    if mission.kind == "clean":
+    if is_cleaning(mission):
         return compile_clean(mission, graph, site, start)
+    if mission.kind == "respond":
+        return compile_respond(mission, graph, site, start)
     return compile_patrol(mission, graph, start)
+
+
+def compile_respond(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
+    """To the incident's node, on to the reported spot if it is off the node, and the response's
+    actions there."""
+    node = mission.route[0]
+    nodes, length = graph.shortest_path(start, node)
+    positions: dict[str, Point] = {}
+    spot = mission.definition.get("spot")
+    if spot is not None:
+        spot_id = f"m{mission.id}-spot"
+        positions[spot_id] = (float(spot[0]), float(spot[1]))
+        here = site.node(node)
+        length += math.hypot(here.x - positions[spot_id][0], here.y - positions[spot_id][1])
+        nodes.append(spot_id)
+    last = len(nodes) - 1
+    actions_at, slots = _checkpoint_actions(mission, [(last, node, 1)])
+    return MissionPlan(
+        nodes=nodes,
+        approach_nodes=len(nodes),
+        round_nodes=0,
+        length_m=length,
+        actions_at=actions_at,
+        slots=slots,
+        positions=positions,
+    )

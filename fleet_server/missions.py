@@ -4,40 +4,49 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
-from fleet_protocol.site import Site
 from fleet_protocol.state import State
-from fleet_server.allocation import BatteryModel, Candidate, Choice, rank_by_distance, start_node_of
+from fleet_server.allocation import BatteryModel, start_node_of
 from fleet_server.clean_results import coverage_png, coverage_summary
-from fleet_server.coverage_plan import CoveragePlan
 from fleet_server.errors import Conflict, FleetError, Invalid, NotFound
 from fleet_server.live import FleetRegistry
 from fleet_server.mission_checks import check_request, mission_from_request
-from fleet_server.mission_plans import (
-    MissionPlan,
-    compile_mission,
-    coverage_of,
-    driven_route,
-    nearest_dock,
-    required_actions,
+from fleet_server.mission_plans import MissionPlan, compile_mission, is_cleaning, required_actions
+from fleet_server.mission_resume import (
+    Resume,
+    approach_to,
+    current_plan,
+    resume_target,
+    resumed_plan,
+    shift_results,
 )
 from fleet_server.models import DockCreate, Mission, MissionCreate, MissionStatus, Robot
 from fleet_server.orders import Release, ReleasePolicy, build_order
 from fleet_server.outbox import Outbox, instant_action
-from fleet_server.planning import plan_patrol
-from fleet_server.results import initial_results, update_results
-from fleet_server.routing import NoRoute
+from fleet_server.results import held_at, initial_results, update_results
+from fleet_server.robot_choice import RobotChooser
 from fleet_server.sites import SiteRegistry
 from fleet_server.tracking import observe
 
 log = logging.getLogger(__name__)
 
 ACTIVE = (MissionStatus.ASSIGNED, MissionStatus.RUNNING, MissionStatus.PAUSED)
+
+
+class MissionListener(Protocol):
+    """Told when a mission changes (assigned, progressed, re-queued, ended) or ends a visit."""
+
+    def on_mission(self, mission: Mission) -> None:
+        """The mission's status, robot, reason or results changed."""
+
+    def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
+        """Every action of one checkpoint visit has ended."""
 
 
 class MissionService:
@@ -55,6 +64,7 @@ class MissionService:
         battery_floor: float = 20.0,
         priorities: dict[str, int] | None = None,
         battery: BatteryModel | None = None,
+        preemptible_kinds: Iterable[str] = (),
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
@@ -67,11 +77,15 @@ class MissionService:
         self._dirty: set[int] = set()
         self.priorities = priorities or {}
         self.battery_floor = battery_floor
-        self.battery = battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0)
+        self.chooser = RobotChooser(
+            sites, battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0)
+        )
+        # Kinds of work an incident response may interrupt (none: responses wait for a robot).
+        self.preemptible_kinds = frozenset(preemptible_kinds)
+        self.listeners: list[MissionListener] = []
         self.offline_grace = timedelta(seconds=offline_grace_s)
         # Active missions whose robot is offline: since when, and why.
         self._offline_since: dict[int, tuple[datetime, str]] = {}
-        self._coverage_cache: dict[int, CoveragePlan] = {}
         # Compiled plans of assigned missions (actions, lane positions), reused by every release.
         self._plans: dict[int, MissionPlan] = {}
         # Why a mission we are ending ourselves ends (e.g. its battery floor), by mission id.
@@ -118,6 +132,10 @@ class MissionService:
         mission = self.check(request)
         if request.robot is not None:
             self._check_requested_robot(request.robot, mission.site_id, required_actions(mission))
+        return self.add(mission)
+
+    def add(self, mission: Mission) -> Mission:
+        """Store a checked mission and assign it if a robot is free."""
         self.store.save_mission(mission)
         assert mission.id is not None
         self._unfinished[mission.id] = mission
@@ -128,7 +146,7 @@ class MissionService:
     def coverage_image(self, mission_id: int) -> bytes:
         """The PNG of what a cleaning mission has covered so far."""
         mission = self.get(mission_id)
-        if mission.kind != "clean":
+        if not is_cleaning(mission):
             raise Conflict(f"mission {mission_id} is a {mission.kind} mission, not a cleaning one")
         if not mission.plan:
             raise Conflict(f"mission {mission_id} has no robot yet, so no coverage")
@@ -212,10 +230,30 @@ class MissionService:
 
     def dispatch(self) -> None:
         """Assign queued missions, highest priority then oldest first, to the nearest capable
-        idle robot on their site that has the charge for the mission and the way to a dock."""
+        idle robot on their site that has the charge for the mission and the way to a dock.
+
+        A mission that may preempt (an incident response) takes a robot from lower-priority work
+        when no robot is idle: that work stops, re-queues, and later resumes where it stopped.
+        """
         queued = [m for m in self._unfinished.values() if m.status is MissionStatus.QUEUED]
         for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
-            choice, waiting_for = self._choose_robot(mission)
+            if self._stopping_for(mission) is not None:
+                continue
+            choice, waiting_for = self.chooser.choose(mission, self._idle_robots(mission.site_id))
+            if choice is None and self._may_preempt(mission):
+                choice, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
+                if choice is not None:
+                    victim = self._preempt(self.registry.get(choice.serial_number), mission)
+                    waiting_for = (
+                        f"waiting for robot {choice.serial_number} to stop mission {victim}"
+                    )
+                    choice = None
+            interrupted_by = mission.definition.get("interrupted_by")
+            if interrupted_by is not None and "resume_at" in mission.definition:
+                waiting_for = (
+                    f"preempted by mission {interrupted_by}; resumes where it stopped "
+                    f"({waiting_for})"
+                )
             if choice is not None:
                 mission.reason = None
                 self._assign(mission, self.registry.get(choice.serial_number))
@@ -223,70 +261,74 @@ class MissionService:
                 # Say why the mission waits, so an operator can act on it.
                 mission.reason = waiting_for
                 self.store.save_mission(mission)
+                self._notify(mission)
 
-    def _choose_robot(self, mission: Mission) -> tuple[Choice | None, str]:
-        site = self.sites.get(mission.site_id)
-        graph = self.sites.graph(site.id)
-        required = required_actions(mission)
-        candidates = [
-            Candidate(r.serial_number, r.x, r.y)
-            for r in self._idle_robots(site.id)
-            if mission.requested_robot in (None, r.serial_number)
-            and required <= set(r.actions)
-            and r.x is not None
-            and r.y is not None
-        ]
-        who = f"robot {mission.requested_robot}" if mission.requested_robot else "robot"
-        if not candidates:
-            needs = f" that can do {', '.join(sorted(required))}" if required else ""
-            return None, f"waiting for an idle online {who} on site {site.id}{needs}"
-        goal = self._first_goal(mission, site)
-        length = self._mission_length(mission, site)
-        needed = 0.0
-        for choice in rank_by_distance(graph, candidates, goal):
-            battery = self.registry.get(choice.serial_number).battery
-            needed = self.battery.needed(choice.distance_m + length)
-            if mission.kind == "dock" or (battery is not None and battery >= needed):
-                return choice, ""
-        return None, f"waiting for a {who} with enough charge (about {needed:.0f} % needed)"
+    def _may_preempt(self, mission: Mission) -> bool:
+        return mission.kind == "respond" and bool(self.preemptible_kinds)
 
-    def _first_goal(self, mission: Mission, site: Site) -> str:
-        if mission.kind == "clean":
-            cover = self._coverage(mission, site)
-            return site.nearest_node(*cover.waypoints[0]).id
-        if mission.kind != "dock":
-            return mission.route[0]
-        dock_id = mission.definition.get("dock")
-        return next((d.node for d in site.docks if d.id == dock_id), site.docks[0].node)
+    def _stopping_for(self, mission: Mission) -> Mission | None:
+        """The mission being stopped to free a robot for this one, if any."""
+        for other in self._unfinished.values():
+            if other.definition.get("preempted_by") == mission.id:
+                return other
+        return None
 
-    def _coverage(self, mission: Mission, site: Site) -> CoveragePlan:
-        """The zone's coverage plan for choosing a robot (kept: queued missions are tried often)."""
+    def _preemptible_robots(self, mission: Mission) -> list[Robot]:
+        """Online robots on the site busy with running work of a kind that may be interrupted
+        and of lower priority than `mission`."""
+        robots = []
+        for robot in self.registry.all():
+            current = self._unfinished.get(robot.mission_id) if robot.mission_id else None
+            if (
+                current is not None
+                and robot.online
+                and robot.map_id == mission.site_id
+                and current.kind in self.preemptible_kinds
+                and current.priority < mission.priority
+                and current.status in (MissionStatus.ASSIGNED, MissionStatus.RUNNING)
+                and "preempted_by" not in current.definition
+            ):
+                robots.append(robot)
+        return robots
+
+    def _preempt(self, robot: Robot, mission: Mission) -> int:
+        """Stop the robot's current mission for `mission`; it re-queues once the robot stops."""
+        assert robot.mission_id is not None
+        victim = self._unfinished[robot.mission_id]
+        victim.definition = victim.definition | {"preempted_by": mission.id}
+        self._control(victim, CANCEL_ORDER)
+        log.info("mission %s preempts mission %s on %s", mission.id, victim.id, robot.serial_number)
+        return robot.mission_id
+
+    def _requeue(self, mission: Mission, robot: Robot) -> None:
+        """The preempted mission's robot has stopped: queue the mission to resume where it was."""
         assert mission.id is not None
-        if mission.id not in self._coverage_cache:
-            width = float(mission.definition["width"])
-            self._coverage_cache[mission.id] = coverage_of(site, mission.definition["zone"], width)
-        return self._coverage_cache[mission.id]
-
-    def _mission_length(self, mission: Mission, site: Site) -> float:
-        """Metres from the first stop through the mission and on to the nearest dock."""
-        if mission.kind == "dock":
-            return 0.0
-        if mission.kind == "clean":
-            return self._coverage(mission, site).length_m
-        graph = self.sites.graph(site.id)
-        if mission.kind == "service":
-            nodes, length = graph.path_through(mission.route)
-        else:
-            # A patrol until an end time needs charge for one round; its battery floor ends it
-            # early if the charge runs low.
-            rounds = 1 if mission.definition.get("until") else mission.rounds
-            plan = plan_patrol(graph, mission.route[0], driven_route(mission), rounds)
-            nodes, length = plan.nodes, plan.length_m
-        try:
-            _, to_dock = nearest_dock(graph, site, nodes[-1])
-        except NoRoute:
-            to_dock = 0.0
-        return length + to_dock
+        by = mission.definition.get("preempted_by")
+        if is_cleaning(mission):
+            # The lane ends cleaned so far count towards the coverage after it resumes.
+            own = self._plan(mission).positions
+            passed = [n for n in mission.plan[: mission.nodes_passed] if n in own]
+            before = mission.results.get("passed_before", [])
+            mission.results = mission.results | {"passed_before": [*before, *passed]}
+        definition = {k: v for k, v in mission.definition.items() if k != "preempted_by"}
+        mission.definition = definition | {
+            "resume_at": resume_target(mission),
+            "interrupted_by": by,
+        }
+        mission.status = MissionStatus.QUEUED
+        mission.reason = f"preempted by mission {by}; resumes where it stopped"
+        mission.robot = None
+        mission.order_id = None
+        mission.control_action_id = None
+        mission.control_action_type = None
+        self._plans.pop(mission.id, None)
+        if robot.mission_id == mission.id:
+            robot.mission_id = None
+            self.registry.mark_dirty(robot.serial_number)
+        self.store.save_mission(mission)
+        self._notify(mission)
+        log.info("mission %s re-queued after preemption by mission %s", mission.id, by)
+        self.dispatch()
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
         return [
@@ -304,24 +346,59 @@ class MissionService:
         site = self.sites.get(mission.site_id)
         graph = self.sites.graph(site.id)
         start, offset = start_node_of(graph, robot.x, robot.y)
-        plan = compile_mission(mission, graph, site, start)
+        if "resume_at" in mission.definition:
+            plan = self._resume(mission, start)
+        else:
+            mission.definition = mission.definition | {"start_node": start}
+            plan = compile_mission(mission, graph, site, start)
+            mission.results = initial_results(plan)
         self._plans[mission.id] = plan
+        self.chooser.forget(mission.id)
         mission.plan = plan.nodes
         mission.approach_nodes = plan.approach_nodes
         mission.round_nodes = plan.round_nodes
-        mission.results = initial_results(plan)
+        mission.nodes_passed = 0
         mission.robot = robot.serial_number
         mission.status = MissionStatus.ASSIGNED
         mission.assigned_at = self.clock()
         mission.order_id = f"mission-{mission.id}-{uuid.uuid4().hex[:8]}"
         mission.order_update_id = 0
-        release = self.policy.initial(mission.nodes_total)
+        release = self._held(mission, self.policy.initial(mission.nodes_total))
+        assert release is not None
         robot.mission_id = mission.id
         self.registry.mark_dirty(robot.serial_number)
         self._send(mission, robot, release, start_deviation_m=offset)
+        self._notify(mission)
         log.info(
             "mission %s assigned to %s (%d nodes)", mission.id, robot.serial_number, len(plan.nodes)
         )
+
+    def _resume(self, mission: Mission, start: str) -> MissionPlan:
+        """The rest of an interrupted mission, from the new robot's start node."""
+        site = self.sites.get(mission.site_id)
+        graph = self.sites.graph(site.id)
+        before = self._plan(mission)
+        target = int(mission.definition["resume_at"])
+        resume = Resume(target, approach_to(graph, site, before, target, start))
+        definition = {k: v for k, v in mission.definition.items() if k != "resume_at"}
+        resumes = [*definition.get("resumes", []), resume.as_dict()]
+        mission.definition = definition | {"resumes": resumes}
+        mission.results = shift_results(mission.results, resume.shift)
+        plan = resumed_plan(before, resume, site)
+        rounds = mission.definition.get("ends_after_round")
+        if rounds is not None and plan.round_nodes:
+            # A patrol past its end time keeps ending with the round it was in.
+            end = plan.approach_nodes - 1 + int(rounds) * plan.round_nodes
+            plan = replace(plan, nodes=plan.nodes[: end + 1])
+        return plan
+
+    def _plan(self, mission: Mission) -> MissionPlan:
+        """The mission's compiled plan (compiled again after a server restart)."""
+        assert mission.id is not None
+        if mission.id not in self._plans:
+            site = self.sites.get(mission.site_id)
+            self._plans[mission.id] = current_plan(mission, self.sites.graph(site.id), site)
+        return self._plans[mission.id]
 
     def _send(
         self,
@@ -333,11 +410,7 @@ class MissionService:
         assert mission.order_id is not None
         assert mission.id is not None
         site = self.sites.get(mission.site_id)
-        plan = self._plans.get(mission.id)
-        if plan is None:
-            # After a server restart: compiling again from the start node gives the same plan.
-            plan = compile_mission(mission, self.sites.graph(site.id), site, mission.plan[0])
-            self._plans[mission.id] = plan
+        plan = self._plan(mission)
         order = build_order(
             site=site,
             plan=mission.plan,
@@ -364,18 +437,31 @@ class MissionService:
         mission = self._unfinished.get(robot.mission_id)
         if mission is None or mission.status not in ACTIVE:
             return
+        if "preempted_by" in mission.definition:
+            self._follow_preemption(mission, robot, state)
+            return
         self._check_battery_floor(mission, robot, state.battery_state.battery_charge)
         seen = observe(mission, state, self.clock())
         if seen.nodes_passed is not None and seen.nodes_passed != mission.nodes_passed:
             mission.nodes_passed = seen.nodes_passed
             self._dirty.add(robot.mission_id)
         update = update_results(mission, state, self.clock())
+        for visit in update.completed:
+            for listener in self.listeners:
+                listener.on_checkpoint(mission, visit)
+        if update.retries:
+            # The robot waits at the checkpoint (nothing is released past it) while the failed
+            # actions run again; the mission goes on from the next state after them.
+            self.outbox.send_instant_actions(robot, list(update.retries))
+            self.store.save_mission(mission)
+            return
         if update.abort_reason is not None:
             self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
             self._finish(mission, MissionStatus.FAILED, update.abort_reason)
             return
         if update.changed and seen.status is None:
             self.store.save_mission(mission)
+            self._notify(mission)
         if seen.status is None:
             self._release_if_due(mission, robot)
             return
@@ -391,7 +477,23 @@ class MissionService:
             mission.started_at = self.clock()
         mission.status = seen.status
         self.store.save_mission(mission)
+        self._notify(mission)
         self._release_if_due(mission, robot)
+
+    def _follow_preemption(self, mission: Mission, robot: Robot, state: State) -> None:
+        """Wait for the robot to stop a preempted mission; its action states are the stop's, not
+        the mission's outcome, so they are not folded into its results."""
+        seen = observe(mission, state, self.clock())
+        if seen.status is MissionStatus.CANCELLED:
+            self._requeue(mission, robot)
+        elif seen.status is not None and seen.status.finished:
+            # It ended on its own (completed, or failed) before the stop took effect.
+            reason = self._end_reasons.pop(robot.mission_id or 0, seen.reason)
+            self._finish(mission, seen.status, reason)
+
+    def _notify(self, mission: Mission) -> None:
+        for listener in self.listeners:
+            listener.on_mission(mission)
 
     def _check_battery_floor(self, mission: Mission, robot: Robot, charge: float) -> None:
         """Below its battery floor a patrol ends and its robot is sent to the nearest dock."""
@@ -415,8 +517,9 @@ class MissionService:
     def _release_if_due(self, mission: Mission, robot: Robot) -> None:
         if self._end_time_reached(mission):
             self._truncate_at_round_end(mission, robot)
-        release = self.policy.next(
-            mission.nodes_total, mission.released_until, mission.nodes_passed
+        release = self._held(
+            mission,
+            self.policy.next(mission.nodes_total, mission.released_until, mission.nodes_passed),
         )
         if release is not None and mission.status in (
             MissionStatus.RUNNING,
@@ -424,6 +527,17 @@ class MissionService:
         ):
             mission.order_update_id += 1
             self._send(mission, robot, release)
+
+    @staticmethod
+    def _held(mission: Mission, release: Release | None) -> Release | None:
+        """The release cut short at a checkpoint that may still retry, or None if that leaves
+        nothing new to send."""
+        hold = held_at(mission)
+        if release is None or hold is None or release.base_end <= hold + 1:
+            return release
+        if release.first > 0 and hold + 1 <= release.first + 1:
+            return None
+        return Release(release.first, hold + 1, max(release.horizon_end, hold + 1))
 
     def _end_time_reached(self, mission: Mission) -> bool:
         until = mission.definition.get("until")
@@ -487,7 +601,7 @@ class MissionService:
                 self._finish(mission, MissionStatus.FAILED, reason)
 
     def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
-        if mission.kind == "clean" and mission.plan:
+        if is_cleaning(mission) and mission.plan:
             site = self.sites.get(mission.site_id)
             mission.results = mission.results | {"coverage": coverage_summary(mission, site)}
         mission.status = status
@@ -500,7 +614,7 @@ class MissionService:
         self._unfinished.pop(mission.id, None)
         self._dirty.discard(mission.id)
         self._offline_since.pop(mission.id, None)
-        self._coverage_cache.pop(mission.id, None)
+        self.chooser.forget(mission.id)
         self._plans.pop(mission.id, None)
         self._end_reasons.pop(mission.id, None)
         if mission.robot:
@@ -512,6 +626,7 @@ class MissionService:
                 robot.mission_id = None
                 self.registry.mark_dirty(robot.serial_number)
         log.info("mission %s %s: %s", mission.id, status.value, reason or "")
+        self._notify(mission)
         self.dispatch()
 
     def flush(self) -> None:

@@ -20,11 +20,16 @@ class RouteGraph:
         self.site = site
         self._positions = {n.id: (n.x, n.y) for n in site.nodes}
         self._out: dict[str, list[tuple[str, float]]] = {n: [] for n in self._positions}
+        self._in: dict[str, list[tuple[str, float]]] = {n: [] for n in self._positions}
         for edge in site.edges:
             length = self.distance(edge.start, edge.end)
-            self._out[edge.start].append((edge.end, length))
+            self._link(edge.start, edge.end, length)
             if not edge.oneway:
-                self._out[edge.end].append((edge.start, length))
+                self._link(edge.end, edge.start, length)
+
+    def _link(self, start: str, end: str, length: float) -> None:
+        self._out[start].append((end, length))
+        self._in[end].append((start, length))
 
     def distance(self, a: str, b: str) -> float:
         """Straight-line distance between two nodes."""
@@ -57,6 +62,23 @@ class RouteGraph:
         while path[-1] != start:
             path.append(previous[path[-1]])
         return path[::-1], best[goal]
+
+    def distances_to(self, goal: str) -> dict[str, float]:
+        """Route length from every node that can reach `goal` (one search over reversed edges)."""
+        if goal not in self._in:
+            raise NoRoute(f"site {self.site.id!r} has no node {goal!r}")
+        best: dict[str, float] = {goal: 0.0}
+        queue: list[tuple[float, str]] = [(0.0, goal)]
+        while queue:
+            cost, node = heapq.heappop(queue)
+            if cost > best[node]:
+                continue
+            for previous, length in self._in[node]:
+                candidate = cost + length
+                if candidate < best.get(previous, math.inf):
+                    best[previous] = candidate
+                    heapq.heappush(queue, (candidate, previous))
+        return best
 
     def path_through(self, waypoints: list[str]) -> tuple[list[str], float]:
         """The shortest path visiting the waypoints in order, and its length."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import parse_broker_url
@@ -55,6 +55,38 @@ class FleetSettings(BaseSettings):
     release_base_nodes: int = Field(default=10, ge=2)
     release_horizon_nodes: int = Field(default=5, ge=0)
     release_lookahead: int = Field(default=3, ge=1)
+    # Incident response: a response may interrupt running work of these kinds (it resumes later);
+    # set incident_preemption false to make responses wait for an idle robot instead.
+    incident_preemption: bool = True
+    preemptible_kinds: list[str] = ["patrol", "clean"]
+    # A response no robot has set off for within this time is escalated to a person; so is one
+    # with no capable robot within this route distance.
+    incident_dispatch_timeout_s: float = Field(default=120.0, gt=0)
+    incident_max_distance_m: float = Field(default=1500.0, gt=0)
+    # An incident of the same type this close to one a robot was sent to this recently is a
+    # repeat; within the cool-down no robot goes to it unless an operator sends one (0: off).
+    incident_repeat_radius_m: float = Field(default=30.0, ge=0)
+    incident_repeat_window_h: float = Field(default=24.0, ge=0)
+    incident_cooldown_h: float = Field(default=2.0, ge=0)
+    # Litter: the sanitation robot cleans a square this far each side of the spot, in lanes.
+    incident_clean_half_side_m: float = Field(default=4.0, gt=0, le=50)
+    incident_clean_width_m: float = Field(default=1.0, ge=0.2, le=5.0)
+    # Signs login tokens (HS256 wants 32+ bytes); unset, a random one is made at each start.
+    jwt_secret: SecretStr | None = Field(default=None, min_length=32)
+    # How long a login token is valid; clients log in again after it expires.
+    token_ttl_s: float = Field(default=1800, gt=0)
+
+    @field_validator("preemptible_kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: list[str]) -> list[str]:
+        allowed = {"patrol", "clean", "service"}
+        unknown = sorted(set(kinds) - allowed)
+        if unknown:
+            raise ValueError(
+                f"unknown or unpreemptible kinds {', '.join(unknown)}; "
+                f"choose from {', '.join(sorted(allowed))}"
+            )
+        return kinds
 
     @field_validator("mqtt_url")
     @classmethod

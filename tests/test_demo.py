@@ -58,6 +58,23 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             what="the demo patrol to make progress",
         )
 
+        # So does its incident report, with the operator API key the demo made.
+        key = re.search(r"X-API-Key: (\S+)'", banner)
+        incident_body = re.findall(r"-d '(\{.*\})'", banner)[-1]
+        assert key is not None, banner
+        headers = {"content-type": "application/json", "X-API-Key": key.group(1)}
+        reported = api.post("/incidents", content=incident_body, headers=headers)
+        assert reported.status_code == 201, reported.text
+        incident_id = reported.json()["id"]
+        sent = wait_until(
+            lambda: (
+                (i := api.get(f"/incidents/{incident_id}", headers=headers).json())["robot"] and i
+            ),
+            timeout=60,
+            what="a patrol dog to be sent to the demo incident",
+        )
+        assert sent["robot"].startswith("dog-") and sent["status"] != "escalated"
+
         demo.popen.send_signal(signal.SIGINT)
         assert demo.popen.wait(timeout=30) == 0
         log = demo.output()

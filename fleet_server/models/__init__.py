@@ -1,5 +1,24 @@
 """SQLModel tables and API schemas, one family per entity."""
 
+from fleet_server.models.account import (
+    ApiKey,
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyPublic,
+    Role,
+    User,
+    UserCreate,
+    UserPublic,
+)
+from fleet_server.models.incident import (
+    Incident,
+    IncidentCreate,
+    IncidentNote,
+    IncidentPublic,
+    IncidentStatus,
+    IncidentType,
+)
+from fleet_server.models.logbook import EntryKind, LogbookEntry, LogbookEntryPublic
 from fleet_server.models.mission import Mission, MissionPublic, MissionStatus
 from fleet_server.models.mission_requests import (
     Checkpoint,
@@ -21,10 +40,23 @@ from fleet_server.models.template import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyPublic",
     "Checkpoint",
     "CleanCreate",
     "DockCreate",
+    "EntryKind",
     "FromTemplate",
+    "Incident",
+    "IncidentCreate",
+    "IncidentNote",
+    "IncidentPublic",
+    "IncidentStatus",
+    "IncidentType",
+    "LogbookEntry",
+    "LogbookEntryPublic",
     "Mission",
     "MissionCreate",
     "MissionPublic",
@@ -33,6 +65,7 @@ __all__ = [
     "Robot",
     "RobotCreate",
     "RobotPublic",
+    "Role",
     "Schedule",
     "ScheduleCreate",
     "SchedulePublic",
@@ -43,4 +76,7 @@ __all__ = [
     "TemplateCreate",
     "TemplatePublic",
     "TemplateUpdate",
+    "User",
+    "UserCreate",
+    "UserPublic",
 ]

@@ -16,8 +16,18 @@ class Checkpoint(BaseModel):
 
     node: str = Field(min_length=1)
     actions: list[MissionAction] = Field(min_length=1)
-    # skip: note the failure and go on; abort: end the mission as failed.
-    on_failure: Literal["skip", "abort"] = "skip"
+    # skip: note the failure and go on; retry: run a failed action again, up to `retries` times,
+    # before going on; abort: end the mission as failed.
+    on_failure: Literal["skip", "retry", "abort"] = "skip"
+    retries: int = Field(default=0, ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _retries_with_retry(self) -> Checkpoint:
+        if self.on_failure == "retry" and self.retries < 1:
+            raise ValueError("on_failure retry needs retries of 1 to 5")
+        if self.on_failure != "retry" and self.retries:
+            raise ValueError(f"retries applies only with on_failure retry, not {self.on_failure}")
+        return self
 
 
 class MissionRequestBase(BaseModel):

@@ -110,6 +110,66 @@ def test_failed_action_is_skipped_or_aborts_by_policy(
         wait_until(lambda: not _robot(client, serial)["driving"], what="the robot to stop")
 
 
+def test_a_checkpoint_with_retry_runs_a_failed_action_again_before_moving_on(
+    client: TestClient, settings: FleetSettings, wire: WireRecorder
+) -> None:
+    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
+        serial = _ready(client, fleet)[0]
+        fleet.on_driver(
+            serial, lambda d: d.fail_action("capturePhoto", "cameraFault", "lens fogged")
+        )
+        retry = {"node": "hall-desk-1", "actions": [PHOTO], "on_failure": "retry", "retries": 2}
+        mission = client.post("/api/v1/missions", json=_patrol([retry], rounds=1)).json()
+        done = _finished(client, mission["id"])
+    assert done["status"] == "completed", done["reason"]
+    (visit,) = done["results"]["checkpoints"]
+    (photo,) = visit["actions"]
+    assert photo["status"] == "FINISHED" and photo["result"].startswith("photo-")
+    assert photo["attempts"] == 1
+    assert photo["id"].endswith("-retry1")
+    assert [t["result"] for t in photo["tries"]] == ["lens fogged"]
+    # The retry went out as an instant action while nothing past the checkpoint was released.
+    sent = [m for m in wire.messages if m.subtopic in ("order", "instantActions")]
+    retried_at = next(
+        i
+        for i, m in enumerate(sent)
+        if m.subtopic == "instantActions"
+        and any(a["actionId"] == photo["id"] for a in m.json()["actions"])
+    )
+    checkpoint_seq = 2 * visit["plan_index"]
+    released_before = [
+        n["sequenceId"]
+        for m in sent[:retried_at]
+        if m.subtopic == "order"
+        for n in m.json()["nodes"]
+        if n["released"]
+    ]
+    assert max(released_before) == checkpoint_seq
+    wire.assert_all_valid()
+
+
+def test_retry_needs_actions_that_can_run_again(client: TestClient) -> None:
+    dwell = {"type": "dwell", "params": {"seconds": 3}}
+    bad = [
+        (
+            {"node": "hall-desk-1", "actions": [dwell], "on_failure": "retry", "retries": 1},
+            "checkpoints[0].actions[0]: dwell cannot be retried",
+        ),
+        (
+            {"node": "hall-desk-1", "actions": [PHOTO], "on_failure": "retry"},
+            "on_failure retry needs retries of 1 to 5",
+        ),
+        (
+            {"node": "hall-desk-1", "actions": [PHOTO], "retries": 2},
+            "retries applies only with on_failure retry, not skip",
+        ),
+    ]
+    for checkpoint, message in bad:
+        response = client.post("/api/v1/missions", json=_patrol([checkpoint]))
+        assert response.status_code == 422, response.text
+        assert message in response.json()["detail"], response.text
+
+
 def test_dock_mission_charges_to_the_target(
     client: TestClient, settings: FleetSettings, wire: WireRecorder
 ) -> None:

@@ -1,0 +1,57 @@
+"""/logbook: the append-only record of incidents, checkpoint visits and announcements."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.errors import Invalid
+from fleet_server.logbook import Place
+from fleet_server.models import EntryKind, LogbookEntryPublic, Role
+from fleet_server.models.logbook import ChainCheck
+
+router = APIRouter(prefix="/logbook", tags=["logbook"])
+
+Auditor = Annotated[Principal, Depends(require(Role.ADMIN, Role.AUDITOR, Role.OPERATOR))]
+
+
+@router.get("")
+async def list_entries(
+    fleet: FleetDep,
+    _: Auditor,
+    site: str | None = None,
+    kind: EntryKind | None = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+    x: float | None = None,
+    y: float | None = None,
+    radius: float | None = Query(default=None, gt=0),
+    incident: int | None = None,
+    limit: int = Query(default=200, ge=1, le=5000),
+) -> list[LogbookEntryPublic]:
+    """Entries oldest first, by site, kind, time and place (x, y, radius in metres on the
+    site's map), or incident (roles: admin, auditor, operator)."""
+    given = [name for name, value in (("x", x), ("y", y), ("radius", radius)) if value is not None]
+    if given and len(given) != 3:
+        raise Invalid("a place needs x, y and radius together", field=given[0])
+    place = Place(x, y, radius) if x is not None and y is not None and radius else None
+    entries = fleet.logbook.find(
+        site_id=site,
+        kind=kind,
+        since=since,
+        until=until,
+        place=place,
+        incident_id=incident,
+        limit=limit,
+    )
+    return [LogbookEntryPublic.of(e) for e in entries]
+
+
+@router.get("/verify")
+async def verify_chain(fleet: FleetDep, _: Auditor) -> ChainCheck:
+    """Walk the hash chain; names the first entry that was altered, removed or reordered."""
+    return fleet.logbook.verify()

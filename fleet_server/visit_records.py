@@ -1,0 +1,66 @@
+"""Logbook entries for what robots did on their rounds: checkpoint visits and announcements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fleet_server.logbook import Logbook
+from fleet_server.mission_plans import checkpoints_of
+from fleet_server.models import EntryKind, Mission
+from fleet_server.sites import SiteRegistry
+
+
+class VisitRecorder:
+    """Writes a checkpoint entry per finished visit, and an entry per announcement spoken."""
+
+    def __init__(self, logbook: Logbook, sites: SiteRegistry) -> None:
+        self.logbook = logbook
+        self.sites = sites
+
+    def on_mission(self, mission: Mission) -> None:
+        """Missions changing are not logbook events; their visits are."""
+
+    def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
+        """Record the visit, then each announcement it made."""
+        x, y = self._where(mission, visit["node"])
+        place: dict[str, Any] = {
+            "site_id": mission.site_id,
+            "x": x,
+            "y": y,
+            "node": visit["node"],
+            "robot": mission.robot,
+            "mission_id": mission.id,
+            "incident_id": mission.definition.get("incident"),
+        }
+        outcome = ", ".join(f"{a['type']} {a['status'].lower()}" for a in visit["actions"])
+        self.logbook.append(
+            EntryKind.CHECKPOINT,
+            actor=mission.robot or "fleet",
+            summary=f"{mission.kind} mission {mission.id} at {visit['node']}: {outcome}",
+            details={
+                "round": visit["round"],
+                "reached_at": visit["reached_at"],
+                "actions": visit["actions"],
+            },
+            **place,
+        )
+        requested = checkpoints_of(mission)[visit["checkpoint"]].actions
+        for action, asked in zip(visit["actions"], requested, strict=False):
+            if action["type"] != "announce" or action["status"] != "FINISHED":
+                continue
+            text = str(asked.params.get("text", ""))
+            language = str(asked.params.get("language", "zh"))
+            self.logbook.append(
+                EntryKind.ANNOUNCEMENT,
+                actor=mission.robot or "fleet",
+                summary=f"announced ({language}): {text}",
+                details={"text": text, "language": language, "action_id": action["id"]},
+                **place,
+            )
+
+    def _where(self, mission: Mission, node: str) -> tuple[float, float]:
+        spot = mission.definition.get("spot")
+        if spot is not None:
+            return float(spot[0]), float(spot[1])
+        found = self.sites.get(mission.site_id).node(node)
+        return found.x, found.y

@@ -1,0 +1,95 @@
+"""`fleet user` and `fleet apikey`: accounts made from the shell work with the server's checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from fleet_server.accounts import AccountService, Principal
+from fleet_server.cli import app
+from fleet_server.db import make_engine
+from fleet_server.errors import Unauthorized
+from fleet_server.models import Role
+from tests.system import script
+
+SECRET = "test-secret-that-is-at-least-32-bytes-long"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'fleet.db'}"
+
+
+@pytest.fixture
+def accounts(sqlite_url: str) -> Iterator[AccountService]:
+    """The service on the database the commands write to, as the server would open it."""
+    engine = make_engine(sqlite_url)
+    yield AccountService(engine, SECRET, token_ttl_s=60)
+    engine.dispose()
+
+
+def _fleet(sqlite_url: str, *args: str, stdin: str = "") -> Result:
+    return CliRunner().invoke(app, list(args), input=stdin, env={"FLEET_DATABASE_URL": sqlite_url})
+
+
+def test_user_add_reads_the_password_from_stdin(sqlite_url: str, accounts: AccountService) -> None:
+    added = _fleet(sqlite_url, "user", "add", "li.wei", "--role", "operator", stdin="s3cret pw\n")
+    assert added.exit_code == 0, added.output
+    assert "li.wei" in added.stdout and "operator" in added.stdout
+    user = accounts.authenticate("li.wei", "s3cret pw")
+    assert user.role == Role.OPERATOR
+    listed = _fleet(sqlite_url, "user", "list")
+    assert "li.wei" in listed.stdout and "operator" in listed.stdout
+
+    again = _fleet(sqlite_url, "user", "add", "li.wei", "--role", "viewer", stdin="other pw\n")
+    assert again.exit_code == 1
+    assert "user 'li.wei' already exists" in again.stderr
+    assert accounts.authenticate("li.wei", "s3cret pw").role == Role.OPERATOR
+
+    assert _fleet(sqlite_url, "user", "remove", "li.wei").exit_code == 0
+    with pytest.raises(Unauthorized):
+        accounts.authenticate("li.wei", "s3cret pw")
+
+
+def test_bad_roles_and_passwords_are_usage_errors(sqlite_url: str) -> None:
+    bad_role = _fleet(sqlite_url, "user", "add", "wu", "--role", "boss", stdin="long enough\n")
+    assert bad_role.exit_code == 2
+    message = " ".join(bad_role.stderr.split())
+    assert all(role.value in message for role in Role), message
+    short = _fleet(sqlite_url, "user", "add", "wu", "--role", "viewer", stdin="short\n")
+    assert short.exit_code == 2 and "password" in short.stderr
+    empty = _fleet(sqlite_url, "user", "add", "wu", "--role", "viewer", stdin="")
+    assert empty.exit_code == 2 and "no password" in empty.stderr
+    key = _fleet(sqlite_url, "apikey", "create", "--role", "root", "--name", "x")
+    assert key.exit_code == 2
+
+
+def test_apikey_create_prints_a_working_key_once(sqlite_url: str, accounts: AccountService) -> None:
+    # Run as a user would, so stdout holds exactly what `KEY=$(fleet apikey create ...)` gets.
+    created = subprocess.run(
+        [script("fleet"), "apikey", "create", "--role", "operator", "--name", "camera-analytics"],
+        env={**os.environ, "FLEET_DATABASE_URL": sqlite_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    assert "will not be shown again" in created.stderr
+    principal = accounts.principal_from_api_key(key)
+    assert principal == Principal("api_key", "camera-analytics", Role.OPERATOR)
+
+    listed = _fleet(sqlite_url, "apikey", "list")
+    assert "camera-analytics" in listed.stdout and key[:8] in listed.stdout
+    assert key not in listed.stdout
+    [row] = accounts.list_api_keys()
+    assert _fleet(sqlite_url, "apikey", "revoke", str(row.id)).exit_code == 0
+    with pytest.raises(Unauthorized, match="revoked"):
+        accounts.principal_from_api_key(key)
+    unknown = _fleet(sqlite_url, "apikey", "revoke", "999")
+    assert unknown.exit_code == 1 and "no API key 999" in unknown.stderr
