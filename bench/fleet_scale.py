@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -29,6 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE_FILE = ROOT / "missions" / "sites" / "longgang-demo.yaml"
 STREET_LOOP = ["street-sw", "street-se", "street-ne", "street-nw"]
 TICKS = os.sysconf("SC_CLK_TCK")
+# Patrol for an hour (at most 50 rounds): a robot needs charge for one round to take it, where
+# 50 rounds up front would need more than any battery holds.
+LONG_PATROL = {
+    "rounds": 50,
+    "until": (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(),
+}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -98,7 +105,7 @@ def run(args: argparse.Namespace) -> None:
         for _ in range(args.robots):
             shift = rng.randrange(len(STREET_LOOP))
             route = STREET_LOOP[shift:] + STREET_LOOP[:shift]
-            body = {"kind": "patrol", "site": "longgang-demo", "route": route, "rounds": 50}
+            body = {"kind": "patrol", "site": "longgang-demo", "route": route} | LONG_PATROL
             response = api.post("/missions", json=body)
             response.raise_for_status()
         time.sleep(5)  # let every robot take its order and start driving

@@ -1,7 +1,8 @@
 """Incident benchmark: latency from an incident report to the robot's order on the broker.
 
 Starts Mosquitto (free port), `fleet serve` (SQLite in a temporary folder) and `fleet-sim` with N
-idle patrol dogs on the demo site, subscribes to every vehicle's order topic, then reports K
+patrol dogs on the demo site (idle, or with --busy all patrolling), subscribes to every vehicle's
+order topic, then reports K
 street-vending incidents at random street and market nodes through the REST API. For each one it
 measures the time from just before the POST to the arrival of the first order carrying the respond
 mission's orderId, as a subscriber on the broker sees it. Also prints the server's own view
@@ -10,6 +11,7 @@ timeout are counted apart, not in the latency.
 
     python -m bench.incidents --robots 100
     python -m bench.incidents --robots 1000
+    python -m bench.incidents --robots 1000 --busy
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import httpx
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from bench.fleet_scale import SITE_FILE, script, start
+from bench.fleet_scale import LONG_PATROL, SITE_FILE, STREET_LOOP, script, start
 from bench.ingest import free_port, start_mosquitto, wait_port
 from fleet_protocol.broker_url import parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, wildcard
@@ -123,6 +125,24 @@ def wait_for_robots(api: httpx.Client, robots: int, timeout: float) -> None:
         ready = sum(1 for r in api.get("/robots").json() if r["online"] and r["position"])
 
 
+def keep_busy(api: httpx.Client, robots: int, timeout: float) -> None:
+    """Give every robot a long patrol and wait until all are under way, so that every incident
+    response has to preempt one."""
+    for robot in api.get("/robots").json():
+        body = {"kind": "patrol", "site": SITE, "route": STREET_LOOP} | LONG_PATROL
+        api.post("/missions", json=body | {"robot": robot["serial_number"]}).raise_for_status()
+    deadline = time.monotonic() + timeout
+    running = 0
+    while running < robots:
+        if time.monotonic() > deadline:
+            states = Counter(
+                m["status"] for m in api.get("/missions", params={"limit": 1000}).json()
+            )
+            raise SystemExit(f"only {running} of {robots} patrols running ({dict(states)})")
+        time.sleep(1.0)
+        running = len(api.get("/missions", params={"status": "running", "limit": 1000}).json())
+
+
 def incident_nodes(api: httpx.Client) -> list[str]:
     """The demo site's street and market nodes, docks left out."""
     site = api.get(f"/sites/{SITE}").json()
@@ -137,6 +157,7 @@ def incident_nodes(api: httpx.Client) -> list[str]:
 def send_incidents(
     api: httpx.Client, nodes: list[str], count: int, interval: float, seed: int
 ) -> list[Report]:
+    """Report `count` street-vending incidents at random nodes, `interval` seconds apart."""
     rng = random.Random(seed)
     reports = []
     for index in range(count):
@@ -180,6 +201,7 @@ def server_delays(incidents: list[dict[str, Any]]) -> list[float]:
 
 
 def summary(name: str, seconds: list[float]) -> str:
+    """One line of p50 / p99 / max in milliseconds."""
     if not seconds:
         return f"{name}: no samples"
     ms = [s * 1000 for s in seconds]
@@ -226,6 +248,8 @@ def run(args: argparse.Namespace) -> None:
         began = time.monotonic()
         wait_for_robots(api, args.robots, args.startup_timeout)
         startup = time.monotonic() - began
+        if args.busy:
+            keep_busy(api, args.robots, args.startup_timeout)
         watch = OrderWatch(mqtt_url)
         stack.callback(watch.close)
 
@@ -246,7 +270,8 @@ def run(args: argparse.Namespace) -> None:
         undispatched = {r.incident_id for r in reports if r.order_id is None}
         why = Counter(f"{i['status']}: {i['reason']}" for i in incidents if i["id"] in undispatched)
 
-        print(f"robots {args.robots} (patrol dogs, idle), speed factor {args.speed_factor:g}")
+        doing = "all patrolling: every response preempts a patrol" if args.busy else "idle"
+        print(f"robots {args.robots} (patrol dogs, {doing}), speed factor {args.speed_factor:g}")
         print(f"all robots online with a position {startup:.0f} s after fleet-sim started")
         print(
             f"incidents sent {len(reports)} (one every {args.interval:g} s), "
@@ -279,6 +304,9 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the incident places")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
+    parser.add_argument(
+        "--busy", action="store_true", help="every robot patrols first, so responses preempt"
+    )
     run(parser.parse_args())
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from fleet_server.routing import RouteGraph
@@ -28,8 +27,7 @@ class Choice:
 
 def start_node_of(graph: RouteGraph, x: float, y: float) -> tuple[str, float]:
     """The node a robot at (x, y) starts from, and how far it stands from it."""
-    node = graph.site.nearest_node(x, y)
-    return node.id, math.hypot(node.x - x, node.y - y)
+    return graph.nearest(x, y)
 
 
 def rank_by_distance(graph: RouteGraph, candidates: list[Candidate], goal: str) -> list[Choice]:

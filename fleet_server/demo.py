@@ -172,9 +172,9 @@ def _admin_login(accounts: AccountService) -> str:
 
 def _camera_key(accounts: AccountService) -> str:
     """A fresh operator API key for the banner's incident example (earlier demo keys revoked)."""
-    for key in accounts.list_api_keys():
-        if key.name == DEMO_CAMERA and key.revoked_at is None and key.id is not None:
-            accounts.revoke_api_key(key.id)
+    for earlier in accounts.list_api_keys():
+        if earlier.name == DEMO_CAMERA and earlier.revoked_at is None and earlier.id is not None:
+            accounts.revoke_api_key(earlier.id)
     _, key = accounts.create_api_key(DEMO_CAMERA, Role.OPERATOR)
     return key
 

@@ -224,9 +224,8 @@ class IncidentService:
             )
         graph = self.sites.graph(mission.site_id)
         to_scene = graph.distances_to(goal)
-        site = self.sites.get(mission.site_id)
         nearest = min(
-            (to_scene.get(site.nearest_node(r.x or 0.0, r.y or 0.0).id, math.inf) for r in able),
+            to_scene.get(graph.nearest(r.x or 0.0, r.y or 0.0)[0], math.inf) for r in able
         )
         if nearest > self.policy.max_distance_m:
             return (

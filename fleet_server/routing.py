@@ -8,6 +8,9 @@ import math
 
 from fleet_protocol.site import Site
 
+# Points whose nearest node is remembered (about a robot each in a fleet of thousands).
+NEAREST_CACHE_SIZE = 10_000
+
 
 class NoRoute(ValueError):
     """There is no way from one node to another."""
@@ -21,6 +24,7 @@ class RouteGraph:
         self._positions = {n.id: (n.x, n.y) for n in site.nodes}
         self._out: dict[str, list[tuple[str, float]]] = {n: [] for n in self._positions}
         self._in: dict[str, list[tuple[str, float]]] = {n: [] for n in self._positions}
+        self._nearest: dict[tuple[float, float], tuple[str, float]] = {}
         for edge in site.edges:
             length = self.distance(edge.start, edge.end)
             self._link(edge.start, edge.end, length)
@@ -30,6 +34,18 @@ class RouteGraph:
     def _link(self, start: str, end: str, length: float) -> None:
         self._out[start].append((end, length))
         self._in[end].append((start, length))
+
+    def nearest(self, x: float, y: float) -> tuple[str, float]:
+        """The node closest to a point and how far it is; kept for points asked about before,
+        since idle robots (the usual candidates for a mission) stand still."""
+        found = self._nearest.get((x, y))
+        if found is None:
+            node = self.site.nearest_node(x, y)
+            found = (node.id, math.hypot(node.x - x, node.y - y))
+            if len(self._nearest) >= NEAREST_CACHE_SIZE:
+                self._nearest.clear()
+            self._nearest[(x, y)] = found
+        return found
 
     def distance(self, a: str, b: str) -> float:
         """Straight-line distance between two nodes."""
