@@ -57,21 +57,7 @@ class RouteGraph:
         for node in (start, goal):
             if node not in self._out:
                 raise NoRoute(f"site {self.site.id!r} has no node {node!r}")
-        best: dict[str, float] = {start: 0.0}
-        previous: dict[str, str] = {}
-        queue: list[tuple[float, str]] = [(0.0, start)]
-        while queue:
-            cost, node = heapq.heappop(queue)
-            if node == goal:
-                break
-            if cost > best[node]:
-                continue
-            for nxt, length in self._out[node]:
-                candidate = cost + length
-                if candidate < best.get(nxt, math.inf):
-                    best[nxt] = candidate
-                    previous[nxt] = node
-                    heapq.heappush(queue, (candidate, nxt))
+        best, previous = _dijkstra(start, self._out, goal)
         if goal not in best:
             raise NoRoute(f"no route from {start!r} to {goal!r} on site {self.site.id!r}")
         path = [goal]
@@ -83,17 +69,7 @@ class RouteGraph:
         """Route length from every node that can reach `goal` (one search over reversed edges)."""
         if goal not in self._in:
             raise NoRoute(f"site {self.site.id!r} has no node {goal!r}")
-        best: dict[str, float] = {goal: 0.0}
-        queue: list[tuple[float, str]] = [(0.0, goal)]
-        while queue:
-            cost, node = heapq.heappop(queue)
-            if cost > best[node]:
-                continue
-            for previous, length in self._in[node]:
-                candidate = cost + length
-                if candidate < best.get(previous, math.inf):
-                    best[previous] = candidate
-                    heapq.heappush(queue, (candidate, previous))
+        best, _ = _dijkstra(goal, self._in)
         return best
 
     def path_through(self, waypoints: list[str]) -> tuple[list[str], float]:
@@ -105,3 +81,26 @@ class RouteGraph:
             path.extend(leg[1:])
             total += length
         return path, total
+
+
+def _dijkstra(
+    source: str, links: dict[str, list[tuple[str, float]]], stop: str | None = None
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Shortest lengths from `source` over `links` (and each node's predecessor), searching
+    everything or until `stop` is settled."""
+    best: dict[str, float] = {source: 0.0}
+    previous: dict[str, str] = {}
+    queue: list[tuple[float, str]] = [(0.0, source)]
+    while queue:
+        cost, node = heapq.heappop(queue)
+        if node == stop:
+            break
+        if cost > best[node]:
+            continue
+        for nxt, length in links[node]:
+            candidate = cost + length
+            if candidate < best.get(nxt, math.inf):
+                best[nxt] = candidate
+                previous[nxt] = node
+                heapq.heappush(queue, (candidate, nxt))
+    return best, previous

@@ -10,12 +10,11 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from fleet_server.app import create_app
 from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url
+from tests.fleet_server.servers import running_server
 from tests.fleet_server.small_site import SMALL_SITE
-from tests.waiting import wait_until
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -58,10 +57,6 @@ def settings(database_url: str, broker: MosquittoBroker, sites_dir: Path) -> Fle
 
 @pytest.fixture
 def client(settings: FleetSettings) -> Iterator[TestClient]:
-    """A running server (lifespan, gateway and batch writer) with a client for its API."""
-    with TestClient(create_app(settings)) as test_client:
-        wait_until(
-            lambda: test_client.get("/api/v1/health").json()["mqtt_connected"],
-            what="the gateway to connect",
-        )
+    """A running server with the test settings, and a client for its API."""
+    with running_server(settings) as test_client:
         yield test_client

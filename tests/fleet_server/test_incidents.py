@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
-from fleet_server.app import create_app
 from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
+from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
@@ -232,11 +232,7 @@ def patient_client(settings: FleetSettings) -> Iterator[TestClient]:
     changed = settings.model_copy(
         update={"incident_preemption": False, "incident_dispatch_timeout_s": 2.0}
     )
-    with TestClient(create_app(changed)) as test_client:
-        wait_until(
-            lambda: test_client.get("/api/v1/health").json()["mqtt_connected"],
-            what="the gateway to connect",
-        )
+    with running_server(changed) as test_client:
         yield test_client
 
 
