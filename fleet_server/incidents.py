@@ -305,15 +305,15 @@ class IncidentService:
 
     def resolve(self, incident_id: int, note: str, by: str) -> Incident:
         """An operator closes the incident; a robot still on its way is called off."""
-        incident = self._unfinished(incident_id, "resolve")
+        incident = self._resolve(self._unfinished(incident_id, "resolve"), note, by)
         self._call_off(incident)
-        return self._resolve(incident, note, by)
+        return incident
 
     def escalate(self, incident_id: int, note: str, by: str) -> Incident:
         """An operator hands the incident to people; a robot still on its way is called off."""
-        incident = self._unfinished(incident_id, "escalate")
+        incident = self._escalate(self._unfinished(incident_id, "escalate"), note, by)
         self._call_off(incident)
-        return self._escalate(incident, note, by)
+        return incident
 
     def dispatch(self, incident_id: int, by: str) -> Incident:
         """An operator sends a robot to an incident a cool-down held (or one escalated)."""
@@ -345,8 +345,7 @@ class IncidentService:
             why = f"no robot set off within {self.policy.dispatch_timeout_s:g} s"
             if incident.reason:
                 why += f" ({incident.reason})"
-            self._call_off(incident)
-            self._escalate(incident, why, "fleet")
+            self._call_off(self._escalate(incident, why, "fleet"))
 
     def _unfinished(self, incident_id: int, verb: str) -> Incident:
         incident = self.get(incident_id)
@@ -355,16 +354,12 @@ class IncidentService:
         return incident
 
     def _call_off(self, incident: Incident) -> None:
-        """Cancel the respond mission if it is still under way (the incident is closed first,
-        so the cancellation does not escalate it)."""
+        """Cancel the respond mission of a closed incident if it is still under way (the
+        incident being closed already, the cancellation does not change it)."""
         if incident.mission_id is None:
             return
-        mission = self.missions.get(incident.mission_id)
-        if not mission.status.finished:
-            incident.mission_id = None
-            self.store.save(incident)
-            self.missions.cancel(mission.id or 0)
-            incident.mission_id = mission.id
+        if not self.missions.get(incident.mission_id).status.finished:
+            self.missions.cancel(incident.mission_id)
 
     def _resolve(self, incident: Incident, note: str, by: str) -> Incident:
         incident.status = IncidentStatus.RESOLVED

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
@@ -320,3 +323,31 @@ def test_patrol_until_an_end_time_finishes_the_round_under_way(
     assert done["progress"]["nodes_passed"] == done["progress"]["nodes_total"]
     assert [v["round"] for v in done["results"]["checkpoints"]] == list(range(1, rounds + 1))
     assert all(v["actions"][0]["status"] == "FINISHED" for v in done["results"]["checkpoints"])
+
+
+@pytest.fixture
+def bowtie_site(sites_dir: Path) -> str:
+    """A site whose cleaning zone crosses itself (a file the site loader cannot check: the
+    protocol package has no geometry library)."""
+    site = {
+        "id": "bowtie",
+        "name": "Bow tie",
+        "timezone": "Asia/Shanghai",
+        "nodes": [{"id": "a", "x": 0, "y": 0}, {"id": "b", "x": 10, "y": 0}],
+        "edges": [{"start": "a", "end": "b"}],
+        "zones": [
+            {"id": "tie", "kind": "cleaning", "polygon": [[0, 0], [10, 10], [10, 0], [0, 10]]}
+        ],
+    }
+    (sites_dir / "bowtie.yaml").write_text(yaml.safe_dump(site))
+    return "bowtie"
+
+
+def test_a_zone_polygon_that_is_not_valid_is_named(bowtie_site: str, client: TestClient) -> None:
+    body = {"kind": "clean", "site": bowtie_site, "zone": "tie"}
+    response = client.post("/api/v1/missions", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "detail": "zone 'tie': zone polygon is not valid: Self-intersection at (5, 5)",
+        "field": "zone",
+    }
