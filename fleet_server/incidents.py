@@ -120,7 +120,8 @@ class IncidentService:
             self._log(incident, "fleet", f"held: {incident.reason}")
             return incident
         self._dispatch(incident, site)
-        return incident
+        # As it is now: the robot may have been sent already.
+        return self.get(incident.id or 0)
 
     def _place(self, request: IncidentCreate, site: Site) -> tuple[float, float, str]:
         """Where the incident is: (x, y) and the node a robot heads for."""

@@ -75,6 +75,8 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
         _ready(client, fleet)
         reported = _report(client, headers, location=METRO_EXIT, severity="high")
         assert reported["node"] == "street-s2"
+        # An idle dog is sent at once: the answer already says which.
+        assert reported["status"] == "dispatched" and reported["robot"] == "dog-01"
         done = _ended(client, headers, reported["id"])
     assert done["status"] == "resolved", done["reason"]
     assert done["robot"] == "dog-01"
