@@ -233,8 +233,8 @@ class MissionDispatch(MissionCore):
         definition = {k: v for k, v in mission.definition.items() if k != "resume_at"}
         resumes = [*definition.get("resumes", []), resume.as_dict()]
         mission.definition = definition | {"resumes": resumes}
-        mission.results = shift_results(mission.results, resume.shift)
         plan = resumed_plan(before, resume, site)
+        mission.results = shift_results(mission.results, plan, resume.shift)
         rounds = mission.definition.get("ends_after_round")
         if rounds is not None and plan.round_nodes:
             # A patrol past its end time keeps ending with the round it was in.

@@ -94,10 +94,26 @@ def resumed_plan(plan: MissionPlan, resume: Resume, site: Site) -> MissionPlan:
     )
 
 
-def shift_results(results: dict[str, Any], shift: int) -> dict[str, Any]:
-    """The mission's results with every checkpoint visit moved into the resumed plan's indices."""
-    visits = [v | {"plan_index": v["plan_index"] + shift} for v in results.get("checkpoints", [])]
-    return results | {"checkpoints": visits} if "checkpoints" in results else results
+def shift_results(results: dict[str, Any], plan: MissionPlan, shift: int) -> dict[str, Any]:
+    """The mission's results with every checkpoint visit moved into the resumed plan's indices.
+
+    Actions that had not ended (one interrupted, or waiting for a retry under a retry id) wait
+    again under the id the resumed plan's order gives them.
+    """
+    if "checkpoints" not in results:
+        return results
+    visits = []
+    for visit in results["checkpoints"]:
+        index = visit["plan_index"] + shift
+        ordered = plan.actions_at.get(index, [])
+        actions = [
+            a
+            if a["status"] in TERMINAL or k >= len(ordered)
+            else a | {"id": ordered[k].action_id, "status": "WAITING", "result": None}
+            for k, a in enumerate(visit["actions"])
+        ]
+        visits.append(visit | {"plan_index": index, "actions": actions})
+    return results | {"checkpoints": visits}
 
 
 def _length(site: Site, positions: dict[str, tuple[float, float]], nodes: list[str]) -> float:

@@ -58,8 +58,23 @@ def test_the_rest_of_a_patrol_is_driven_from_the_new_start() -> None:
     assert sorted(rest.actions_at) == [5]
     assert rest.actions_at[5] == plan.actions_at[7]
     assert rest.approach_nodes == plan.approach_nodes + resume.shift
-    shifted = shift_results(mission.results, resume.shift)
+    shifted = shift_results(mission.results, rest, resume.shift)
     assert [v["plan_index"] for v in shifted["checkpoints"]] == [1, 5]
+
+
+def test_an_action_waiting_for_a_retry_waits_again_under_the_resumed_orders_id() -> None:
+    site, mission = small_site(), _patrol()
+    plan = compile_mission(mission, RouteGraph(site), site, "E")
+    mission.plan, mission.results = plan.nodes, initial_results(plan)
+    mission.nodes_passed = 4
+    dwell = mission.results["checkpoints"][0]["actions"][0]
+    dwell.update(id=f"{dwell['id']}-retry1", status="WAITING", attempts=1)
+    resume = Resume(resume_target(mission), ["B", "C"])
+    rest = resumed_plan(plan, resume, site)
+    visit = shift_results(mission.results, rest, resume.shift)["checkpoints"][0]
+    assert visit["plan_index"] == 1
+    assert visit["actions"][0]["id"] == rest.actions_at[1][0].action_id
+    assert visit["actions"][0]["attempts"] == 1
 
 
 def test_a_checkpoint_whose_actions_did_not_end_is_visited_again() -> None:
