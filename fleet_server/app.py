@@ -15,11 +15,15 @@ from fastapi.responses import RedirectResponse
 from fleet_protocol.base import utc_now
 from fleet_server.api import (
     apikeys,
+    audit,
     auth,
+    enterprises,
     health,
     incidents,
+    institutions,
     logbook,
     missions,
+    programmes,
     robots,
     schedules,
     sites,
@@ -104,6 +108,6 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         return RedirectResponse("/docs")
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
-    for module in (*routers, incidents, logbook):
+    for module in (*routers, incidents, logbook, programmes, enterprises, institutions, audit):
         app.include_router(module.router, prefix="/api/v1")
     return app

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from fleet_protocol.site import SiteError
 from fleet_server.accounts import AccountService
 from fleet_server.app import create_app
+from fleet_server.audit import AuditLog
 from fleet_server.db import make_engine
 from fleet_server.errors import FleetError, Invalid
 from fleet_server.models import Role
@@ -34,7 +35,12 @@ apikey_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(user_app, name="user")
+audit_app = typer.Typer(
+    help="The audit log of voucher records (works on FLEET_DATABASE_URL directly).",
+    no_args_is_help=True,
+)
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(audit_app, name="audit")
 
 
 def _settings() -> FleetSettings:
@@ -194,6 +200,21 @@ def apikey_revoke(
     with _accounts() as accounts:
         accounts.revoke_api_key(key_id)
     typer.echo(f"API key {key_id} revoked")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chain; exit 1 naming the first broken entry if any was altered."""
+    engine = make_engine(_settings().database_url)
+    try:
+        check = AuditLog(engine).verify()
+    finally:
+        engine.dispose()
+    if not check.ok:
+        raise _fail(
+            f"audit log broken: {check.problem} ({check.entries} entries before it intact)", 1
+        )
+    typer.echo(f"audit log intact: {check.entries} entries")
 
 
 def main() -> None:

@@ -7,7 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from fleet_server.accounts import AccountService
+from fleet_server.activity import ActivityTracker, MissionActivity
+from fleet_server.activity_store import ActivityStore
 from fleet_server.allocation import BatteryModel
+from fleet_server.audit import AuditLog
 from fleet_server.db import make_engine
 from fleet_server.gateway import Gateway
 from fleet_server.incident_responses import CleanArea
@@ -16,6 +19,9 @@ from fleet_server.live import FleetRegistry
 from fleet_server.logbook import Logbook
 from fleet_server.missions import MissionService
 from fleet_server.orders import ReleasePolicy
+from fleet_server.parties import EnterpriseService, InstitutionService
+from fleet_server.programmes import ProgrammeService
+from fleet_server.record_store import RecordStore
 from fleet_server.schedules import ScheduleService
 from fleet_server.settings import FleetSettings
 from fleet_server.sites import SiteRegistry
@@ -41,6 +47,10 @@ class Fleet:
     accounts: AccountService
     logbook: Logbook
     incidents: IncidentService
+    audit: AuditLog
+    programmes: ProgrammeService
+    enterprises: EnterpriseService
+    institutions: InstitutionService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -57,10 +67,13 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
     store = Store(make_engine(settings.database_url))
     sites = SiteRegistry.from_directory(settings.sites_dir)
+    activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())
     registry = FleetRegistry(
         store,
         offline_timeout_s=settings.offline_timeout_s,
         telemetry_interval_s=settings.telemetry_interval_s,
+        activity=activity,
+        activity_store=ActivityStore(store.engine),
     )
     gateway = Gateway(registry, mqtt_url=settings.mqtt_url, interface=settings.interface)
     missions_service = MissionService(
@@ -101,6 +114,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ),
     )
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
+    missions_service.listeners.append(MissionActivity(activity, registry.clock))
     registry.load()
     missions_service.load()
     schedules = ScheduleService(
@@ -112,6 +126,8 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     templates = TemplateService(store=store, missions=missions_service)
     templates.load_directory(settings.templates_dir)
     accounts = AccountService(store.engine, _token_secret(settings), settings.token_ttl_s)
+    audit = AuditLog(store.engine)
+    records = RecordStore(store.engine, audit)
     return Fleet(
         settings,
         store,
@@ -124,4 +140,8 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         accounts,
         logbook,
         incidents,
+        audit,
+        ProgrammeService(records, sites),
+        EnterpriseService(records),
+        InstitutionService(records),
     )

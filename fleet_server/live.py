@@ -13,8 +13,10 @@ from fleet_protocol.base import utc_now
 from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.factsheet import Factsheet
 from fleet_protocol.kinds import RobotKind, kind_from_series
-from fleet_protocol.state import State, Visualization
+from fleet_protocol.state import ActionStatus, State, Visualization
 from fleet_protocol.topics import TopicAddress
+from fleet_server.activity import ActivityTracker, DayActivity, Observation
+from fleet_server.activity_store import ActivityStore
 from fleet_server.errors import Conflict, NotFound
 from fleet_server.models import Robot, RobotCreate
 from fleet_server.store import Store
@@ -60,8 +62,13 @@ class FleetRegistry:
         offline_timeout_s: float,
         telemetry_interval_s: float,
         clock: Clock = utc_now,
+        activity: ActivityTracker | None = None,
+        activity_store: ActivityStore | None = None,
     ) -> None:
         self.store = store
+        # Per robot and day: time online/active/in geofences and distance, added to at each flush.
+        self.activity = activity
+        self.activity_store = activity_store
         self.offline_timeout = timedelta(seconds=offline_timeout_s)
         self.telemetry_interval = timedelta(seconds=telemetry_interval_s)
         self.clock = clock
@@ -144,6 +151,7 @@ class FleetRegistry:
             self._set_online(robot, True, "")
         else:
             self._set_online(robot, False, f"connection {message.connection_state.value}")
+        self._observe(robot, now, robot.driving)
         self._dirty.add(robot.serial_number)
 
     def on_factsheet(self, address: TopicAddress, message: Factsheet) -> None:
@@ -190,6 +198,8 @@ class FleetRegistry:
         robot.last_node_id = message.last_node_id or None
         if not robot.online and robot.connection_state not in ("OFFLINE", "CONNECTIONBROKEN"):
             self._set_online(robot, True, "")
+        running = any(a.action_status is ActionStatus.RUNNING for a in message.action_states)
+        self._observe(robot, now, message.driving or running)
         self._dirty.add(robot.serial_number)
         self._maybe_sample(robot, now)
         for listener in self.listeners:
@@ -246,6 +256,13 @@ class FleetRegistry:
                 self._set_online(robot, False, f"no state for more than {seconds:g} s")
                 self._dirty.add(serial)
 
+    def _observe(self, robot: Robot, now: datetime, active: bool) -> None:
+        if self.activity is not None:
+            seen = Observation(
+                robot.serial_number, now, robot.online, robot.x, robot.y, robot.map_id, active
+            )
+            self.activity.observe(seen)
+
     def _maybe_sample(self, robot: Robot, now: datetime) -> None:
         last = self._last_sample.get(robot.serial_number)
         if robot.x is None or robot.y is None or robot.map_id is None:
@@ -273,7 +290,8 @@ class FleetRegistry:
 
     async def flush(self) -> int:
         """Write every changed robot and pending telemetry in one batch; returns rows written."""
-        if not self._dirty and not self._samples:
+        days = self.activity.take_pending() if self.activity is not None else []
+        if not self._dirty and not self._samples and not days:
             return 0
         # Only the fields state messages change, read directly: dumping whole models (factsheet
         # included) for a thousand robots each second held up the event loop.
@@ -281,14 +299,21 @@ class FleetRegistry:
         samples, self._samples = self._samples, []
         self._dirty = set()
         self._described = set()
-        await asyncio.to_thread(self._write, rows, samples)
+        await asyncio.to_thread(self._write, rows, samples, days)
         self.stats.flushes += 1
         self.stats.rows_written += len(rows)
         return len(rows)
 
-    def _write(self, rows: list[dict[str, object]], samples: list[dict[str, object]]) -> None:
+    def _write(
+        self,
+        rows: list[dict[str, object]],
+        samples: list[dict[str, object]],
+        days: list[DayActivity] | None = None,
+    ) -> None:
         self.store.update_robots(rows)
         self.store.add_samples(samples)
+        if days and self.activity_store is not None:
+            self.activity_store.add(days)
 
 
 # The columns a state, connection or mission change touches (the rest comes with factsheets).

@@ -6,8 +6,6 @@ reordering any row breaks the chain from there on; `verify` names the first brok
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,15 +17,14 @@ from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.db import session_scope
-from fleet_server.models.logbook import ChainCheck, EntryKind, LogbookEntry
+from fleet_server.hash_chain import GENESIS, chain_hash, verify_chain
+from fleet_server.models.chain import ChainCheck
+from fleet_server.models.logbook import EntryKind, LogbookEntry
 
-GENESIS = "0" * 64
-VERIFY_BATCH = 1000
 
-
-def entry_hash(entry: LogbookEntry) -> str:
-    """The SHA-256 of an entry's content and its predecessor's hash (canonical JSON)."""
-    content = {
+def entry_content(entry: LogbookEntry) -> dict[str, Any]:
+    """What an entry's hash covers, besides its predecessor's hash."""
+    return {
         "time": entry.time.isoformat(),
         "kind": entry.kind.value,
         "site": entry.site_id,
@@ -41,10 +38,12 @@ def entry_hash(entry: LogbookEntry) -> str:
         "actor": entry.actor,
         "summary": entry.summary,
         "details": entry.details,
-        "prev_hash": entry.prev_hash,
     }
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def entry_hash(entry: LogbookEntry) -> str:
+    """The SHA-256 of an entry's content and its predecessor's hash (canonical JSON)."""
+    return chain_hash(entry_content(entry), entry.prev_hash)
 
 
 @dataclass(frozen=True)
@@ -152,33 +151,4 @@ class Logbook:
 
     def verify(self) -> ChainCheck:
         """Walk the whole chain; the first entry whose hash or link does not hold is named."""
-        previous = GENESIS
-        count = 0
-        after = 0
-        with Session(self.engine) as session:
-            while True:
-                batch = list(
-                    session.exec(
-                        select(LogbookEntry)
-                        .where(col(LogbookEntry.id) > after)
-                        .order_by(col(LogbookEntry.id))
-                        .limit(VERIFY_BATCH)
-                    )
-                )
-                if not batch:
-                    return ChainCheck(ok=True, entries=count)
-                for entry in batch:
-                    assert entry.id is not None
-                    if entry.prev_hash != previous:
-                        return _broken(count, entry.id, "does not follow the entry before it")
-                    if entry_hash(entry) != entry.hash:
-                        return _broken(count, entry.id, "its content does not match its hash")
-                    previous = entry.hash
-                    count += 1
-                    after = entry.id
-
-
-def _broken(count: int, entry_id: int, why: str) -> ChainCheck:
-    return ChainCheck(
-        ok=False, entries=count, first_broken=entry_id, problem=f"entry {entry_id} {why}"
-    )
+        return verify_chain(self.engine, LogbookEntry, entry_content)

@@ -12,7 +12,7 @@ from fleet_server.api.deps import FleetDep, require
 from fleet_server.errors import Invalid
 from fleet_server.logbook import Place
 from fleet_server.models import EntryKind, LogbookEntryPublic, Role
-from fleet_server.models.logbook import ChainCheck
+from fleet_server.models.chain import ChainCheck
 
 router = APIRouter(prefix="/logbook", tags=["logbook"])
 

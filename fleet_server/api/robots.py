@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+
 from fastapi import APIRouter, status
 
+from fleet_server.activity_store import ActivityStore
 from fleet_server.api.deps import FleetDep
-from fleet_server.models import RobotCreate, RobotPublic
+from fleet_server.errors import Invalid
+from fleet_server.models import RobotCreate, RobotDayPublic, RobotPublic
 
 router = APIRouter(prefix="/robots", tags=["robots"])
 
@@ -26,3 +31,15 @@ async def get_robot(robot_id: str, fleet: FleetDep) -> RobotPublic:
 async def register_robot(request: RobotCreate, fleet: FleetDep) -> RobotPublic:
     """Pre-register a robot before it first connects."""
     return RobotPublic.of(fleet.registry.register(request))
+
+
+@router.get("/{robot_id}/activity")
+async def robot_activity(
+    robot_id: str, fleet: FleetDep, since: date | None = None, until: date | None = None
+) -> list[RobotDayPublic]:
+    """The robot's activity per day in its site's timezone, oldest first (both bounds included)."""
+    fleet.registry.get(robot_id)
+    if since is not None and until is not None and since > until:
+        raise Invalid(f"since {since} is after until {until}", field="since")
+    rows = await asyncio.to_thread(ActivityStore(fleet.store.engine).days, robot_id, since, until)
+    return [RobotDayPublic.of(row) for row in rows]

@@ -10,6 +10,8 @@ from fleet_server.models.account import (
     UserCreate,
     UserPublic,
 )
+from fleet_server.models.activity import RobotDay, RobotDayPublic
+from fleet_server.models.audit import AuditEntry, AuditEntryPublic
 from fleet_server.models.incident import (
     Incident,
     IncidentCreate,
@@ -28,6 +30,8 @@ from fleet_server.models.mission_requests import (
     PatrolCreate,
     ServiceCreate,
 )
+from fleet_server.models.party import Affiliation, Enterprise, Institution
+from fleet_server.models.programme import Programme
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
 from fleet_server.models.telemetry import TelemetrySample
@@ -40,13 +44,17 @@ from fleet_server.models.template import (
 )
 
 __all__ = [
+    "Affiliation",
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyCreated",
     "ApiKeyPublic",
+    "AuditEntry",
+    "AuditEntryPublic",
     "Checkpoint",
     "CleanCreate",
     "DockCreate",
+    "Enterprise",
     "EntryKind",
     "FromTemplate",
     "Incident",
@@ -55,6 +63,7 @@ __all__ = [
     "IncidentPublic",
     "IncidentStatus",
     "IncidentType",
+    "Institution",
     "LogbookEntry",
     "LogbookEntryPublic",
     "Mission",
@@ -62,8 +71,11 @@ __all__ = [
     "MissionPublic",
     "MissionStatus",
     "PatrolCreate",
+    "Programme",
     "Robot",
     "RobotCreate",
+    "RobotDay",
+    "RobotDayPublic",
     "RobotPublic",
     "Role",
     "Schedule",

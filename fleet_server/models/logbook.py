@@ -65,12 +65,3 @@ class LogbookEntryPublic(BaseModel):
         """The public view of an entry."""
         assert entry.id is not None
         return cls(**entry.model_dump(exclude={"site_id"}), site=entry.site_id)
-
-
-class ChainCheck(BaseModel):
-    """The result of walking the chain: how many entries, and the first broken one if any."""
-
-    ok: bool
-    entries: int
-    first_broken: int | None = None
-    problem: str | None = None

@@ -1,0 +1,43 @@
+"""/audit: the hash-chained log of every change to the voucher records, and its verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.models import Role
+from fleet_server.models.audit import AuditEntryPublic
+from fleet_server.models.chain import ChainCheck
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
+
+
+@router.get("")
+async def list_audit_entries(
+    fleet: FleetDep,
+    _: Reader,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+    since: AwareDatetime | None = None,
+    limit: int = Query(default=200, ge=1, le=5000),
+) -> list[AuditEntryPublic]:
+    """Entries newest first, by entity (programme, enterprise, institution) and its id, actor
+    and time (roles: subsidy_officer, auditor)."""
+    entries = fleet.audit.find(
+        entity=entity, entity_id=entity_id, actor=actor, since=since, limit=limit
+    )
+    return [AuditEntryPublic.of(e) for e in entries]
+
+
+@router.get("/verify")
+async def verify_audit_log(fleet: FleetDep, _: Reader) -> ChainCheck:
+    """Walk the hash chain; names the first entry that was altered, removed or reordered
+    (roles: subsidy_officer, auditor)."""
+    return fleet.audit.verify()

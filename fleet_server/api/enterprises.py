@@ -1,0 +1,48 @@
+"""/vouchers/enterprises: voucher holders, their credit codes and affiliated institutions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.models import Role
+from fleet_server.models.party import EnterpriseCreate, EnterprisePublic, EnterpriseUpdate
+
+router = APIRouter(prefix="/vouchers/enterprises", tags=["enterprises"])
+
+Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
+Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_enterprise(
+    fleet: FleetDep, body: EnterpriseCreate, who: Officer
+) -> EnterprisePublic:
+    """Register an enterprise; its Unified Social Credit Code is checked (GB 32100-2015) and
+    must be new. `affiliated_institutions` lists institutions that may not supply it (role:
+    subsidy_officer)."""
+    return fleet.enterprises.create(body, who.name)
+
+
+@router.get("")
+async def list_enterprises(fleet: FleetDep, _: Reader) -> list[EnterprisePublic]:
+    """Every enterprise (roles: subsidy_officer, auditor)."""
+    return fleet.enterprises.list_all()
+
+
+@router.get("/{enterprise_id}")
+async def get_enterprise(enterprise_id: int, fleet: FleetDep, _: Reader) -> EnterprisePublic:
+    """One enterprise (roles: subsidy_officer, auditor)."""
+    return fleet.enterprises.get(enterprise_id)
+
+
+@router.patch("/{enterprise_id}")
+async def update_enterprise(
+    enterprise_id: int, body: EnterpriseUpdate, fleet: FleetDep, who: Officer
+) -> EnterprisePublic:
+    """Change the fields given; a given `affiliated_institutions` replaces the list (role:
+    subsidy_officer)."""
+    return fleet.enterprises.update(enterprise_id, body, who.name)

@@ -1,0 +1,44 @@
+"""/vouchers/programmes: robot-voucher programmes, their rules and their pool's balances."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.models import Role
+from fleet_server.models.programme import ProgrammeCreate, ProgrammePublic, ProgrammeUpdate
+
+router = APIRouter(prefix="/vouchers/programmes", tags=["programmes"])
+
+Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
+Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_programme(fleet: FleetDep, body: ProgrammeCreate, who: Officer) -> ProgrammePublic:
+    """Create a programme; every setting not given takes the district's default. Money is
+    integer fen, shares are basis points (role: subsidy_officer)."""
+    return fleet.programmes.create(body, who.name)
+
+
+@router.get("")
+async def list_programmes(fleet: FleetDep, _: Reader) -> list[ProgrammePublic]:
+    """Every programme with its balances (roles: subsidy_officer, auditor)."""
+    return fleet.programmes.list_all()
+
+
+@router.get("/{programme_id}")
+async def get_programme(programme_id: int, fleet: FleetDep, _: Reader) -> ProgrammePublic:
+    """One programme with its balances (roles: subsidy_officer, auditor)."""
+    return fleet.programmes.get(programme_id)
+
+
+@router.patch("/{programme_id}")
+async def update_programme(
+    programme_id: int, body: ProgrammeUpdate, fleet: FleetDep, who: Officer
+) -> ProgrammePublic:
+    """Change the settings given; the change is audited (role: subsidy_officer)."""
+    return fleet.programmes.update(programme_id, body, who.name)

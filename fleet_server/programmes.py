@@ -1,0 +1,167 @@
+"""Voucher programmes: created and changed by officers, each change audited; their balances."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from fleet_protocol.base import utc_now
+from fleet_protocol.site import ZoneKind
+from fleet_server.errors import Invalid, NotFound
+from fleet_server.models.programme import (
+    Balances,
+    Programme,
+    ProgrammeCreate,
+    ProgrammePublic,
+    ProgrammeUpdate,
+)
+from fleet_server.record_store import RecordStore
+from fleet_server.sites import SiteRegistry
+
+ENTITY = "programme"
+
+
+def programme_balances(session: Session, programme: Programme) -> Balances:
+    """Reserved, paid and available fen of a programme's pool.
+
+    Vouchers and payouts do not exist yet, so nothing is reserved or paid; they will be summed
+    here, in the same session as the programme was read, so the three always add up to the pool.
+    """
+    reserved = 0
+    paid = 0
+    return Balances(
+        reserved_fen=reserved,
+        paid_fen=paid,
+        available_fen=programme.total_pool_fen - reserved - paid,
+    )
+
+
+class ProgrammeService:
+    """Creates, changes and shows programmes; checks their settings against each other and
+    against the server's sites."""
+
+    def __init__(
+        self, store: RecordStore, sites: SiteRegistry, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.store = store
+        self.sites = sites
+        self.clock = clock
+
+    def create(self, body: ProgrammeCreate, actor: str) -> ProgrammePublic:
+        """Store a new programme and its audit entry."""
+        values = body.model_dump()
+        self._check(values)
+        now = self.clock()
+        with self.store.change() as session:
+            programme = Programme(**values, created_at=now, updated_at=now)
+            session.add(programme)
+            session.flush()
+            assert programme.id is not None
+            self.store.audit.append(
+                session,
+                actor=actor,
+                action=f"{ENTITY}.create",
+                entity=ENTITY,
+                entity_id=programme.id,
+                before=None,
+                after=_snapshot(programme),
+            )
+            return ProgrammePublic.of(programme, programme_balances(session, programme))
+
+    def update(self, programme_id: int, body: ProgrammeUpdate, actor: str) -> ProgrammePublic:
+        """Change the fields given; the audit entry holds the programme before and after."""
+        changes = body.model_dump(exclude_unset=True)
+        for name, value in changes.items():
+            if value is None and name != "unit_cap_fen":
+                raise Invalid(f"{name} cannot be null", field=name)
+        with self.store.change() as session:
+            programme = _programme(session, programme_id)
+            before = _snapshot(programme)
+            self._check({**before, **changes})
+            for name, value in changes.items():
+                setattr(programme, name, value)
+            programme.updated_at = self.clock()
+            session.add(programme)
+            session.flush()
+            self.store.audit.append(
+                session,
+                actor=actor,
+                action=f"{ENTITY}.update",
+                entity=ENTITY,
+                entity_id=programme_id,
+                before=before,
+                after=_snapshot(programme),
+            )
+            return ProgrammePublic.of(programme, programme_balances(session, programme))
+
+    def get(self, programme_id: int) -> ProgrammePublic:
+        """One programme with its balances, or NotFound."""
+        with Session(self.store.engine) as session:
+            programme = _programme(session, programme_id)
+            return ProgrammePublic.of(programme, programme_balances(session, programme))
+
+    def list_all(self) -> list[ProgrammePublic]:
+        """Every programme with its balances, by id."""
+        with Session(self.store.engine) as session:
+            return [
+                ProgrammePublic.of(p, programme_balances(session, p))
+                for p in self.store.all(Programme)
+            ]
+
+    def _check(self, values: dict[str, Any]) -> None:
+        """Invalid naming the field, for settings that cannot hold together."""
+        self._check_geofence(values["geofence_site"], values["geofence_zone"])
+        years = [budget["year"] for budget in values["annual_budgets"]]
+        repeated = sorted({year for year in years if years.count(year) > 1})
+        if repeated:
+            raise Invalid(
+                f"annual_budgets: year {repeated[0]} is given more than once",
+                field="annual_budgets",
+            )
+        for budget in values["annual_budgets"]:
+            if budget["budget_fen"] > values["total_pool_fen"]:
+                raise Invalid(
+                    f"annual_budgets: the {budget['year']} budget ({budget['budget_fen']} fen) "
+                    f"exceeds the total pool ({values['total_pool_fen']} fen)",
+                    field="annual_budgets",
+                )
+        if values["min_active_days"] > values["min_deployment_days"]:
+            raise Invalid(
+                f"min_active_days ({values['min_active_days']}) cannot exceed "
+                f"min_deployment_days ({values['min_deployment_days']})",
+                field="min_active_days",
+            )
+
+    def _check_geofence(self, site_id: str, zone_id: str) -> None:
+        try:
+            site = self.sites.get(site_id)
+        except NotFound:
+            raise Invalid(
+                f"geofence_site: the server has no site {site_id!r}", field="geofence_site"
+            ) from None
+        try:
+            zone = site.zone(zone_id)
+        except KeyError:
+            raise Invalid(
+                f"geofence_zone: site {site_id!r} has no zone {zone_id!r}", field="geofence_zone"
+            ) from None
+        if zone.kind != ZoneKind.GEOFENCE:
+            raise Invalid(
+                f"geofence_zone: zone {zone_id!r} of site {site_id!r} is a {zone.kind.value} "
+                "zone, not a geofence",
+                field="geofence_zone",
+            )
+
+
+def _programme(session: Session, programme_id: int) -> Programme:
+    programme = session.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound(f"no programme {programme_id}", field="programme_id")
+    return programme
+
+
+def _snapshot(programme: Programme) -> dict[str, Any]:
+    return programme.model_dump(mode="json")
