@@ -29,6 +29,7 @@ from fleet_server.api import (
     sites,
     templates,
     users,
+    vouchers,
 )
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
@@ -37,6 +38,7 @@ from fleet_server.settings import FleetSettings
 log = logging.getLogger(__name__)
 
 PRUNE_INTERVAL_S = 3600.0
+VOUCHER_EXPIRY_INTERVAL_S = 3600.0
 
 
 async def _every(seconds: float, work: Callable[[], Awaitable[object] | object]) -> None:
@@ -75,6 +77,8 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
         lambda: _every(settings.offline_check_interval_s, check_robots),
         lambda: _every(settings.schedule_check_interval_s, fleet.schedules.tick),
         lambda: _every(PRUNE_INTERVAL_S, prune),
+        # The service's clock decides what is due, so tests drive expiry with their own clock.
+        lambda: _every(VOUCHER_EXPIRY_INTERVAL_S, fleet.vouchers.expire_due),
     ]
 
 
@@ -108,6 +112,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         return RedirectResponse("/docs")
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
-    for module in (*routers, incidents, logbook, programmes, enterprises, institutions, audit):
+    records = (programmes, enterprises, institutions, vouchers, audit)
+    for module in (*routers, incidents, logbook, *records):
         app.include_router(module.router, prefix="/api/v1")
     return app

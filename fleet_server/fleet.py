@@ -28,6 +28,7 @@ from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
 from fleet_server.templates import TemplateService
 from fleet_server.visit_records import VisitRecorder
+from fleet_server.vouchers import VoucherService
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Fleet:
     programmes: ProgrammeService
     enterprises: EnterpriseService
     institutions: InstitutionService
+    vouchers: VoucherService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -144,4 +146,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ProgrammeService(records, sites),
         EnterpriseService(records),
         InstitutionService(records),
+        VoucherService(records),
     )

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.site import ZoneKind
-from fleet_server.errors import Invalid, NotFound
+from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.models.programme import (
     Balances,
     Programme,
@@ -18,6 +19,7 @@ from fleet_server.models.programme import (
     ProgrammePublic,
     ProgrammeUpdate,
 )
+from fleet_server.models.voucher import LIVE_STATUSES, Voucher
 from fleet_server.record_store import RecordStore
 from fleet_server.sites import SiteRegistry
 
@@ -25,18 +27,37 @@ ENTITY = "programme"
 
 
 def programme_balances(session: Session, programme: Programme) -> Balances:
-    """Reserved, paid and available fen of a programme's pool.
+    """Reserved, paid and available fen of a programme's pool (rule 1).
 
-    Vouchers and payouts do not exist yet, so nothing is reserved or paid; they will be summed
-    here, in the same session as the programme was read, so the three always add up to the pool.
+    Summed from the vouchers (and, later, payouts) in the session the programme was read in, so
+    the three always add up to the pool.
     """
-    reserved = 0
-    paid = 0
+    reserved = _reserved_fen(session, programme)
+    paid = _paid_fen(session, programme)
     return Balances(
         reserved_fen=reserved,
         paid_fen=paid,
         available_fen=programme.total_pool_fen - reserved - paid,
     )
+
+
+def _reserved_fen(session: Session, programme: Programme) -> int:
+    """The unused value of the programme's live (issued or in-use) vouchers."""
+    unused = func.sum(col(Voucher.face_value_fen) - col(Voucher.used_fen))
+    query = (
+        select(func.coalesce(unused, 0))
+        .where(col(Voucher.programme_id) == programme.id)
+        .where(col(Voucher.status).in_(LIVE_STATUSES))
+    )
+    # PostgreSQL sums BIGINT into NUMERIC (a Decimal here): back to an integer of fen.
+    return int(session.exec(query).one())
+
+
+def _paid_fen(session: Session, programme: Programme) -> int:
+    """Fen paid out of the programme's pool: the hook for payouts of settlement rounds (rule 2),
+    which do not exist yet. When they do, sum them here; a voucher's paid part then moves from
+    reserved (its used_fen) to paid."""
+    return 0
 
 
 class ProgrammeService:
@@ -83,6 +104,7 @@ class ProgrammeService:
             self._check({**before, **changes})
             for name, value in changes.items():
                 setattr(programme, name, value)
+            _pool_covers_vouchers(session, programme)
             programme.updated_at = self.clock()
             session.add(programme)
             session.flush()
@@ -154,6 +176,18 @@ class ProgrammeService:
                 "zone, not a geofence",
                 field="geofence_zone",
             )
+
+
+def _pool_covers_vouchers(session: Session, programme: Programme) -> None:
+    """Conflict if a smaller pool would no longer cover what vouchers and payouts hold."""
+    balances = programme_balances(session, programme)
+    if balances.available_fen < 0:
+        held = balances.reserved_fen + balances.paid_fen
+        raise Conflict(
+            f"total_pool_fen: {programme.total_pool_fen} fen is less than the {held} fen "
+            "already reserved by vouchers and paid out",
+            field="total_pool_fen",
+        )
 
 
 def _programme(session: Session, programme_id: int) -> Programme:

@@ -42,6 +42,7 @@ from fleet_server.models.template import (
     TemplatePublic,
     TemplateUpdate,
 )
+from fleet_server.models.voucher import Voucher, VoucherStatus
 
 __all__ = [
     "Affiliation",
@@ -91,4 +92,6 @@ __all__ = [
     "User",
     "UserCreate",
     "UserPublic",
+    "Voucher",
+    "VoucherStatus",
 ]
