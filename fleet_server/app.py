@@ -17,6 +17,7 @@ from fleet_server.api import (
     apikeys,
     audit,
     auth,
+    contracts,
     enterprises,
     health,
     incidents,
@@ -112,7 +113,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         return RedirectResponse("/docs")
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
-    records = (programmes, enterprises, institutions, vouchers, audit)
+    records = (programmes, enterprises, institutions, vouchers, contracts, audit)
     for module in (*routers, incidents, logbook, *records):
         app.include_router(module.router, prefix="/api/v1")
     return app

@@ -11,6 +11,7 @@ from fleet_server.activity import ActivityTracker, MissionActivity
 from fleet_server.activity_store import ActivityStore
 from fleet_server.allocation import BatteryModel
 from fleet_server.audit import AuditLog
+from fleet_server.contracts import ContractService
 from fleet_server.db import make_engine
 from fleet_server.gateway import Gateway
 from fleet_server.incident_responses import CleanArea
@@ -53,6 +54,7 @@ class Fleet:
     enterprises: EnterpriseService
     institutions: InstitutionService
     vouchers: VoucherService
+    contracts: ContractService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -147,4 +149,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         EnterpriseService(records),
         InstitutionService(records),
         VoucherService(records),
+        ContractService(records),
     )

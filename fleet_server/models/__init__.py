@@ -12,6 +12,7 @@ from fleet_server.models.account import (
 )
 from fleet_server.models.activity import RobotDay, RobotDayPublic
 from fleet_server.models.audit import AuditEntry, AuditEntryPublic
+from fleet_server.models.contract import Contract
 from fleet_server.models.incident import (
     Incident,
     IncidentCreate,
@@ -54,6 +55,7 @@ __all__ = [
     "AuditEntryPublic",
     "Checkpoint",
     "CleanCreate",
+    "Contract",
     "DockCreate",
     "Enterprise",
     "EntryKind",

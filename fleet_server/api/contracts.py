@@ -1,0 +1,57 @@
+"""/vouchers/contracts: the contracts under vouchers, with their invoices, payment proofs and
+acceptance records.
+
+- POST /vouchers/contracts {voucher_id, supplier_id, contract_number, amount_fen, signed_date,
+  line_items, invoices, payment_proofs, acceptance}: store a contract (201).
+- GET /vouchers/contracts?voucher_id=&supplier_id=: the contracts, by id.
+- GET /vouchers/contracts/{id}: one contract.
+- PATCH /vouchers/contracts/{id} {invoices, payment_proofs, acceptance}: replace those papers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.models import Role
+from fleet_server.models.contract import ContractCreate, ContractPublic, ContractUpdate
+
+router = APIRouter(prefix="/vouchers/contracts", tags=["contracts"])
+
+Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
+Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_contract(fleet: FleetDep, body: ContractCreate, who: Officer) -> ContractPublic:
+    """Store a contract under an issued or in-use voucher. The supplier must not be the holder
+    or affiliated with it, and every robot's model must be in its catalogue (rule 4); the line
+    items must add up to the amount; contract and invoice numbers are unique across all
+    contracts (role: subsidy_officer)."""
+    return fleet.contracts.create(body, who.name)
+
+
+@router.get("")
+async def list_contracts(
+    fleet: FleetDep, _: Reader, voucher_id: int | None = None, supplier_id: int | None = None
+) -> list[ContractPublic]:
+    """The contracts matching every filter given (roles: subsidy_officer, auditor)."""
+    return fleet.contracts.find(voucher_id, supplier_id)
+
+
+@router.get("/{contract_id}")
+async def get_contract(contract_id: int, fleet: FleetDep, _: Reader) -> ContractPublic:
+    """One contract (roles: subsidy_officer, auditor)."""
+    return fleet.contracts.get(contract_id)
+
+
+@router.patch("/{contract_id}")
+async def change_contract(
+    contract_id: int, body: ContractUpdate, fleet: FleetDep, who: Officer
+) -> ContractPublic:
+    """Replace a contract's invoices, payment proofs or acceptance record; nothing else of a
+    contract changes (role: subsidy_officer)."""
+    return fleet.contracts.update(contract_id, body, who.name)
