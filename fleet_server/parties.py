@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from fleet_protocol.base import utc_now
@@ -26,165 +27,155 @@ from fleet_server.uscc import checked_uscc
 Clock = Callable[[], datetime]
 
 
-class EnterpriseService:
-    """Creates, changes and shows enterprises with their affiliated institutions."""
+class _PartyService:
+    """What enterprises and institutions share: a checked, unique credit code, and each create
+    or change written with its audit entry. Subclasses add their links (affiliations)."""
+
+    table: type[Enterprise] | type[Institution]
+    entity: str
+    # Request fields that are links, not columns of the row.
+    links: tuple[str, ...] = ()
 
     def __init__(self, store: RecordStore, clock: Clock = utc_now) -> None:
         self.store = store
         self.clock = clock
+
+    def _create(self, body: BaseModel, actor: str) -> dict[str, Any]:
+        """Store a new row, its links and its audit entry; returns its snapshot."""
+        values = body.model_dump(mode="json", exclude=set(self.links))
+        values["uscc"] = checked_uscc(values["uscc"])
+        links = {name: getattr(body, name) for name in self.links}
+        now = self.clock()
+        with self.store.change() as session:
+            _unique_code(session, self.store, self.table, values["uscc"], None)
+            row = self.table(**values, created_at=now, updated_at=now)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            self._set_links(session, row.id, links)
+            after = self._snapshot(session, row)
+            self._audit(session, actor, "create", row.id, None, after)
+            return after
+
+    def _update(self, row_id: int, body: BaseModel, actor: str) -> dict[str, Any]:
+        """Change the fields given; the audit entry holds the row before and after."""
+        changes = _non_null(body.model_dump(mode="json", exclude_unset=True))
+        links = {name: changes.pop(name) for name in self.links if name in changes}
+        if "uscc" in changes:
+            changes["uscc"] = checked_uscc(changes["uscc"])
+        with self.store.change() as session:
+            row = _row(session, self.table, row_id)
+            before = self._snapshot(session, row)
+            if "uscc" in changes:
+                _unique_code(session, self.store, self.table, changes["uscc"], row_id)
+            for name, value in changes.items():
+                setattr(row, name, value)
+            row.updated_at = self.clock()
+            session.add(row)
+            self._set_links(session, row_id, links)
+            session.flush()
+            after = self._snapshot(session, row)
+            self._audit(session, actor, "update", row_id, before, after)
+            return after
+
+    def _snapshots(self) -> list[dict[str, Any]]:
+        with Session(self.store.engine) as session:
+            return [self._snapshot(session, row) for row in self.store.all(self.table)]
+
+    def _one(self, row_id: int) -> dict[str, Any]:
+        with Session(self.store.engine) as session:
+            return self._snapshot(session, _row(session, self.table, row_id))
+
+    def _audit(
+        self,
+        session: Session,
+        actor: str,
+        verb: str,
+        row_id: int,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+    ) -> None:
+        self.store.audit.append(
+            session,
+            actor=actor,
+            action=f"{self.entity}.{verb}",
+            entity=self.entity,
+            entity_id=row_id,
+            before=before,
+            after=after,
+        )
+
+    def _set_links(self, session: Session, row_id: int, links: dict[str, Any]) -> None:
+        """Store the links given (none by default)."""
+
+    def _snapshot(self, session: Session, row: Enterprise | Institution) -> dict[str, Any]:
+        return row.model_dump(mode="json")
+
+
+class EnterpriseService(_PartyService):
+    """Creates, changes and shows enterprises with their affiliated institutions."""
+
+    table = Enterprise
+    entity = "enterprise"
+    links = ("affiliated_institutions",)
 
     def create(self, body: EnterpriseCreate, actor: str) -> EnterprisePublic:
         """Store a new enterprise, its affiliations and its audit entry."""
-        values = body.model_dump(exclude={"affiliated_institutions"})
-        values["uscc"] = checked_uscc(body.uscc)
-        now = self.clock()
-        with self.store.change() as session:
-            _unique_code(session, self.store, Enterprise, values["uscc"], None)
-            _known_institutions(session, body.affiliated_institutions)
-            enterprise = Enterprise(**values, created_at=now, updated_at=now)
-            session.add(enterprise)
-            session.flush()
-            assert enterprise.id is not None
-            self.store.set_institutions_of(session, enterprise.id, body.affiliated_institutions)
-            after = self._snapshot(session, enterprise)
-            self.store.audit.append(
-                session,
-                actor=actor,
-                action="enterprise.create",
-                entity="enterprise",
-                entity_id=enterprise.id,
-                before=None,
-                after=after,
-            )
-            return EnterprisePublic(**after)
+        return EnterprisePublic(**self._create(body, actor))
 
     def update(self, enterprise_id: int, body: EnterpriseUpdate, actor: str) -> EnterprisePublic:
-        """Change the fields given; the audit entry holds the enterprise before and after."""
-        changes = _non_null(body.model_dump(exclude_unset=True))
-        affiliations = changes.pop("affiliated_institutions", None)
-        if "uscc" in changes:
-            changes["uscc"] = checked_uscc(changes["uscc"])
-        with self.store.change() as session:
-            enterprise = _row(session, Enterprise, enterprise_id)
-            before = self._snapshot(session, enterprise)
-            if "uscc" in changes:
-                _unique_code(session, self.store, Enterprise, changes["uscc"], enterprise_id)
-            for name, value in changes.items():
-                setattr(enterprise, name, value)
-            enterprise.updated_at = self.clock()
-            session.add(enterprise)
-            if affiliations is not None:
-                _known_institutions(session, affiliations)
-                self.store.set_institutions_of(session, enterprise_id, affiliations)
-            session.flush()
-            after = self._snapshot(session, enterprise)
-            self.store.audit.append(
-                session,
-                actor=actor,
-                action="enterprise.update",
-                entity="enterprise",
-                entity_id=enterprise_id,
-                before=before,
-                after=after,
-            )
-            return EnterprisePublic(**after)
+        """Change the fields given; a given affiliation list replaces the old one."""
+        return EnterprisePublic(**self._update(enterprise_id, body, actor))
 
     def get(self, enterprise_id: int) -> EnterprisePublic:
         """One enterprise, or NotFound."""
-        with Session(self.store.engine) as session:
-            enterprise = _row(session, Enterprise, enterprise_id)
-            return EnterprisePublic(**self._snapshot(session, enterprise))
+        return EnterprisePublic(**self._one(enterprise_id))
 
     def list_all(self) -> list[EnterprisePublic]:
         """Every enterprise, by id."""
-        with Session(self.store.engine) as session:
-            rows = self.store.all(Enterprise)
-            return [EnterprisePublic(**self._snapshot(session, e)) for e in rows]
+        return [EnterprisePublic(**snapshot) for snapshot in self._snapshots()]
 
-    def _snapshot(self, session: Session, enterprise: Enterprise) -> dict[str, Any]:
-        assert enterprise.id is not None
+    def _set_links(self, session: Session, row_id: int, links: dict[str, Any]) -> None:
+        institutions = links.get("affiliated_institutions")
+        if institutions is not None:
+            _known_institutions(session, institutions)
+            self.store.set_institutions_of(session, row_id, institutions)
+
+    def _snapshot(self, session: Session, row: Enterprise | Institution) -> dict[str, Any]:
+        assert row.id is not None
         return {
-            **enterprise.model_dump(mode="json"),
-            "affiliated_institutions": self.store.institutions_of(session, enterprise.id),
+            **row.model_dump(mode="json"),
+            "affiliated_institutions": self.store.institutions_of(session, row.id),
         }
 
 
-class InstitutionService:
+class InstitutionService(_PartyService):
     """Creates, changes and shows service institutions with their catalogue of robot models."""
 
-    def __init__(self, store: RecordStore, clock: Clock = utc_now) -> None:
-        self.store = store
-        self.clock = clock
+    table = Institution
+    entity = "institution"
 
     def create(self, body: InstitutionCreate, actor: str) -> InstitutionPublic:
         """Store a new institution and its audit entry."""
-        values = body.model_dump(mode="json")
-        values["uscc"] = checked_uscc(body.uscc)
-        now = self.clock()
-        with self.store.change() as session:
-            _unique_code(session, self.store, Institution, values["uscc"], None)
-            institution = Institution(**values, created_at=now, updated_at=now)
-            session.add(institution)
-            session.flush()
-            assert institution.id is not None
-            after = _institution_snapshot(institution)
-            self.store.audit.append(
-                session,
-                actor=actor,
-                action="institution.create",
-                entity="institution",
-                entity_id=institution.id,
-                before=None,
-                after=after,
-            )
-            return self._public(session, institution)
+        return self._public(self._create(body, actor))
 
     def update(self, institution_id: int, body: InstitutionUpdate, actor: str) -> InstitutionPublic:
-        """Change the fields given; the audit entry holds the institution before and after."""
-        changes = _non_null(body.model_dump(mode="json", exclude_unset=True))
-        if "uscc" in changes:
-            changes["uscc"] = checked_uscc(changes["uscc"])
-        with self.store.change() as session:
-            institution = _row(session, Institution, institution_id)
-            before = _institution_snapshot(institution)
-            if "uscc" in changes:
-                _unique_code(session, self.store, Institution, changes["uscc"], institution_id)
-            for name, value in changes.items():
-                setattr(institution, name, value)
-            institution.updated_at = self.clock()
-            session.add(institution)
-            session.flush()
-            self.store.audit.append(
-                session,
-                actor=actor,
-                action="institution.update",
-                entity="institution",
-                entity_id=institution_id,
-                before=before,
-                after=_institution_snapshot(institution),
-            )
-            return self._public(session, institution)
+        """Change the fields given; a given catalogue replaces the old one."""
+        return self._public(self._update(institution_id, body, actor))
 
     def get(self, institution_id: int) -> InstitutionPublic:
         """One institution, or NotFound."""
-        with Session(self.store.engine) as session:
-            return self._public(session, _row(session, Institution, institution_id))
+        return self._public(self._one(institution_id))
 
     def list_all(self) -> list[InstitutionPublic]:
         """Every institution, by id."""
+        return [self._public(snapshot) for snapshot in self._snapshots()]
+
+    def _public(self, snapshot: dict[str, Any]) -> InstitutionPublic:
+        """The institution with the enterprises that name it (not part of its own record)."""
         with Session(self.store.engine) as session:
-            return [self._public(session, i) for i in self.store.all(Institution)]
-
-    def _public(self, session: Session, institution: Institution) -> InstitutionPublic:
-        assert institution.id is not None
-        return InstitutionPublic(
-            **_institution_snapshot(institution),
-            affiliated_enterprises=self.store.enterprises_of(session, institution.id),
-        )
-
-
-def _institution_snapshot(institution: Institution) -> dict[str, Any]:
-    return institution.model_dump(mode="json")
+            affiliated = self.store.enterprises_of(session, snapshot["id"])
+        return InstitutionPublic(**snapshot, affiliated_enterprises=affiliated)
 
 
 def _non_null(changes: dict[str, Any]) -> dict[str, Any]:
