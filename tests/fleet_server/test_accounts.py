@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import jwt
 import pytest
@@ -16,22 +16,10 @@ from fleet_server.accounts import AccountService, Principal
 from fleet_server.db import make_engine
 from fleet_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from fleet_server.models import ApiKey, Role, User
+from tests.clock import ManualClock
 
 SECRET = "test-secret-that-is-at-least-32-bytes-long"
 PASSWORD = "correct horse battery staple"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2030, 5, 1, 8, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -42,12 +30,12 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(datetime(2030, 5, 1, 8, 0, tzinfo=timezone.utc))
 
 
 @pytest.fixture
-def accounts(engine: Engine, clock: Clock) -> AccountService:
+def accounts(engine: Engine, clock: ManualClock) -> AccountService:
     return AccountService(engine, SECRET, token_ttl_s=600, clock=clock)
 
 
@@ -114,7 +102,7 @@ def test_a_token_speaks_for_its_user_and_role(accounts: AccountService) -> None:
     assert accounts.principal_from_token(token) == Principal("user", "auditor-1", Role.AUDITOR)
 
 
-def test_tokens_expire_after_their_lifetime(accounts: AccountService, clock: Clock) -> None:
+def test_tokens_expire_after_their_lifetime(accounts: AccountService, clock: ManualClock) -> None:
     token, expires_in = accounts.issue_token(accounts.add_user("li.wei", Role.ADMIN, PASSWORD))
     clock.advance(expires_in - 1)
     assert accounts.principal_from_token(token).name == "li.wei"
@@ -123,7 +111,9 @@ def test_tokens_expire_after_their_lifetime(accounts: AccountService, clock: Clo
         accounts.principal_from_token(token)
 
 
-def test_forged_and_malformed_tokens_are_refused(accounts: AccountService, clock: Clock) -> None:
+def test_forged_and_malformed_tokens_are_refused(
+    accounts: AccountService, clock: ManualClock
+) -> None:
     accounts.add_user("li.wei", Role.VIEWER, PASSWORD)
     now = int(clock().timestamp())
     claims = {"sub": "li.wei", "role": "admin", "iat": now, "exp": now + 600}
@@ -139,7 +129,7 @@ def test_forged_and_malformed_tokens_are_refused(accounts: AccountService, clock
 
 
 def test_a_removed_or_disabled_users_token_stops_working(
-    accounts: AccountService, engine: Engine, clock: Clock
+    accounts: AccountService, engine: Engine, clock: ManualClock
 ) -> None:
     token, _ = accounts.issue_token(accounts.add_user("li.wei", Role.OPERATOR, PASSWORD))
     accounts.remove_user("li.wei")
@@ -162,7 +152,7 @@ def test_a_removed_or_disabled_users_token_stops_working(
         accounts.authenticate("li.wei", "a new password")
 
 
-def test_api_keys_work_until_revoked(accounts: AccountService, clock: Clock) -> None:
+def test_api_keys_work_until_revoked(accounts: AccountService, clock: ManualClock) -> None:
     row, key = accounts.create_api_key("camera-analytics", Role.OPERATOR)
     assert key.startswith("fk_") and len(key) > 40
     assert row.prefix == key[:8]

@@ -16,6 +16,7 @@ from fleet_server.db import make_engine
 from fleet_server.live import FleetRegistry
 from fleet_server.store import Store
 from tests import vehicles
+from tests.clock import ManualClock
 from tests.fleet_server.small_site import small_site
 
 MAY_1, MAY_2, MAY_3 = date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)
@@ -60,17 +61,6 @@ def test_days_are_read_by_inclusive_range_and_robot(database_url: str) -> None:
     assert [d.seconds_online for d in store.days("dog-02")] == [9.0]
 
 
-class FakeClock:
-    """A clock the test moves forward."""
-
-    def __init__(self) -> None:
-        # 20:00 on 1 May in Shanghai.
-        self.now = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def _state(serial: str, x: float, *, driving: bool = False, running: bool = False) -> State:
     state = State.model_validate_json(vehicles.state(serial, x=x, y=0.0, driving=driving))
     if running:
@@ -83,7 +73,7 @@ def _state(serial: str, x: float, *, driving: bool = False, running: bool = Fals
 
 def test_the_registry_records_days_from_state_messages_on_its_clock(database_url: str) -> None:
     engine = make_engine(database_url)
-    clock = FakeClock()
+    clock = ManualClock(datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc))  # 20:00 in Shanghai
     registry = FleetRegistry(
         Store(engine),
         offline_timeout_s=60.0,

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from fleet_server.models import Role
-from fleet_server.uscc import check_character
+from tests.fleet_server.callers import api_key, create_record, credit_code
 
 PROGRAMMES = "/api/v1/vouchers/programmes"
 ENTERPRISES = "/api/v1/vouchers/enterprises"
@@ -21,30 +21,14 @@ AUDIT = "/api/v1/audit"
 YUAN = 100
 
 
-def _code(serial: int) -> str:
-    first17 = f"91440307MA{serial:07d}"
-    return first17 + check_character(first17)
-
-
-def _key(client: TestClient, name: str, role: Role) -> dict[str, str]:
-    _, key = client.app.state.fleet.accounts.create_api_key(name, role)  # type: ignore[attr-defined]
-    return {"X-API-Key": key}
-
-
-def _post(client: TestClient, url: str, body: dict[str, Any], who: dict[str, str]) -> Any:
-    response = client.post(url, json=body, headers=who)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 class District:
     """A programme, a holder with a live voucher, and suppliers: a fair one, an affiliated one
     and one sharing the holder's credit code."""
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
-        self.officer = _key(client, "officer-li", Role.SUBSIDY_OFFICER)
-        programme = _post(
+        self.officer = api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
+        programme = create_record(
             client,
             PROGRAMMES,
             {
@@ -59,31 +43,31 @@ class District:
         self.supplier = self._institution(101, "焊接机器人集成商")
         self.affiliated = self._institution(102, "关联机构")
         self.same_code = self._institution(1, "同一法人的机构")
-        self.holder = _post(
+        self.holder = create_record(
             client,
             ENTERPRISES,
             {
                 "name": "龙岗制造",
-                "uscc": _code(1),
+                "uscc": credit_code(1),
                 "registered_in_district": True,
                 "affiliated_institutions": [self.affiliated],
             },
             self.officer,
         )["id"]
         body = {"programme_id": programme, "holders": [self.holder], "face_value_fen": 60_000_000}
-        self.voucher = _post(client, BATCHES, body, self.officer)[0]["id"]
+        self.voucher = create_record(client, BATCHES, body, self.officer)[0]["id"]
 
     def _institution(self, serial: int, name: str) -> int:
         body = {
             "name": name,
-            "uscc": _code(serial),
+            "uscc": credit_code(serial),
             "registered_in_district": True,
             "catalogue": [
                 {"model": "WR-6", "manufacturer": "埃斯顿", "kind": "other"},
                 {"model": "WR-3", "manufacturer": "埃斯顿", "kind": "other"},
             ],
         }
-        institution_id: int = _post(self.client, INSTITUTIONS, body, self.officer)["id"]
+        institution_id: int = create_record(self.client, INSTITUTIONS, body, self.officer)["id"]
         return institution_id
 
     def contract(self, number: str = "LG-2026-001", **changes: Any) -> dict[str, Any]:
@@ -176,7 +160,7 @@ def test_rule_4_suppliers_and_catalogue(client: TestClient) -> None:
     affiliated = district.post(district.contract(supplier_id=district.affiliated))
     _refused(affiliated, 422, "supplier_id", "affiliated", "rule 4")
     same = district.post(district.contract(supplier_id=district.same_code))
-    _refused(same, 422, "supplier_id", "same credit code", _code(1))
+    _refused(same, 422, "supplier_id", "same credit code", credit_code(1))
     items = district.contract()["line_items"]
     items[3]["model"] = "X-9"
     unlisted = district.post(district.contract(line_items=items))
@@ -246,7 +230,7 @@ def test_only_a_live_voucher_takes_a_contract(client: TestClient) -> None:
 
 def test_auditors_read_but_do_not_write(client: TestClient) -> None:
     district = District(client)
-    auditor = _key(client, "auditor-zhao", Role.AUDITOR)
+    auditor = api_key(client, "auditor-zhao", Role.AUDITOR)
     contract = district.post(district.contract()).json()
     url = f"{CONTRACTS}/{contract['id']}"
     assert client.get(url, headers=auditor).json() == contract

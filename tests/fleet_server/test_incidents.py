@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from fleet_protocol.kinds import RobotKind
 from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
+from tests.fleet_server.callers import api_key
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
@@ -23,8 +24,7 @@ METRO_EXIT = {"x": 304.0, "y": 3.0}
 
 
 def _key(client: TestClient, role: Role = Role.OPERATOR) -> dict[str, str]:
-    _, key = client.app.state.fleet.accounts.create_api_key(f"camera-{role.value}", role)  # type: ignore[attr-defined]
-    return {"X-API-Key": key}
+    return api_key(client, f"camera-{role.value}", role)
 
 
 def _report(client: TestClient, headers: dict[str, str], **body: Any) -> dict[str, Any]:

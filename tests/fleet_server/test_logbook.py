@@ -9,22 +9,13 @@ from sqlalchemy import text
 from fleet_server.db import make_engine
 from fleet_server.logbook import Logbook, Place
 from fleet_server.models import EntryKind
+from tests.clock import ManualClock
 
 T0 = datetime(2026, 11, 22, 9, 30, 0, 123000, tzinfo=timezone.utc)
 
 
-class Clock:
-    """A test clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def _filled(database_url: str) -> tuple[Logbook, Clock]:
-    clock = Clock()
+def _filled(database_url: str) -> tuple[Logbook, ManualClock]:
+    clock = ManualClock(T0)
     book = Logbook(make_engine(database_url), clock)
     for minute, (x, y, kind) in enumerate(
         [

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from fleet_server.fleet import Fleet
+from tests.clock import ManualClock
 
 PATROL = {"kind": "patrol", "site": "square", "route": ["A", "B", "C", "D"], "rounds": 1}
 WEEKLY = {"kind": "weekly", "days": ["mon", "wed"], "times": ["08:00"]}
@@ -15,19 +16,9 @@ WEEKLY = {"kind": "weekly", "days": ["mon", "wed"], "times": ["08:00"]}
 MONDAY_0759 = datetime(2026, 11, 22, 23, 59, tzinfo=timezone.utc)
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def _fleet(client: TestClient, now: datetime) -> tuple[Fleet, FakeClock]:
+def _fleet(client: TestClient, now: datetime) -> tuple[Fleet, ManualClock]:
     fleet: Fleet = client.app.state.fleet  # type: ignore[attr-defined]
-    clock = FakeClock(now)
+    clock = ManualClock(now)
     fleet.schedules.clock = clock
     return fleet, clock
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from fleet_server.models import Role
+from tests.fleet_server.callers import api_key, create_record
 
 PROGRAMMES = "/api/v1/vouchers/programmes"
 ENTERPRISES = "/api/v1/vouchers/enterprises"
@@ -22,24 +23,13 @@ PROGRAMME = {
 }
 
 
-def _key(client: TestClient, name: str, role: Role) -> dict[str, str]:
-    _, key = client.app.state.fleet.accounts.create_api_key(name, role)  # type: ignore[attr-defined]
-    return {"X-API-Key": key}
-
-
 def _officer(client: TestClient) -> dict[str, str]:
-    return _key(client, "officer-li", Role.SUBSIDY_OFFICER)
-
-
-def _create(client: TestClient, url: str, body: dict[str, Any], who: dict[str, str]) -> Any:
-    response = client.post(url, json=body, headers=who)
-    assert response.status_code == 201, response.text
-    return response.json()
+    return api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
 
 
 def test_programmes_default_validate_and_show_balances(client: TestClient) -> None:
     officer = _officer(client)
-    created = _create(client, PROGRAMMES, PROGRAMME, officer)
+    created = create_record(client, PROGRAMMES, PROGRAMME, officer)
     assert created["total_pool_fen"] == 10_000_000_000  # 100,000,000 yuan
     assert created["enterprise_annual_cap_fen"] == 100_000_000  # 1,000,000 yuan
     assert created["ratio_bp"] == 5000 and created["unit_cap_fen"] is None
@@ -90,7 +80,7 @@ def test_programmes_default_validate_and_show_balances(client: TestClient) -> No
 
 def test_enterprises_and_institutions_check_codes_and_link(client: TestClient) -> None:
     officer = _officer(client)
-    supplier = _create(
+    supplier = create_record(
         client,
         INSTITUTIONS,
         {
@@ -101,7 +91,7 @@ def test_enterprises_and_institutions_check_codes_and_link(client: TestClient) -
         },
         officer,
     )
-    holder = _create(
+    holder = create_record(
         client,
         ENTERPRISES,
         {
@@ -136,7 +126,7 @@ def test_enterprises_and_institutions_check_codes_and_link(client: TestClient) -
     )
     assert duplicate.status_code == 409 and duplicate.json()["field"] == "uscc"
     # The same code may be an enterprise and an institution: uniqueness is per table.
-    _create(
+    create_record(
         client,
         INSTITUTIONS,
         {"name": "同一家", "uscc": CODES[0], "registered_in_district": True},
@@ -173,9 +163,9 @@ def test_enterprises_and_institutions_check_codes_and_link(client: TestClient) -
 
 def test_roles(client: TestClient) -> None:
     officer = _officer(client)
-    auditor = _key(client, "auditor-zhao", Role.AUDITOR)
-    viewer = _key(client, "viewer", Role.VIEWER)
-    _create(client, PROGRAMMES, PROGRAMME, officer)
+    auditor = api_key(client, "auditor-zhao", Role.AUDITOR)
+    viewer = api_key(client, "viewer", Role.VIEWER)
+    create_record(client, PROGRAMMES, PROGRAMME, officer)
     enterprise = {"name": "x", "uscc": CODES[0], "registered_in_district": True}
     for url in (PROGRAMMES, ENTERPRISES, INSTITUTIONS, AUDIT, f"{AUDIT}/verify"):
         assert client.get(url, headers=auditor).status_code == 200, url
@@ -194,8 +184,8 @@ def test_roles(client: TestClient) -> None:
 
 def test_tampering_is_found_by_verify(client: TestClient) -> None:
     officer = _officer(client)
-    auditor = _key(client, "auditor-zhao", Role.AUDITOR)
-    programme = _create(client, PROGRAMMES, PROGRAMME, officer)
+    auditor = api_key(client, "auditor-zhao", Role.AUDITOR)
+    programme = create_record(client, PROGRAMMES, PROGRAMME, officer)
     for pool in (1_000_000, 2_000_000, 3_000_000):
         response = client.patch(
             f"{PROGRAMMES}/{programme['id']}", json={"total_pool_fen": pool}, headers=officer

@@ -21,8 +21,9 @@ from fleet_server.models import Enterprise, Programme, Role
 from fleet_server.models.programme import Payee
 from fleet_server.programmes import programme_balances
 from fleet_server.record_store import RecordStore
-from fleet_server.uscc import check_character
 from fleet_server.vouchers import VoucherService
+from tests.clock import ManualClock
+from tests.fleet_server.callers import api_key, create_record, credit_code
 
 PROGRAMMES = "/api/v1/vouchers/programmes"
 ENTERPRISES = "/api/v1/vouchers/enterprises"
@@ -30,32 +31,6 @@ BATCHES = "/api/v1/vouchers/batches"
 ISSUED = "/api/v1/vouchers/issued"
 AUDIT = "/api/v1/audit"
 START = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def _code(serial: int) -> str:
-    first17 = f"91440307MA{serial:07d}"
-    return first17 + check_character(first17)
-
-
-def _key(client: TestClient, name: str, role: Role) -> dict[str, str]:
-    _, key = client.app.state.fleet.accounts.create_api_key(name, role)  # type: ignore[attr-defined]
-    return {"X-API-Key": key}
-
-
-def _post(client: TestClient, url: str, body: dict[str, Any], who: dict[str, str]) -> Any:
-    response = client.post(url, json=body, headers=who)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def _programme(client: TestClient, who: dict[str, str], pool_fen: int) -> int:
@@ -66,7 +41,7 @@ def _programme(client: TestClient, who: dict[str, str], pool_fen: int) -> int:
         "total_pool_fen": pool_fen,
         "voucher_validity_days": 30,
     }
-    programme_id: int = _post(client, PROGRAMMES, body, who)["id"]
+    programme_id: int = create_record(client, PROGRAMMES, body, who)["id"]
     return programme_id
 
 
@@ -79,11 +54,11 @@ def _enterprise(
 ) -> int:
     body = {
         "name": f"龙岗企业{serial}",
-        "uscc": _code(serial),
+        "uscc": credit_code(serial),
         "registered_in_district": registered,
         "blacklisted": blacklisted,
     }
-    enterprise_id: int = _post(client, ENTERPRISES, body, who)["id"]
+    enterprise_id: int = create_record(client, ENTERPRISES, body, who)["id"]
     return enterprise_id
 
 
@@ -112,7 +87,7 @@ def _audit_ok(client: TestClient, who: dict[str, str]) -> None:
 
 
 def test_batch_at_the_pool_and_one_fen_over(client: TestClient) -> None:
-    officer = _key(client, "officer-li", Role.SUBSIDY_OFFICER)
+    officer = api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
     programme = _programme(client, officer, pool_fen=1_000_001)
     holders = [_enterprise(client, officer, n) for n in (1, 2, 3)]
 
@@ -155,7 +130,7 @@ def test_batch_at_the_pool_and_one_fen_over(client: TestClient) -> None:
 
 
 def test_pool_exhausted_mid_batch_issues_nothing(client: TestClient) -> None:
-    officer = _key(client, "officer-li", Role.SUBSIDY_OFFICER)
+    officer = api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
     programme = _programme(client, officer, pool_fen=250_000)
     holders = [_enterprise(client, officer, n) for n in (1, 2, 3)]
     before_audit = len(client.get(AUDIT, headers=officer).json())
@@ -170,7 +145,7 @@ def test_pool_exhausted_mid_batch_issues_nothing(client: TestClient) -> None:
 
 
 def test_ineligible_holders_are_refused_by_name(client: TestClient) -> None:
-    officer = _key(client, "officer-li", Role.SUBSIDY_OFFICER)
+    officer = api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
     programme = _programme(client, officer, pool_fen=1_000_000)
     good = _enterprise(client, officer, 1)
     banned = _enterprise(client, officer, 2, blacklisted=True)
@@ -179,7 +154,7 @@ def test_ineligible_holders_are_refused_by_name(client: TestClient) -> None:
     black = _issue(client, officer, programme, [good, banned], 100)
     assert black.status_code == 422 and black.json()["field"] == "holders"
     assert black.json()["detail"] == (
-        f"holders: enterprise {banned} (龙岗企业2, {_code(2)}) is blacklisted, "
+        f"holders: enterprise {banned} (龙岗企业2, {credit_code(2)}) is blacklisted, "
         "so it may not hold a voucher"
     )
     unregistered = _issue(client, officer, programme, [good, outside], 100)
@@ -202,9 +177,9 @@ def test_ineligible_holders_are_refused_by_name(client: TestClient) -> None:
 
 
 def test_revoke_and_expiry_return_value_and_are_audited(client: TestClient) -> None:
-    officer = _key(client, "officer-li", Role.SUBSIDY_OFFICER)
+    officer = api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
     fleet = client.app.state.fleet  # type: ignore[attr-defined]
-    clock = Clock()
+    clock = ManualClock(START)
     fleet.vouchers.clock = clock
     programme = _programme(client, officer, pool_fen=1_000_000)
     holders = [_enterprise(client, officer, n) for n in (1, 2, 3)]
@@ -270,9 +245,9 @@ def test_revoke_and_expiry_return_value_and_are_audited(client: TestClient) -> N
 
 
 def test_vouchers_are_not_transferable_and_auditors_only_read(client: TestClient) -> None:
-    officer = _key(client, "officer-li", Role.SUBSIDY_OFFICER)
-    auditor = _key(client, "auditor-zhao", Role.AUDITOR)
-    viewer = _key(client, "viewer", Role.VIEWER)
+    officer = api_key(client, "officer-li", Role.SUBSIDY_OFFICER)
+    auditor = api_key(client, "auditor-zhao", Role.AUDITOR)
+    viewer = api_key(client, "viewer", Role.VIEWER)
     programme = _programme(client, officer, pool_fen=1_000_000)
     holders = [_enterprise(client, officer, n) for n in (1, 2)]
     voucher = _issue(client, officer, programme, holders[:1], 1000).json()[0]
@@ -308,18 +283,20 @@ STEPS = st.lists(st.one_of(ISSUE, REVOKE, EXPIRE), max_size=12)
 
 
 @pytest.fixture(scope="module")
-def voucher_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[VoucherService, Clock, list[int]]:
+def voucher_db(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[VoucherService, ManualClock, list[int]]:
     """A voucher service on one SQLite database, with three eligible enterprises."""
     path: Path = tmp_path_factory.mktemp("vouchers") / "fleet.db"
     engine = make_engine(f"sqlite:///{path}")
-    clock = Clock()
+    clock = ManualClock(START)
     service = VoucherService(RecordStore(engine, AuditLog(engine)), clock)
     with Session(engine) as session:
         for n in (1, 2, 3):
             session.add(
                 Enterprise(
                     name=f"e{n}",
-                    uscc=_code(n),
+                    uscc=credit_code(n),
                     registered_in_district=True,
                     created_at=START,
                     updated_at=START,
@@ -359,7 +336,7 @@ def _new_programme(service: VoucherService, pool_fen: int) -> Programme:
 )
 @given(pool=st.integers(0, 1000), steps=STEPS)
 def test_balances_always_add_up_to_the_pool(
-    voucher_db: tuple[VoucherService, Clock, list[int]], pool: int, steps: list[Any]
+    voucher_db: tuple[VoucherService, ManualClock, list[int]], pool: int, steps: list[Any]
 ) -> None:
     service, clock, holders = voucher_db
     programme = _new_programme(service, pool)
