@@ -282,8 +282,11 @@ class MissionDispatch(MissionCore):
     def _held(mission: Mission, release: Release | None) -> Release | None:
         """The release cut short at a checkpoint that may still retry, or None if that leaves
         nothing new to send."""
+        if release is None:
+            # Most state messages release nothing: the checkpoints are not parsed for them.
+            return None
         hold = held_at(mission)
-        if release is None or hold is None or release.base_end <= hold + 1:
+        if hold is None or release.base_end <= hold + 1:
             return release
         if release.first > 0 and hold + 1 <= release.first + 1:
             return None
