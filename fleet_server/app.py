@@ -17,6 +17,7 @@ from fleet_server.api import (
     apikeys,
     audit,
     auth,
+    claims,
     contracts,
     enterprises,
     health,
@@ -27,8 +28,10 @@ from fleet_server.api import (
     programmes,
     robots,
     schedules,
+    settlements,
     sites,
     templates,
+    units,
     users,
     vouchers,
 )
@@ -113,7 +116,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         return RedirectResponse("/docs")
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
-    records = (programmes, enterprises, institutions, vouchers, contracts, audit)
-    for module in (*routers, incidents, logbook, *records):
+    records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
+    for module in (*routers, incidents, logbook, *records, settlements, audit):
         app.include_router(module.router, prefix="/api/v1")
     return app

@@ -11,6 +11,7 @@ from fleet_server.activity import ActivityTracker, MissionActivity
 from fleet_server.activity_store import ActivityStore
 from fleet_server.allocation import BatteryModel
 from fleet_server.audit import AuditLog
+from fleet_server.claims import ClaimService
 from fleet_server.contracts import ContractService
 from fleet_server.db import make_engine
 from fleet_server.gateway import Gateway
@@ -25,9 +26,11 @@ from fleet_server.programmes import ProgrammeService
 from fleet_server.record_store import RecordStore
 from fleet_server.schedules import ScheduleService
 from fleet_server.settings import FleetSettings
+from fleet_server.settlement import SettlementService
 from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
 from fleet_server.templates import TemplateService
+from fleet_server.units import UnitService
 from fleet_server.visit_records import VisitRecorder
 from fleet_server.vouchers import VoucherService
 
@@ -55,6 +58,9 @@ class Fleet:
     institutions: InstitutionService
     vouchers: VoucherService
     contracts: ContractService
+    units: UnitService
+    claims: ClaimService
+    settlements: SettlementService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -150,4 +156,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         InstitutionService(records),
         VoucherService(records),
         ContractService(records),
+        UnitService(records, sites),
+        ClaimService(records, sites),
+        SettlementService(records, sites),
     )

@@ -19,6 +19,7 @@ from fleet_server.models.programme import (
     ProgrammePublic,
     ProgrammeUpdate,
 )
+from fleet_server.models.settlement import Payout
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher
 from fleet_server.record_store import RecordStore
 from fleet_server.sites import SiteRegistry
@@ -29,7 +30,7 @@ ENTITY = "programme"
 def programme_balances(session: Session, programme: Programme) -> Balances:
     """Reserved, paid and available fen of a programme's pool (rule 1).
 
-    Summed from the vouchers (and, later, payouts) in the session the programme was read in, so
+    Summed from the vouchers and payouts in the session the programme was read in, so
     the three always add up to the pool.
     """
     reserved = _reserved_fen(session, programme)
@@ -54,10 +55,12 @@ def _reserved_fen(session: Session, programme: Programme) -> int:
 
 
 def _paid_fen(session: Session, programme: Programme) -> int:
-    """Fen paid out of the programme's pool: the hook for payouts of settlement rounds (rule 2),
-    which do not exist yet. When they do, sum them here; a voucher's paid part then moves from
-    reserved (its used_fen) to paid."""
-    return 0
+    """Fen paid out of the programme's pool by settlement rounds. A payout adds to its voucher's
+    used_fen, so what it paid moves from reserved to paid."""
+    query = select(func.coalesce(func.sum(col(Payout.amount_fen)), 0)).where(
+        col(Payout.programme_id) == programme.id
+    )
+    return int(session.exec(query).one())
 
 
 class ProgrammeService:

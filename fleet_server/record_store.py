@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +40,28 @@ class RecordStore:
                 raise Conflict(
                     "another change to the records was saved at the same moment; try again"
                 ) from None
+
+    def log(
+        self,
+        session: Session,
+        actor: str,
+        entity: str,
+        verb: str,
+        row_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """Append the audit entry `entity.verb` for a row changed in this session."""
+        assert row_id is not None, "flush the row before logging it"
+        self.audit.append(
+            session,
+            actor=actor,
+            action=f"{entity}.{verb}",
+            entity=entity,
+            entity_id=row_id,
+            before=before,
+            after=after,
+        )
 
     def get(self, table: type[RowT], row_id: int) -> RowT | None:
         """The row with this id, if there is one."""

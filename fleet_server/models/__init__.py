@@ -12,6 +12,8 @@ from fleet_server.models.account import (
 )
 from fleet_server.models.activity import RobotDay, RobotDayPublic
 from fleet_server.models.audit import AuditEntry, AuditEntryPublic
+from fleet_server.models.claim import Claim, ClaimKey, ClaimStatus
+from fleet_server.models.clawback import ClawbackCase, ClawbackStatus
 from fleet_server.models.contract import Contract
 from fleet_server.models.incident import (
     Incident,
@@ -35,6 +37,7 @@ from fleet_server.models.party import Affiliation, Enterprise, Institution
 from fleet_server.models.programme import Programme
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
+from fleet_server.models.settlement import Payout, SettlementRound
 from fleet_server.models.telemetry import TelemetrySample
 from fleet_server.models.template import (
     FromTemplate,
@@ -43,6 +46,7 @@ from fleet_server.models.template import (
     TemplatePublic,
     TemplateUpdate,
 )
+from fleet_server.models.unit import DeployedUnit
 from fleet_server.models.voucher import Voucher, VoucherStatus
 
 __all__ = [
@@ -54,8 +58,14 @@ __all__ = [
     "AuditEntry",
     "AuditEntryPublic",
     "Checkpoint",
+    "Claim",
+    "ClaimKey",
+    "ClaimStatus",
+    "ClawbackCase",
+    "ClawbackStatus",
     "CleanCreate",
     "Contract",
+    "DeployedUnit",
     "DockCreate",
     "Enterprise",
     "EntryKind",
@@ -74,6 +84,7 @@ __all__ = [
     "MissionPublic",
     "MissionStatus",
     "PatrolCreate",
+    "Payout",
     "Programme",
     "Robot",
     "RobotCreate",
@@ -86,6 +97,7 @@ __all__ = [
     "SchedulePublic",
     "ScheduleUpdate",
     "ServiceCreate",
+    "SettlementRound",
     "TelemetrySample",
     "Template",
     "TemplateCreate",

@@ -50,6 +50,8 @@ class ProgrammeRules(BaseModel):
     claim_deadline_months: Days = 12
     lock_in_months: Days = 24
     clawback_days: Days = 30
+    active_day_min_minutes: Days = 60
+    public_notice_days: Days = 7
     payee: Payee = Payee.HOLDER
 
 
@@ -81,6 +83,8 @@ class ProgrammeUpdate(BaseModel):
     claim_deadline_months: Days | None = None
     lock_in_months: Days | None = None
     clawback_days: Days | None = None
+    active_day_min_minutes: Days | None = None
+    public_notice_days: Days | None = None
     payee: Payee | None = None
 
 
@@ -104,6 +108,8 @@ class Programme(SQLModel, table=True):
     claim_deadline_months: int
     lock_in_months: int
     clawback_days: int
+    active_day_min_minutes: int
+    public_notice_days: int
     payee: Payee
     created_at: datetime = TableField(sa_column=utc_column(nullable=False))
     updated_at: datetime = TableField(sa_column=utc_column(nullable=False))

@@ -1,0 +1,53 @@
+"""/vouchers/settlements: settlement rounds paying approved claims, and their payouts.
+
+- POST /vouchers/settlements {programme_id, period_from, period_until}: settle a round (201).
+- GET /vouchers/settlements?programme_id=: the rounds with their payouts, by id.
+- GET /vouchers/settlements/{id}: one round.
+- GET /vouchers/settlements/payouts?programme_id=&holder_id=: the payouts, by id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.models import Role
+from fleet_server.models.settlement import PayoutPublic, SettlementCreate, SettlementPublic
+
+router = APIRouter(prefix="/vouchers/settlements", tags=["settlements"])
+
+Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
+Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def settle(fleet: FleetDep, body: SettlementCreate, who: Officer) -> SettlementPublic:
+    """Pay the programme's approved claims whose public notice has ended, from this year's
+    budget: each holder's annual cap counts by payout year, and if the claims exceed the budget
+    left every one is cut by the same factor (role: subsidy_officer)."""
+    return fleet.settlements.settle(body, who.name)
+
+
+@router.get("")
+async def list_settlements(
+    fleet: FleetDep, _: Reader, programme_id: int | None = None
+) -> list[SettlementPublic]:
+    """The rounds with their payouts (roles: subsidy_officer, auditor)."""
+    return fleet.settlements.find(programme_id)
+
+
+@router.get("/payouts")
+async def list_payouts(
+    fleet: FleetDep, _: Reader, programme_id: int | None = None, holder_id: int | None = None
+) -> list[PayoutPublic]:
+    """The payouts matching every filter given (roles: subsidy_officer, auditor)."""
+    return fleet.settlements.payouts(programme_id, holder_id)
+
+
+@router.get("/{round_id}")
+async def get_settlement(round_id: int, fleet: FleetDep, _: Reader) -> SettlementPublic:
+    """One round with its payouts (roles: subsidy_officer, auditor)."""
+    return fleet.settlements.get(round_id)

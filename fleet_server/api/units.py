@@ -1,0 +1,51 @@
+"""/vouchers/units: deployed units, each serial number tied to the fleet robot reporting for it.
+
+- POST /vouchers/units {serial_number, robot, holder_id, site_id, commissioned_on}: register a
+  unit (201); a current registration of the same serial number ends.
+- GET /vouchers/units?serial_number=&holder_id=&current=: the registrations, by id.
+- GET /vouchers/units/{id}: one registration.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from fleet_server.accounts import Principal
+from fleet_server.api.deps import FleetDep, require
+from fleet_server.models import Role
+from fleet_server.models.unit import DeployedUnitCreate, DeployedUnitPublic
+
+router = APIRouter(prefix="/vouchers/units", tags=["units"])
+
+Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
+Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def register_unit(
+    fleet: FleetDep, body: DeployedUnitCreate, who: Officer
+) -> DeployedUnitPublic:
+    """Register a deployed unit: the fleet robot must be known and the site must exist. A
+    current registration of the same serial number (say, under the previous holder) is ended
+    (role: subsidy_officer)."""
+    return fleet.units.register(body, who.name)
+
+
+@router.get("")
+async def list_units(
+    fleet: FleetDep,
+    _: Reader,
+    serial_number: str | None = None,
+    holder_id: int | None = None,
+    current: bool | None = None,
+) -> list[DeployedUnitPublic]:
+    """The registrations matching every filter given (roles: subsidy_officer, auditor)."""
+    return fleet.units.find(serial_number, holder_id, current)
+
+
+@router.get("/{unit_id}")
+async def get_unit(unit_id: int, fleet: FleetDep, _: Reader) -> DeployedUnitPublic:
+    """One registration (roles: subsidy_officer, auditor)."""
+    return fleet.units.get(unit_id)
