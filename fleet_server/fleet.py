@@ -12,6 +12,7 @@ from fleet_server.activity_store import ActivityStore
 from fleet_server.allocation import BatteryModel
 from fleet_server.audit import AuditLog
 from fleet_server.claims import ClaimService
+from fleet_server.clawbacks import ClawbackService
 from fleet_server.contracts import ContractService
 from fleet_server.db import make_engine
 from fleet_server.gateway import Gateway
@@ -61,6 +62,7 @@ class Fleet:
     units: UnitService
     claims: ClaimService
     settlements: SettlementService
+    clawbacks: ClawbackService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -156,7 +158,8 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         InstitutionService(records),
         VoucherService(records),
         ContractService(records),
-        UnitService(records, sites),
+        UnitService(records, sites, registry.knows),
         ClaimService(records, sites),
         SettlementService(records, sites),
+        ClawbackService(records, sites),
     )

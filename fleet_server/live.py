@@ -94,6 +94,10 @@ class FleetRegistry:
         """Every robot, by serial number."""
         return [self._robots[k] for k in sorted(self._robots)]
 
+    def knows(self, serial_number: str) -> bool:
+        """Whether the fleet has this robot (connected or registered)."""
+        return serial_number in self._robots
+
     def get(self, serial_number: str) -> Robot:
         """One robot, or NotFound naming it."""
         try:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.errors import Invalid, NotFound
-from fleet_server.models import Enterprise, Robot
+from fleet_server.models import Enterprise
 from fleet_server.models.unit import DeployedUnit, DeployedUnitCreate, DeployedUnitPublic
 from fleet_server.record_store import RecordStore
 from fleet_server.sites import SiteRegistry
@@ -34,10 +34,16 @@ class UnitService:
     """Registers and shows deployed units."""
 
     def __init__(
-        self, store: RecordStore, sites: SiteRegistry, clock: Callable[[], datetime] = utc_now
+        self,
+        store: RecordStore,
+        sites: SiteRegistry,
+        robot_known: Callable[[str], bool],
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
         self.sites = sites
+        # The live registry knows robots before the batch writer has stored them.
+        self.robot_known = robot_known
         self.clock = clock
 
     def register(self, body: DeployedUnitCreate, actor: str) -> DeployedUnitPublic:
@@ -60,7 +66,7 @@ class UnitService:
                 raise Invalid(
                     f"holder_id: there is no enterprise {body.holder_id}", field="holder_id"
                 )
-            if session.get(Robot, body.robot) is None:
+            if not self.robot_known(body.robot):
                 raise Invalid(
                     f"robot: the fleet has no robot {body.robot!r}; it must have connected or "
                     "been registered first",

@@ -15,6 +15,7 @@ from fleet_server.activity import ActivityTracker, Observation
 from fleet_server.activity_store import ActivityStore
 from fleet_server.audit import AuditLog
 from fleet_server.claims import ClaimService
+from fleet_server.clawbacks import ClawbackService
 from fleet_server.contracts import ContractService
 from fleet_server.db import make_engine, session_scope
 from fleet_server.models import Robot
@@ -69,9 +70,10 @@ class VoucherWorld:
         self.institutions = InstitutionService(self.store, self.clock)
         self.vouchers = VoucherService(self.store, self.clock)
         self.contracts = ContractService(self.store, self.clock)
-        self.units = UnitService(self.store, self.sites, self.clock)
+        self.units = UnitService(self.store, self.sites, self._robot_stored, self.clock)
         self.claims = ClaimService(self.store, self.sites, self.clock)
         self.settlements = SettlementService(self.store, self.sites, self.clock)
+        self.clawbacks = ClawbackService(self.store, self.sites, self.clock)
         self.activity = ActivityStore(self.engine)
         body = {
             "name": "龙岗机器人券",
@@ -93,6 +95,10 @@ class VoucherWorld:
             OFFICER,
         ).id
         self._serial = 0
+
+    def _robot_stored(self, serial: str) -> bool:
+        with Session(self.engine) as session:
+            return session.get(Robot, serial) is not None
 
     def holder(self, name: str = "龙岗制造", **fields: Any) -> int:
         """A new enterprise registered in the district."""
