@@ -18,8 +18,10 @@ from fleet_server.api import (
     audit,
     auth,
     claims,
+    clawbacks,
     contracts,
     enterprises,
+    exports,
     health,
     incidents,
     institutions,
@@ -43,6 +45,9 @@ log = logging.getLogger(__name__)
 
 PRUNE_INTERVAL_S = 3600.0
 VOUCHER_EXPIRY_INTERVAL_S = 3600.0
+# The watch judges whole days; it runs more often than daily so that a server restarted
+# within a day still runs it, and a repeated run opens nothing twice.
+LOCK_IN_WATCH_INTERVAL_S = 6 * 3600.0
 
 
 async def _every(seconds: float, work: Callable[[], Awaitable[object] | object]) -> None:
@@ -83,6 +88,8 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
         lambda: _every(PRUNE_INTERVAL_S, prune),
         # The service's clock decides what is due, so tests drive expiry with their own clock.
         lambda: _every(VOUCHER_EXPIRY_INTERVAL_S, fleet.vouchers.expire_due),
+        # In a thread: it reads every paid unit's days, which must not hold up ingest.
+        lambda: _every(LOCK_IN_WATCH_INTERVAL_S, lambda: asyncio.to_thread(fleet.clawbacks.watch)),
     ]
 
 
@@ -117,6 +124,6 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
-    for module in (*routers, incidents, logbook, *records, settlements, audit):
+    for module in (*routers, incidents, logbook, *records, settlements, clawbacks, exports, audit):
         app.include_router(module.router, prefix="/api/v1")
     return app

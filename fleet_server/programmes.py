@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from fleet_protocol.base import utc_now
 from fleet_protocol.site import ZoneKind
 from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.models.clawback import ClawbackCase, ClawbackStatus
 from fleet_server.models.programme import (
     Balances,
     Programme,
@@ -30,8 +31,8 @@ ENTITY = "programme"
 def programme_balances(session: Session, programme: Programme) -> Balances:
     """Reserved, paid and available fen of a programme's pool (rule 1).
 
-    Summed from the vouchers and payouts in the session the programme was read in, so
-    the three always add up to the pool.
+    Summed from the vouchers, payouts and recovered clawback cases in the session the
+    programme was read in, so the three always add up to the pool.
     """
     reserved = _reserved_fen(session, programme)
     paid = _paid_fen(session, programme)
@@ -55,12 +56,18 @@ def _reserved_fen(session: Session, programme: Programme) -> int:
 
 
 def _paid_fen(session: Session, programme: Programme) -> int:
-    """Fen paid out of the programme's pool by settlement rounds. A payout adds to its voucher's
-    used_fen, so what it paid moves from reserved to paid."""
+    """Fen paid out of the programme's pool by settlement rounds, less what clawback cases
+    recovered (rule 10). A payout adds to its voucher's used_fen, so what it paid moves from
+    reserved to paid; what is recovered returns from paid to available."""
     query = select(func.coalesce(func.sum(col(Payout.amount_fen)), 0)).where(
         col(Payout.programme_id) == programme.id
     )
-    return int(session.exec(query).one())
+    recovered = (
+        select(func.coalesce(func.sum(col(ClawbackCase.recovered_fen)), 0))
+        .where(col(ClawbackCase.programme_id) == programme.id)
+        .where(col(ClawbackCase.status) == ClawbackStatus.RECOVERED)
+    )
+    return int(session.exec(query).one()) - int(session.exec(recovered).one())
 
 
 class ProgrammeService:

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import BigInteger, Column, Index, text
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
@@ -37,8 +37,24 @@ class Recovery(str, Enum):
     PRO_RATA = "pro_rata"  # the part of the lock-in period the unit did not serve
 
 
+# Enums are stored by name: the one open case per unit and reason is kept by the database too.
+_OPEN = text("status = 'OPEN'")
+
+
 class ClawbackCase(SQLModel, table=True):
     """A stored case; amounts in fen."""
+
+    __table_args__ = (
+        Index(
+            "ux_clawbackcase_open",
+            "claim_id",
+            "serial_number",
+            "reason",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
+    )
 
     id: int | None = TableField(default=None, primary_key=True)
     programme_id: int = TableField(foreign_key="programme.id", index=True)
@@ -48,7 +64,12 @@ class ClawbackCase(SQLModel, table=True):
     holder_id: int = TableField(foreign_key="enterprise.id", index=True)
     reason: ClawbackReason
     opened_at: dt.datetime = TableField(sa_column=utc_column(nullable=False))
+    # The lock-in runs from the payout day up to, not including, lock_in_until (local days).
+    lock_in_from: dt.date
     lock_in_until: dt.date
+    # The first local day the unit did not serve: the out-of-service run's first day, or the
+    # day the other holder's registration began (never before lock_in_from).
+    unserved_from: dt.date
     # The unit's part of its claim's payout (its line item's share of the contract amount).
     unit_paid_fen: int = TableField(sa_column=Column(BigInteger, nullable=False))
     evidence: dict[str, Any] = TableField(default_factory=dict, sa_column=json_column())
@@ -85,7 +106,9 @@ class ClawbackPublic(BaseModel):
     holder_id: int
     reason: ClawbackReason
     opened_at: dt.datetime
+    lock_in_from: dt.date
     lock_in_until: dt.date
+    unserved_from: dt.date
     unit_paid_fen: int
     evidence: dict[str, Any]
     status: ClawbackStatus
@@ -94,3 +117,8 @@ class ClawbackPublic(BaseModel):
     closed_by: str | None
     closed_at: dt.datetime | None
     close_reason: str | None
+
+    @classmethod
+    def of(cls, case: ClawbackCase) -> ClawbackPublic:
+        """The public view of a stored case."""
+        return cls(**case.model_dump())

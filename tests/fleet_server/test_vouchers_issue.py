@@ -18,7 +18,7 @@ from fleet_server.audit import AuditLog
 from fleet_server.db import make_engine
 from fleet_server.errors import Conflict
 from fleet_server.models import Enterprise, Programme, Role
-from fleet_server.models.programme import Payee
+from fleet_server.models.programme import ProgrammeRules
 from fleet_server.programmes import programme_balances
 from fleet_server.record_store import RecordStore
 from fleet_server.vouchers import VoucherService
@@ -308,21 +308,14 @@ def voucher_db(
 
 def _new_programme(service: VoucherService, pool_fen: int) -> Programme:
     with Session(service.store.engine, expire_on_commit=False) as session:
+        rules = ProgrammeRules(
+            total_pool_fen=pool_fen, enterprise_annual_cap_fen=pool_fen, voucher_validity_days=10
+        )
         programme = Programme(
+            **rules.model_dump(),
             name="p",
             geofence_site="longgang-demo",
             geofence_zone="longgang-geofence",
-            total_pool_fen=pool_fen,
-            ratio_bp=5000,
-            enterprise_annual_cap_fen=pool_fen,
-            voucher_validity_days=10,
-            min_deployment_days=90,
-            min_active_days=60,
-            min_geofence_share_bp=9000,
-            claim_deadline_months=12,
-            lock_in_months=24,
-            clawback_days=30,
-            payee=Payee.HOLDER,
             created_at=START,
             updated_at=START,
         )
