@@ -19,6 +19,8 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -53,15 +55,31 @@ def _uscc(serial: int) -> str:
     return first17 + check_character(first17)
 
 
-def _fresh_postgres(admin_url: str) -> str:
-    """A new, empty database on the server, for this run."""
+@contextmanager
+def _fresh_postgres(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the server for this run, dropped afterwards."""
     import psycopg
 
     name = f"fleet_bench_{uuid.uuid4().hex[:10]}"
     conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return str(make_url(admin_url).set(database=name))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def _database(admin_url: str | None) -> Iterator[str]:
+    """The database to run on: a fresh one on the PostgreSQL server given, else SQLite."""
+    if admin_url:
+        with _fresh_postgres(admin_url) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{Path(folder) / 'bench.db'}"
 
 
 class Bench:
@@ -155,11 +173,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", help="a PostgreSQL server (a fresh database is made)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        if args.database_url:
-            url = _fresh_postgres(args.database_url)
-        else:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+    with _database(args.database_url) as url:
         bench = Bench(url, datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
         timings, sizes = [], []
         for _ in range(args.runs):
@@ -169,6 +183,7 @@ def main() -> None:
             timings.append(time.perf_counter() - started)
             assert claim.status is ClaimStatus.AUTO_VERIFIED, claim.failed_rules
             sizes.append(len(bench.claims.evidence(claim.id)[0].encode()))
+        bench.store.engine.dispose()
     database = make_url(url).get_backend_name()
     print(
         f"{args.units} units x {args.days} days on {database}: filing to verdict "

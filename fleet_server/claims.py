@@ -10,12 +10,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.claim_checks import CONTRACT, INVOICE, SERIAL, ClaimFacts, check_claim
 from fleet_server.errors import Conflict, Invalid, NotFound
-from fleet_server.evidence import UnitEvidence, digest, evidence_pack, unit_evidence
+from fleet_server.evidence import (
+    DayFigures,
+    UnitEvidence,
+    digest,
+    evidence_pack,
+    unit_evidence,
+)
 from fleet_server.models import Enterprise, Institution, RobotDay
 from fleet_server.models.claim import (
     OPEN_STATUSES,
@@ -29,6 +36,7 @@ from fleet_server.models.claim import (
 from fleet_server.models.contract import Contract
 from fleet_server.models.programme import Programme
 from fleet_server.models.settlement import Payout
+from fleet_server.models.unit import DeployedUnit
 from fleet_server.models.voucher import Voucher, VoucherStatus
 from fleet_server.record_store import RecordStore
 from fleet_server.sites import SiteRegistry
@@ -278,18 +286,12 @@ class ClaimService:
         """The claim's evidence pack (text, digest) and each unit's evidence."""
         zone = programme_zone(self.sites, programme)
         filed_on = filed_day(claim, zone)
-        units = []
-        for serial in claim.serial_numbers:
-            unit = current_unit(session, serial)
-            if unit is None:
-                continue
-            rows = session.exec(
-                select(RobotDay)
-                .where(RobotDay.serial_number == unit.robot)
-                .where(col(RobotDay.day) >= unit.commissioned_on)
-                .where(col(RobotDay.day) < filed_on)
-            ).all()
-            units.append(unit_evidence(unit, rows, programme, filed_on))
+        registered = [current_unit(session, serial) for serial in claim.serial_numbers]
+        units = [unit for unit in registered if unit is not None]
+        days = _robot_days(session, units, filed_on)
+        evidence = [
+            unit_evidence(unit, days.get(unit.robot, []), programme, filed_on) for unit in units
+        ]
         header = {
             "claim_id": claim.id,
             "programme_id": programme.id,
@@ -301,7 +303,40 @@ class ClaimService:
             "timezone": str(zone),
             "geofence": {"site": programme.geofence_site, "zone": programme.geofence_zone},
         }
-        return evidence_pack(header, units), units
+        return evidence_pack(header, evidence), evidence
+
+
+def _robot_days(
+    session: Session, units: list[DeployedUnit], until: date
+) -> dict[str, list[DayFigures]]:
+    """The units' robots' days from the earliest commissioning up to (not including) `until`,
+    by robot, in one query of plain columns (a large claim reads a hundred thousand days)."""
+    if not units:
+        return {}
+    query = (
+        sa_select(
+            *(
+                col(column)
+                for column in (
+                    RobotDay.serial_number,
+                    RobotDay.day,
+                    RobotDay.site_id,
+                    RobotDay.seconds_online,
+                    RobotDay.seconds_active,
+                    RobotDay.zone_seconds,
+                    RobotDay.missions_completed,
+                    RobotDay.distance_m,
+                )
+            )
+        )
+        .where(col(RobotDay.serial_number).in_({unit.robot for unit in units}))
+        .where(col(RobotDay.day) >= min(unit.commissioned_on for unit in units))
+        .where(col(RobotDay.day) < until)
+    )
+    days: dict[str, list[DayFigures]] = {}
+    for row in session.connection().execute(query):
+        days.setdefault(row.serial_number, []).append(row)
+    return days
 
 
 def _year_budget(programme: Programme, year: int) -> int | None:

@@ -8,13 +8,32 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
-from fleet_server.models import RobotDay
 from fleet_server.models.programme import Programme
 from fleet_server.models.unit import DeployedUnit
 
 PACK_FORMAT = "fleet-claim-evidence/1"
+
+
+class DayFigures(Protocol):
+    """A robot's day as stored (a RobotDay row, or a row of its columns)."""
+
+    @property
+    def day(self) -> date: ...
+    @property
+    def site_id(self) -> str | None: ...
+    @cached_property
+    def seconds_online(self) -> float: ...
+    @property
+    def seconds_active(self) -> float: ...
+    @property
+    def zone_seconds(self) -> dict[str, Any]: ...
+    @property
+    def missions_completed(self) -> int: ...
+    @property
+    def distance_m(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -28,27 +47,27 @@ class UnitEvidence:
     days: list[dict[str, Any]]
     active_day_min_s: int
 
-    @property
+    @cached_property
     def deployment_days(self) -> int:
         """Whole days from commissioning to the filing day."""
         return max(0, (self.filed_on - self.commissioned_on).days)
 
-    @property
+    @cached_property
     def active_days(self) -> int:
         """Days on which the robot was active (driving or working) for long enough."""
         return sum(1 for day in self.days if day["seconds_active"] >= self.active_day_min_s)
 
-    @property
+    @cached_property
     def seconds_online(self) -> int:
         """Seconds the robot reported in, over the window."""
         return sum(int(day["seconds_online"]) for day in self.days)
 
-    @property
+    @cached_property
     def seconds_in_geofence(self) -> int:
         """Seconds it reported from inside the programme's geofence, over the window."""
         return sum(int(day["seconds_in_geofence"]) for day in self.days)
 
-    @property
+    @cached_property
     def geofence_share_bp(self) -> int | None:
         """Its share of reported time inside the geofence in basis points (rounded down), or
         None when it never reported."""
@@ -79,7 +98,7 @@ class UnitEvidence:
 
 
 def unit_evidence(
-    unit: DeployedUnit, rows: Sequence[RobotDay], programme: Programme, filed_on: date
+    unit: DeployedUnit, rows: Sequence[DayFigures], programme: Programme, filed_on: date
 ) -> UnitEvidence:
     """The unit's figures from its robot's days within [commissioned_on, filed_on); time in the
     geofence counts only on days the robot was at the programme's geofence site."""
