@@ -37,7 +37,7 @@ from fleet_server.models.contract import Contract
 from fleet_server.models.programme import Programme
 from fleet_server.models.settlement import Payout
 from fleet_server.models.unit import DeployedUnit
-from fleet_server.models.voucher import Voucher, VoucherStatus
+from fleet_server.models.voucher import Voucher
 from fleet_server.record_store import RecordStore
 from fleet_server.sites import SiteRegistry
 from fleet_server.units import current_unit
@@ -100,13 +100,6 @@ class ClaimService:
             session.add(claim)
             session.flush()
             self._check(session, claim, contract, voucher)
-            if voucher.status is VoucherStatus.ISSUED:
-                before = voucher.as_record()
-                voucher.status = VoucherStatus.IN_USE
-                session.add(voucher)
-                session.flush()
-                after = voucher.as_record()
-                self.store.log(session, actor, "voucher", "use", voucher.id, before, after)
             self.store.log(session, actor, ENTITY, "file", claim.id, None, claim.as_record())
             return ClaimPublic.of(claim)
 

@@ -21,6 +21,7 @@ from fleet_server.models.contract import (
 from fleet_server.models.party import Enterprise, Institution
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher
 from fleet_server.record_store import RecordStore
+from fleet_server.vouchers import mark_in_use
 
 ENTITY = "contract"
 
@@ -64,6 +65,7 @@ class ContractService:
             session.add(contract)
             session.flush()
             self._audit(session, actor, "create", contract, before=None)
+            mark_in_use(self.store, session, voucher, actor)
             return ContractPublic.of(contract)
 
     def update(self, contract_id: int, body: ContractUpdate, actor: str) -> ContractPublic:

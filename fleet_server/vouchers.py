@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.models.claim import OPEN_STATUSES, Claim
 from fleet_server.models.party import Enterprise
 from fleet_server.models.programme import Programme
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher, VoucherPublic, VoucherStatus
@@ -100,13 +101,17 @@ class VoucherService:
 
     def expire_due(self, now: datetime | None = None) -> list[int]:
         """Expire the live vouchers whose validity ended before now (the service's clock when
-        not given); their unused value returns to the pool. The ids expired, in order."""
+        not given); their unused value returns to the pool. A voucher with a claim still open
+        (filed in time, not yet paid or rejected) keeps its value until the claim is decided.
+        The ids expired, in order."""
         now = now or self.clock()
         with self.store.change() as session:
+            claimed = select(Claim.voucher_id).where(col(Claim.status).in_(OPEN_STATUSES))
             query = (
                 select(Voucher)
                 .where(col(Voucher.status).in_(LIVE_STATUSES))
                 .where(col(Voucher.valid_until) < now)
+                .where(col(Voucher.id).not_in(claimed))
                 .order_by(col(Voucher.id))
             )
             expired = []
@@ -171,6 +176,17 @@ class VoucherService:
             before=before,
             after=voucher.as_record(),
         )
+
+
+def mark_in_use(store: RecordStore, session: Session, voucher: Voucher, actor: str) -> None:
+    """An issued voucher that a contract now draws on is in use (audited in the session)."""
+    if voucher.status is not VoucherStatus.ISSUED:
+        return
+    before = voucher.as_record()
+    voucher.status = VoucherStatus.IN_USE
+    session.add(voucher)
+    session.flush()
+    store.log(session, actor, ENTITY, "use", voucher.id, before, voucher.as_record())
 
 
 def _check_holder(session: Session, holder_id: int) -> None:

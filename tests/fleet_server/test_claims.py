@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from fleet_server.models.claim import ClaimStatus
+from fleet_server.models.claim import ClaimReject, ClaimStatus
 from tests.fleet_server.voucher_world import YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)
@@ -57,3 +57,27 @@ def test_the_districts_example_and_the_annual_cap(database_url: str) -> None:
     assert balances.available_fen == 100_000_000 * YUAN - 1_000_000 * YUAN
     assert world.claims.get(claim.id).status is ClaimStatus.PAID
     assert world.store.audit.verify().ok
+
+
+def test_a_voucher_with_an_open_claim_keeps_its_value_past_its_validity(
+    database_url: str,
+) -> None:
+    world = VoucherWorld(database_url, START, annual_budgets=[BUDGET_2026])
+    holder = world.holder()
+    voucher = world.voucher(holder, face_value_fen=700_000 * YUAN)
+    assert world.vouchers.get(voucher).status.value == "issued"
+    world.at(local(COMMISSIONED))
+    _deployed_fleet(world, holder, ["DOG-1"])
+    contract = world.contract(voucher, "LG-1", ["DOG-1"], 1_200_000 * YUAN, COMMISSIONED)
+    assert world.vouchers.get(voucher).status.value == "in_use"  # a contract draws on it
+    world.at(local(COMMISSIONED + timedelta(days=100)))
+    claim = world.file(contract)
+    assert claim.status is ClaimStatus.AUTO_VERIFIED, claim.checks
+    # The voucher's validity ends while the claim waits for a decision: it is not expired, so
+    # the value the claim will be paid from stays reserved.
+    after_validity = world.vouchers.get(voucher).valid_until + timedelta(days=1)
+    assert world.vouchers.expire_due(after_validity) == []
+    assert world.programmes.get(world.programme).balances.reserved_fen == 700_000 * YUAN
+    world.claims.reject(claim.id, ClaimReject(reason="duplicate filing"), "officer-li")
+    assert world.vouchers.expire_due(after_validity) == [voucher]
+    assert world.programmes.get(world.programme).balances.reserved_fen == 0
