@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -64,7 +63,9 @@ class ContractService:
             )
             session.add(contract)
             session.flush()
-            self._audit(session, actor, "create", contract, before=None)
+            self.store.log(
+                session, actor, ENTITY, "create", contract.id, None, contract.as_record()
+            )
             mark_in_use(self.store, session, voucher, actor)
             return ContractPublic.of(contract)
 
@@ -86,7 +87,9 @@ class ContractService:
                 setattr(contract, name, value)
             session.add(contract)
             session.flush()
-            self._audit(session, actor, "update", contract, before=before)
+            self.store.log(
+                session, actor, ENTITY, "update", contract.id, before, contract.as_record()
+            )
             return ContractPublic.of(contract)
 
     def get(self, contract_id: int) -> ContractPublic:
@@ -105,25 +108,6 @@ class ContractService:
             query = query.where(col(Contract.supplier_id) == supplier_id)
         with Session(self.store.engine) as session:
             return [ContractPublic.of(c) for c in session.exec(query)]
-
-    def _audit(
-        self,
-        session: Session,
-        actor: str,
-        verb: str,
-        contract: Contract,
-        before: dict[str, Any] | None,
-    ) -> None:
-        assert contract.id is not None
-        self.store.audit.append(
-            session,
-            actor=actor,
-            action=f"{ENTITY}.{verb}",
-            entity=ENTITY,
-            entity_id=contract.id,
-            before=before,
-            after=contract.as_record(),
-        )
 
 
 def _check_items(body: ContractCreate) -> None:

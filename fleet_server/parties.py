@@ -54,7 +54,7 @@ class _PartyService:
             assert row.id is not None
             self._set_links(session, row.id, links)
             after = self._snapshot(session, row)
-            self._audit(session, actor, "create", row.id, None, after)
+            self.store.log(session, actor, self.entity, "create", row.id, None, after)
             return after
 
     def _update(self, row_id: int, body: BaseModel, actor: str) -> dict[str, Any]:
@@ -75,7 +75,7 @@ class _PartyService:
             self._set_links(session, row_id, links)
             session.flush()
             after = self._snapshot(session, row)
-            self._audit(session, actor, "update", row_id, before, after)
+            self.store.log(session, actor, self.entity, "update", row_id, before, after)
             return after
 
     def _snapshots(self) -> list[dict[str, Any]]:
@@ -85,25 +85,6 @@ class _PartyService:
     def _one(self, row_id: int) -> dict[str, Any]:
         with Session(self.store.engine) as session:
             return self._snapshot(session, _row(session, self.table, row_id))
-
-    def _audit(
-        self,
-        session: Session,
-        actor: str,
-        verb: str,
-        row_id: int,
-        before: dict[str, Any] | None,
-        after: dict[str, Any],
-    ) -> None:
-        self.store.audit.append(
-            session,
-            actor=actor,
-            action=f"{self.entity}.{verb}",
-            entity=self.entity,
-            entity_id=row_id,
-            before=before,
-            after=after,
-        )
 
     def _set_links(self, session: Session, row_id: int, links: dict[str, Any]) -> None:
         """Store the links given (none by default)."""

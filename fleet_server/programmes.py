@@ -90,16 +90,8 @@ class ProgrammeService:
             programme = Programme(**values, created_at=now, updated_at=now)
             session.add(programme)
             session.flush()
-            assert programme.id is not None
-            self.store.audit.append(
-                session,
-                actor=actor,
-                action=f"{ENTITY}.create",
-                entity=ENTITY,
-                entity_id=programme.id,
-                before=None,
-                after=_snapshot(programme),
-            )
+            after = _snapshot(programme)
+            self.store.log(session, actor, ENTITY, "create", programme.id, None, after)
             return ProgrammePublic.of(programme, programme_balances(session, programme))
 
     def update(self, programme_id: int, body: ProgrammeUpdate, actor: str) -> ProgrammePublic:
@@ -118,15 +110,8 @@ class ProgrammeService:
             programme.updated_at = self.clock()
             session.add(programme)
             session.flush()
-            self.store.audit.append(
-                session,
-                actor=actor,
-                action=f"{ENTITY}.update",
-                entity=ENTITY,
-                entity_id=programme_id,
-                before=before,
-                after=_snapshot(programme),
-            )
+            after = _snapshot(programme)
+            self.store.log(session, actor, ENTITY, "update", programme_id, before, after)
             return ProgrammePublic.of(programme, programme_balances(session, programme))
 
     def get(self, programme_id: int) -> ProgrammePublic:

@@ -75,7 +75,9 @@ class VoucherService:
             session.add_all(vouchers)
             session.flush()
             for voucher in vouchers:
-                self._audit(session, actor, "issue", voucher, before=None)
+                self.store.log(
+                    session, actor, ENTITY, "issue", voucher.id, None, voucher.as_record()
+                )
             return [VoucherPublic.of(v) for v in vouchers]
 
     def revoke(self, voucher_id: int, reason: str, actor: str) -> VoucherPublic:
@@ -96,7 +98,9 @@ class VoucherService:
             voucher.ended_at = self.clock()
             session.add(voucher)
             session.flush()
-            self._audit(session, actor, "revoke", voucher, before=before)
+            self.store.log(
+                session, actor, ENTITY, "revoke", voucher.id, before, voucher.as_record()
+            )
             return VoucherPublic.of(voucher)
 
     def expire_due(self, now: datetime | None = None) -> list[int]:
@@ -121,7 +125,8 @@ class VoucherService:
                 voucher.ended_at = now
                 session.add(voucher)
                 session.flush()
-                self._audit(session, EXPIRY_ACTOR, "expire", voucher, before=before)
+                after = voucher.as_record()
+                self.store.log(session, EXPIRY_ACTOR, ENTITY, "expire", voucher.id, before, after)
                 assert voucher.id is not None
                 expired.append(voucher.id)
             return expired
@@ -157,25 +162,6 @@ class VoucherService:
             query = query.where(col(Voucher.status) == status)
         with Session(self.store.engine) as session:
             return [VoucherPublic.of(v) for v in session.exec(query)]
-
-    def _audit(
-        self,
-        session: Session,
-        actor: str,
-        verb: str,
-        voucher: Voucher,
-        before: dict[str, Any] | None,
-    ) -> None:
-        assert voucher.id is not None
-        self.store.audit.append(
-            session,
-            actor=actor,
-            action=f"{ENTITY}.{verb}",
-            entity=ENTITY,
-            entity_id=voucher.id,
-            before=before,
-            after=voucher.as_record(),
-        )
 
 
 def mark_in_use(store: RecordStore, session: Session, voucher: Voucher, actor: str) -> None:
