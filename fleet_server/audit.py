@@ -7,7 +7,7 @@ Entries are hash-chained (see hash_chain): altering, removing or reordering any 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -53,9 +53,10 @@ class AuditLog:
         """Add an entry at the end of the chain in the session's transaction, so the change and
         its entry commit or roll back together."""
         last = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
-        now = self.clock()
+        # In UTC and whole milliseconds: every database gives that back exactly, so the hash
+        # re-checks whatever zone the clock was in.
+        now = self.clock().astimezone(timezone.utc)
         entry = AuditEntry(
-            # Whole milliseconds: every database keeps them exactly, so the hash re-checks.
             time=now.replace(microsecond=now.microsecond // 1000 * 1000),
             actor=actor,
             action=action,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from fleet_server.audit import AuditLog
 from fleet_server.cli import app
-from fleet_server.db import make_engine
+from fleet_server.db import make_engine, session_scope
 from fleet_server.errors import Conflict
 from fleet_server.models import Enterprise
 from fleet_server.models.party import EnterpriseCreate, EnterpriseUpdate, InstitutionCreate
@@ -149,3 +150,23 @@ def test_fleet_audit_verify(database_url: str, engine: Engine) -> None:
     assert broken.exit_code == 1
     assert "entry 4 its content does not match its hash" in broken.stderr
     assert "audit log intact" not in broken.stdout
+
+
+def test_entries_written_with_a_local_clock_still_verify(database_url: str) -> None:
+    engine = make_engine(database_url)
+    shanghai = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    log = AuditLog(engine, lambda: shanghai)
+    with session_scope(engine) as session:
+        log.append(
+            session,
+            actor="officer",
+            action="x.create",
+            entity="x",
+            entity_id=1,
+            before=None,
+            after={"a": 1},
+        )
+    (entry,) = log.find()
+    assert entry.time == datetime(2026, 3, 1, 1, 30, 15, 123000, tzinfo=timezone.utc)
+    assert log.verify().ok
+    engine.dispose()
