@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.ingest import free_port, start_mosquitto, wait_port
+from bench.ingest import create_api_key, free_port, start_mosquitto, wait_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_FILE = ROOT / "missions" / "sites" / "longgang-demo.yaml"
@@ -66,10 +66,12 @@ def run(args: argparse.Namespace) -> None:
         stack.callback(shutil.rmtree, folder, True)
         mqtt_url = start_mosquitto(stack, folder)
         port = free_port()
+        database_url = f"sqlite:///{folder / 'scale.db'}"
+        key = create_api_key(database_url, "operator")
         server = start(
             stack,
             [script("fleet"), "serve", "--port", str(port), "--log-level", "warning"],
-            {"FLEET_DATABASE_URL": f"sqlite:///{folder / 'scale.db'}", "FLEET_MQTT_URL": mqtt_url},
+            {"FLEET_DATABASE_URL": database_url, "FLEET_MQTT_URL": mqtt_url},
             folder / "server.log",
         )
         wait_port(port)
@@ -93,7 +95,9 @@ def run(args: argparse.Namespace) -> None:
             {},
             folder / "fleet-sim.log",
         )
-        api = stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1"))
+        api = stack.enter_context(
+            httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", headers={"X-API-Key": key})
+        )
         deadline = time.monotonic() + 120
         while api.get("/health").json()["robots_online"] < args.robots:
             if time.monotonic() > deadline:

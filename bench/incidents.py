@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,7 +37,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from bench.fleet_scale import LONG_PATROL, SITE_FILE, STREET_LOOP, script, start
-from bench.ingest import free_port, start_mosquitto, wait_port
+from bench.ingest import create_api_key, free_port, start_mosquitto, wait_port
 from fleet_protocol.broker_url import parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, wildcard
 
@@ -99,19 +97,6 @@ def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the sorted values lie (nearest rank, as bench/ingest)."""
     ordered = sorted(values)
     return ordered[int(share * (len(ordered) - 1))]
-
-
-def create_api_key(env: dict[str, str]) -> str:
-    """An operator key made with `fleet apikey create` on the benchmark's database."""
-    done = subprocess.run(
-        [script("fleet"), "apikey", "create", "--role", "operator", "--name", "bench"],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"fleet apikey create failed: {done.stderr.strip()}")
-    return done.stdout.strip()
 
 
 def wait_for_robots(api: httpx.Client, robots: int, timeout: float) -> None:
@@ -240,7 +225,7 @@ def run(args: argparse.Namespace) -> None:
         else:
             stack.callback(shutil.rmtree, folder, True)
         # The key is made before the server starts, on the database the server will open.
-        key = create_api_key({"FLEET_DATABASE_URL": f"sqlite:///{folder / 'incidents.db'}"})
+        key = create_api_key(f"sqlite:///{folder / 'incidents.db'}", "operator")
         mqtt_url, base_url = start_fleet(stack, folder, args)
         api = stack.enter_context(
             httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=30)

@@ -2,7 +2,8 @@
 
 Prints messages/s ingested, messages lost, and p50/p99 latency from publish to visible in
 GET /api/v1/robots. By default it starts its own Mosquitto (on a free port) and its own
-`fleet serve` (SQLite in a temporary folder); point it at running ones with --mqtt and --server.
+`fleet serve` (SQLite in a temporary folder, with a viewer's API key made by `fleet apikey
+create`); point it at running ones with --mqtt, and --server with --api-key.
 
     python bench/ingest.py --robots 100 --rate 1 --duration 30
     python bench/ingest.py --robots 1000 --rate 1 --duration 30
@@ -67,11 +68,28 @@ def start_mosquitto(stack: ExitStack, folder: Path) -> str:
     return f"mqtt://127.0.0.1:{port}"
 
 
-def start_server(stack: ExitStack, folder: Path, mqtt_url: str) -> str:
+def create_api_key(database_url: str, role: str) -> str:
+    """A key made with `fleet apikey create` on the benchmark server's database."""
+    fleet = [sys.executable, "-m", "fleet_server"]
+    done = subprocess.run(
+        [*fleet, "apikey", "create", "--role", role, "--name", "bench"],
+        env={**os.environ, "FLEET_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"fleet apikey create failed: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def start_server(stack: ExitStack, folder: Path, mqtt_url: str) -> tuple[str, str]:
+    """`fleet serve` on SQLite in the folder: its URL, and a viewer's API key for it."""
+    database_url = f"sqlite:///{folder / 'bench.db'}"
+    key = create_api_key(database_url, "viewer")
     port = free_port()
     env = {
         **os.environ,
-        "FLEET_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "FLEET_DATABASE_URL": database_url,
         "FLEET_MQTT_URL": mqtt_url,
         "FLEET_OFFLINE_TIMEOUT_S": "60",
     }
@@ -93,7 +111,7 @@ def start_server(stack: ExitStack, folder: Path, mqtt_url: str) -> str:
     )
     stack.callback(process.terminate)
     wait_port(port)
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", key
 
 
 def state_payload(serial: str, header_id: int, x: float, y: float) -> bytes:
@@ -182,8 +200,14 @@ def run(args: argparse.Namespace) -> None:
         folder = Path(tempfile.mkdtemp(prefix="fleet-bench-"))
         stack.callback(shutil.rmtree, folder, True)
         mqtt_url = args.mqtt or start_mosquitto(stack, folder)
-        server = args.server or start_server(stack, folder, mqtt_url)
-        http = stack.enter_context(httpx.Client(base_url=server, timeout=30))
+        if args.server:
+            if not args.api_key:
+                raise SystemExit("--server needs --api-key (a key of any role that reads robots)")
+            server, key = args.server, args.api_key
+        else:
+            server, key = start_server(stack, folder, mqtt_url)
+        auth = {"X-API-Key": key}
+        http = stack.enter_context(httpx.Client(base_url=server, headers=auth, timeout=30))
         deadline = time.monotonic() + 20
         while not http.get("/api/v1/health").json()["mqtt_connected"]:
             if time.monotonic() > deadline:
@@ -208,7 +232,7 @@ def run(args: argparse.Namespace) -> None:
         stop = threading.Event()
 
         def poll() -> None:
-            poll_client = httpx.Client(base_url=server, timeout=30)
+            poll_client = httpx.Client(base_url=server, headers=auth, timeout=30)
             index_of = {s: i for i, s in enumerate(pubs.serials)}
             while not stop.is_set():
                 now = time.monotonic()
@@ -264,6 +288,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measurement")
     parser.add_argument("--mqtt", help="broker URL (default: start a Mosquitto)")
     parser.add_argument("--server", help="server URL (default: start `fleet serve`)")
+    parser.add_argument("--api-key", help="API key for --server (admin, operator, viewer, auditor)")
     run(parser.parse_args())
 
 

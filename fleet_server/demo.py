@@ -30,7 +30,7 @@ DEMO_SITE = "longgang-demo"
 DEMO_MQTT_PORT = 1883
 EXAMPLE_ROUTE = ["street-sw", "street-se", "street-ne", "street-nw", "street-w1"]
 DEMO_ADMIN = "admin"
-DEMO_CAMERA = "demo-camera"
+DEMO_OPERATOR = "demo-operator"
 # Beside the metro exit on Longfu Road, a street-vending hot spot of the demo site.
 EXAMPLE_INCIDENT = {
     "type": "street_vending",
@@ -132,7 +132,7 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
                 return await server_task
             await asyncio.sleep(0.05)
         admin = await asyncio.to_thread(_admin_login, app.state.fleet.accounts)
-        camera_key = await asyncio.to_thread(_camera_key, app.state.fleet.accounts)
+        operator_key = await asyncio.to_thread(_operator_key, app.state.fleet.accounts)
         fleet = Fleet(
             FleetConfig(
                 mqtt_url=settings.mqtt_url,
@@ -143,7 +143,13 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
         )
         await fleet.start()
         _print_banner(
-            options.host, http_port, settings.mqtt_url, fleet, broker is not None, admin, camera_key
+            options.host,
+            http_port,
+            settings.mqtt_url,
+            fleet,
+            broker is not None,
+            admin,
+            operator_key,
         )
         await asyncio.wait(
             [server_task, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
@@ -170,12 +176,12 @@ def _admin_login(accounts: AccountService) -> str:
     return f"{DEMO_ADMIN} / {password}  (one-time password: shown only now)"
 
 
-def _camera_key(accounts: AccountService) -> str:
-    """A fresh operator API key for the banner's incident example (earlier demo keys revoked)."""
+def _operator_key(accounts: AccountService) -> str:
+    """A fresh operator API key for the banner's examples (earlier demo keys revoked)."""
     for earlier in accounts.list_api_keys():
-        if earlier.name == DEMO_CAMERA and earlier.revoked_at is None and earlier.id is not None:
+        if earlier.name == DEMO_OPERATOR and earlier.revoked_at is None and earlier.id is not None:
             accounts.revoke_api_key(earlier.id)
-    _, key = accounts.create_api_key(DEMO_CAMERA, Role.OPERATOR)
+    _, key = accounts.create_api_key(DEMO_OPERATOR, Role.OPERATOR)
     return key
 
 
@@ -186,26 +192,30 @@ def _print_banner(
     fleet: Fleet,
     embedded: bool,
     admin: str,
-    camera_key: str,
+    operator_key: str,
 ) -> None:
     base = f"http://{host}:{port}"
     robots = ", ".join(r.serial_number for r in fleet.robots)
     route = ", ".join(f'"{n}"' for n in EXAMPLE_ROUTE)
     body = f'{{"kind": "patrol", "site": "{DEMO_SITE}", "route": [{route}], "rounds": 2}}'
+    key = f"-H 'X-API-Key: {operator_key}'"
     lines = [
         "",
         "Robot fleet demo is running (Ctrl-C stops it).",
-        f"  API and docs:  {base}/docs",
+        f"  Console:       {base}/  (log in with the admin login below)",
+        f"  API and docs:  {base}/docs (Authorize with the admin login or the operator key)",
         f"  Admin login:   {admin}",
-        f"  Robots:        {base}/api/v1/robots",
-        f"  Missions:      {base}/api/v1/missions",
+        f"  Operator key:  {operator_key}  (send it as X-API-Key; shown only now)",
         f"  MQTT broker:   {mqtt_url}{' (embedded)' if embedded else ''}",
         f"  Simulated:     {robots} on site {DEMO_SITE}",
+        "  The robots and the missions:",
+        f"    curl {key} {base}/api/v1/robots",
+        f"    curl {key} {base}/api/v1/missions",
         "  Send a patrol to the nearest idle robot:",
-        f"    curl -X POST {base}/api/v1/missions -H 'content-type: application/json' \\",
+        f"    curl -X POST {base}/api/v1/missions {key} -H 'content-type: application/json' \\",
         f"      -d '{body}'",
         "  Report a street vendor (the nearest patrol dog goes, speaks, photographs):",
-        f"    curl -X POST {base}/api/v1/incidents -H 'X-API-Key: {camera_key}' \\",
+        f"    curl -X POST {base}/api/v1/incidents {key} \\",
         f"      -H 'content-type: application/json' -d '{json.dumps(EXAMPLE_INCIDENT)}'",
         "",
     ]

@@ -29,6 +29,10 @@ class MissionService(MissionTracking):
                 except NotFound:
                     self._finish(mission, MissionStatus.FAILED, "robot no longer exists")
 
+    def unfinished(self) -> list[Mission]:
+        """Every mission not yet completed, failed or cancelled, oldest first."""
+        return [self._unfinished[i] for i in sorted(self._unfinished)]
+
     def find(self, status: MissionStatus | None, robot: str | None, limit: int) -> list[Mission]:
         """Missions newest first; unfinished ones as they are in memory."""
         rows = self.store.list_missions(status=status, robot=robot, limit=limit)
@@ -84,6 +88,14 @@ class MissionService(MissionTracking):
             )
         self._control(mission, STOP_PAUSE)
         return mission
+
+    def current_of(self, serial_number: str, verb: str) -> int:
+        """The id of the robot's assigned, running or paused mission; Conflict if it has none."""
+        robot = self.registry.get(serial_number)
+        mission = self._unfinished.get(robot.mission_id) if robot.mission_id is not None else None
+        if mission is None or mission.id is None or mission.status not in ACTIVE:
+            raise Conflict(f"robot {serial_number} has no current mission to {verb}")
+        return mission.id
 
     def _unfinished_or_conflict(self, mission_id: int, verb: str) -> Mission:
         mission = self.get(mission_id)

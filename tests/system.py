@@ -60,8 +60,21 @@ class Process:
         return self.log_path.read_text(errors="replace")
 
 
+def create_api_key(database_url: str, role: str, name: str) -> str:
+    """A key made with `fleet apikey create` on the server's database, as an admin makes one."""
+    done = subprocess.run(
+        [script("fleet"), "apikey", "create", "--role", role, "--name", name],
+        env={**os.environ, "FLEET_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 class System:
-    """A running server with its API client, and the agents started beside it."""
+    """A running server with its API client (an operator's key), and the agents beside it."""
 
     def __init__(self, mqtt_url: str, database_url: str, log_dir: Path) -> None:
         self.mqtt_url = mqtt_url
@@ -69,7 +82,12 @@ class System:
         self.log_dir = log_dir
         self.port = free_port()
         self.processes: list[Process] = []
-        self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}/api/v1", timeout=10)
+        key = create_api_key(database_url, "operator", "tests-operator")
+        self.api = httpx.Client(
+            base_url=f"http://127.0.0.1:{self.port}/api/v1",
+            headers={"X-API-Key": key},
+            timeout=10,
+        )
         self.server = self._start_server()
 
     def _start_server(self) -> Process:

@@ -24,7 +24,16 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         tmp_path,
     )
     try:
-        api = httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=10)
+        # Every request the banner shows carries the operator API key the demo made.
+        found = wait_until(
+            lambda: re.search(r"X-API-Key: (\S+)'", demo.output()),
+            timeout=60,
+            what="the banner with the demo's operator key",
+        )
+        base_url = f"http://127.0.0.1:{port}/api/v1"
+        assert httpx.get(f"{base_url}/robots", timeout=10).status_code == 401
+        api = httpx.Client(base_url=base_url, headers={"X-API-Key": found.group(1)}, timeout=10)
+        headers = {"content-type": "application/json"}
 
         def robots() -> list[dict]:
             try:
@@ -44,12 +53,16 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         ]
         banner = demo.output()
         assert f"http://127.0.0.1:{port}/docs" in banner
+        # The console's line names the page the server serves.
+        console = re.search(r"^  Console:\s+(\S+)", banner, re.MULTILINE)
+        assert console is not None, banner
+        assert console.group(1) == f"http://127.0.0.1:{port}/"
+        page = httpx.get(console.group(1), timeout=10)
+        assert page.status_code == 200 and 'src="/console/js/main.js"' in page.text
         # The banner's own example request works.
         body = re.search(r"-d '(\{.*\})'", banner)
         assert body is not None, banner
-        created = api.post(
-            "/missions", content=body.group(1), headers={"content-type": "application/json"}
-        )
+        created = api.post("/missions", content=body.group(1), headers=headers)
         assert created.status_code == 201, created.text
         mission_id = created.json()["id"]
         wait_until(
@@ -58,18 +71,13 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             what="the demo patrol to make progress",
         )
 
-        # So does its incident report, with the operator API key the demo made.
-        key = re.search(r"X-API-Key: (\S+)'", banner)
+        # So does its incident report.
         incident_body = re.findall(r"-d '(\{.*\})'", banner)[-1]
-        assert key is not None, banner
-        headers = {"content-type": "application/json", "X-API-Key": key.group(1)}
         reported = api.post("/incidents", content=incident_body, headers=headers)
         assert reported.status_code == 201, reported.text
         incident_id = reported.json()["id"]
         sent = wait_until(
-            lambda: (
-                (i := api.get(f"/incidents/{incident_id}", headers=headers).json())["robot"] and i
-            ),
+            lambda: (i := api.get(f"/incidents/{incident_id}").json())["robot"] and i,
             timeout=60,
             what="a patrol dog to be sent to the demo incident",
         )

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import RecordReader
 from fleet_server.models.audit import AuditEntryPublic
 from fleet_server.models.chain import ChainCheck
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
-
 
 @router.get("")
 async def list_audit_entries(
     fleet: FleetDep,
-    _: Reader,
+    _: RecordReader,
     entity: str | None = None,
     entity_id: str | None = None,
     actor: str | None = None,
@@ -37,7 +32,7 @@ async def list_audit_entries(
 
 
 @router.get("/verify")
-async def verify_audit_log(fleet: FleetDep, _: Reader) -> ChainCheck:
+async def verify_audit_log(fleet: FleetDep, _: RecordReader) -> ChainCheck:
     """Walk the hash chain; names the first entry that was altered, removed or reordered
     (roles: subsidy_officer, auditor)."""
     return fleet.audit.verify()

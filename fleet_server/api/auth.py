@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import SignedIn
 from fleet_server.models import Role
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -33,7 +33,8 @@ class Me(BaseModel):
 
 @router.post("/token")
 def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], fleet: FleetDep) -> Token:
-    """Exchange a user name and password (form fields) for a short-lived bearer token."""
+    """Exchange a user name and password (form fields) for a short-lived bearer token (public,
+    for logging in)."""
     # A plain def: FastAPI runs it in a worker thread, so argon2's deliberate slowness
     # does not hold up the event loop.
     user = fleet.accounts.authenticate(form.username, form.password)
@@ -42,6 +43,7 @@ def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], fleet: FleetDe
 
 
 @router.get("/me")
-async def me(principal: Annotated[Principal, Depends(require(*Role))]) -> Me:
-    """The name, role and kind (user or API key) of the caller; any role may ask."""
+async def me(principal: SignedIn) -> Me:
+    """The name, role and kind (user or API key) of the caller (roles: admin, operator, viewer,
+    subsidy_officer, auditor)."""
     return Me(name=principal.name, role=principal.role, kind=principal.kind)

@@ -15,13 +15,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.claim import (
     ClaimApprove,
     ClaimCreate,
@@ -31,9 +30,6 @@ from fleet_server.models.claim import (
 )
 
 router = APIRouter(prefix="/vouchers/claims", tags=["claims"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -47,7 +43,7 @@ async def file_claim(fleet: FleetDep, body: ClaimCreate, who: Officer) -> ClaimP
 @router.get("")
 async def list_claims(
     fleet: FleetDep,
-    _: Reader,
+    _: RecordReader,
     programme_id: int | None = None,
     holder_id: int | None = None,
     status: ClaimStatus | None = None,
@@ -57,7 +53,7 @@ async def list_claims(
 
 
 @router.get("/{claim_id}")
-async def get_claim(claim_id: int, fleet: FleetDep, _: Reader) -> ClaimPublic:
+async def get_claim(claim_id: int, fleet: FleetDep, _: RecordReader) -> ClaimPublic:
     """One claim (roles: subsidy_officer, auditor)."""
     return fleet.claims.get(claim_id)
 
@@ -87,7 +83,7 @@ async def reject_claim(
 
 
 @router.get("/{claim_id}/evidence")
-async def download_evidence(claim_id: int, fleet: FleetDep, _: Reader) -> Response:
+async def download_evidence(claim_id: int, fleet: FleetDep, _: RecordReader) -> Response:
     """The claim's evidence pack, byte for byte as hashed (roles: subsidy_officer, auditor)."""
     text, sha256 = fleet.claims.evidence(claim_id)
     return Response(
@@ -101,7 +97,7 @@ async def download_evidence(claim_id: int, fleet: FleetDep, _: Reader) -> Respon
 
 
 @router.get("/{claim_id}/evidence/verify")
-async def verify_evidence(claim_id: int, fleet: FleetDep, _: Reader) -> dict[str, Any]:
+async def verify_evidence(claim_id: int, fleet: FleetDep, _: RecordReader) -> dict[str, Any]:
     """Re-check the pack against its digest and against the fleet's activity records (roles:
     subsidy_officer, auditor)."""
     return fleet.claims.verify_evidence(claim_id)

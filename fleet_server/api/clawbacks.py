@@ -9,25 +9,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.clawback import ClawbackClose, ClawbackPublic, ClawbackStatus
 
 router = APIRouter(prefix="/vouchers/clawbacks", tags=["clawbacks"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.get("")
 async def list_cases(
     fleet: FleetDep,
-    _: Reader,
+    _: RecordReader,
     programme_id: int | None = None,
     status: ClawbackStatus | None = None,
     serial_number: str | None = None,
@@ -44,7 +38,7 @@ async def run_watch(fleet: FleetDep, _: Officer) -> list[ClawbackPublic]:
 
 
 @router.get("/{case_id}")
-async def get_case(case_id: int, fleet: FleetDep, _: Reader) -> ClawbackPublic:
+async def get_case(case_id: int, fleet: FleetDep, _: RecordReader) -> ClawbackPublic:
     """One case with its evidence (roles: subsidy_officer, auditor)."""
     return fleet.clawbacks.get(case_id)
 

@@ -10,19 +10,13 @@ acceptance records.
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, status
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.contract import ContractCreate, ContractPublic, ContractUpdate
 
 router = APIRouter(prefix="/vouchers/contracts", tags=["contracts"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -36,14 +30,14 @@ async def create_contract(fleet: FleetDep, body: ContractCreate, who: Officer) -
 
 @router.get("")
 async def list_contracts(
-    fleet: FleetDep, _: Reader, voucher_id: int | None = None, supplier_id: int | None = None
+    fleet: FleetDep, _: RecordReader, voucher_id: int | None = None, supplier_id: int | None = None
 ) -> list[ContractPublic]:
     """The contracts matching every filter given (roles: subsidy_officer, auditor)."""
     return fleet.contracts.find(voucher_id, supplier_id)
 
 
 @router.get("/{contract_id}")
-async def get_contract(contract_id: int, fleet: FleetDep, _: Reader) -> ContractPublic:
+async def get_contract(contract_id: int, fleet: FleetDep, _: RecordReader) -> ContractPublic:
     """One contract (roles: subsidy_officer, auditor)."""
     return fleet.contracts.get(contract_id)
 

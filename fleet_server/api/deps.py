@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated
 
@@ -42,8 +43,11 @@ def current_principal(
     raise Unauthorized(NOT_AUTHENTICATED)
 
 
+@functools.cache
 def require(*roles: Role) -> Callable[[Principal], Principal]:
     """A dependency admitting callers with one of the roles; it returns who is calling."""
+    # Cached: one dependency per group of roles (fleet_server.api.roles), which FastAPI then
+    # runs once per request, and by which a route's group can be told.
     if not roles:
         raise ValueError("require() needs at least one role")
     allowed = ", ".join(role.value for role in roles)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, status
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.party import EnterpriseCreate, EnterprisePublic, EnterpriseUpdate
 
 router = APIRouter(prefix="/vouchers/enterprises", tags=["enterprises"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -28,13 +22,13 @@ async def create_enterprise(
 
 
 @router.get("")
-async def list_enterprises(fleet: FleetDep, _: Reader) -> list[EnterprisePublic]:
+async def list_enterprises(fleet: FleetDep, _: RecordReader) -> list[EnterprisePublic]:
     """Every enterprise (roles: subsidy_officer, auditor)."""
     return fleet.enterprises.list_all()
 
 
 @router.get("/{enterprise_id}")
-async def get_enterprise(enterprise_id: int, fleet: FleetDep, _: Reader) -> EnterprisePublic:
+async def get_enterprise(enterprise_id: int, fleet: FleetDep, _: RecordReader) -> EnterprisePublic:
     """One enterprise (roles: subsidy_officer, auditor)."""
     return fleet.enterprises.get(enterprise_id)
 

@@ -11,12 +11,12 @@ money in fen and in yuan, times in ISO 8601 in the programme site's local time).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import RecordReader
 from fleet_server.exports import (
     Directory,
     claims_csv,
@@ -26,11 +26,9 @@ from fleet_server.exports import (
     vouchers_csv,
 )
 from fleet_server.fleet import Fleet
-from fleet_server.models import Role
 
 router = APIRouter(prefix="/vouchers/exports", tags=["exports"])
 
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 CSV = "text/csv; charset=utf-8"
 CSV_FILE: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV: {}}, "description": "a CSV file, UTF-8 with a BOM"}
@@ -52,14 +50,18 @@ def _download(
 
 
 @router.get("/vouchers.csv", response_class=Response, responses=CSV_FILE)
-async def export_vouchers(fleet: FleetDep, _: Reader, programme_id: int | None = None) -> Response:
+async def export_vouchers(
+    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+) -> Response:
     """The vouchers as CSV (roles: subsidy_officer, auditor)."""
     vouchers = fleet.vouchers.find(programme_id)
     return _download(fleet, "vouchers", programme_id, lambda d: vouchers_csv(vouchers, d))
 
 
 @router.get("/claims.csv", response_class=Response, responses=CSV_FILE)
-async def export_claims(fleet: FleetDep, _: Reader, programme_id: int | None = None) -> Response:
+async def export_claims(
+    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+) -> Response:
     """The claims as CSV, each with its failed rules in words and every rule's check (roles:
     subsidy_officer, auditor)."""
     claims = fleet.claims.find(programme_id)
@@ -67,14 +69,18 @@ async def export_claims(fleet: FleetDep, _: Reader, programme_id: int | None = N
 
 
 @router.get("/payouts.csv", response_class=Response, responses=CSV_FILE)
-async def export_payouts(fleet: FleetDep, _: Reader, programme_id: int | None = None) -> Response:
+async def export_payouts(
+    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+) -> Response:
     """The payouts as CSV (roles: subsidy_officer, auditor)."""
     payouts = fleet.settlements.payouts(programme_id)
     return _download(fleet, "payouts", programme_id, lambda d: payouts_csv(payouts, d))
 
 
 @router.get("/clawbacks.csv", response_class=Response, responses=CSV_FILE)
-async def export_clawbacks(fleet: FleetDep, _: Reader, programme_id: int | None = None) -> Response:
+async def export_clawbacks(
+    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+) -> Response:
     """The clawback cases as CSV (roles: subsidy_officer, auditor)."""
     cases = fleet.clawbacks.find(programme_id)
     return _download(fleet, "clawbacks", programme_id, lambda d: clawbacks_csv(cases, d))

@@ -24,7 +24,7 @@ class Health(BaseModel):
 
 @router.get("/health")
 async def health(fleet: FleetDep) -> Health:
-    """Up, broker connection, robot counts and ingest counters."""
+    """Up, broker connection, robot counts and ingest counters (public, for monitoring)."""
     robots = fleet.registry.all()
     return Health(
         status="ok",

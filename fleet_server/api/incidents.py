@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import (
-    IncidentCreate,
-    IncidentNote,
-    IncidentPublic,
-    IncidentStatus,
-    Role,
-)
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import FleetReader, FleetWriter
+from fleet_server.models import IncidentCreate, IncidentNote, IncidentPublic, IncidentStatus
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
-Reporter = Annotated[Principal, Depends(require(Role.ADMIN, Role.OPERATOR))]
-Reader = Annotated[
-    Principal, Depends(require(Role.ADMIN, Role.OPERATOR, Role.VIEWER, Role.AUDITOR))
-]
-
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def report_incident(fleet: FleetDep, body: IncidentCreate, who: Reporter) -> IncidentPublic:
-    """Report an incident (roles: admin, operator; integrations use an API key). The nearest
-    capable robot is sent unless the incident repeats one visited within the cool-down."""
+async def report_incident(
+    fleet: FleetDep, body: IncidentCreate, who: FleetWriter
+) -> IncidentPublic:
+    """Report an incident; integrations use an API key. The nearest capable robot is sent unless
+    the incident repeats one visited within the cool-down (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.report(body, who.name))
 
 
 @router.get("")
 async def list_incidents(
     fleet: FleetDep,
-    _: Reader,
+    _: FleetReader,
     site: str | None = None,
     status: IncidentStatus | None = None,
     since: AwareDatetime | None = None,
@@ -50,14 +39,14 @@ async def list_incidents(
 
 
 @router.get("/{incident_id}")
-async def get_incident(incident_id: int, fleet: FleetDep, _: Reader) -> IncidentPublic:
+async def get_incident(incident_id: int, fleet: FleetDep, _: FleetReader) -> IncidentPublic:
     """One incident with its timeline (roles: admin, operator, viewer, auditor)."""
     return IncidentPublic.of(fleet.incidents.get(incident_id))
 
 
 @router.post("/{incident_id}/resolve")
 async def resolve_incident(
-    incident_id: int, body: IncidentNote, fleet: FleetDep, who: Reporter
+    incident_id: int, body: IncidentNote, fleet: FleetDep, who: FleetWriter
 ) -> IncidentPublic:
     """Close the incident; a robot still on its way is called off (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.resolve(incident_id, body.note, who.name))
@@ -65,14 +54,14 @@ async def resolve_incident(
 
 @router.post("/{incident_id}/escalate")
 async def escalate_incident(
-    incident_id: int, body: IncidentNote, fleet: FleetDep, who: Reporter
+    incident_id: int, body: IncidentNote, fleet: FleetDep, who: FleetWriter
 ) -> IncidentPublic:
     """Hand the incident to people; a robot on its way is called off (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.escalate(incident_id, body.note, who.name))
 
 
 @router.post("/{incident_id}/dispatch")
-async def dispatch_incident(incident_id: int, fleet: FleetDep, who: Reporter) -> IncidentPublic:
+async def dispatch_incident(incident_id: int, fleet: FleetDep, who: FleetWriter) -> IncidentPublic:
     """Send a robot to an incident a cool-down held, or again to an escalated one (roles: admin,
     operator)."""
     return IncidentPublic.of(fleet.incidents.dispatch(incident_id, who.name))

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, status
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.party import InstitutionCreate, InstitutionPublic, InstitutionUpdate
 
 router = APIRouter(prefix="/vouchers/institutions", tags=["institutions"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -22,19 +16,22 @@ async def create_institution(
     fleet: FleetDep, body: InstitutionCreate, who: Officer
 ) -> InstitutionPublic:
     """Register an institution with its catalogue; its Unified Social Credit Code is checked
-    (GB 32100-2015) and must be new (role: subsidy_officer). Affiliations are set on the
-    enterprise (`affiliated_institutions`) and shown here as `affiliated_enterprises`."""
+    (GB 32100-2015) and must be new. Affiliations are set on the enterprise
+    (`affiliated_institutions`) and shown here as `affiliated_enterprises` (role:
+    subsidy_officer)."""
     return fleet.institutions.create(body, who.name)
 
 
 @router.get("")
-async def list_institutions(fleet: FleetDep, _: Reader) -> list[InstitutionPublic]:
+async def list_institutions(fleet: FleetDep, _: RecordReader) -> list[InstitutionPublic]:
     """Every institution (roles: subsidy_officer, auditor)."""
     return fleet.institutions.list_all()
 
 
 @router.get("/{institution_id}")
-async def get_institution(institution_id: int, fleet: FleetDep, _: Reader) -> InstitutionPublic:
+async def get_institution(
+    institution_id: int, fleet: FleetDep, _: RecordReader
+) -> InstitutionPublic:
     """One institution (roles: subsidy_officer, auditor)."""
     return fleet.institutions.get(institution_id)
 

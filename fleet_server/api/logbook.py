@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import LogbookReader
 from fleet_server.errors import Invalid
 from fleet_server.logbook import Place
-from fleet_server.models import EntryKind, LogbookEntryPublic, Role
+from fleet_server.models import EntryKind, LogbookEntryPublic
 from fleet_server.models.chain import ChainCheck
 
 router = APIRouter(prefix="/logbook", tags=["logbook"])
-
-Auditor = Annotated[Principal, Depends(require(Role.ADMIN, Role.AUDITOR, Role.OPERATOR))]
 
 
 @router.get("")
 async def list_entries(
     fleet: FleetDep,
-    _: Auditor,
+    _: LogbookReader,
     site: str | None = None,
     kind: EntryKind | None = None,
     since: AwareDatetime | None = None,
@@ -34,7 +30,7 @@ async def list_entries(
     limit: int = Query(default=200, ge=1, le=5000),
 ) -> list[LogbookEntryPublic]:
     """Entries oldest first, by site, kind, time and place (x, y, radius in metres on the
-    site's map), or incident (roles: admin, auditor, operator)."""
+    site's map), or incident (roles: admin, operator, auditor)."""
     given = [name for name, value in (("x", x), ("y", y), ("radius", radius)) if value is not None]
     if given and len(given) != 3:
         raise Invalid("a place needs x, y and radius together", field=given[0])
@@ -52,6 +48,7 @@ async def list_entries(
 
 
 @router.get("/verify")
-async def verify_chain(fleet: FleetDep, _: Auditor) -> ChainCheck:
-    """Walk the hash chain; names the first entry that was altered, removed or reordered."""
+async def verify_chain(fleet: FleetDep, _: LogbookReader) -> ChainCheck:
+    """Walk the hash chain; names the first entry that was altered, removed or reordered (roles:
+    admin, operator, auditor)."""
     return fleet.logbook.verify()

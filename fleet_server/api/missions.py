@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field
 
 from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import FleetReader, FleetWriter
 from fleet_server.models import FromTemplate, MissionCreate, MissionPublic, MissionStatus
 
 router = APIRouter(prefix="/missions", tags=["missions"])
@@ -15,10 +16,11 @@ router = APIRouter(prefix="/missions", tags=["missions"])
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_mission(
-    fleet: FleetDep, body: Annotated[MissionCreate | FromTemplate, Body()]
+    fleet: FleetDep, body: Annotated[MissionCreate | FromTemplate, Body()], _: FleetWriter
 ) -> MissionPublic:
     """Create a mission from a full definition (`kind` ...) or from a template (`template` plus
-    `overrides`); without a robot the nearest capable idle one is chosen, or it queues."""
+    `overrides`); without a robot the nearest capable idle one is chosen, or it queues (roles:
+    admin, operator)."""
     if isinstance(body, FromTemplate):
         return MissionPublic.of(fleet.missions.create(fleet.templates.mission_request(body)))
     return MissionPublic.of(fleet.missions.create(body))
@@ -27,17 +29,18 @@ async def create_mission(
 @router.get("")
 async def list_missions(
     fleet: FleetDep,
+    _: FleetReader,
     status: MissionStatus | None = None,
     robot: str | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[MissionPublic]:
-    """Missions, newest first."""
+    """Missions, newest first (roles: admin, operator, viewer, auditor)."""
     return [MissionPublic.of(m) for m in fleet.missions.find(status, robot, limit)]
 
 
 @router.get("/{mission_id}")
-async def get_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
-    """One mission with its status and progress."""
+async def get_mission(mission_id: int, fleet: FleetDep, _: FleetReader) -> MissionPublic:
+    """One mission with its status and progress (roles: admin, operator, viewer, auditor)."""
     return MissionPublic.of(fleet.missions.get(mission_id))
 
 
@@ -49,9 +52,9 @@ class PriorityChange(BaseModel):
 
 @router.patch("/{mission_id}")
 async def reprioritise_mission(
-    mission_id: int, change: PriorityChange, fleet: FleetDep
+    mission_id: int, change: PriorityChange, fleet: FleetDep, _: FleetWriter
 ) -> MissionPublic:
-    """Change the priority of a queued mission (higher starts first)."""
+    """Change the priority of a queued mission; higher starts first (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.reprioritise(mission_id, change.priority))
 
 
@@ -60,24 +63,28 @@ async def reprioritise_mission(
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-async def mission_coverage_image(mission_id: int, fleet: FleetDep) -> Response:
-    """The coverage image of a cleaning mission: zone, planned lanes, what was cleaned."""
+async def mission_coverage_image(mission_id: int, fleet: FleetDep, _: FleetReader) -> Response:
+    """The coverage image of a cleaning mission: zone, planned lanes, what was cleaned (roles:
+    admin, operator, viewer, auditor)."""
     return Response(fleet.missions.coverage_image(mission_id), media_type="image/png")
 
 
 @router.post("/{mission_id}/cancel")
-async def cancel_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
-    """Cancel: sends cancelOrder; the mission ends when the robot confirms."""
+async def cancel_mission(mission_id: int, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+    """Cancel: sends cancelOrder; the mission ends when the robot confirms (roles: admin,
+    operator)."""
     return MissionPublic.of(fleet.missions.cancel(mission_id))
 
 
 @router.post("/{mission_id}/pause")
-async def pause_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
-    """Pause: sends startPause; the mission shows paused when the robot does."""
+async def pause_mission(mission_id: int, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+    """Pause: sends startPause; the mission shows paused when the robot does (roles: admin,
+    operator)."""
     return MissionPublic.of(fleet.missions.pause(mission_id))
 
 
 @router.post("/{mission_id}/resume")
-async def resume_mission(mission_id: int, fleet: FleetDep) -> MissionPublic:
-    """Resume: sends stopPause; the mission shows running when the robot does."""
+async def resume_mission(mission_id: int, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+    """Resume: sends stopPause; the mission shows running when the robot does (roles: admin,
+    operator)."""
     return MissionPublic.of(fleet.missions.resume(mission_id))

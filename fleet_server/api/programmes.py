@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, status
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.programme import ProgrammeCreate, ProgrammePublic, ProgrammeUpdate
 
 router = APIRouter(prefix="/vouchers/programmes", tags=["programmes"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -25,13 +19,13 @@ async def create_programme(fleet: FleetDep, body: ProgrammeCreate, who: Officer)
 
 
 @router.get("")
-async def list_programmes(fleet: FleetDep, _: Reader) -> list[ProgrammePublic]:
+async def list_programmes(fleet: FleetDep, _: RecordReader) -> list[ProgrammePublic]:
     """Every programme with its balances (roles: subsidy_officer, auditor)."""
     return fleet.programmes.list_all()
 
 
 @router.get("/{programme_id}")
-async def get_programme(programme_id: int, fleet: FleetDep, _: Reader) -> ProgrammePublic:
+async def get_programme(programme_id: int, fleet: FleetDep, _: RecordReader) -> ProgrammePublic:
     """One programme with its balances (roles: subsidy_officer, auditor)."""
     return fleet.programmes.get(programme_id)
 

@@ -5,39 +5,44 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import FleetReader, FleetWriter
 from fleet_server.models import ScheduleCreate, SchedulePublic, ScheduleUpdate
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_schedule(request: ScheduleCreate, fleet: FleetDep) -> SchedulePublic:
-    """Create a schedule; its mission and rule are checked, and a rule with no runs is refused."""
+async def create_schedule(
+    request: ScheduleCreate, fleet: FleetDep, _: FleetWriter
+) -> SchedulePublic:
+    """Create a schedule; its mission and rule are checked, and a rule with no runs is refused
+    (roles: admin, operator)."""
     return fleet.schedules.public(fleet.schedules.create(request))
 
 
 @router.get("")
-async def list_schedules(fleet: FleetDep) -> list[SchedulePublic]:
-    """All schedules with their next runs."""
+async def list_schedules(fleet: FleetDep, _: FleetReader) -> list[SchedulePublic]:
+    """All schedules with their next runs (roles: admin, operator, viewer, auditor)."""
     return [fleet.schedules.public(s) for s in fleet.store.list_schedules()]
 
 
 @router.get("/{schedule_id}")
-async def get_schedule(schedule_id: int, fleet: FleetDep) -> SchedulePublic:
-    """One schedule with its next 10 runs in the site's timezone."""
+async def get_schedule(schedule_id: int, fleet: FleetDep, _: FleetReader) -> SchedulePublic:
+    """One schedule with its next 10 runs in the site's timezone (roles: admin, operator, viewer,
+    auditor)."""
     return fleet.schedules.public(fleet.schedules.get(schedule_id))
 
 
 @router.patch("/{schedule_id}")
 async def update_schedule(
-    schedule_id: int, change: ScheduleUpdate, fleet: FleetDep
+    schedule_id: int, change: ScheduleUpdate, fleet: FleetDep, _: FleetWriter
 ) -> SchedulePublic:
-    """Rename, change the rule, or enable or disable a schedule."""
+    """Rename, change the rule, or enable or disable a schedule (roles: admin, operator)."""
     return fleet.schedules.public(fleet.schedules.update(schedule_id, change))
 
 
 @router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_schedule(schedule_id: int, fleet: FleetDep) -> Response:
-    """Delete a schedule (the missions it created stay)."""
+async def delete_schedule(schedule_id: int, fleet: FleetDep, _: FleetWriter) -> Response:
+    """Delete a schedule; the missions it created stay (roles: admin, operator)."""
     fleet.schedules.delete(schedule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

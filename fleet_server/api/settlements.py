@@ -8,19 +8,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, status
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.settlement import PayoutPublic, SettlementCreate, SettlementPublic
 
 router = APIRouter(prefix="/vouchers/settlements", tags=["settlements"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -33,7 +27,7 @@ async def settle(fleet: FleetDep, body: SettlementCreate, who: Officer) -> Settl
 
 @router.get("")
 async def list_settlements(
-    fleet: FleetDep, _: Reader, programme_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
 ) -> list[SettlementPublic]:
     """The rounds with their payouts (roles: subsidy_officer, auditor)."""
     return fleet.settlements.find(programme_id)
@@ -41,13 +35,13 @@ async def list_settlements(
 
 @router.get("/payouts")
 async def list_payouts(
-    fleet: FleetDep, _: Reader, programme_id: int | None = None, holder_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: int | None = None, holder_id: int | None = None
 ) -> list[PayoutPublic]:
     """The payouts matching every filter given (roles: subsidy_officer, auditor)."""
     return fleet.settlements.payouts(programme_id, holder_id)
 
 
 @router.get("/{round_id}")
-async def get_settlement(round_id: int, fleet: FleetDep, _: Reader) -> SettlementPublic:
+async def get_settlement(round_id: int, fleet: FleetDep, _: RecordReader) -> SettlementPublic:
     """One round with its payouts (roles: subsidy_officer, auditor)."""
     return fleet.settlements.get(round_id)

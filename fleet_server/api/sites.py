@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from fleet_protocol.site import Site
 from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import SignedIn
 
 router = APIRouter(prefix="/sites", tags=["sites"])
 
@@ -23,8 +24,8 @@ class SiteSummary(BaseModel):
 
 
 @router.get("")
-async def list_sites(fleet: FleetDep) -> list[SiteSummary]:
-    """All sites."""
+async def list_sites(fleet: FleetDep, _: SignedIn) -> list[SiteSummary]:
+    """All sites (roles: admin, operator, viewer, subsidy_officer, auditor)."""
     return [
         SiteSummary(
             id=s.id,
@@ -39,6 +40,7 @@ async def list_sites(fleet: FleetDep) -> list[SiteSummary]:
 
 
 @router.get("/{site_id}")
-async def get_site(site_id: str, fleet: FleetDep) -> Site:
-    """One site with its nodes, edges, docks and zones."""
+async def get_site(site_id: str, fleet: FleetDep, _: SignedIn) -> Site:
+    """One site with its nodes, edges, docks and zones (roles: admin, operator, viewer,
+    subsidy_officer, auditor)."""
     return fleet.sites.get(site_id)

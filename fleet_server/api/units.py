@@ -8,19 +8,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, status
-
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.unit import DeployedUnitCreate, DeployedUnitPublic
 
 router = APIRouter(prefix="/vouchers/units", tags=["units"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -36,7 +30,7 @@ async def register_unit(
 @router.get("")
 async def list_units(
     fleet: FleetDep,
-    _: Reader,
+    _: RecordReader,
     serial_number: str | None = None,
     holder_id: int | None = None,
     current: bool | None = None,
@@ -46,6 +40,6 @@ async def list_units(
 
 
 @router.get("/{unit_id}")
-async def get_unit(unit_id: int, fleet: FleetDep, _: Reader) -> DeployedUnitPublic:
+async def get_unit(unit_id: int, fleet: FleetDep, _: RecordReader) -> DeployedUnitPublic:
     """One registration (roles: subsidy_officer, auditor)."""
     return fleet.units.get(unit_id)

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, status
 
-from fleet_server.accounts import Principal
-from fleet_server.api.deps import FleetDep, require
-from fleet_server.models import Role
+from fleet_server.api.deps import FleetDep
+from fleet_server.api.roles import Officer, RecordReader
 from fleet_server.models.voucher import (
     VoucherBatchCreate,
     VoucherPublic,
@@ -26,9 +25,6 @@ from fleet_server.models.voucher import (
 )
 
 router = APIRouter(prefix="/vouchers", tags=["vouchers"])
-
-Officer = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.SUBSIDY_OFFICER, Role.AUDITOR))]
 
 
 @router.post("/batches", status_code=status.HTTP_201_CREATED)
@@ -47,7 +43,7 @@ async def issue_batch(
 @router.get("/issued")
 async def list_vouchers(
     fleet: FleetDep,
-    _: Reader,
+    _: RecordReader,
     programme_id: int | None = None,
     holder_id: int | None = None,
     status: VoucherStatus | None = None,
@@ -57,7 +53,7 @@ async def list_vouchers(
 
 
 @router.get("/issued/{voucher_id}")
-async def get_voucher(voucher_id: int, fleet: FleetDep, _: Reader) -> VoucherPublic:
+async def get_voucher(voucher_id: int, fleet: FleetDep, _: RecordReader) -> VoucherPublic:
     """One voucher (roles: subsidy_officer, auditor)."""
     return fleet.vouchers.get(voucher_id)
 

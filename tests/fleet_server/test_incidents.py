@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from fleet_protocol.kinds import RobotKind
 from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
-from tests.fleet_server.callers import api_key
+from tests.fleet_server.callers import api_key, without_credentials
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
@@ -359,7 +359,8 @@ def test_bad_reports_are_refused_with_the_reason(
 
 def test_reports_need_an_operator_key(client: TestClient) -> None:
     request = {"type": "litter", "site": SITE, "source": "camera-1", "node": "market-c"}
-    anonymous = client.post("/api/v1/incidents", json=request)
+    with without_credentials(client):
+        anonymous = client.post("/api/v1/incidents", json=request)
     assert anonymous.status_code == 401
     viewer = client.post("/api/v1/incidents", json=request, headers=_key(client, Role.VIEWER))
     assert viewer.status_code == 403

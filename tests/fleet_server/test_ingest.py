@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 
 from fleet_protocol.connection import ConnectionState
 from fleet_protocol.topics import Subtopic
-from fleet_server.app import create_app
 from fleet_server.settings import FleetSettings
 from tests import vehicles
+from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
@@ -113,15 +113,14 @@ def test_pre_registered_robot_and_duplicate(client: TestClient) -> None:
 
 
 def test_robots_survive_a_server_restart(settings: FleetSettings, wire: WireRecorder) -> None:
-    with TestClient(create_app(settings)) as first:
-        wait_until(lambda: first.get("/api/v1/health").json()["mqtt_connected"], what="connect")
+    with running_server(settings) as first:
         _announce(wire, "dog-5", x=7.0, y=8.0)
         wait_until(lambda: _robot(first, "dog-5").get("position"), what="dog-5 position")
         wire.publish(
             vehicles.topic_of("dog-5", Subtopic.STATE), vehicles.state("dog-5", x=7.0, y=9.0)
         )
         wait_until(lambda: _robot(first, "dog-5")["position"]["y"] == 9.0, what="second state")
-    with TestClient(create_app(settings)) as second:
+    with running_server(settings) as second:
         # The retained ONLINE connection brings the robot back online after the restart.
         robot = wait_until(
             lambda: _robot(second, "dog-5").get("online") and _robot(second, "dog-5"),
