@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from fleet_protocol.base import utc_now
 from fleet_server.api import (
@@ -25,6 +24,7 @@ from fleet_server.api import (
     health,
     incidents,
     institutions,
+    live,
     logbook,
     missions,
     programmes,
@@ -37,6 +37,7 @@ from fleet_server.api import (
     users,
     vouchers,
 )
+from fleet_server.console import install_console
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
 from fleet_server.settings import FleetSettings
@@ -83,6 +84,7 @@ def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, N
     return [
         fleet.gateway.run,
         lambda: _every(settings.flush_interval_s, flush),
+        lambda: _every(settings.live_interval_s, fleet.feed.publish),
         lambda: _every(settings.offline_check_interval_s, check_robots),
         lambda: _every(settings.schedule_check_interval_s, fleet.schedules.tick),
         lambda: _every(PRUNE_INTERVAL_S, prune),
@@ -103,7 +105,9 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         app.state.fleet = fleet
         tasks = [asyncio.create_task(start()) for start in _background_tasks(fleet)]
         try:
-            yield
+            # The live feed's credential travels in its URL, which uvicorn logs.
+            with live.credentials_hidden_from_logs():
+                yield
         finally:
             for task in tasks:
                 task.cancel()
@@ -117,12 +121,9 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        # The operator console will live here; until then the API documentation does.
-        return RedirectResponse("/docs")
+    install_console(app)
 
-    routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates)
+    routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates, live)
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
     for module in (*routers, incidents, logbook, *records, settlements, clawbacks, exports, audit):
         app.include_router(module.router, prefix="/api/v1")

@@ -15,6 +15,7 @@ from fleet_server.claims import ClaimService
 from fleet_server.clawbacks import ClawbackService
 from fleet_server.contracts import ContractService
 from fleet_server.db import make_engine
+from fleet_server.feed import LiveFeed
 from fleet_server.gateway import Gateway
 from fleet_server.incident_responses import CleanArea
 from fleet_server.incidents import IncidentPolicy, IncidentService
@@ -63,6 +64,7 @@ class Fleet:
     claims: ClaimService
     settlements: SettlementService
     clawbacks: ClawbackService
+    feed: LiveFeed
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -127,6 +129,10 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     )
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
     missions_service.listeners.append(MissionActivity(activity, registry.clock))
+    feed = LiveFeed(registry, missions_service.unfinished, store.unfinished_incidents)
+    registry.change_listeners.append(feed.robot_changed)
+    missions_service.listeners.append(feed)
+    incidents.listeners.append(feed)
     registry.load()
     missions_service.load()
     schedules = ScheduleService(
@@ -162,4 +168,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ClaimService(records, sites),
         SettlementService(records, sites),
         ClawbackService(records, sites),
+        feed,
     )

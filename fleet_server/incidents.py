@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from shapely.geometry import Point, Polygon
 
@@ -53,6 +53,13 @@ class IncidentPolicy:
     clean: CleanArea = field(default_factory=lambda: CleanArea(half_side_m=4.0, width_m=1.0))
 
 
+class IncidentListener(Protocol):
+    """Told when an incident changes."""
+
+    def on_incident(self, incident: Incident) -> None:
+        """The incident was saved: reported, moved along, closed or given evidence."""
+
+
 class IncidentService:
     """Takes reports, sends robots, and keeps each incident's lifecycle and log entries."""
 
@@ -71,6 +78,7 @@ class IncidentService:
         self.logbook = logbook
         self.policy = policy
         self.clock = clock
+        self.listeners: list[IncidentListener] = []
 
     # ---- queries
 
@@ -107,7 +115,7 @@ class IncidentService:
         self._check_response_fits(incident, site)
         earlier = self._handled_nearby(incident)
         incident.repeat_of = [e.id for e in earlier if e.id is not None]
-        self.store.save(incident)
+        self._save(incident)
         repeat = f"; repeat of {_ids(incident.repeat_of)}" if incident.repeat_of else ""
         self._log(incident, reporter, f"{incident.type.value} reported by {request.source}{repeat}")
         held = self._cooldown(earlier)
@@ -116,7 +124,7 @@ class IncidentService:
                 f"cool-down: a robot visited incident {held.id} here "
                 f"{_hours(self.clock() - _visited(held))} ago; dispatch it yourself or resolve it"
             )
-            self.store.save(incident)
+            self._save(incident)
             self._log(incident, "fleet", f"held: {incident.reason}")
             return incident
         self._dispatch(incident, site)
@@ -205,7 +213,7 @@ class IncidentService:
         self.missions.add(mission)
         incident.mission_id = mission.id
         incident.reason = mission.reason
-        self.store.save(incident)
+        self._save(incident)
         # The mission may have been assigned inside add(), before its id was on the incident.
         self.on_mission(mission)
 
@@ -255,15 +263,15 @@ class IncidentService:
             incident.robot = mission.robot
             incident.dispatched_at = self.clock()
             incident.reason = None
-            self.store.save(incident)
+            self._save(incident)
             self._log(incident, mission.robot, f"robot {mission.robot} sent")
         elif incident.status is IncidentStatus.OPEN and mission.reason != incident.reason:
             incident.reason = mission.reason
-            self.store.save(incident)
+            self._save(incident)
         if incident.status is IncidentStatus.DISPATCHED and _on_scene(mission):
             incident.status = IncidentStatus.ON_SCENE
             incident.on_scene_at = self.clock()
-            self.store.save(incident)
+            self._save(incident)
             self._log(incident, mission.robot or "fleet", f"robot {mission.robot} on scene")
 
     def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
@@ -281,7 +289,7 @@ class IncidentService:
         ]
         if evidence:
             incident.evidence = [*incident.evidence, *evidence]
-            self.store.save(incident)
+            self._save(incident)
 
     def _mission_ended(self, incident: Incident, mission: Mission) -> None:
         if mission.status is MissionStatus.COMPLETED:
@@ -329,7 +337,7 @@ class IncidentService:
         incident.status = IncidentStatus.OPEN
         incident.reason = None
         incident.escalated_at = None
-        self.store.save(incident)
+        self._save(incident)
         self._log(incident, by, f"dispatched by {by}")
         self._dispatch(incident, self.sites.get(incident.site_id))
         return self.get(incident_id)
@@ -368,7 +376,7 @@ class IncidentService:
         incident.resolved_by = by
         incident.resolution = note
         incident.reason = None
-        self.store.save(incident)
+        self._save(incident)
         self._log(incident, by, f"resolved: {note}")
         return incident
 
@@ -376,10 +384,15 @@ class IncidentService:
         incident.status = IncidentStatus.ESCALATED
         incident.escalated_at = self.clock()
         incident.reason = why
-        self.store.save(incident)
+        self._save(incident)
         self._log(incident, by, f"escalated: {why}")
         log.info("incident %s escalated: %s", incident.id, why)
         return incident
+
+    def _save(self, incident: Incident) -> None:
+        self.store.save(incident)
+        for listener in self.listeners:
+            listener.on_incident(incident)
 
     def _log(self, incident: Incident, actor: str, summary: str) -> None:
         self.logbook.append(

@@ -74,6 +74,8 @@ class FleetRegistry:
         self.clock = clock
         self.stats = IngestStats()
         self.listeners: list[RobotListener] = []
+        # Told the serial number of every robot whose shown state changed (the live feed).
+        self.change_listeners: list[Callable[[str], None]] = []
         self._robots: dict[str, Robot] = {}
         self._last_state: dict[str, datetime] = {}
         self._last_sample: dict[str, datetime] = {}
@@ -117,6 +119,7 @@ class FleetRegistry:
         )
         self.store.insert_robot(robot)
         self._robots[robot.serial_number] = robot
+        self.mark_dirty(robot.serial_number)
         return robot
 
     def _robot_for(self, address: TopicAddress) -> Robot | None:
@@ -156,7 +159,7 @@ class FleetRegistry:
         else:
             self._set_online(robot, False, f"connection {message.connection_state.value}")
         self._observe(robot, now, robot.driving)
-        self._dirty.add(robot.serial_number)
+        self.mark_dirty(robot.serial_number)
 
     def on_factsheet(self, address: TopicAddress, message: Factsheet) -> None:
         """Record what the robot is and which actions it declares."""
@@ -169,7 +172,7 @@ class FleetRegistry:
             robot.kind = kind
         robot.actions = sorted(message.action_types())
         robot.factsheet = message.to_wire()
-        self._dirty.add(robot.serial_number)
+        self.mark_dirty(robot.serial_number)
         self._described.add(robot.serial_number)
 
     def on_state(self, address: TopicAddress, message: State) -> None:
@@ -204,7 +207,7 @@ class FleetRegistry:
             self._set_online(robot, True, "")
         running = any(a.action_status is ActionStatus.RUNNING for a in message.action_states)
         self._observe(robot, now, message.driving or running)
-        self._dirty.add(robot.serial_number)
+        self.mark_dirty(robot.serial_number)
         self._maybe_sample(robot, now)
         for listener in self.listeners:
             listener.on_robot_state(robot, message)
@@ -217,7 +220,7 @@ class FleetRegistry:
             return
         position = message.agv_position
         self._set_pose(robot, position.x, position.y, position.theta, position.map_id)
-        self._dirty.add(robot.serial_number)
+        self.mark_dirty(robot.serial_number)
 
     @staticmethod
     def _set_pose(robot: Robot, x: float, y: float, theta: float, map_id: str) -> None:
@@ -258,7 +261,7 @@ class FleetRegistry:
             if robot.online and (last is None or now - last > self.offline_timeout):
                 seconds = self.offline_timeout.total_seconds()
                 self._set_online(robot, False, f"no state for more than {seconds:g} s")
-                self._dirty.add(serial)
+                self.mark_dirty(serial)
 
     def _observe(self, robot: Robot, now: datetime, active: bool) -> None:
         if self.activity is not None:
@@ -289,8 +292,10 @@ class FleetRegistry:
         )
 
     def mark_dirty(self, serial_number: str) -> None:
-        """Have a robot written with the next batch."""
+        """Have a robot written with the next batch, and tell the change listeners."""
         self._dirty.add(serial_number)
+        for listener in self.change_listeners:
+            listener(serial_number)
 
     async def flush(self) -> int:
         """Write every changed robot and pending telemetry in one batch; returns rows written."""

@@ -32,6 +32,8 @@ class FleetSettings(BaseSettings):
     mission_offline_grace_s: float = Field(default=30.0, ge=0)
     # Latest robot states are written to the database in one batch per interval.
     flush_interval_s: float = Field(default=1.0, gt=0)
+    # The live feed (WebSocket /live) sends the robots that changed in one batch per interval.
+    live_interval_s: float = Field(default=0.25, gt=0)
     # Telemetry history keeps one sample per robot per interval, for this many days.
     telemetry_interval_s: float = Field(default=10.0, gt=0)
     telemetry_retention_days: float = Field(default=7.0, gt=0)

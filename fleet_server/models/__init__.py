@@ -35,7 +35,7 @@ from fleet_server.models.mission_requests import (
 )
 from fleet_server.models.party import Affiliation, Enterprise, Institution
 from fleet_server.models.programme import Programme
-from fleet_server.models.robot import Robot, RobotCreate, RobotPublic
+from fleet_server.models.robot import Robot, RobotCreate, RobotPublic, RobotStatus
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
 from fleet_server.models.settlement import Payout, SettlementRound
 from fleet_server.models.telemetry import TelemetrySample
@@ -91,6 +91,7 @@ __all__ = [
     "RobotDay",
     "RobotDayPublic",
     "RobotPublic",
+    "RobotStatus",
     "Role",
     "Schedule",
     "ScheduleCreate",

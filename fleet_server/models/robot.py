@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.kinds import RobotKind
+from fleet_protocol.state import ErrorLevel
 from fleet_server.models.types import json_column, utc_column
 
 SERIAL_PATTERN = r"^[A-Za-z0-9_.:-]+$"
@@ -74,10 +76,38 @@ class RobotError(BaseModel):
     description: str | None = None
 
 
+class RobotStatus(str, Enum):
+    """One word for what a robot is doing, as the console colours it."""
+
+    OFFLINE = "offline"
+    ERROR = "error"
+    PAUSED = "paused"
+    CHARGING = "charging"
+    WORKING = "working"
+    IDLE = "idle"
+
+
+def robot_status(robot: Robot) -> RobotStatus:
+    """The robot's status; the first that applies: offline, error (a FATAL error), paused,
+    charging, working (on a mission or driving), idle."""
+    if not robot.online:
+        return RobotStatus.OFFLINE
+    if any(error.get("level") == ErrorLevel.FATAL.value for error in robot.errors):
+        return RobotStatus.ERROR
+    if robot.paused:
+        return RobotStatus.PAUSED
+    if robot.charging:
+        return RobotStatus.CHARGING
+    if robot.mission_id is not None or robot.driving:
+        return RobotStatus.WORKING
+    return RobotStatus.IDLE
+
+
 class RobotPublic(RobotBase):
     """A robot as the API shows it."""
 
     id: str
+    status: RobotStatus
     registered: bool
     online: bool
     connection_state: str | None
@@ -102,6 +132,7 @@ class RobotPublic(RobotBase):
             position = Position(x=robot.x, y=robot.y, theta=robot.theta or 0.0, map_id=robot.map_id)
         return cls(
             id=robot.serial_number,
+            status=robot_status(robot),
             **robot.model_dump(exclude={"errors", "x", "y", "theta", "map_id", "factsheet"}),
             position=position,
             errors=[RobotError(**e) for e in robot.errors],

@@ -1,0 +1,366 @@
+// The site map in SVG, to scale: site metres with y up (drawn as -y), zones, edges, nodes, docks,
+// robots live from the store (icon by kind, heading, state colour, battery), incidents and
+// checkpoints as markers (an incident's opens it), a route and a robot's track; node picking for
+// new patrols, and a spot picked by clicking (where an incident is reported).
+
+import { attrs, h, s } from "./dom.js";
+import { t, tValue } from "./i18n.js";
+import { boxAround, MapView } from "./map-view.js";
+import { checkpointFlag, dockIcon, incidentMarker, robotIcon, spotMarker, zonePath } from "./map-shapes.js";
+import { ACTIVE_INCIDENT, batteryBand, robotStatus } from "./status.js";
+import { store, subscribe } from "./store.js";
+
+const LABEL_ROOM_PX = 120;
+// The picked spot is drawn last: it is where the user just clicked, even on a robot.
+const LAYERS = ["zones", "edges", "track", "nodes", "route", "docks", "markers", "robots", "spot"];
+
+function rootFontPx() {
+  return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
+
+function siteBox(site) {
+  const points = site.nodes.map((node) => [node.x, node.y]);
+  for (const zone of site.zones || []) points.push(...zone.polygon);
+  return boxAround(points, 1);
+}
+
+function onActivate(el, action) {
+  el.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      action();
+    }
+  });
+}
+
+export class SiteMap {
+  /**
+   * options: viewKey (keeps pan and zoom), focus ({x, y}) or focusBox (first view), selected
+   * (robot id), highlight (robot id), showTrack (the selected robot's path), onRobotClick(id),
+   * picking (nodes clickable, robots not) with onNodeClick(id), onIncidentClick(id), incident
+   * (an id shown whatever its status, picked out), onSpot({x, y}) (a click anywhere picks a
+   * spot; robots and markers let it through).
+   */
+  constructor(container, site, options = {}) {
+    this.site = site;
+    this.options = options;
+    this.nodes = new Map(site.nodes.map((node) => [node.id, node]));
+    this.robotEls = new Map();
+    this.icons = [];
+    this.markerEls = [];
+    this.routeBadges = [];
+    this.checkpoints = [];
+    this.selected = options.selected || null;
+    this.highlight = options.highlight || null;
+    this.spot = null;
+    this.svg = s("svg", {
+      class: `site-map${options.picking ? " picking" : ""}${options.onSpot ? " spotting" : ""}`,
+      role: "group",
+      tabindex: 0,
+      "aria-label": t("map.label", { site: site.name }),
+      "data-site": site.id,
+    });
+    this.layers = {};
+    for (const name of LAYERS) {
+      this.layers[name] = s("g", { class: `layer-${name}` });
+      this.svg.append(this.layers[name]);
+    }
+    this.drawSite();
+    this.view = new MapView(this.svg, {
+      viewKey: options.viewKey,
+      home: () => siteBox(site),
+      onChange: () => this.rescale(),
+    });
+    this.wrapper = h("div", { class: "map-wrapper" }, this.svg, this.zoomButtons());
+    container.append(this.wrapper);
+    this.unsubscribers = [
+      subscribe("robots", (robots) => this.updateRobots(robots)),
+      subscribe("snapshot", () => this.syncRobots()),
+      subscribe("incidents", () => this.drawMarkers()),
+    ];
+    this.syncRobots();
+    this.drawMarkers();
+    this.resizeObserver = new ResizeObserver(() => this.layout());
+    this.resizeObserver.observe(this.svg);
+    if (options.onSpot) {
+      this.svg.addEventListener("click", (event) => {
+        if (this.view.dragged || !this.view.view) return;
+        options.onSpot(this.view.toSite(event.clientX, event.clientY));
+      });
+    }
+  }
+
+  zoomButtons() {
+    const button = (key, symbol, action) => h("button", {
+      type: "button", class: "icon-button", title: t(key), "aria-label": t(key), "data-action": key,
+      on: { click: action },
+    }, symbol);
+    return h("div", { class: "map-controls" },
+      button("map.zoomIn", "+", () => this.view.zoomIn()),
+      button("map.zoomOut", "−", () => this.view.zoomOut()),
+      button("map.fit", "⤢", () => this.view.fit()));
+  }
+
+  // ---- the site: zones, edges, nodes with labels, docks
+
+  drawSite() {
+    for (const zone of this.site.zones || []) {
+      this.layers.zones.append(zonePath(zone, `${zone.name || zone.id} · ${tValue("zoneKind", zone.kind)}`));
+    }
+    for (const edge of this.site.edges || []) {
+      const a = this.nodes.get(edge.start);
+      const b = this.nodes.get(edge.end);
+      this.layers.edges.append(s("line", {
+        class: `edge${edge.oneway ? " oneway" : ""}`, x1: a.x, y1: -a.y, x2: b.x, y2: -b.y,
+      }));
+    }
+    this.nodeEls = new Map();
+    this.labels = [];
+    for (const node of this.site.nodes) this.drawNode(node);
+    for (const dock of this.site.docks || []) {
+      const node = this.nodes.get(dock.node);
+      const icon = dockIcon(dock, `${t("map.dock")} ${dock.id} · ${t("map.chargers", { n: dock.chargers })}`);
+      this.layers.docks.append(icon);
+      this.icons.push({ el: icon, x: node.x, y: node.y });
+    }
+  }
+
+  drawNode(node) {
+    const name = node.name ? `${node.name} (${node.id})` : node.id;
+    const group = s("g", { class: "node", "data-node": node.id },
+      s("circle", { class: "hit", cx: node.x, cy: -node.y, r: 1 }),
+      s("circle", { class: "dot", cx: node.x, cy: -node.y, r: 1 }));
+    const title = s("title");
+    title.textContent = name;
+    group.append(title);
+    if (this.options.picking) {
+      attrs(group, { tabindex: 0, role: "button", "aria-label": name });
+      const pick = () => this.options.onNodeClick?.(node.id);
+      group.addEventListener("click", () => !this.view.dragged && pick());
+      onActivate(group, pick);
+    }
+    this.layers.nodes.append(group);
+    this.nodeEls.set(node.id, group);
+    const label = s("text", { class: "node-label", x: node.x, y: -node.y });
+    label.textContent = node.name || node.id;
+    this.layers.nodes.append(label);
+    // A label shows only when the view leaves it room before the nearest other node.
+    let room = Infinity;
+    for (const other of this.site.nodes) {
+      if (other !== node) room = Math.min(room, Math.hypot(other.x - node.x, other.y - node.y));
+    }
+    this.labels.push({ label, room });
+  }
+
+  // ---- robots
+
+  robotEl(robot) {
+    let el = this.robotEls.get(robot.id);
+    if (el && el.kind !== robot.kind) {
+      el.group.remove();
+      el = null;
+    }
+    if (el) return el;
+    el = robotIcon(robot);
+    if (!this.options.picking) {
+      attrs(el.group, { tabindex: 0, role: "button", "aria-label": robot.id });
+      const open = () => this.options.onRobotClick?.(robot.id);
+      el.group.addEventListener("click", () => !this.view.dragged && open());
+      onActivate(el.group, open);
+    }
+    this.robotEls.set(robot.id, el);
+    this.layers.robots.append(el.group);
+    return el;
+  }
+
+  updateRobots(robots) {
+    for (const robot of robots) this.drawRobot(robot);
+    if (this.selected && robots.some((r) => r.id === this.selected)) this.drawTrack();
+  }
+
+  syncRobots() {
+    for (const [id, el] of this.robotEls) {
+      if (!store.robots.has(id)) {
+        el.group.remove();
+        this.robotEls.delete(id);
+      }
+    }
+    this.updateRobots([...store.robots.values()]);
+  }
+
+  drawRobot(robot) {
+    const position = robot.position;
+    if (!position || position.map_id !== this.site.id) {
+      const shown = this.robotEls.get(robot.id);
+      if (shown) shown.group.style.display = "none";
+      return;
+    }
+    const el = this.robotEl(robot);
+    const status = robotStatus(robot);
+    const battery = robot.battery ?? null;
+    el.x = position.x;
+    el.y = position.y;
+    el.group.style.display = "";
+    el.group.setAttribute("class", `robot state-${status}` +
+      `${robot.id === this.selected ? " selected" : ""}${robot.id === this.highlight ? " highlight" : ""}`);
+    Object.assign(el.group.dataset, { status, x: position.x.toFixed(2), y: position.y.toFixed(2) });
+    el.heading.setAttribute("transform", `rotate(${(-position.theta * 180) / Math.PI})`);
+    attrs(el.battery, {
+      width: (22 * Math.max(0, Math.min(100, battery ?? 0))) / 100,
+      class: `battery battery-${batteryBand(battery)}`,
+    });
+    el.title.textContent = `${robot.id} · ${tValue("kind", robot.kind)} · ${tValue("state", status)}` +
+      ` · ${battery === null ? "—" : `${Math.round(battery)} %`}`;
+    this.place(el.group, position.x, position.y);
+  }
+
+  drawTrack() {
+    this.layers.track.replaceChildren();
+    if (!this.options.showTrack || !this.selected) return;
+    const points = (store.tracks.get(this.selected) || []).filter((p) => p.map_id === this.site.id);
+    if (points.length < 2) return;
+    this.layers.track.append(s("polyline", {
+      class: "track", "data-track": this.selected, "data-points": points.length,
+      points: points.map((p) => `${p.x},${-p.y}`).join(" "),
+    }));
+  }
+
+  // ---- overlays: a route, a zone, checkpoints, incidents
+
+  /** Draw a route through these node ids in order, numbered. */
+  setRoute(nodeIds) {
+    this.layers.route.replaceChildren();
+    for (const el of this.nodeEls.values()) el.classList.remove("in-route");
+    const nodes = nodeIds.map((id) => this.nodes.get(id)).filter(Boolean);
+    if (nodes.length > 1) {
+      this.layers.route.append(s("polyline", {
+        class: "route", points: nodes.map((n) => `${n.x},${-n.y}`).join(" "),
+      }));
+    }
+    this.routeBadges = nodes.map((node, index) => {
+      this.nodeEls.get(node.id).classList.add("in-route");
+      // Above left of the node, so the node itself stays visible and clickable.
+      const badge = s("g", { class: "route-badge", "data-step": index + 1 },
+        s("circle", { cx: -11, cy: -11, r: 9 }), s("text", { x: -11, y: -7 }, String(index + 1)));
+      this.layers.route.append(badge);
+      return { el: badge, x: node.x, y: node.y };
+    });
+    this.rescale();
+  }
+
+  /** Pick out one zone (a cleaning mission's). */
+  setZone(zoneId) {
+    for (const path of this.layers.zones.children) {
+      path.classList.toggle("focus", path.dataset.zone === zoneId);
+    }
+  }
+
+  /** Checkpoint flags: [{node, done}] (done: true, false, or null while not reached). */
+  setCheckpoints(checkpoints) {
+    this.checkpoints = checkpoints;
+    this.drawMarkers();
+  }
+
+  drawMarkers() {
+    this.layers.markers.replaceChildren();
+    this.markerEls = [];
+    const flagged = new Set();
+    for (const checkpoint of this.checkpoints) {
+      const node = this.nodes.get(checkpoint.node);
+      if (!node || flagged.has(node.id)) continue;
+      flagged.add(node.id);
+      const state = { true: "done", false: "failed" }[checkpoint.done] || "pending";
+      this.addMarker(checkpointFlag(node.id, state, `${t("map.checkpoint")} · ${node.name || node.id}`), node);
+    }
+    for (const incident of store.incidents.values()) {
+      const picked = incident.id === this.options.incident;
+      if (incident.site !== this.site.id || !(picked || ACTIVE_INCIDENT.includes(incident.status))) continue;
+      const text = `${t("map.incident")} #${incident.id} · ${tValue("incidentType", incident.type)} · ` +
+        `${tValue("incidentStatus", incident.status)}${incident.description ? ` · ${incident.description}` : ""}`;
+      const marker = incidentMarker(incident, text);
+      if (picked) marker.classList.add("picked");
+      if (this.options.onIncidentClick) {
+        attrs(marker, { tabindex: 0, role: "button", "aria-label": `${t("map.incident")} #${incident.id}` });
+        const open = () => this.options.onIncidentClick(incident.id);
+        marker.addEventListener("click", () => !this.view.dragged && open());
+        onActivate(marker, open);
+      }
+      this.addMarker(marker, incident.location);
+    }
+  }
+
+  /** A spot picked on the map (a crosshair), or none. */
+  setSpot(point) {
+    this.layers.spot.replaceChildren();
+    this.spot = null;
+    if (!point) return;
+    const el = spotMarker();
+    Object.assign(el.dataset, { x: point.x.toFixed(1), y: point.y.toFixed(1) });
+    this.layers.spot.append(el);
+    this.spot = { el, x: point.x, y: point.y };
+    this.place(el, point.x, point.y);
+  }
+
+  addMarker(el, { x, y }) {
+    el.dataset.x = x;
+    el.dataset.y = y;
+    this.layers.markers.append(el);
+    this.markerEls.push({ el, x, y });
+    this.place(el, x, y);
+  }
+
+  // ---- view
+
+  layout() {
+    const { width, height } = this.view.size();
+    if (width < 2 || height < 2) return;
+    if (this.view.view) this.view.set(this.view.view);
+    else if (this.view.saved) this.view.set(this.view.saved);
+    else if (this.options.focusBox) this.view.fitBox(this.options.focusBox, 1.4);
+    else if (this.options.focus) {
+      this.view.fit();
+      this.view.centreOn(this.options.focus.x, this.options.focus.y, Math.min(this.view.view.scale, 0.5));
+    } else this.view.fit();
+  }
+
+  /** Show this part of the site ({minX, maxX, minY, maxY}) now, or once the map has a size. */
+  focusOn(box) {
+    if (!box) return;
+    this.options.focusBox = box;
+    const { width, height } = this.view.size();
+    if (width >= 2 && height >= 2) this.view.fitBox(box, 1.4);
+  }
+
+  place(el, x, y) {
+    el.setAttribute("transform", `translate(${x} ${-y}) scale(${this.iconScale || 1})`);
+  }
+
+  /** Keep icons, dots and labels the same size on screen at every zoom. */
+  rescale() {
+    if (!this.view.view) return;
+    const scale = this.view.view.scale;
+    const k = scale * (rootFontPx() / 16);
+    this.iconScale = k;
+    for (const el of this.robotEls.values()) {
+      if (el.x !== undefined) this.place(el.group, el.x, el.y);
+    }
+    const spots = this.spot ? [this.spot] : [];
+    for (const { el, x, y } of [...this.icons, ...this.markerEls, ...this.routeBadges, ...spots]) this.place(el, x, y);
+    for (const group of this.nodeEls.values()) {
+      group.firstChild.setAttribute("r", (this.options.picking ? 11 : 5) * k);
+      group.children[1].setAttribute("r", 4 * k);
+    }
+    for (const { label, room } of this.labels) {
+      label.style.display = room / k > LABEL_ROOM_PX ? "" : "none";
+      // Below right of the node: robot labels sit above right, so the two rarely meet.
+      attrs(label, { "font-size": 11 * k, dx: 7 * k, dy: 17 * k });
+    }
+  }
+
+  /** Stop listening to the store and drop the map. */
+  destroy() {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    this.resizeObserver.disconnect();
+    this.wrapper.remove();
+  }
+}

@@ -1,0 +1,109 @@
+// What the voucher pages share: the names behind record ids (programmes, enterprises,
+// institutions), a list beside the officer's form, CSV exports, and figures shown in words.
+
+import { api } from "../../api.js";
+import { download } from "../../download.js";
+import { h } from "../../dom.js";
+import { t, tValue } from "../../i18n.js";
+import { money, percent } from "../../money.js";
+import { can } from "../../session.js";
+import { actionButton } from "../../ui.js";
+
+export const V = "/vouchers";
+
+/** The programmes, enterprises and institutions, read once for a page, with name lookups. */
+export async function loadDirectory() {
+  const [programmes, enterprises, institutions] = await Promise.all([
+    api(`${V}/programmes`), api(`${V}/enterprises`), api(`${V}/institutions`),
+  ]);
+  const byId = (rows) => new Map(rows.map((row) => [row.id, row]));
+  const maps = { programme: byId(programmes), enterprise: byId(enterprises), institution: byId(institutions) };
+  return {
+    programmes, enterprises, institutions,
+    name: (kind, id) => (id === null || id === undefined ? "—" : maps[kind].get(id)?.name || `#${id}`),
+  };
+}
+
+/** Options of a select of records: [id, name]. */
+export function recordOptions(rows, label = (row) => row.name) {
+  return rows.map((row) => [String(row.id), label(row)]);
+}
+
+/**
+ * A tab's layout: the lists (wide), and beside them the officer's forms when the role may
+ * write; an auditor gets the lists across the page.
+ */
+export function recordsLayout(container, main, forms = []) {
+  const writer = can("vouchers.write") && forms.length > 0;
+  container.append(h("div", { class: `records${writer ? " with-forms" : ""}` },
+    h("div", { class: "records-main" }, main),
+    writer ? h("aside", { class: "records-forms" }, forms) : null));
+}
+
+/** A panel with a heading and content. */
+export function panel(titleKey, ...content) {
+  return h("section", { class: "panel" }, h("h2", {}, t(titleKey)), ...content);
+}
+
+/** A button that downloads a CSV export (fetched with the token, saved as a file). */
+export function exportButton(kind, programmeId = null) {
+  const query = programmeId ? `?programme_id=${programmeId}` : "";
+  const button = actionButton(`export.${kind}`,
+    () => download(`${V}/exports/${kind}.csv${query}`), { done: "export.saved" });
+  button.dataset.export = kind;
+  return button;
+}
+
+// Figures that are record ids, and the kind of record each names.
+const ID_FIGURES = {
+  holder_id: "enterprise", claim_holder_id: "enterprise", other_holder_id: "enterprise", supplier_id: "institution",
+};
+let names = null;
+
+function figureValue(key, value) {
+  if (value === null || value === undefined) return "—";
+  if (names && ID_FIGURES[key] && typeof value === "number") return `${names.name(ID_FIGURES[key], value)} (#${value})`;
+  if (key.endsWith("_fen") && typeof value === "number") return money(value);
+  if (key.endsWith("_bp") && typeof value === "number") return percent(value);
+  if (typeof value === "boolean") return t(value ? "figure.yes" : "figure.no");
+  if (Array.isArray(value)) {
+    if (value.length === 0) return t("figure.none");
+    if (value.every((item) => item && typeof item === "object")) return figureTable(value);
+    return value.join(", ");
+  }
+  if (typeof value === "object") {
+    // Named amounts (the subsidy's limits): each name with its amount.
+    const moneyMap = key.endsWith("_fen");
+    return h("dl", { class: "figures nested" }, Object.entries(value).flatMap(([name, inner]) => [
+      h("dt", {}, moneyMap ? name : tValue("figure", name)),
+      h("dd", {}, moneyMap && typeof inner === "number" ? money(inner) : figureValue(name, inner))]));
+  }
+  return String(value);
+}
+
+const TABLE_ROWS = 12;
+
+function figureTable(rows) {
+  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const shown = rows.slice(0, TABLE_ROWS);
+  return h("div", { class: "table-scroll" },
+    h("table", { class: "data compact figures-table" },
+      h("thead", {}, h("tr", {}, keys.map((key) => h("th", { scope: "col" }, tValue("figure", key))))),
+      h("tbody", {}, shown.map((row) => h("tr", { class: "static" },
+        keys.map((key) => h("td", {}, figureValue(key, row[key]))))))),
+    rows.length > shown.length ? h("p", { class: "muted" }, t("figure.more", { n: rows.length - shown.length })) : null);
+}
+
+/** The figures behind a check or a case, each labelled in words, money in yuan, record ids
+ * by name when a directory is given. */
+export function figures(values, directory = null) {
+  const entries = Object.entries(values || {});
+  if (entries.length === 0) return null;
+  names = directory;
+  try {
+    return h("dl", { class: "figures" }, entries.flatMap(([key, value]) => [
+      h("dt", {}, tValue("figure", key)), h("dd", { "data-figure": key }, figureValue(key, value))]));
+  } finally {
+    names = null;
+  }
+}

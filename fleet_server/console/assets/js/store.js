@@ -1,0 +1,112 @@
+// What the console knows now: robots, missions and incidents as the live feed delivers them,
+// the sites, and each robot's path since the page opened. Pages subscribe to topics.
+
+// A robot's path since the page opened, in bounded memory (a wall screen runs for days, with a
+// thousand robots): points at least a metre apart, thinned to every other one when too many.
+const TRACK_LIMIT = 600;
+const TRACK_MIN_STEP_M = 1;
+
+export const store = {
+  robots: new Map(),
+  missions: new Map(),
+  incidents: new Map(),
+  tracks: new Map(),
+  sites: new Map(),
+  connection: "connecting",
+};
+
+const listeners = new Map();
+
+/** Call `listener(payload)` when the topic changes; returns the unsubscribe function. */
+export function subscribe(topic, listener) {
+  if (!listeners.has(topic)) listeners.set(topic, new Set());
+  listeners.get(topic).add(listener);
+  return () => listeners.get(topic).delete(listener);
+}
+
+function emit(topic, payload) {
+  for (const listener of listeners.get(topic) || []) {
+    try {
+      listener(payload);
+    } catch (error) {
+      console.error(`listener of ${topic} failed`, error);
+    }
+  }
+}
+
+function recordTrack(robot) {
+  const position = robot.position;
+  if (!position) return;
+  let track = store.tracks.get(robot.id);
+  if (!track) {
+    track = [];
+    store.tracks.set(robot.id, track);
+  }
+  const last = track[track.length - 1];
+  const moved = !last || last.map_id !== position.map_id ||
+    Math.hypot(last.x - position.x, last.y - position.y) >= TRACK_MIN_STEP_M;
+  if (!moved) return;
+  track.push({ x: position.x, y: position.y, map_id: position.map_id });
+  if (track.length > TRACK_LIMIT) {
+    store.tracks.set(robot.id, track.filter((_, i) => i % 2 === 0 || i === track.length - 1));
+  }
+}
+
+/** Robots as they are now (a feed batch or a snapshot); tells "robots" the changed ones. */
+export function putRobots(robots) {
+  for (const robot of robots) {
+    store.robots.set(robot.id, robot);
+    recordTrack(robot);
+  }
+  emit("robots", robots);
+}
+
+/** Missions as they are now; tells "missions" the changed ones. */
+export function putMissions(missions) {
+  for (const mission of missions) store.missions.set(mission.id, mission);
+  emit("missions", missions);
+}
+
+// When the feed last told of each incident: a list read over REST that started earlier is
+// older than what the feed said, and does not overwrite it.
+const incidentNews = new Map();
+
+/** Incidents as they are now; tells "incidents" the changed ones. `readAt` (ms) marks a list
+ * read over REST that began then: incidents the feed told of since keep the feed's version. */
+export function putIncidents(incidents, readAt = null) {
+  const fresh = readAt === null
+    ? incidents
+    : incidents.filter((incident) => !(incidentNews.get(incident.id) > readAt));
+  const now = Date.now();
+  for (const incident of fresh) {
+    store.incidents.set(incident.id, incident);
+    if (readAt === null) incidentNews.set(incident.id, now);
+  }
+  emit("incidents", fresh);
+}
+
+/** A snapshot replaces robots and incidents; missions keep the finished ones already known. */
+export function putSnapshot(snapshot) {
+  store.robots.clear();
+  store.incidents.clear();
+  putRobots(snapshot.robots || []);
+  putMissions(snapshot.missions || []);
+  putIncidents(snapshot.incidents || []);
+  emit("snapshot", snapshot);
+}
+
+/** The feed's connection state: connecting, live, reconnecting. */
+export function setConnection(state) {
+  store.connection = state;
+  emit("connection", state);
+}
+
+/** Forget everything (on logging out). */
+export function resetStore() {
+  store.robots.clear();
+  store.missions.clear();
+  store.incidents.clear();
+  incidentNews.clear();
+  store.tracks.clear();
+  store.sites.clear();
+}

@@ -1,0 +1,237 @@
+"""The console's missions pages in Chromium: create, watch, pause, resume, cancel, results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import httpx
+
+from tests.console.browser import ACCOUNTS, Console, ConsoleFleet, playwright_api
+from tests.waiting import wait_until
+
+expect = playwright_api().expect
+
+OPERATOR = ACCOUNTS["operator"]
+VIEWER = ACCOUNTS["viewer"]
+CLICKED_ROUTE = ["street-s1", "street-s2", "street-s3"]
+HALL_LOOP = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
+MISSION_URL = re.compile(r"#/missions/(\d+)$")
+
+
+def _mission_id(console: Console) -> int:
+    expect(console.page).to_have_url(MISSION_URL)
+    found = MISSION_URL.search(console.page.url)
+    assert found is not None
+    return int(found.group(1))
+
+
+@contextmanager
+def _long_patrol(fleet: ConsoleFleet) -> Iterator[dict]:
+    """A patrol of 20 rounds in the service hall (charge enough for it: about 3 km), cancelled
+    at the end if still going."""
+    created = fleet.system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": "longgang-demo", "route": HALL_LOOP, "rounds": 20},
+    )
+    assert created.status_code == 201, created.text
+    mission = created.json()
+    try:
+        fleet.system.wait_mission(mission["id"], "running")
+        yield mission
+    finally:
+        if fleet.system.mission(mission["id"])["status"] in ("queued", "running", "paused"):
+            fleet.system.api.post(f"/missions/{mission['id']}/cancel")
+            fleet.system.wait_mission(mission["id"], "cancelled")
+
+
+def test_a_patrol_made_by_clicking_nodes_runs_to_completion(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    console = open_console()
+    console.log_in(OPERATOR, "missions")
+    page = console.page
+    page.click("[data-action=new-mission]")
+    expect(page).to_have_url(re.compile("#/missions/new$"))
+    expect(page.locator("button[data-action=create]")).to_be_disabled()
+    for node in CLICKED_ROUTE:
+        page.click(f'svg.site-map.picking g.node[data-node="{node}"]')
+    route = page.locator(".route-list li[data-node]")
+    expect(route).to_have_count(len(CLICKED_ROUTE))
+    assert route.evaluate_all("els => els.map(e => e.dataset.node)") == CLICKED_ROUTE
+    expect(route.first).to_contain_text("龙福路 公交站")
+    expect(page.locator("svg.site-map .route-badge")).to_have_count(len(CLICKED_ROUTE))
+    expect(page.locator("select[name=robot]")).to_have_value("")
+    console.screenshot("mission-new")
+
+    page.click("button[data-action=create]")
+    mission_id = _mission_id(console)
+    created = fleet.system.mission(mission_id)
+    assert created["kind"] == "patrol"
+    assert created["route"] == CLICKED_ROUTE
+    assert created["requested_robot"] is None, "the server chose the nearest robot"
+    status = page.locator(".mission-detail [data-field=status] .badge")
+    expect(status).to_have_attribute("data-status", "completed", timeout=60_000)
+    expect(status).to_have_text("已完成")
+    expect(page.locator(".mission-detail [role=progressbar]")).to_have_attribute(
+        "aria-valuenow", "100"
+    )
+    expect(page.locator(".mission-detail [data-field=robot] a")).to_have_text(created["robot"])
+    assert fleet.system.mission(mission_id)["status"] == "completed"
+
+
+def test_a_template_patrol_shows_its_checkpoint_results(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    console = open_console()
+    console.log_in(OPERATOR, "missions/new")
+    page = console.page
+    page.click("button[role=tab][data-mode=template]")
+    page.select_option("select[name=template]", "market-patrol-en")
+    expect(page.locator("[data-field=template-description]")).to_contain_text("West street")
+    page.click("button[data-action=create]")
+    mission_id = _mission_id(console)
+    status = page.locator(".mission-detail [data-field=status] .badge")
+    expect(status).to_have_attribute("data-status", "completed", timeout=90_000)
+    expect(page.locator("[data-field=checkpoint-summary]")).to_have_text("检查点完成 2/2")
+    rows = page.locator("ol.visits > li")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("龙城市场街 北段")
+    expect(rows.first.locator(".action-status")).to_have_text(["完成", "完成", "完成"])
+    expect(rows.first).to_contain_text("语音播报")
+    expect(page.locator(".result h2")).to_have_text("任务结果")
+    done = fleet.system.mission(mission_id)
+    assert done["route"][0] == "street-w1"
+    page.locator(".result").scroll_into_view_if_needed()
+    console.screenshot("mission-result")
+
+
+def test_a_cleaning_shows_its_coverage_image_and_is_cancelled_with_a_confirmation(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    created = fleet.system.api.post(
+        "/missions",
+        json={"kind": "clean", "site": "longgang-demo", "zone": "longcheng-square", "width": 4.0},
+    )
+    assert created.status_code == 201, created.text
+    mission_id = created.json()["id"]
+    fleet.system.wait_mission(mission_id, "running")
+    console = open_console()
+    console.log_in(OPERATOR, f"missions/{mission_id}")
+    page = console.page
+    image = page.locator("img[data-field=coverage-image]")
+    expect(image).to_have_attribute("src", re.compile("^blob:"))
+    page.wait_for_function(
+        "() => document.querySelector('img[data-field=coverage-image]')?.naturalWidth > 0"
+    )
+
+    expect(page.locator("svg.site-map path.zone.focus")).to_have_attribute(
+        "data-zone", "longcheng-square"
+    )
+    # Some lanes cleaned first, so that the result has coverage to show.
+    wait_until(
+        lambda: fleet.system.mission(mission_id)["progress"]["nodes_passed"] >= 12,
+        what="a few lanes cleaned",
+    )
+    cancel = page.locator("[data-controls=mission] button[data-action='mission.cancel']")
+    cancel.click()
+    expect(cancel).to_have_text("确认取消？")
+    assert fleet.system.mission(mission_id)["status"] == "running", "one click cancels nothing"
+    cancel.click()
+    status = page.locator(".mission-detail [data-field=status] .badge")
+    expect(status).to_have_attribute("data-status", "cancelled")
+    expect(page.locator(".mission-detail [data-field=reason]")).to_have_text(
+        "cancelled by operator"
+    )
+    expect(page.locator("[data-controls=mission] button")).to_have_count(0)
+    covered = page.locator("[data-field=coverage] dd").first
+    expect(covered).to_have_text(re.compile(r"^[1-9][\d.]* %$"))
+    page.wait_for_function(
+        "() => document.querySelector('img[data-field=coverage-image]')?.naturalWidth > 0"
+    )
+    page.locator(".result").scroll_into_view_if_needed()
+    console.screenshot("mission-coverage")
+
+
+def test_pausing_and_resuming_a_robot_from_its_detail(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    with _long_patrol(fleet) as mission:
+        serial = mission["robot"]
+        console = open_console()
+        console.log_in(OPERATOR, f"robots/{serial}")
+        page = console.page
+        state = page.locator(".robot-detail [data-field=state] .badge")
+        controls = page.locator("[data-controls=robot] button")
+        expect(state).to_have_attribute("data-status", "working")
+        expect(controls).to_have_text(["暂停", "取消任务"])
+
+        page.click("[data-controls=robot] button[data-action='robot.pause']")
+        expect(state).to_have_attribute("data-status", "paused")
+        expect(state).to_have_text("已暂停")
+        expect(page.locator(".notice-ok")).to_have_text("已发送暂停指令。")
+        assert fleet.system.robot(serial)["paused"] is True
+        assert fleet.system.mission(mission["id"])["status"] == "paused"
+        still = console.robot_position(serial)
+        expect(controls).to_have_text(["继续", "取消任务"])
+        assert console.robot_position(serial) == still, "a paused robot stays where it is"
+
+        page.click("[data-controls=robot] button[data-action='robot.resume']")
+        expect(state).to_have_attribute("data-status", "working")
+        page.wait_for_function(
+            """([serial, x, y]) => {
+                const icon = document.querySelector(`g.robot[data-robot="${serial}"]`);
+                return Math.hypot(icon.dataset.x - x, icon.dataset.y - y) > 1;
+            }""",
+            arg=[serial, *still],
+        )
+        assert fleet.system.mission(mission["id"])["status"] == "running"
+
+        page.click("[data-controls=robot] button[data-action='robot.cancel']")
+        page.click("[data-controls=robot] button[data-action='robot.cancel']")
+        expect(page.locator(".robot-detail [data-field=mission]")).to_have_text("无")
+        expect(controls).to_have_count(0)
+        assert fleet.system.mission(mission["id"])["status"] == "cancelled"
+
+
+def test_a_viewer_sees_missions_but_can_neither_create_nor_control_them(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    with _long_patrol(fleet) as mission:
+        serial = mission["robot"]
+        viewer = open_console()
+        viewer.log_in(VIEWER, "missions")
+        page = viewer.page
+        rows = page.locator(".missions-table tbody tr")
+        expect(rows.first).to_have_attribute("data-mission", str(mission["id"]))
+        expect(rows.first.locator(".badge")).to_have_text("执行中")
+        expect(page.locator("[data-action=new-mission]")).to_have_count(0)
+
+        viewer.go("missions/new")
+        expect(page.locator("main")).to_contain_text("您的角色不能创建任务。")
+        expect(page.locator("button[data-action=create]")).to_have_count(0)
+        viewer.go(f"missions/{mission['id']}")
+        expect(page.locator(".mission-detail [data-field=status] .badge")).to_have_text("执行中")
+        expect(page.locator("[data-controls=mission] button")).to_have_count(0)
+        viewer.go(f"robots/{serial}")
+        expect(page.locator(".robot-detail [data-field=mission] a")).to_have_text(
+            f"#{mission['id']}"
+        )
+        expect(page.locator("[data-controls=robot] button")).to_have_count(0)
+
+        # The server refuses what the console does not offer.
+        headers = {"Authorization": f"Bearer {fleet.token(VIEWER)}"}
+        base = f"{fleet.base_url}/api/v1"
+        body = {"kind": "patrol", "site": "longgang-demo", "route": HALL_LOOP}
+        assert httpx.post(f"{base}/missions", json=body, headers=headers).status_code == 403
+        assert httpx.post(f"{base}/robots/{serial}/pause", headers=headers).status_code == 403
+        assert httpx.get(f"{base}/missions", headers=headers).status_code == 200
+
+        operator = open_console()
+        operator.log_in(OPERATOR, "missions")
+        expect(operator.page.locator(".missions-table tbody tr")).to_have_count(
+            len(fleet.system.api.get("/missions").json())
+        )
+        expect(operator.page.locator("[data-action=new-mission]")).to_be_visible()
+        operator.screenshot("missions")
