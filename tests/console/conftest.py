@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: one Chromium per run, one fleet per module, a tab per test."""
+"""Fixtures of the browser tests: one Chromium and one fleet per module, a tab per test."""
 
 from __future__ import annotations
 
@@ -23,9 +23,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for the whole run; skipped without it unless in CI."""
+    """Headless Chromium for a module's tests; skipped without it unless in CI.
+
+    Not one for the whole run: Playwright's sync API keeps its event loop running in this thread
+    while it is open, and every asyncio test the same process runs after a console module would
+    fail ("cannot be called from a running event loop").
+    """
     require_browser()
     with chromium() as running:
         yield running
