@@ -63,8 +63,10 @@ class Store:
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def samples(self, serial_number: str, limit: int = 1000) -> list[TelemetrySample]:
-        """A robot's most recent telemetry samples, oldest first."""
+    def samples(
+        self, serial_number: str, limit: int = 1000, since: datetime | None = None
+    ) -> list[TelemetrySample]:
+        """A robot's most recent telemetry samples (none before `since`), oldest first."""
         with Session(self.engine) as session:
             query = (
                 select(TelemetrySample)
@@ -72,6 +74,8 @@ class Store:
                 .order_by(col(TelemetrySample.time).desc())
                 .limit(limit)
             )
+            if since is not None:
+                query = query.where(col(TelemetrySample.time) >= since)
             return list(reversed(list(session.exec(query))))
 
     def save_mission(self, mission: Mission) -> Mission:

@@ -4,17 +4,23 @@ current mission."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
+from fleet_protocol.base import utc_now
 from fleet_server.activity_store import ActivityStore
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import ActivityReader, Admin, FleetReader, FleetWriter
 from fleet_server.errors import Invalid
 from fleet_server.models import MissionPublic, RobotCreate, RobotDayPublic, RobotPublic
+from fleet_server.models.telemetry import TrackPoint
 
 router = APIRouter(prefix="/robots", tags=["robots"])
+
+# A day of track at most, and no more points than a map needs to draw it.
+TRACK_MAX_MINUTES = 24 * 60
+TRACK_MAX_POINTS = 2000
 
 
 @router.get("")
@@ -53,6 +59,22 @@ async def robot_activity(
         raise Invalid(f"since {since} is after until {until}", field="since")
     rows = await asyncio.to_thread(ActivityStore(fleet.store.engine).days, robot_id, since, until)
     return [RobotDayPublic.of(row) for row in rows]
+
+
+@router.get("/{robot_id}/track")
+async def robot_track(
+    robot_id: str,
+    fleet: FleetDep,
+    _: FleetReader,
+    minutes: int = Query(default=30, ge=1, le=TRACK_MAX_MINUTES),
+) -> list[TrackPoint]:
+    """Where the robot was over the last `minutes` (its downsampled telemetry, one point every
+    FLEET_TELEMETRY_INTERVAL_S while it reports), oldest first (roles: admin, operator, viewer,
+    auditor)."""
+    fleet.registry.get(robot_id)
+    since = utc_now() - timedelta(minutes=minutes)
+    samples = await asyncio.to_thread(fleet.store.samples, robot_id, TRACK_MAX_POINTS, since)
+    return [TrackPoint.of(sample) for sample in samples]
 
 
 @router.post("/{robot_id}/pause")

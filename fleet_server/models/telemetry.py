@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 from fleet_server.models.types import utc_column
@@ -22,3 +23,20 @@ class TelemetrySample(SQLModel, table=True):
     battery: float | None = None
     driving: bool = False
     mission_id: int | None = None
+
+
+class TrackPoint(BaseModel):
+    """Where a robot was at a moment of its recent past (a telemetry sample)."""
+
+    time: datetime
+    x: float
+    y: float
+    theta: float
+    map_id: str
+
+    @classmethod
+    def of(cls, sample: TelemetrySample) -> TrackPoint:
+        """The point of a stored sample."""
+        return cls(
+            time=sample.time, x=sample.x, y=sample.y, theta=sample.theta, map_id=sample.map_id
+        )

@@ -1,4 +1,5 @@
-"""A robot's current mission paused, resumed and cancelled through the robot, by its serial."""
+"""A robot's current mission paused, resumed and cancelled through the robot, by its serial;
+its recent track."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ def _becomes(client: TestClient, mission_id: int, status: str) -> dict[str, Any]
     )
 
 
+def _track(client: TestClient, serial: str) -> list[dict[str, Any]]:
+    response = client.get(f"/api/v1/robots/{serial}/track", params={"minutes": 10})
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+def _places(client: TestClient, serial: str, places: int) -> list[dict[str, Any]] | None:
+    """The robot's track once it holds this many different places."""
+    track = _track(client, serial)
+    return track if len({(p["x"], p["y"]) for p in track}) >= places else None
+
+
 def _no_current_mission(client: TestClient, serial: str) -> None:
     for verb in VERBS:
         refused = client.post(f"/api/v1/robots/{serial}/{verb}")
@@ -43,6 +56,7 @@ def test_pause_resume_and_cancel_act_on_the_robots_current_mission(
     client: TestClient, settings: FleetSettings
 ) -> None:
     assert client.post("/api/v1/robots/ghost/pause").status_code == 404
+    assert client.get("/api/v1/robots/ghost/track").status_code == 404
     with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
         serial = fleet.fleet.robots[0].serial_number
         wait_until(lambda: _robot(client, serial).get("position"), what="the dog's position")
@@ -51,6 +65,12 @@ def test_pause_resume_and_cancel_act_on_the_robots_current_mission(
         body = {"kind": "patrol", "site": "longgang-demo", "route": ROUTE, "rounds": 20}
         created = client.post("/api/v1/missions", json=body | {"robot": serial}).json()
         _becomes(client, created["id"], "running")
+        # Its recent path, from the telemetry history, as the console draws it.
+        track = wait_until(lambda: _places(client, serial, 3), what="three places on its track")
+        assert [p["time"] for p in track] == sorted(p["time"] for p in track)
+        assert {p["map_id"] for p in track} == {_robot(client, serial)["position"]["map_id"]}
+        refused = client.get(f"/api/v1/robots/{serial}/track", params={"minutes": 0})
+        assert refused.status_code == 422 and "minutes" in refused.text
 
         paused = client.post(f"/api/v1/robots/{serial}/pause")
         assert paused.status_code == 200, paused.text

@@ -1,8 +1,9 @@
 // What the console knows now: robots, missions and incidents as the live feed delivers them,
-// the sites, and each robot's path since the page opened. Pages subscribe to topics.
+// the sites, and each robot's recent path. Pages subscribe to topics.
 
-// A robot's path since the page opened, in bounded memory (a wall screen runs for days, with a
-// thousand robots): points at least a metre apart, thinned to every other one when too many.
+// A robot's path: its recent track from the server when its detail is opened, extended with
+// what the feed delivers, in bounded memory (a wall screen runs for days, with a thousand
+// robots): points at least a metre apart, thinned to every other one when too many.
 const TRACK_LIMIT = 600;
 const TRACK_MIN_STEP_M = 1;
 
@@ -34,22 +35,37 @@ function emit(topic, payload) {
   }
 }
 
-function recordTrack(robot) {
-  const position = robot.position;
-  if (!position) return;
-  let track = store.tracks.get(robot.id);
-  if (!track) {
-    track = [];
-    store.tracks.set(robot.id, track);
-  }
+function addPoint(track, position) {
   const last = track[track.length - 1];
   const moved = !last || last.map_id !== position.map_id ||
     Math.hypot(last.x - position.x, last.y - position.y) >= TRACK_MIN_STEP_M;
-  if (!moved) return;
-  track.push({ x: position.x, y: position.y, map_id: position.map_id });
-  if (track.length > TRACK_LIMIT) {
-    store.tracks.set(robot.id, track.filter((_, i) => i % 2 === 0 || i === track.length - 1));
+  if (moved) track.push({ x: position.x, y: position.y, map_id: position.map_id });
+}
+
+function bounded(track) {
+  while (track.length > TRACK_LIMIT) {
+    track = track.filter((_, i) => i % 2 === 0 || i === track.length - 1);
   }
+  return track;
+}
+
+function recordTrack(robot) {
+  const position = robot.position;
+  if (!position) return;
+  const track = store.tracks.get(robot.id) || [];
+  addPoint(track, position);
+  store.tracks.set(robot.id, bounded(track));
+}
+
+/** A robot's recent track from the server (oldest first), put before what the feed brought;
+ * tells "robots" so the map and the detail draw it. */
+export function seedTrack(robotId, points) {
+  const track = [];
+  for (const point of points) addPoint(track, point);
+  for (const point of store.tracks.get(robotId) || []) addPoint(track, point);
+  store.tracks.set(robotId, bounded(track));
+  const robot = store.robots.get(robotId);
+  if (robot) emit("robots", [robot]);
 }
 
 /** Robots as they are now (a feed batch or a snapshot); tells "robots" the changed ones. */

@@ -1,5 +1,6 @@
-// One robot's detail: state, battery, mission, errors, the path seen since the page opened,
-// its recent missions, and pause / resume / cancel for roles that may control robots.
+// One robot's detail: state, battery, mission, errors, its path over the last half hour (the
+// server's track, extended live), its recent missions, and pause / resume / cancel for roles
+// that may control robots.
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
@@ -8,10 +9,11 @@ import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
 import { can } from "../session.js";
 import { robotStatus } from "../status.js";
-import { putMissions, store, subscribe } from "../store.js";
+import { putMissions, seedTrack, store, subscribe } from "../store.js";
 import { actionButton, batteryGauge, field, missionBadge, stateBadge } from "../ui.js";
 
 const RECENT_MISSIONS = 8;
+const TRACK_MINUTES = 30;
 
 function controlsFor(robot) {
   if (!can("robots.control") || !robot) return [];
@@ -114,6 +116,9 @@ export function renderRobotDetail(container, robotId) {
   api(`/robots/${encodeURIComponent(robotId)}`).then((robot) => {
     extra.manufacturer = robot.manufacturer;
     if (!gone) draw();
+  }).catch(() => {});
+  api(`/robots/${encodeURIComponent(robotId)}/track?minutes=${TRACK_MINUTES}`).then((points) => {
+    if (!gone) seedTrack(robotId, points);
   }).catch(() => {});
   api(`/missions?robot=${encodeURIComponent(robotId)}&limit=${RECENT_MISSIONS}`).then((missions) => {
     for (const mission of missions) {
