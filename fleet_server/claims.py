@@ -38,7 +38,7 @@ from fleet_server.models.programme import Programme
 from fleet_server.models.settlement import Payout
 from fleet_server.models.unit import DeployedUnit
 from fleet_server.models.voucher import Voucher
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, matching
 from fleet_server.sites import SiteRegistry
 from fleet_server.units import current_unit
 
@@ -182,13 +182,7 @@ class ClaimService:
         status: ClaimStatus | None = None,
     ) -> list[ClaimPublic]:
         """The claims matching every filter given, by id."""
-        query = select(Claim).order_by(col(Claim.id))
-        if programme_id is not None:
-            query = query.where(Claim.programme_id == programme_id)
-        if holder_id is not None:
-            query = query.where(Claim.holder_id == holder_id)
-        if status is not None:
-            query = query.where(Claim.status == status)
+        query = matching(Claim, programme_id=programme_id, holder_id=holder_id, status=status)
         with Session(self.store.engine) as session:
             return [ClaimPublic.of(claim) for claim in session.exec(query)]
 

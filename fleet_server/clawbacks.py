@@ -40,7 +40,7 @@ from fleet_server.models.contract import Contract
 from fleet_server.models.programme import Programme
 from fleet_server.models.settlement import Payout
 from fleet_server.models.unit import DeployedUnit
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, matching
 from fleet_server.sites import SiteRegistry
 from fleet_server.units import current_unit
 
@@ -137,13 +137,9 @@ class ClawbackService:
         serial_number: str | None = None,
     ) -> list[ClawbackPublic]:
         """The cases matching every filter given, by id."""
-        query = select(ClawbackCase).order_by(col(ClawbackCase.id))
-        if programme_id is not None:
-            query = query.where(ClawbackCase.programme_id == programme_id)
-        if status is not None:
-            query = query.where(ClawbackCase.status == status)
-        if serial_number is not None:
-            query = query.where(ClawbackCase.serial_number == serial_number)
+        query = matching(
+            ClawbackCase, programme_id=programme_id, status=status, serial_number=serial_number
+        )
         with Session(self.store.engine) as session:
             return [ClawbackPublic.of(case) for case in session.exec(query)]
 

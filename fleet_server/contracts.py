@@ -19,7 +19,7 @@ from fleet_server.models.contract import (
 )
 from fleet_server.models.party import Enterprise, Institution
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, matching
 from fleet_server.vouchers import mark_in_use
 
 ENTITY = "contract"
@@ -101,11 +101,7 @@ class ContractService:
         self, voucher_id: int | None = None, supplier_id: int | None = None
     ) -> list[ContractPublic]:
         """The contracts matching every filter given, by id."""
-        query = select(Contract).order_by(col(Contract.id))
-        if voucher_id is not None:
-            query = query.where(col(Contract.voucher_id) == voucher_id)
-        if supplier_id is not None:
-            query = query.where(col(Contract.supplier_id) == supplier_id)
+        query = matching(Contract, voucher_id=voucher_id, supplier_id=supplier_id)
         with Session(self.store.engine) as session:
             return [ContractPublic.of(c) for c in session.exec(query)]
 

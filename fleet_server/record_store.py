@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from fleet_server.audit import AuditLog
 from fleet_server.db import session_scope
@@ -17,6 +18,15 @@ from fleet_server.errors import Conflict
 from fleet_server.models.party import Affiliation, Enterprise, Institution
 
 RowT = TypeVar("RowT", bound=SQLModel)
+
+
+def matching(table: type[RowT], **filters: object) -> SelectOfScalar[RowT]:
+    """Rows of the table whose columns equal every filter given (None means any), by id."""
+    query = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(col(getattr(table, name)) == value)
+    return query
 
 
 class RecordStore:

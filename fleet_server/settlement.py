@@ -24,7 +24,7 @@ from fleet_server.models.settlement import (
     SettlementRound,
 )
 from fleet_server.models.voucher import Voucher, VoucherStatus
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, matching
 from fleet_server.sites import SiteRegistry
 
 ENTITY = "settlement"
@@ -264,11 +264,5 @@ def _payouts(
     programme_id: int | None = None,
     holder_id: int | None = None,
 ) -> list[Payout]:
-    query = select(Payout).order_by(col(Payout.id))
-    if round_id is not None:
-        query = query.where(Payout.round_id == round_id)
-    if programme_id is not None:
-        query = query.where(Payout.programme_id == programme_id)
-    if holder_id is not None:
-        query = query.where(Payout.holder_id == holder_id)
+    query = matching(Payout, round_id=round_id, programme_id=programme_id, holder_id=holder_id)
     return list(session.exec(query))

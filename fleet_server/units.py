@@ -13,7 +13,7 @@ from fleet_protocol.base import utc_now
 from fleet_server.errors import Invalid, NotFound
 from fleet_server.models import Enterprise
 from fleet_server.models.unit import DeployedUnit, DeployedUnitCreate, DeployedUnitPublic
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, matching
 from fleet_server.sites import SiteRegistry
 
 ENTITY = "unit"
@@ -100,11 +100,7 @@ class UnitService:
         current: bool | None = None,
     ) -> list[DeployedUnitPublic]:
         """The registrations matching every filter given, by id."""
-        query = select(DeployedUnit).order_by(col(DeployedUnit.id))
-        if serial_number is not None:
-            query = query.where(DeployedUnit.serial_number == serial_number)
-        if holder_id is not None:
-            query = query.where(DeployedUnit.holder_id == holder_id)
+        query = matching(DeployedUnit, serial_number=serial_number, holder_id=holder_id)
         if current is not None:
             ended = col(DeployedUnit.ended_at)
             query = query.where(ended.is_(None) if current else ended.is_not(None))

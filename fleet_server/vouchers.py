@@ -16,7 +16,7 @@ from fleet_server.models.party import Enterprise
 from fleet_server.models.programme import Programme
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher, VoucherPublic, VoucherStatus
 from fleet_server.programmes import programme_balances
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, matching
 
 ENTITY = "voucher"
 EXPIRY_ACTOR = "system:voucher-expiry"
@@ -153,13 +153,7 @@ class VoucherService:
         status: VoucherStatus | None = None,
     ) -> list[VoucherPublic]:
         """The vouchers matching every filter given, by id."""
-        query = select(Voucher).order_by(col(Voucher.id))
-        if programme_id is not None:
-            query = query.where(col(Voucher.programme_id) == programme_id)
-        if holder_id is not None:
-            query = query.where(col(Voucher.holder_id) == holder_id)
-        if status is not None:
-            query = query.where(col(Voucher.status) == status)
+        query = matching(Voucher, programme_id=programme_id, holder_id=holder_id, status=status)
         with Session(self.store.engine) as session:
             return [VoucherPublic.of(v) for v in session.exec(query)]
 
