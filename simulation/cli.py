@@ -1,4 +1,8 @@
-"""`fleet-sim`: run N simulated robots (real agents with SimDrivers) until SIGINT or SIGTERM."""
+"""`fleet-sim`: run N simulated robots until SIGINT/SIGTERM, or export a site to Gazebo and Nav2.
+
+`fleet-sim --site S --robots N` runs the simulator; `fleet-sim export-gazebo S` and
+`fleet-sim export-map S` write a gz sim world and a Nav2 map of the same site.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,21 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.site import SiteError
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from simulation.fleet import DEFAULT_MANUFACTURER, SIMULATED_KINDS, Fleet, FleetConfig
 from simulation.site_file import load_site
+from simulation.world_export import write_map, write_world
 
 logger = logging.getLogger("simulation")
+
+# A first word naming one of these selects an export; anything else is the simulator's options.
+EXPORT_COMMANDS = ("export-gazebo", "export-map")
 
 
 def _kinds(text: str) -> list[RobotKind]:
@@ -56,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="fleet-sim",
         description="Run simulated robots, each a real VDA 5050 agent with its own MQTT "
         "connection, on a site map.",
+        epilog="Exports of the same site: `fleet-sim export-gazebo SITE [-o world.sdf]` and "
+        "`fleet-sim export-map SITE [--resolution 0.1] [-o map]`.",
     )
     parser.add_argument("--mqtt", default="mqtt://127.0.0.1:1883", help="broker URL")
     parser.add_argument("--site", required=True, help="site YAML, e.g. missions/sites/X.yaml")
@@ -96,8 +108,52 @@ async def _serve(fleet: Fleet) -> None:
         await task
 
 
+def _export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fleet-sim", description="Export a site file to the other simulation worlds."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    gazebo = commands.add_parser(
+        "export-gazebo", help="write a gz sim world (SDF) with walls, no-go kerbs and docks"
+    )
+    gazebo.add_argument("site", help="site YAML, e.g. missions/sites/X.yaml")
+    gazebo.add_argument("-o", "--output", default="world.sdf", help="SDF file (default world.sdf)")
+    nav2 = commands.add_parser("export-map", help="write a Nav2 map (PGM image + YAML)")
+    nav2.add_argument("site", help="site YAML, e.g. missions/sites/X.yaml")
+    nav2.add_argument(
+        "--resolution", type=_positive, default=0.1, help="metres per pixel (default 0.1)"
+    )
+    nav2.add_argument(
+        "-o", "--output", default="map", help="writes OUTPUT.pgm and OUTPUT.yaml (default map)"
+    )
+    return parser
+
+
+def _export(argv: Sequence[str]) -> None:
+    """Run `export-gazebo` or `export-map`."""
+    parser = _export_parser()
+    args = parser.parse_args(argv)
+    try:
+        site = load_site(args.site)
+    except SiteError as error:
+        parser.error(str(error))
+    try:
+        if args.command == "export-gazebo":
+            written = [write_world(site, Path(args.output))]
+        else:
+            written = list(write_map(site, Path(args.output), args.resolution))
+    except OSError as error:
+        parser.error(f"cannot write {error.filename}: {error.strerror}")
+    for path in written:
+        print(f"fleet-sim: wrote {path}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `fleet-sim` console script."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in EXPORT_COMMANDS:
+        _export(argv)
+        return
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

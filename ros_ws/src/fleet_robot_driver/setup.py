@@ -1,0 +1,23 @@
+"""Build script of the fleet_robot_driver ROS 2 package (ament_python)."""
+
+from setuptools import find_packages, setup
+
+PACKAGE = "fleet_robot_driver"
+
+setup(
+    name=PACKAGE,
+    version="0.1.0",
+    packages=find_packages(exclude=["test"]),
+    data_files=[
+        ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
+        (f"share/{PACKAGE}", ["package.xml"]),
+    ],
+    # robot_agent comes from pip, not rosdep (see package.xml); it is not listed here so that
+    # colcon does not try to resolve it.
+    install_requires=["setuptools"],
+    zip_safe=True,
+    maintainer="maintainers",
+    maintainer_email="maintainers@users.noreply.b-seed-75460e8a.example",
+    description="The robot_agent Driver for ROS 2 robots (Nav2, pose, battery, docking).",
+    license="Apache-2.0",
+)
