@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
 
@@ -22,12 +23,16 @@ class ActivityStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # One write at a time: two overlapping writes (a batch still running in its thread when
+        # the server's last flush starts) would both insert a new day's row; locking rows for
+        # update cannot guard a row that does not exist yet.
+        self._write_lock = threading.Lock()
 
     def add(self, days: Sequence[DayActivity]) -> None:
         """Add each day's figures to its row (creating the row), all in one transaction."""
         if not days:
             return
-        with session_scope(self.engine) as session:
+        with self._write_lock, session_scope(self.engine) as session:
             rows = self._rows(session, [(d.serial_number, d.day) for d in days])
             for day in days:
                 row = rows.get((day.serial_number, day.day))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -108,3 +109,24 @@ def test_the_registry_records_days_from_state_messages_on_its_clock(database_url
     assert days[MAY_1].distance_m == pytest.approx(2 * 3600)
     assert days[MAY_2].distance_m == 0
     assert days[MAY_1].site_id == "square"
+
+
+def test_overlapping_writes_of_a_new_day_add_up(database_url: str) -> None:
+    # The server's last flush can start while the previous batch is still writing in its
+    # thread: both may carry the first figures of a day that has no row yet.
+    store = ActivityStore(make_engine(database_url))
+    days = [date(2024, 6, 1) + timedelta(days=n) for n in range(20)]
+    start = threading.Barrier(2)
+
+    def write() -> None:
+        start.wait()
+        for day in days:
+            store.add([_day(day, seconds_online=1.0)])
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    stored = store.days("dog-01", days[0], days[-1])
+    assert [row.seconds_online for row in stored] == [2.0] * len(days)
