@@ -87,9 +87,24 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert demo.popen.wait(timeout=30) == 0
         log = demo.output()
         assert "fleet stopped" in log
-        assert "Traceback" not in log
+        assert _our_tracebacks(log) == []
     finally:
         demo.stop()
+
+
+def _our_tracebacks(log: str) -> list[str]:
+    """The tracebacks in the log that pass through our code. amqtt 0.12 (the demo's embedded
+    broker) sometimes logs one of its own when clients connect at the same moment ("dictionary
+    changed size during iteration" in its session handler); the agent reconnects and the demo
+    goes on, so that one is not ours to fail on."""
+    blocks = log.split("Traceback (most recent call last):")[1:]
+    ours = ("fleet_server", "fleet_protocol", "robot_agent", "simulation")
+    return [
+        block
+        for block in blocks
+        if not ("amqtt/" in block and "dictionary changed size during iteration" in block)
+        or any(f"/{package}/" in block for package in ours)
+    ]
 
 
 def test_bad_settings_and_site_files_are_named_before_anything_starts(tmp_path: Path) -> None:

@@ -184,8 +184,8 @@ def test_an_officer_files_a_claim_sees_each_rule_and_approves_it_with_a_referenc
     dialog.locator("select[name=outcome]").select_option("recovered:pro_rata")
     dialog.locator("textarea[name=reason]").fill("设备停用超过 30 天，按未履行天数追回")
     dialog.locator("button[type=submit]").click()
-    closed = officer_api.get(f"/clawbacks/{case_id}").json()
     expect(case.locator(".badge[data-status]")).to_have_attribute("data-status", "recovered")
+    closed = officer_api.get(f"/clawbacks/{case_id}").json()
     assert closed["status"] == "recovered" and closed["recovery"] == "pro_rata"
     expect(case.locator("[data-field=recovered]")).to_have_text(yuan(closed["recovered_fen"]))
     console.screenshot("vouchers-clawbacks")
