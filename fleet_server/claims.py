@@ -38,7 +38,7 @@ from fleet_server.models.programme import Programme
 from fleet_server.models.settlement import Payout
 from fleet_server.models.unit import DeployedUnit
 from fleet_server.models.voucher import Voucher
-from fleet_server.record_store import RecordStore, matching
+from fleet_server.record_store import RecordStore, existing, matching
 from fleet_server.sites import SiteRegistry
 from fleet_server.units import current_unit
 
@@ -392,10 +392,7 @@ def _rules(rules: list[int]) -> str:
 
 
 def _claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound(f"no claim {claim_id}", field="claim_id")
-    return claim
+    return existing(session, Claim, claim_id, "claim", "claim_id")
 
 
 def filed_day(claim: Claim, zone: ZoneInfo) -> date:

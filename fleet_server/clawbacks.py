@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.claims import programme_zone
-from fleet_server.errors import Conflict, FleetError, Invalid, NotFound
+from fleet_server.errors import Conflict, FleetError, Invalid
 from fleet_server.evidence import unit_evidence
 from fleet_server.lockin import (
     OFFLINE,
@@ -40,7 +40,7 @@ from fleet_server.models.contract import Contract
 from fleet_server.models.programme import Programme
 from fleet_server.models.settlement import Payout
 from fleet_server.models.unit import DeployedUnit
-from fleet_server.record_store import RecordStore, matching
+from fleet_server.record_store import RecordStore, existing, matching
 from fleet_server.sites import SiteRegistry
 from fleet_server.units import current_unit
 
@@ -355,7 +355,4 @@ def _not_recovered_yet(session: Session, case: ClawbackCase) -> None:
 
 
 def _case(session: Session, case_id: int) -> ClawbackCase:
-    case = session.get(ClawbackCase, case_id)
-    if case is None:
-        raise NotFound(f"no clawback case {case_id}", field="case_id")
-    return case
+    return existing(session, ClawbackCase, case_id, "clawback case", "case_id")

@@ -19,7 +19,7 @@ from fleet_server.models.contract import (
 )
 from fleet_server.models.party import Enterprise, Institution
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher
-from fleet_server.record_store import RecordStore, matching
+from fleet_server.record_store import RecordStore, existing, matching
 from fleet_server.vouchers import mark_in_use
 
 ENTITY = "contract"
@@ -196,7 +196,4 @@ def _unique_invoices(session: Session, invoices: list[Invoice], own_id: int | No
 
 
 def _contract(session: Session, contract_id: int) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound(f"no contract {contract_id}", field="contract_id")
-    return contract
+    return existing(session, Contract, contract_id, "contract", "contract_id")

@@ -22,7 +22,7 @@ from fleet_server.models.programme import (
 )
 from fleet_server.models.settlement import Payout
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher
-from fleet_server.record_store import RecordStore
+from fleet_server.record_store import RecordStore, existing
 from fleet_server.sites import SiteRegistry
 
 ENTITY = "programme"
@@ -186,10 +186,7 @@ def _pool_covers_vouchers(session: Session, programme: Programme) -> None:
 
 
 def _programme(session: Session, programme_id: int) -> Programme:
-    programme = session.get(Programme, programme_id)
-    if programme is None:
-        raise NotFound(f"no programme {programme_id}", field="programme_id")
-    return programme
+    return existing(session, Programme, programme_id, "programme", "programme_id")
 
 
 def _snapshot(programme: Programme) -> dict[str, Any]:

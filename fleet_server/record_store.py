@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from fleet_server.audit import AuditLog
 from fleet_server.db import session_scope
-from fleet_server.errors import Conflict
+from fleet_server.errors import Conflict, NotFound
 from fleet_server.models.party import Affiliation, Enterprise, Institution
 
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -27,6 +27,14 @@ def matching(table: type[RowT], **filters: object) -> SelectOfScalar[RowT]:
         if value is not None:
             query = query.where(col(getattr(table, name)) == value)
     return query
+
+
+def existing(session: Session, table: type[RowT], row_id: int, noun: str, field: str) -> RowT:
+    """The row with this id, or NotFound saying there is no such `noun`, naming the field."""
+    row = session.get(table, row_id)
+    if row is None:
+        raise NotFound(f"no {noun} {row_id}", field=field)
+    return row
 
 
 class RecordStore:

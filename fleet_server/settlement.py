@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.claims import programme_zone, sum_fen
-from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.errors import Conflict, Invalid
 from fleet_server.models.claim import OPEN_STATUSES, Claim, ClaimStatus
 from fleet_server.models.programme import Payee, Programme
 from fleet_server.models.settlement import (
@@ -24,7 +24,7 @@ from fleet_server.models.settlement import (
     SettlementRound,
 )
 from fleet_server.models.voucher import Voucher, VoucherStatus
-from fleet_server.record_store import RecordStore, matching
+from fleet_server.record_store import RecordStore, existing, matching
 from fleet_server.sites import SiteRegistry
 
 ENTITY = "settlement"
@@ -84,9 +84,7 @@ class SettlementService:
             raise Invalid("period_from: the period ends before it starts", field="period_from")
         now = self.clock()
         with self.store.change() as session:
-            programme = session.get(Programme, body.programme_id)
-            if programme is None:
-                raise NotFound(f"no programme {body.programme_id}", field="programme_id")
+            programme = existing(session, Programme, body.programme_id, "programme", "programme_id")
             zone = programme_zone(self.sites, programme)
             year = now.astimezone(zone).year
             claims = [
@@ -160,9 +158,9 @@ class SettlementService:
     def get(self, round_id: int) -> SettlementPublic:
         """One round with its payouts, or NotFound."""
         with Session(self.store.engine) as session:
-            settlement = session.get(SettlementRound, round_id)
-            if settlement is None:
-                raise NotFound(f"no settlement round {round_id}", field="round_id")
+            settlement = existing(
+                session, SettlementRound, round_id, "settlement round", "round_id"
+            )
             return SettlementPublic.of(settlement, _payouts(session, round_id=round_id))
 
     def find(self, programme_id: int | None = None) -> list[SettlementPublic]:

@@ -10,13 +10,13 @@ from typing import Any, NoReturn
 from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
-from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.errors import Conflict, Invalid
 from fleet_server.models.claim import OPEN_STATUSES, Claim
 from fleet_server.models.party import Enterprise
 from fleet_server.models.programme import Programme
 from fleet_server.models.voucher import LIVE_STATUSES, Voucher, VoucherPublic, VoucherStatus
 from fleet_server.programmes import programme_balances
-from fleet_server.record_store import RecordStore, matching
+from fleet_server.record_store import RecordStore, existing, matching
 
 ENTITY = "voucher"
 EXPIRY_ACTOR = "system:voucher-expiry"
@@ -47,9 +47,7 @@ class VoucherService:
         now = self.clock()
         batch_id = uuid.uuid4().hex
         with self.store.change() as session:
-            programme = session.get(Programme, programme_id)
-            if programme is None:
-                raise NotFound(f"no programme {programme_id}", field="programme_id")
+            programme = existing(session, Programme, programme_id, "programme", "programme_id")
             for holder_id in holders:
                 _check_holder(session, holder_id)
             available = programme_balances(session, programme).available_fen
@@ -187,7 +185,4 @@ def _check_holder(session: Session, holder_id: int) -> None:
 
 
 def _voucher(session: Session, voucher_id: int) -> Voucher:
-    voucher = session.get(Voucher, voucher_id)
-    if voucher is None:
-        raise NotFound(f"no voucher {voucher_id}", field="voucher_id")
-    return voucher
+    return existing(session, Voucher, voucher_id, "voucher", "voucher_id")
