@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
+from robot_agent.action_parameters import choice_parameter, number_parameter, text_parameter
 from robot_agent.driver import (
     BatteryReading,
     DriverContext,
@@ -19,7 +20,6 @@ from robot_agent.driver import (
     PoseReached,
     VehicleDescription,
 )
-from simulation.action_parameters import choice_parameter, number_parameter, text_parameter
 from simulation.battery import Activity, SimBattery
 from simulation.profiles import KindProfile, profile_for
 

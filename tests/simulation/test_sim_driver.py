@@ -9,8 +9,8 @@ from collections.abc import Awaitable
 import pytest
 
 from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
+from robot_agent.action_parameters import ACTION_PARAMETER_ERROR
 from robot_agent.driver import Driver, DriverContext, DriverError, Pose, load_driver
-from simulation.action_parameters import ACTION_PARAMETER_ERROR
 from simulation.sim_driver import (
     BATTERY_EMPTY,
     UNKNOWN_ACTION,

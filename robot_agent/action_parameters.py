@@ -1,4 +1,4 @@
-"""Reading action parameters as the sim driver's actions need them; DriverError names a bad one."""
+"""Reading action parameters as drivers need them; a DriverError names the bad parameter."""
 
 from __future__ import annotations
 

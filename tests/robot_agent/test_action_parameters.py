@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from robot_agent.driver import DriverError
-from simulation.action_parameters import (
+from robot_agent.action_parameters import (
     ACTION_PARAMETER_ERROR,
     choice_parameter,
     number_parameter,
     text_parameter,
 )
+from robot_agent.driver import DriverError
 
 
 def test_numbers_may_arrive_as_strings_and_default_when_absent() -> None:
