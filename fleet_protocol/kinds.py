@@ -58,6 +58,12 @@ STANDARD_ACTIONS: tuple[AgvAction, ...] = (
     _instant(FACTSHEET_REQUEST, "Publish the factsheet now."),
 )
 
+# The values of `clean` mode and `capturePhoto` direction.
+CLEAN_MODES = ("sweep", "scrub", "vacuum")
+PHOTO_DIRECTIONS = ("front", "left", "right", "back")
+# Percent a `charge` without targetLevel charges to.
+DEFAULT_CHARGE_TARGET = 95.0
+
 ANNOUNCE = AgvAction(
     action_type="announce",
     action_description="Speak a message through the speaker (synthesised speech).",
@@ -91,6 +97,14 @@ DOCK = AgvAction(
     action_type="dock",
     action_description="Dock on the charger at this node.",
     action_scopes=_NODE,
+    action_parameters=[
+        _param(
+            "dockId",
+            _S,
+            "The dock's id on the site map (default: the dock at the robot's position).",
+            optional=True,
+        )
+    ],
 )
 CHARGE = AgvAction(
     action_type="charge",

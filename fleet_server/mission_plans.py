@@ -162,11 +162,15 @@ def compile_dock(mission: Mission, graph: RouteGraph, site: Site, start: str) ->
         target = next(d.node for d in site.docks if d.id == dock_id)
     else:
         target, _ = nearest_dock(graph, site, start)
+        dock_id = next(d.id for d in site.docks if d.node == target)
     nodes, length = graph.shortest_path(start, target)
     last = len(nodes) - 1
     level = float(mission.definition.get("target_level", 95.0))
     actions = [
-        MissionAction(type="dock").to_action(_action_id(mission, last, 0)),
+        # The dock's id lets a robot's docking server pick the dock from its database.
+        MissionAction(type="dock", params={"dockId": dock_id}).to_action(
+            _action_id(mission, last, 0)
+        ),
         MissionAction(type="charge", params={"targetLevel": level}).to_action(
             _action_id(mission, last, 1)
         ),

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from fleet_protocol.kinds import RobotKind
 from robot_agent.agent import Agent
-from robot_agent.driver import DriverContext, load_driver
+from robot_agent.driver import Driver, DriverContext, DriverError, load_driver
 from robot_agent.settings import AgentSettings
 
 log = logging.getLogger("robot_agent")
@@ -78,7 +78,16 @@ async def _serve(settings: AgentSettings) -> None:
         initial_pose=settings.initial_pose,
         options=settings.driver_options,
     )
-    driver = load_driver(settings.driver, context)
+    try:
+        driver = load_driver(settings.driver, context)
+    except ValueError as exc:  # the driver refused its options; it names the bad one
+        log.error("driver %s: %s", settings.driver, exc)
+        sys.exit(2)
+    await run_until_signal(settings, driver, settings.driver)
+
+
+async def run_until_signal(settings: AgentSettings, driver: Driver, driver_name: str) -> None:
+    """Run the agent on the current loop until SIGINT or SIGTERM, then stop it cleanly."""
     task = asyncio.current_task()
     assert task is not None
     loop = asyncio.get_running_loop()
@@ -88,7 +97,7 @@ async def _serve(settings: AgentSettings) -> None:
         "robot-agent %s (%s, driver %s) for %s",
         settings.serial_number,
         settings.kind.value,
-        settings.driver,
+        driver_name,
         settings.mqtt_url,
     )
     with contextlib.suppress(asyncio.CancelledError):
@@ -112,3 +121,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     except LookupError as exc:
         log.error("%s", exc)
         sys.exit(2)
+    except DriverError as exc:  # the robot did not come up (start() failed)
+        log.error("driver %s: %s", settings.driver, exc.description)
+        sys.exit(1)

@@ -15,6 +15,8 @@ INSTANT_ACTION_ERROR = "instantActionError"
 # Used when a driver fails with an exception that is not a DriverError.
 NAVIGATION_ERROR = "navigationError"
 ACTION_ERROR = "actionError"
+# A driver asked for an action its robot does not offer.
+UNKNOWN_ACTION = "unknownAction"
 
 
 def make_error(

@@ -10,7 +10,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
+from fleet_protocol.kinds import (
+    CLEAN_MODES,
+    DEFAULT_CHARGE_TARGET,
+    KIND_ACTIONS,
+    PHOTO_DIRECTIONS,
+    RobotKind,
+)
 from robot_agent.action_parameters import choice_parameter, number_parameter, text_parameter
 from robot_agent.driver import (
     BatteryReading,
@@ -20,6 +26,8 @@ from robot_agent.driver import (
     PoseReached,
     VehicleDescription,
 )
+from robot_agent.errors import UNKNOWN_ACTION
+from robot_agent.speech import LANGUAGES, speech_seconds
 from simulation.battery import Activity, SimBattery
 from simulation.profiles import KindProfile, profile_for
 
@@ -28,14 +36,10 @@ logger = logging.getLogger(__name__)
 # The errorTypes this driver reports (VDA 5050 leaves errorType free text).
 NAVIGATION_FAILED = "navigationFailed"
 ACTION_FAILED = "actionFailed"
-UNKNOWN_ACTION = "unknownAction"
 BATTERY_EMPTY = "batteryEmpty"
 
 DEFAULT_TICK = 0.1  # wall seconds between motion updates of a moving robot
-DEFAULT_CHARGE_TARGET = 95.0
 _REACHED = 1e-6  # metres / radians counted as "there"
-_CLEAN_MODES = ("sweep", "scrub", "vacuum")
-_PHOTO_DIRECTIONS = ("front", "left", "right", "back")
 
 
 @dataclass(frozen=True)
@@ -288,15 +292,13 @@ class SimDriver:
 
     async def _announce(self, parameters: Mapping[str, Any]) -> str | None:
         text = text_parameter(parameters, "text")
-        language = choice_parameter(parameters, "language", ("zh", "en"), "zh")
+        language = choice_parameter(parameters, "language", LANGUAGES, "zh")
         repeat = int(number_parameter(parameters, "repeat", 1, minimum=1, maximum=10))
-        # Speech runs at about 4 characters a second in Chinese, 14 in English.
-        per_time = len(text) / (4.0 if language == "zh" else 14.0) + 0.5
-        await self._sleep_sim(per_time * repeat)
+        await self._sleep_sim(speech_seconds(text, language) * repeat)
         return None
 
     async def _capture_photo(self, parameters: Mapping[str, Any]) -> str | None:
-        choice_parameter(parameters, "direction", _PHOTO_DIRECTIONS, "front")
+        choice_parameter(parameters, "direction", PHOTO_DIRECTIONS, "front")
         await self._sleep_sim(1.0)
         return f"photo-{self.serial_number}-{uuid.uuid4().hex[:16]}"
 
@@ -305,7 +307,7 @@ class SimDriver:
         return None
 
     async def _clean(self, parameters: Mapping[str, Any]) -> str | None:
-        mode = choice_parameter(parameters, "mode", _CLEAN_MODES, "sweep")
+        mode = choice_parameter(parameters, "mode", CLEAN_MODES, "sweep")
         await self._sleep_sim(2.0)  # lowering the brushes
         # The deck runs (and drains more) until the current or next navigation ends.
         self._deck_mode = mode
@@ -314,7 +316,7 @@ class SimDriver:
         return None
 
     async def _greet(self, parameters: Mapping[str, Any]) -> str | None:
-        choice_parameter(parameters, "language", ("zh", "en"), "zh")
+        choice_parameter(parameters, "language", LANGUAGES, "zh")
         await self._sleep_sim(3.0)
         return None
 

@@ -59,6 +59,7 @@ def test_dock_mission_docks_and_charges_at_the_nearest_dock() -> None:
     assert plan.nodes[-1] == "E"
     actions = plan.actions_at[len(plan.nodes) - 1]
     assert [a.action_type for a in actions] == ["dock", "charge"]
+    assert actions[0].parameters() == {"dockId": "dock-E"}
     assert actions[1].parameters() == {"targetLevel": 80.0}
     assert required_actions(mission) == {"dock", "charge"}
     assert mission.priority == 30

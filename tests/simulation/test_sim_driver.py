@@ -11,9 +11,9 @@ import pytest
 from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
 from robot_agent.action_parameters import ACTION_PARAMETER_ERROR
 from robot_agent.driver import Driver, DriverContext, DriverError, Pose, load_driver
+from robot_agent.errors import UNKNOWN_ACTION
 from simulation.sim_driver import (
     BATTERY_EMPTY,
-    UNKNOWN_ACTION,
     SimDriver,
     create_driver,
 )
