@@ -25,40 +25,24 @@ from fleet_protocol.kinds import RobotKind
 from fleet_protocol.state import ActionStatus, ErrorLevel, State
 from robot_agent.driver import BatteryReading, DriverError, Pose
 from robot_agent.errors import UNKNOWN_ACTION
-from robot_agent.executor import OrderExecutor
-from tests.robot_agent.messages import MANUFACTURER, MAP, action, instant, order, payload
+from tests.robot_agent.conftest import Robot
+from tests.robot_agent.messages import MAP, action, instant, order
 from tests.ros_driver.robot_double import NavFailure, ThreadedRobot
-from tests.vda_schemas import validate_message
 
 LINE = [("A", 0.0, 0.0), ("B", 3.0, 0.0), ("C", 6.0, 0.0), ("D", 6.0, 4.0)]
 FULL = {"tts_topic": "tts", "image_topic": "camera/image", "clean_service": "deck/enable"}
 
 
-class Vehicle:
-    """A RosDriver on a ThreadedRobot behind an OrderExecutor, with its state at hand."""
+class Vehicle(Robot):
+    """The agent's executor on a RosDriver, whose ROS side is a ThreadedRobot."""
 
     def __init__(self, robot: ThreadedRobot, driver: RosDriver) -> None:
+        super().__init__(driver)  # type: ignore[arg-type]  # any Driver will do
         self.robot = robot
-        self.driver = driver
-        self.executor = OrderExecutor(driver, MANUFACTURER, "r1")
-        self._header_id = 0
+        self.driver: RosDriver = driver  # type: ignore[assignment]
 
     def send(self, message: dict[str, Any]) -> None:
-        self.executor.handle_order(payload(message))
-
-    def state(self) -> State:
-        self._header_id += 1
-        state = self.executor.state(self._header_id)
-        validate_message("state", state.to_json())
-        return state
-
-    async def until(self, predicate: Callable[[State], bool], what: str) -> State:
-        for _ in range(1000):
-            state = self.state()
-            if predicate(state):
-                return state
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"state never became {what}: {self.state().to_wire()}")
+        self.send_order(message)
 
 
 def parameters(kind: RobotKind = RobotKind.PATROL_DOG, **values: Any) -> DriverParameters:
@@ -130,7 +114,7 @@ async def test_a_blocking_action_splits_the_run_into_two_goals(
 ) -> None:
     vehicle = await make_vehicle(**FULL)
     vehicle.send(order("o1", LINE, node_actions={"C": [action("dwell", "w1", seconds=0.05)]}))
-    await vehicle.until(done, "order done")
+    await vehicle.until(done, what="order done")
     goals = [[(g.x, g.y) for g in goal] for goal in vehicle.robot.sent.navigations]
     assert goals == [[(3.0, 0.0), (6.0, 0.0)], [(6.0, 4.0)]]
 
@@ -140,7 +124,7 @@ async def test_edge_max_speed_becomes_nav2_speed_limit(make_vehicle: Callable[..
     message = order("o1", LINE[:2])
     message["edges"][0]["maxSpeed"] = 0.4
     vehicle.send(message)
-    await vehicle.until(done, "order done")
+    await vehicle.until(done, what="order done")
     assert vehicle.robot.sent.speed_limits == [0.4]
 
 
@@ -150,7 +134,7 @@ async def test_a_nav2_failure_reaches_the_state_with_its_code_and_message(
     vehicle = await make_vehicle()
     vehicle.robot.nav_failure = NavFailure(105, "robot stuck near bench", after_poses=1)
     vehicle.send(order("o1", LINE))
-    state = await vehicle.until(lambda s: bool(s.errors), "an error")
+    state = await vehicle.until(lambda s: bool(s.errors), what="an error")
     error = state.errors[0]
     assert error.error_type == PATH_FOLLOWING_ERROR
     assert error.error_level is ErrorLevel.WARNING
@@ -165,7 +149,7 @@ async def test_a_humble_failure_without_code_is_still_an_error(
     vehicle = await make_vehicle()
     vehicle.robot.nav_failure = NavFailure(None)
     vehicle.send(order("o1", LINE))
-    state = await vehicle.until(lambda s: bool(s.errors), "an error")
+    state = await vehicle.until(lambda s: bool(s.errors), what="an error")
     assert "no Nav2 error code" in state.errors[0].error_description
 
 
@@ -175,12 +159,12 @@ async def test_pause_cancels_the_nav2_goal_and_resume_sends_the_rest(
     vehicle = await make_vehicle()
     vehicle.robot.step = 0.1
     vehicle.send(order("o1", LINE))
-    await vehicle.until(lambda s: s.last_node_id == "B", "at B")
-    vehicle.executor.handle_instant_actions(payload(instant(action("startPause", "pause-1"))))
-    await vehicle.until(lambda s: bool(s.paused) and not s.driving, "paused")
+    await vehicle.until(lambda s: s.last_node_id == "B", what="at B")
+    vehicle.send_instant(instant(action("startPause", "pause-1")))
+    await vehicle.until(lambda s: bool(s.paused) and not s.driving, what="paused")
     assert vehicle.robot.sent.cancels == 1
-    vehicle.executor.handle_instant_actions(payload(instant(action("stopPause", "resume-1"))))
-    await vehicle.until(done, "order done")
+    vehicle.send_instant(instant(action("stopPause", "resume-1")))
+    await vehicle.until(done, what="order done")
     first, *rest = vehicle.robot.sent.navigations
     assert len(first) == 3 and rest, "a new goal after the resume"
     assert (rest[-1][-1].x, rest[-1][-1].y) == (6.0, 4.0)
@@ -257,7 +241,7 @@ async def test_clean_runs_the_deck_for_the_next_navigation_only(
 ) -> None:
     vehicle = await make_vehicle(RobotKind.SANITATION, clean_service="deck/enable")
     vehicle.send(order("o1", LINE[:3], node_actions={"A": [action("clean", "c1", mode="scrub")]}))
-    state = await vehicle.until(done, "order done")
+    state = await vehicle.until(done, what="order done")
     assert [a.action_status for a in state.action_states] == [ActionStatus.FINISHED]
     assert vehicle.robot.sent.deck == [True, False], "on for the edges, off when they end"
     vehicle.robot.deck_answer = (False, "brushes jammed")
