@@ -1,4 +1,4 @@
-"""The `fleet` command: run the server or the whole demo, and manage users and API keys."""
+"""The `fleet` command: run the server or the whole demo, manage users and API keys, export bags."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import logging
 import secrets
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from sqlmodel import Session
 
 from fleet_protocol.site import SiteError
 from fleet_server.accounts import AccountService
@@ -215,6 +217,38 @@ def audit_verify() -> None:
             f"audit log broken: {check.problem} ({check.entries} entries before it intact)", 1
         )
     typer.echo(f"audit log intact: {check.entries} entries")
+
+
+@app.command("export-bag")
+def export_bag(
+    mission_id: Annotated[int, typer.Argument(metavar="MISSION_ID", help="The mission's id.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Bag directory to create (default: mission-<id>-bag here)."
+        ),
+    ] = None,
+) -> None:
+    """Write a mission's poses, battery and events to a ROS 2 bag (MCAP) for ros2 bag / Foxglove."""
+    # rosbags loads every ROS distribution's types: only this command pays for it.
+    from fleet_server.bag_export import export_mission_bag
+
+    path = output if output is not None else Path(f"mission-{mission_id}-bag")
+    engine = make_engine(_settings().database_url)
+    try:
+        with Session(engine) as session:
+            summary = export_mission_bag(session, mission_id, path)
+    except FleetError as exc:
+        raise _fail(exc.message) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        engine.dispose()
+    typer.echo(f"wrote {summary.path} (rosbag2, MCAP storage)")
+    for topic in summary.topics:
+        typer.echo(f"  {topic.topic:<32} {topic.msgtype:<32} {topic.count:>6}")
+    if not summary.samples:
+        typer.echo(f"mission {mission_id} has no telemetry samples: the bag holds its events only")
 
 
 def main() -> None:
