@@ -12,7 +12,6 @@ import signal
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import uvicorn
 
@@ -71,22 +70,6 @@ def free_port(preferred: int, host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-async def start_embedded_broker(port: int) -> Any:
-    """An amqtt broker on 127.0.0.1:port (demo only; deployments use a real broker)."""
-    from amqtt.broker import Broker
-
-    broker = Broker(
-        {
-            "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{port}"}},
-            "plugins": {
-                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}
-            },
-        }
-    )
-    await broker.start()
-    return broker
-
-
 class _EmbeddedServer(uvicorn.Server):
     """uvicorn without its own signal handling: the demo stops everything in order itself."""
 
@@ -108,6 +91,9 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
     broker = None
     if "FLEET_MQTT_URL" not in os.environ:
         mqtt_port = free_port(DEMO_MQTT_PORT)
+        # Imported here: with FLEET_MQTT_URL set the demo needs no amqtt at all.
+        from fleet_server.demo_broker import start_embedded_broker
+
         broker = await start_embedded_broker(mqtt_port)
         settings = settings.model_copy(update={"mqtt_url": f"mqtt://127.0.0.1:{mqtt_port}"})
     http_port = free_port(options.port, options.host)
