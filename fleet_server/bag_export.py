@@ -27,6 +27,7 @@ from rosbags.typesys import Stores, get_typestore
 from rosbags.typesys.stores import ros2_humble as ros
 from sqlmodel import Session, col, select
 
+from fleet_protocol.orientation import yaw_to_quaternion
 from fleet_protocol.ros_names import ros_namespace
 from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.models import Mission, TelemetrySample
@@ -101,11 +102,9 @@ def time_ns(moment: datetime) -> int:
 
 
 def yaw_quaternion(theta: float) -> Quaternion:
-    """The rotation by `theta` about z, with w >= 0 (the same rotation as -q)."""
-    z, w = math.sin(theta / 2), math.cos(theta / 2)
-    if w < 0:
-        z, w = -z, -w
-    return Quaternion(x=0.0, y=0.0, z=z, w=w)
+    """The rotation by `theta` about z, as the ROS driver turns headings into quaternions."""
+    q = yaw_to_quaternion(theta)
+    return Quaternion(x=q.x, y=q.y, z=q.z, w=q.w)
 
 
 def mission_events(mission: Mission) -> list[MissionEvent]:

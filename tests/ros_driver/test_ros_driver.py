@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fleet_robot_driver.conversions import PATH_FOLLOWING_ERROR, quaternion_to_yaw
+from fleet_robot_driver.conversions import PATH_FOLLOWING_ERROR
 from fleet_robot_driver.outcomes import DOCKING_ERROR
 from fleet_robot_driver.parameters import DriverParameters
 from fleet_robot_driver.port import STATUS_ABORTED, CapturedImage, GoalOutcome
 from fleet_robot_driver.ros_driver import ROS_INTERFACE_ERROR, RosDriver
 
 from fleet_protocol.kinds import RobotKind
+from fleet_protocol.orientation import quaternion_to_yaw
 from fleet_protocol.state import ActionStatus, ErrorLevel, State
 from robot_agent.driver import BatteryReading, DriverError, Pose
 from robot_agent.errors import UNKNOWN_ACTION

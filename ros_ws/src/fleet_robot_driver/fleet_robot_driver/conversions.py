@@ -11,22 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fleet_protocol.order import Edge, Node
+from fleet_protocol.orientation import Quaternion, quaternion_to_yaw, yaw_to_quaternion
 from fleet_protocol.state import ErrorLevel
 from robot_agent.driver import DriverError, Pose
 from robot_agent.errors import NAVIGATION_ERROR
 from robot_agent.order_graph import OrderGraph, node_pose
 
 # --- Poses ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quaternion:
-    """geometry_msgs/Quaternion as plain numbers."""
-
-    x: float
-    y: float
-    z: float
-    w: float
 
 
 @dataclass(frozen=True)
@@ -40,27 +31,6 @@ class GoalPose:
     y: float
     orientation: Quaternion
     map_id: str
-
-
-def normalize_angle(angle: float) -> float:
-    """The same angle in (-pi, pi]; VDA 5050 theta and ROS yaw both live in [-pi, pi]."""
-    wrapped = math.remainder(angle, math.tau)
-    return math.pi if wrapped <= -math.pi else wrapped
-
-
-def yaw_to_quaternion(yaw: float) -> Quaternion:
-    """The rotation by yaw about z (w >= 0, so pi and -pi give the same quaternion)."""
-    half = normalize_angle(yaw) / 2.0
-    return Quaternion(0.0, 0.0, math.sin(half), math.cos(half))
-
-
-def quaternion_to_yaw(q: Quaternion) -> float:
-    """The heading of a quaternion, in (-pi, pi]; scale-free, so an unnormalised one is fine."""
-    siny = 2.0 * (q.w * q.z + q.x * q.y)
-    cosy = q.w * q.w + q.x * q.x - q.y * q.y - q.z * q.z
-    if siny == 0.0 and cosy == 0.0:
-        raise ValueError(f"no heading in quaternion {q}")
-    return normalize_angle(math.atan2(siny, cosy))
 
 
 def pose_to_goal(pose: Pose) -> GoalPose:

@@ -27,10 +27,10 @@ from sensor_msgs.msg import BatteryState, CompressedImage, Image
 from std_msgs.msg import String
 from std_srvs.srv import SetBool
 
+from fleet_protocol.orientation import Quaternion
 from fleet_robot_driver.bridge import LoopBridge
 from fleet_robot_driver.conversions import (
     GoalPose,
-    Quaternion,
     battery_percentage,
     goal_to_pose,
     is_charging,
