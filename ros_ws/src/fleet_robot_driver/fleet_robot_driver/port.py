@@ -79,8 +79,10 @@ RemainingPoses = Callable[[int], None]
 
 
 class RobotPort(Protocol):
-    """The robot's ROS interfaces as the driver uses them; every coroutine runs in the agent's
-    loop, and every callback it is given is called there."""
+    """The robot's ROS interfaces as the driver uses them.
+
+    Every coroutine runs in the agent's loop, and every callback it is given is called there.
+    """
 
     async def wait_for_servers(self, timeout: float) -> list[str]:
         """Wait up to timeout seconds for the action servers and services; the ones missing."""

@@ -1,0 +1,236 @@
+"""Which robots a ROS 2 simulation of a site starts, where, and when: plain Python, no ROS.
+
+The launch files turn the specs made here into launch actions; every decision about names,
+start poses and timing is taken here so that it is tested without ROS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fleet_protocol.kinds import RobotKind
+from fleet_protocol.orientation import normalize_angle
+from fleet_protocol.ros_names import ros_namespace
+from fleet_protocol.site import Dock, Site, SiteError
+from simulation.fleet import FleetConfig, plan_robots
+from simulation.site_file import load_site
+from simulation.world_export import DOCK_SIZE
+
+GAZEBO = "gazebo"
+LOOPBACK = "loopback"
+BACKENDS = (GAZEBO, LOOPBACK)
+HUMBLE = "humble"
+# Simulation needs a Jazzy-or-later package on either backend: nav2_loopback_sim, and
+# nav2_minimal_tb3_sim's gz sim robot (Humble's turtlebot3_gazebo is for Gazebo Classic).
+SIMULATION_PACKAGE = {LOOPBACK: "nav2_loopback_sim", GAZEBO: "nav2_minimal_tb3_sim"}
+
+# Seconds from launch to the first robot, and between two robots: gz sim needs a moment to load
+# the world, and Nav2 stacks brought up all at once starve each other of CPU.
+FIRST_SPAWN_DELAY = {GAZEBO: 5.0, LOOPBACK: 0.0}
+SPAWN_INTERVAL = {GAZEBO: 5.0, LOOPBACK: 2.0}
+
+# In the gz sim world a charger is a box on its dock node (simulation.world_export), so a robot
+# docks, and starts, in front of the box: half the box, the stand-in robot's front overhang from
+# its base frame (TurtleBot3 Waffle: 0.08 m), and a gap.
+GAZEBO_DOCK_CLEARANCE = DOCK_SIZE[0] / 2 + 0.08 + 0.05
+
+
+class LayoutError(ValueError):
+    """A launch argument or site the simulation cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Pose2D:
+    """A pose in the site's map frame: metres and radians."""
+
+    x: float
+    y: float
+    yaw: float
+
+
+@dataclass(frozen=True)
+class RobotSpec:
+    """One simulated robot: who it is, where it starts, when it is started."""
+
+    serial_number: str
+    kind: RobotKind
+    namespace: str  # without slashes: dog_01
+    start_node: str
+    start: Pose2D
+    spawn_delay: float  # seconds after launch
+    battery: float  # percent, as the fleet simulator would start it
+
+    @property
+    def ros_namespace(self) -> str:
+        """The absolute namespace: /dog_01."""
+        return f"/{self.namespace}"
+
+
+def parse_whole_number(name: str, text: str, minimum: int) -> int:
+    """A launch argument giving a whole number of at least `minimum`."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise LayoutError(f"{name}: {text!r} is not a whole number") from None
+    if number < minimum:
+        raise LayoutError(f"{name}: must be at least {minimum}, got {number}")
+    return number
+
+
+def parse_robot_count(text: str) -> int:
+    """The `robots` launch argument: a whole number of at least 1."""
+    return parse_whole_number("robots", text, 1)
+
+
+def parse_kinds(text: str) -> tuple[RobotKind, ...]:
+    """The `kinds` launch argument: comma-separated robot kinds, assigned round robin."""
+    known = {kind.value: kind for kind in RobotKind}
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise LayoutError(f"kinds: name at least one of {', '.join(known)}")
+    for name in names:
+        if name not in known:
+            choices = ", ".join(known)
+            raise LayoutError(f"kinds: unknown robot kind {name!r} (choose from {choices})")
+    return tuple(known[name] for name in names)
+
+
+def parse_backend(text: str, distro: str) -> str:
+    """The `backend` launch argument, checked against the ROS distribution in use."""
+    backend = text.strip().lower()
+    if backend not in BACKENDS:
+        raise LayoutError(f"backend: {text!r} is not one of {', '.join(BACKENDS)}")
+    if distro == HUMBLE:
+        raise LayoutError(
+            f"backend {backend}: needs ROS 2 Jazzy or later ({SIMULATION_PACKAGE[backend]}); "
+            f"this is {distro}"
+        )
+    return backend
+
+
+def parse_seconds(name: str, text: str) -> float:
+    """A launch argument giving a non-negative number of seconds."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise LayoutError(f"{name}: {text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise LayoutError(f"{name}: must be zero or more seconds, got {text!r}")
+    return seconds
+
+
+def read_site(path: str | Path) -> Site:
+    """The validated site in a YAML file; LayoutError names the file and what is wrong."""
+    if not str(path).strip():
+        raise LayoutError("site: no site file given")
+    try:
+        return load_site(path)
+    except SiteError as error:
+        raise LayoutError(str(error)) from None
+
+
+def plan_layout(
+    site: Site,
+    robots: int,
+    kinds: Sequence[RobotKind],
+    backend: str,
+    spawn_interval: float | None = None,
+    seed: int = 1,
+) -> list[RobotSpec]:
+    """The robots to start: fleet-sim's serials, kinds and start nodes, staggered in time."""
+    if robots < 1:
+        raise LayoutError(f"robots: must be at least 1, got {robots}")
+    if backend not in BACKENDS:
+        raise LayoutError(f"backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+    if backend == GAZEBO and robots > len(site.nodes):
+        raise LayoutError(
+            f"robots: {robots} Gazebo robots but site {site.id} has only {len(site.nodes)} "
+            "nodes to start them on (they would spawn inside each other); use the loopback "
+            "backend or fewer robots"
+        )
+    interval = SPAWN_INTERVAL[backend] if spawn_interval is None else spawn_interval
+    # The mqtt_url is not used here: plan_robots needs a valid one to build its config.
+    config = FleetConfig(
+        mqtt_url="mqtt://localhost", site=site, robots=robots, kinds=kinds, seed=seed
+    )
+    docks = {dock.node: dock for dock in site.docks}
+    specs = []
+    for index, robot in enumerate(plan_robots(config)):
+        dock = docks.get(robot.start_node)
+        if dock is None:
+            start = Pose2D(*_node_xy(site, robot.start_node), node_heading(site, robot.start_node))
+        else:
+            start = docked_pose(site, dock, backend)
+        specs.append(
+            RobotSpec(
+                serial_number=robot.serial_number,
+                kind=robot.kind,
+                namespace=ros_namespace(robot.serial_number),
+                start_node=robot.start_node,
+                start=start,
+                spawn_delay=FIRST_SPAWN_DELAY[backend] + index * interval,
+                battery=robot.driver.battery().charge,
+            )
+        )
+    namespaces = [spec.namespace for spec in specs]
+    if len(set(namespaces)) != len(namespaces):
+        raise LayoutError(f"two robots would share a ROS namespace: {sorted(namespaces)}")
+    return specs
+
+
+def node_heading(site: Site, node_id: str) -> float:
+    """The heading along the node's first edge, away from it (0 for a node without edges)."""
+    for edge in site.edges:
+        if node_id in (edge.start, edge.end):
+            other = edge.end if edge.start == node_id else edge.start
+            return _heading(_node_xy(site, node_id), _node_xy(site, other))
+    return 0.0
+
+
+def approach_heading(site: Site, dock: Dock) -> float:
+    """The heading a robot drives into the dock: from the node its first edge comes from."""
+    if not _has_edge(site, dock.node):
+        return 0.0
+    return normalize_angle(node_heading(site, dock.node) + math.pi)
+
+
+def docked_pose(site: Site, dock: Dock, backend: str | None) -> Pose2D:
+    """Where a docked robot stands, facing the charger.
+
+    On the dock node itself, except in Gazebo, whose world puts the charger's box on the node.
+    """
+    x, y = _node_xy(site, dock.node)
+    yaw = approach_heading(site, dock)
+    if backend == GAZEBO:
+        x -= GAZEBO_DOCK_CLEARANCE * math.cos(yaw)
+        y -= GAZEBO_DOCK_CLEARANCE * math.sin(yaw)
+    return Pose2D(x, y, yaw)
+
+
+def _has_edge(site: Site, node_id: str) -> bool:
+    return any(node_id in (edge.start, edge.end) for edge in site.edges)
+
+
+def _node_xy(site: Site, node_id: str) -> tuple[float, float]:
+    node = site.node(node_id)
+    return node.x, node.y
+
+
+def _heading(start: tuple[float, float], end: tuple[float, float]) -> float:
+    return math.atan2(end[1] - start[1], end[0] - start[0])
+
+
+def gz_sim_arguments(world: Path, gui: bool) -> str:
+    """The gz_args of ros_gz_sim's gz_sim.launch.py: run at once, headless unless gui."""
+    return " ".join(["-r", "-v", "2", *([] if gui else ["-s"]), str(world)])
+
+
+def parse_flag(name: str, text: str) -> bool:
+    """A true/false launch argument."""
+    flag = text.strip().lower()
+    if flag not in ("true", "false"):
+        raise LayoutError(f"{name}: expected true or false, got {text!r}")
+    return flag == "true"
