@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import ast
 import importlib
-import runpy
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-import setuptools
 from catkin_pkg.package import Package, parse_package
 
 from tests.ros_bringup.conftest import DRIVER_ROOT, PACKAGE_ROOT, REPOSITORY
+from tests.ros_driver.conftest import setup_keywords
 
 LAUNCH_FILES = sorted((PACKAGE_ROOT / "launch").glob("*.launch.py"))
 # Python modules the launch files may import without an exec_depend: ours (the package itself,
@@ -70,15 +69,6 @@ def _imports(tree: ast.Module) -> dict[str, list[str]]:
     return imported
 
 
-def _setup_keywords(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """What setup.py passes to setup(), run in its own folder as colcon does."""
-    captured: dict[str, Any] = {}
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(setuptools, "setup", lambda **keywords: captured.update(keywords))
-    runpy.run_path(str(root / "setup.py"))
-    return captured
-
-
 def _installed(keywords: dict[str, Any]) -> dict[str, set[Path]]:
     return {
         folder: {Path(source).resolve() for source in sources}
@@ -128,7 +118,7 @@ def test_the_simulation_packages_are_left_out_on_humble() -> None:
 
 
 def test_setup_installs_every_launch_and_config_file_and_the_sites(monkeypatch) -> None:
-    installed = _installed(_setup_keywords(PACKAGE_ROOT, monkeypatch))
+    installed = _installed(setup_keywords(PACKAGE_ROOT, monkeypatch))
     for folder in ("launch", "config"):
         files = {p.resolve() for p in (PACKAGE_ROOT / folder).iterdir() if p.is_file()}
         assert files and installed[f"share/fleet_bringup/{folder}"] == files
@@ -140,7 +130,7 @@ def test_setup_installs_every_launch_and_config_file_and_the_sites(monkeypatch) 
 
 
 def test_the_driver_the_launch_files_start_is_what_its_package_installs(monkeypatch) -> None:
-    keywords = _setup_keywords(DRIVER_ROOT, monkeypatch)
+    keywords = setup_keywords(DRIVER_ROOT, monkeypatch)
     scripts = {entry.split("=")[0].strip() for entry in keywords["entry_points"]["console_scripts"]}
     assert "agent" in scripts
     driver_yaml = (DRIVER_ROOT / "config" / "driver.yaml").resolve()

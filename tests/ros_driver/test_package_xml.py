@@ -6,12 +6,13 @@ rosdep read package.xml with; the format 3 XSD itself is not at hand here.
 
 from __future__ import annotations
 
+import ast
 import xml.etree.ElementTree as ET
 
 import pytest
 from catkin_pkg.package import parse_package
 
-from tests.ros_driver.conftest import PACKAGE_ROOT
+from tests.ros_driver.conftest import PACKAGE_ROOT, setup_keywords
 
 WORKSPACE_SOURCES = PACKAGE_ROOT.parent
 ROS_PACKAGES = ("fleet_robot_driver", "fleet_bringup")
@@ -66,3 +67,20 @@ def test_package_has_its_ament_resource_marker_and_matching_setup_files() -> Non
     assert (PACKAGE_ROOT / "resource" / "fleet_robot_driver").is_file()
     assert 'PACKAGE = "fleet_robot_driver"' in (PACKAGE_ROOT / "setup.py").read_text()
     assert "$base/lib/fleet_robot_driver" in (PACKAGE_ROOT / "setup.cfg").read_text()
+
+
+def test_setup_entry_points_name_functions_of_the_driver_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entry_points = setup_keywords(PACKAGE_ROOT, monkeypatch)["entry_points"]
+    targets = {
+        group: dict(tuple(part.strip() for part in entry.split("=")) for entry in entries)
+        for group, entries in entry_points.items()
+    }
+    # `ros2 run fleet_robot_driver agent`, and `robot-agent --driver ros` through the agent's
+    # driver entry-point group.
+    assert targets["console_scripts"] == {"agent": "fleet_robot_driver.main:main"}
+    assert targets["robot_agent.drivers"] == {"ros": "fleet_robot_driver.main:create_driver"}
+    main = ast.parse((PACKAGE_ROOT / "fleet_robot_driver" / "main.py").read_text())
+    defined = {n.name for n in main.body if isinstance(n, ast.FunctionDef)}
+    assert {"main", "create_driver"} <= defined
