@@ -76,6 +76,14 @@ def test_unknown_driver_is_a_clear_error() -> None:
     assert "no driver named 'warp'" in stderr and "sim" in stderr
 
 
+def test_a_driver_option_the_driver_refuses_is_a_clear_error() -> None:
+    process = run_agent("--driver-option", "speed_factor=fast", AGENT_SERIAL_NUMBER="x1")
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 2
+    assert "driver sim: sim driver option speed_factor='fast' is not a number" in stderr
+    assert "Traceback" not in stderr
+
+
 def test_the_agent_stays_light() -> None:
     heavy = ("fastapi", "sqlalchemy", "sqlmodel", "numpy", "fleet_server", "simulation", "rclpy")
     code = (
