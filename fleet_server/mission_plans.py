@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass, field
 
 from fleet_protocol.actions import Action
-from fleet_protocol.site import Site, ZoneKind
+from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
+from fleet_protocol.site import Dock, Site, ZoneKind
 from fleet_server.coverage_plan import CoveragePlan, LegKind, plan_coverage
 from fleet_server.mission_actions import MissionAction
 from fleet_server.models import Checkpoint, Mission
@@ -140,16 +141,16 @@ def compile_service(mission: Mission, graph: RouteGraph, start: str) -> MissionP
     )
 
 
-def nearest_dock(graph: RouteGraph, site: Site, start: str) -> tuple[str, float]:
-    """The dock node nearest to `start` by route, and the distance; NoRoute if none is reachable."""
-    best: tuple[str, float] | None = None
+def nearest_dock(graph: RouteGraph, site: Site, start: str) -> tuple[Dock, float]:
+    """The dock nearest to `start` by route, and the distance; NoRoute if none is reachable."""
+    best: tuple[Dock, float] | None = None
     for dock in site.docks:
         try:
             _, length = graph.shortest_path(start, dock.node)
         except NoRoute:
             continue
         if best is None or length < best[1]:
-            best = (dock.node, length)
+            best = (dock, length)
     if best is None:
         raise NoRoute(f"no dock on site {site.id!r} can be reached from {start!r}")
     return best
@@ -159,16 +160,15 @@ def compile_dock(mission: Mission, graph: RouteGraph, site: Site, start: str) ->
     """Drive to the dock (named, or the nearest), dock there and charge to the target level."""
     dock_id = mission.definition.get("dock")
     if dock_id:
-        target = next(d.node for d in site.docks if d.id == dock_id)
+        dock = next(d for d in site.docks if d.id == dock_id)
     else:
-        target, _ = nearest_dock(graph, site, start)
-        dock_id = next(d.id for d in site.docks if d.node == target)
-    nodes, length = graph.shortest_path(start, target)
+        dock, _ = nearest_dock(graph, site, start)
+    nodes, length = graph.shortest_path(start, dock.node)
     last = len(nodes) - 1
-    level = float(mission.definition.get("target_level", 95.0))
+    level = float(mission.definition.get("target_level", DEFAULT_CHARGE_TARGET))
     actions = [
         # The dock's id lets a robot's docking server pick the dock from its database.
-        MissionAction(type="dock", params={"dockId": dock_id}).to_action(
+        MissionAction(type="dock", params={"dockId": dock.id}).to_action(
             _action_id(mission, last, 0)
         ),
         MissionAction(type="charge", params={"targetLevel": level}).to_action(

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
+from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
 from fleet_server.mission_actions import MissionAction
 
 UNTIL_MAX_ROUNDS = 100
@@ -81,7 +82,7 @@ class DockCreate(MissionRequestBase):
 
     kind: Literal["dock"]
     dock: str | None = None
-    target_level: float = Field(default=95.0, gt=0, le=100)
+    target_level: float = Field(default=DEFAULT_CHARGE_TARGET, gt=0, le=100)
 
 
 class ServiceCreate(MissionRequestBase):
