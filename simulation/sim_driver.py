@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from robot_agent.driver import (
     VehicleDescription,
 )
 from robot_agent.errors import UNKNOWN_ACTION
+from robot_agent.evidence import photo_id
 from robot_agent.speech import LANGUAGES, speech_seconds
 from simulation.battery import Activity, SimBattery
 from simulation.profiles import KindProfile, profile_for
@@ -300,7 +300,7 @@ class SimDriver:
     async def _capture_photo(self, parameters: Mapping[str, Any]) -> str | None:
         choice_parameter(parameters, "direction", PHOTO_DIRECTIONS, "front")
         await self._sleep_sim(1.0)
-        return f"photo-{self.serial_number}-{uuid.uuid4().hex[:16]}"
+        return photo_id(self.serial_number)
 
     async def _dwell(self, parameters: Mapping[str, Any]) -> str | None:
         await self._sleep_sim(number_parameter(parameters, "seconds", None, minimum=0))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from fleet_robot_driver.photos import encode, photo_id, store
+from fleet_robot_driver.photos import encode, store
 from fleet_robot_driver.port import CapturedImage
 
 
@@ -49,9 +48,3 @@ def test_other_encodings_are_stored_raw_with_their_layout(tmp_path: Path) -> Non
     layout = json.loads(path.with_suffix(".json").read_text())
     assert layout == {"encoding": "16UC1", "width": 2, "height": 1, "step": 4}
     assert sorted(p.name for p in path.parent.iterdir()) == ["photo-r1-abc.json", path.name]
-
-
-def test_photo_ids_are_unique_and_name_the_robot() -> None:
-    ids = {photo_id("dog-01") for _ in range(100)}
-    assert len(ids) == 100
-    assert all(re.fullmatch(r"photo-dog-01-[0-9a-f]{16}", i) for i in ids)

@@ -42,9 +42,6 @@ class Vehicle(Robot):
         self.robot = robot
         self.driver: RosDriver = driver  # type: ignore[assignment]
 
-    def send(self, message: dict[str, Any]) -> None:
-        self.send_order(message)
-
 
 def parameters(kind: RobotKind = RobotKind.PATROL_DOG, **values: Any) -> DriverParameters:
     return DriverParameters.from_values(
@@ -85,7 +82,7 @@ async def test_a_released_run_is_one_goal_and_every_node_is_reported_in_order(
 ) -> None:
     vehicle = await make_vehicle()
     passed: list[str] = []
-    vehicle.send(order("o1", LINE))
+    vehicle.send_order(order("o1", LINE))
     while True:
         state = vehicle.state()
         if state.last_node_id and (not passed or passed[-1] != state.last_node_id):
@@ -114,7 +111,7 @@ async def test_a_blocking_action_splits_the_run_into_two_goals(
     make_vehicle: Callable[..., Any],
 ) -> None:
     vehicle = await make_vehicle(**FULL)
-    vehicle.send(order("o1", LINE, node_actions={"C": [action("dwell", "w1", seconds=0.05)]}))
+    vehicle.send_order(order("o1", LINE, node_actions={"C": [action("dwell", "w1", seconds=0.05)]}))
     await vehicle.until(done, what="order done")
     goals = [[(g.x, g.y) for g in goal] for goal in vehicle.robot.sent.navigations]
     assert goals == [[(3.0, 0.0), (6.0, 0.0)], [(6.0, 4.0)]]
@@ -124,7 +121,7 @@ async def test_edge_max_speed_becomes_nav2_speed_limit(make_vehicle: Callable[..
     vehicle = await make_vehicle()
     message = order("o1", LINE[:2])
     message["edges"][0]["maxSpeed"] = 0.4
-    vehicle.send(message)
+    vehicle.send_order(message)
     await vehicle.until(done, what="order done")
     assert vehicle.robot.sent.speed_limits == [0.4]
 
@@ -134,7 +131,7 @@ async def test_a_nav2_failure_reaches_the_state_with_its_code_and_message(
 ) -> None:
     vehicle = await make_vehicle()
     vehicle.robot.nav_failure = NavFailure(105, "robot stuck near bench", after_poses=1)
-    vehicle.send(order("o1", LINE))
+    vehicle.send_order(order("o1", LINE))
     state = await vehicle.until(lambda s: bool(s.errors), what="an error")
     error = state.errors[0]
     assert error.error_type == PATH_FOLLOWING_ERROR
@@ -149,7 +146,7 @@ async def test_a_humble_failure_without_code_is_still_an_error(
 ) -> None:
     vehicle = await make_vehicle()
     vehicle.robot.nav_failure = NavFailure(None)
-    vehicle.send(order("o1", LINE))
+    vehicle.send_order(order("o1", LINE))
     state = await vehicle.until(lambda s: bool(s.errors), what="an error")
     assert "no Nav2 error code" in state.errors[0].error_description
 
@@ -159,7 +156,7 @@ async def test_pause_cancels_the_nav2_goal_and_resume_sends_the_rest(
 ) -> None:
     vehicle = await make_vehicle()
     vehicle.robot.step = 0.1
-    vehicle.send(order("o1", LINE))
+    vehicle.send_order(order("o1", LINE))
     await vehicle.until(lambda s: s.last_node_id == "B", what="at B")
     vehicle.send_instant(instant(action("startPause", "pause-1")))
     await vehicle.until(lambda s: bool(s.paused) and not s.driving, what="paused")
@@ -241,7 +238,8 @@ async def test_clean_runs_the_deck_for_the_next_navigation_only(
     make_vehicle: Callable[..., Any],
 ) -> None:
     vehicle = await make_vehicle(RobotKind.SANITATION, clean_service="deck/enable")
-    vehicle.send(order("o1", LINE[:3], node_actions={"A": [action("clean", "c1", mode="scrub")]}))
+    clean = {"A": [action("clean", "c1", mode="scrub")]}
+    vehicle.send_order(order("o1", LINE[:3], node_actions=clean))
     state = await vehicle.until(done, what="order done")
     assert [a.action_status for a in state.action_states] == [ActionStatus.FINISHED]
     assert vehicle.robot.sent.deck == [True, False], "on for the edges, off when they end"

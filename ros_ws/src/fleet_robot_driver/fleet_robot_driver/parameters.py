@@ -62,6 +62,11 @@ PARAMETER_DEFAULTS: dict[str, Any] = {
     "height": 1.0,
 }
 
+# Numbers that must be more than zero (sizes, speeds, timeouts).
+POSITIVE_PARAMETERS = (
+    *("speed_max", "width", "length", "height", "image_max_age", "startup_timeout"),
+    *("charge_start_timeout", "charge_timeout", "server_timeout"),
+)
 # The agent's settings the node passes on when set (robot_agent.settings.AgentSettings names).
 AGENT_SETTING_NAMES = ("serial_number", "mqtt_url", "interface", "manufacturer", "map_id")
 
@@ -132,9 +137,7 @@ class DriverParameters:
         for name in ("map_frame", "battery_topic", "navigate_action", _pose_topic(merged)):
             if not merged[name]:
                 raise ParameterError(f"{name}: must not be empty")
-        for name in ("speed_max", "width", "length", "height", "image_max_age", "startup_timeout"):
-            _positive(name, merged[name])
-        for name in ("charge_start_timeout", "charge_timeout", "server_timeout"):
+        for name in POSITIVE_PARAMETERS:
             _positive(name, merged[name])
         return cls(**merged)
 

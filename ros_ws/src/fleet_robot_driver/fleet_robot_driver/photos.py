@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from pathlib import Path
 
 from fleet_robot_driver.port import CapturedImage
 
 _CHANNELS = {"rgb8": 3, "bgr8": 3, "mono8": 1}
-
-
-def photo_id(serial_number: str) -> str:
-    """A fresh evidence id, shaped like the simulator's (photo-<serial>-<16 hex>)."""
-    return f"photo-{serial_number}-{uuid.uuid4().hex[:16]}"
 
 
 def encode(image: CapturedImage) -> tuple[str, bytes]:

@@ -18,11 +18,12 @@ from fleet_robot_driver.conversions import pose_to_goal
 from fleet_robot_driver.goals import run_goal
 from fleet_robot_driver.outcomes import docking_failure, rejected
 from fleet_robot_driver.parameters import DriverParameters
-from fleet_robot_driver.photos import photo_id, store
+from fleet_robot_driver.photos import store
 from fleet_robot_driver.port import CapturedImage, DockGoal, GoalRejected, RobotPort
 from robot_agent.action_parameters import choice_parameter, number_parameter, text_parameter
 from robot_agent.driver import BatteryReading, DriverError, Pose
 from robot_agent.errors import ACTION_ERROR
+from robot_agent.evidence import photo_id
 from robot_agent.speech import LANGUAGES, speech_seconds
 
 log = logging.getLogger(__name__)
