@@ -51,12 +51,20 @@ NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
 class WireModel(BaseModel):
-    """Base of all wire objects: camelCase aliases, no unknown fields, snake_case in Python."""
+    """Base of all wire objects: camelCase aliases, snake_case in Python; tolerant of vendor
+    fields, intolerant of non-finite numbers."""
 
+    # Unknown fields are ignored, not refused: the spec (section 4) lets vendors extend messages
+    # and the official schemas allow additional properties, so one extra key must never lock a
+    # vehicle (or a master) out. What we send stays strict: mypy's pydantic plugin refuses an
+    # unknown keyword in our own code (init_forbid_extra), and the tests validate every message
+    # on the wire against the schemas. NaN and Infinity are no numbers a pose or a battery can
+    # have (and SQLite would store NaN as NULL): they are refused at parse.
     model_config = ConfigDict(
         alias_generator=to_camel,
         populate_by_name=True,
-        extra="forbid",
+        extra="ignore",
+        allow_inf_nan=False,
         frozen=False,
     )
 

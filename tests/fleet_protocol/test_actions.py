@@ -85,8 +85,9 @@ def test_empty_action_identity_is_rejected(key: str) -> None:
         Action.model_validate(wire)
 
 
-def test_unknown_action_field_is_rejected() -> None:
-    with pytest.raises(ValidationError, match="priority"):
-        Action.model_validate(
-            {"actionType": "dwell", "actionId": "w-1", "blockingType": "HARD", "priority": 1}
-        )
+def test_unknown_action_field_is_ignored() -> None:
+    """A master's vendor key on an action (spec section 4) does not cost the robot its order."""
+    action = Action.model_validate(
+        {"actionType": "dwell", "actionId": "w-1", "blockingType": "HARD", "priority": 1}
+    )
+    assert action.action_id == "w-1" and "priority" not in action.to_wire()

@@ -153,11 +153,13 @@ def test_action_without_scope_is_rejected() -> None:
         Factsheet.model_validate(wire)
 
 
-def test_unknown_field_is_rejected() -> None:
+def test_unknown_field_is_ignored() -> None:
+    """A vendor's factsheet with its own keys still describes the vehicle."""
     wire = samples.factsheet(RobotKind.PATROL_DOG).to_wire()
     wire["typeSpecification"]["colour"] = "orange"
-    with pytest.raises(ValidationError, match="colour"):
-        Factsheet.model_validate(wire)
+    factsheet = Factsheet.model_validate(wire)
+    assert factsheet.type_specification.series_name == wire["typeSpecification"]["seriesName"]
+    assert "colour" not in factsheet.to_wire()["typeSpecification"]
 
 
 def test_no_action_declares_blocking_types_because_the_v210_schema_rejects_them() -> None:

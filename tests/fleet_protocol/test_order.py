@@ -207,10 +207,22 @@ def test_edge_release_must_follow_its_end_node() -> None:
     rejected(wire, "edge 'plaza-n--plaza-e': released must match its end node")
 
 
-def test_unknown_field_in_a_node_is_rejected() -> None:
+def test_vendor_fields_are_ignored_not_refused() -> None:
+    """A conforming master may extend its orders (spec section 4); our agent still obeys them."""
     wire = order_wire()
     wire["nodes"][0]["color"] = "red"
-    rejected(wire, "color")
+    wire["vendorPriority"] = {"level": 3}
+    order = Order.model_validate(wire)
+    assert order.nodes[0].node_id == wire["nodes"][0]["nodeId"]
+    assert "color" not in order.nodes[0].to_wire() and "vendorPriority" not in order.to_wire()
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_coordinates_are_rejected(token: str) -> None:
+    text = json.dumps(order_wire()).replace('"x": 0.0', f'"x": {token}', 1)
+    assert token in text
+    with pytest.raises(ValidationError, match="finite"):
+        Order.model_validate_json(text)
 
 
 def test_negative_allowed_deviation_is_rejected() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -165,9 +166,22 @@ def test_unknown_enum_values_are_rejected() -> None:
         State.model_validate(wire)
 
 
-def test_unknown_field_is_rejected() -> None:
-    with pytest.raises(ValidationError, match="temperature"):
-        State.model_validate(state_wire(temperature=21.5))
+def test_vendor_fields_are_ignored_not_refused() -> None:
+    """Spec section 4 lets vehicles extend messages: one extra key must not drop the state."""
+    wire = state_wire(temperature=21.5)
+    wire["batteryState"]["cellTemperatures"] = [30.1, 30.4]
+    state = State.model_validate(wire)
+    assert state.battery_state.battery_charge == wire["batteryState"]["batteryCharge"]
+    assert "temperature" not in state.to_wire()
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_are_rejected(token: str) -> None:
+    wire = state_wire()
+    wire["agvPosition"]["y"] = 1234.5
+    text = json.dumps(wire).replace("1234.5", token)
+    with pytest.raises(ValidationError, match="finite"):
+        State.model_validate_json(text)
 
 
 def test_missing_required_field_is_named() -> None:
