@@ -1,0 +1,36 @@
+"""The database engine: the schema is created, and PostgreSQL enum types gain our new members."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlmodel import Session, select
+
+from fleet_server.db import make_engine
+from fleet_server.logbook import Logbook
+from fleet_server.models import EntryKind, LogbookEntry
+from tests.databases import fresh_postgres_database, postgres_admin_url
+
+
+def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
+    with fresh_postgres_database(admin) as url:
+        # The logbook's kind type as the version before unexpected orders created it.
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute("CREATE TYPE entrykind AS ENUM ('INCIDENT', 'CHECKPOINT')")
+        engine = make_engine(url)
+        try:
+            logbook = Logbook(engine)
+            logbook.append(
+                EntryKind.UNEXPECTED_ORDER, site_id="square", actor="fleet", summary="x"
+            )
+            logbook.append(EntryKind.ANNOUNCEMENT, site_id="square", actor="dog-1", summary="y")
+            with Session(engine) as session:
+                kinds = [entry.kind for entry in session.exec(select(LogbookEntry))]
+            assert kinds == [EntryKind.UNEXPECTED_ORDER, EntryKind.ANNOUNCEMENT]
+            # A second start finds nothing to add.
+            make_engine(url).dispose()
+        finally:
+            engine.dispose()
