@@ -40,9 +40,12 @@ from fleet_server.api import (
 from fleet_server.console import install_console
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
+from fleet_server.isolation import LoopFailures
 from fleet_server.settings import FleetSettings
 
 log = logging.getLogger(__name__)
+
+Starter = Callable[[], Coroutine[None, None, None]]
 
 PRUNE_INTERVAL_S = 3600.0
 VOUCHER_EXPIRY_INTERVAL_S = 3600.0
@@ -51,47 +54,74 @@ VOUCHER_EXPIRY_INTERVAL_S = 3600.0
 LOCK_IN_WATCH_INTERVAL_S = 6 * 3600.0
 
 
-async def _every(seconds: float, work: Callable[[], Awaitable[object] | object]) -> None:
-    while True:
+async def _every(
+    seconds: float,
+    work: Callable[[], Awaitable[object] | object],
+    failures: LoopFailures,
+    *,
+    at_start: bool = False,
+) -> None:
+    """Run `work` every `seconds` (first at once if `at_start`); a failed run is recorded and
+    the next one comes all the same."""
+    name = getattr(work, "__qualname__", repr(work))
+    if not at_start:
         await asyncio.sleep(seconds)
+    while True:
         try:
             result = work()
             if asyncio.iscoroutine(result):
                 await result
-        except Exception:
-            # One failed batch must not stop ingest; the next tick retries with fresh data.
-            log.exception("periodic task %s failed", getattr(work, "__qualname__", work))
+        except Exception as exc:
+            # One failed run must not stop the loop; the next tick retries with fresh data.
+            failures.record("periodic task", name, exc)
+        await asyncio.sleep(seconds)
 
 
-def _background_tasks(fleet: Fleet) -> list[Callable[[], Coroutine[None, None, None]]]:
+def _background_tasks(fleet: Fleet) -> list[Starter]:
     settings = fleet.settings
+    failures = fleet.failures
 
     async def flush() -> None:
         await fleet.registry.flush()
         fleet.missions.flush()
 
     def check_robots() -> None:
-        fleet.registry.check_timeouts()
-        fleet.missions.check_offline()
-        fleet.incidents.check_overdue()
-        # Robots become able to take queued work as they report (position, charge, factsheet).
-        fleet.missions.dispatch()
+        # Each check on its own: one that fails does not keep robots from timing out or
+        # missions from being dispatched.
+        steps = (
+            fleet.registry.check_timeouts,
+            fleet.missions.check_offline,
+            fleet.incidents.check_overdue,
+            # Robots become able to take queued work as they report (position, charge, ...).
+            fleet.missions.dispatch,
+        )
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:
+                failures.record("robot checks", step.__qualname__, exc)
 
     def prune() -> None:
         cutoff = utc_now() - timedelta(days=settings.telemetry_retention_days)
-        fleet.store.prune_samples(cutoff)
+        removed = fleet.store.prune_samples(cutoff)
+        if removed:
+            log.info("pruned %d telemetry samples older than %s", removed, cutoff.isoformat())
+
+    def every(seconds: float, work: Callable[[], object], at_start: bool = False) -> Starter:
+        return lambda: _every(seconds, work, failures, at_start=at_start)
 
     return [
         fleet.gateway.run,
-        lambda: _every(settings.flush_interval_s, flush),
-        lambda: _every(settings.live_interval_s, fleet.feed.publish),
-        lambda: _every(settings.offline_check_interval_s, check_robots),
-        lambda: _every(settings.schedule_check_interval_s, fleet.schedules.tick),
-        lambda: _every(PRUNE_INTERVAL_S, prune),
+        every(settings.flush_interval_s, flush),
+        every(settings.live_interval_s, fleet.feed.publish),
+        every(settings.offline_check_interval_s, check_robots),
+        every(settings.schedule_check_interval_s, fleet.schedules.tick),
+        # At start too: a server that was down for days must not keep what is past retention.
+        every(PRUNE_INTERVAL_S, lambda: asyncio.to_thread(prune), at_start=True),
         # The service's clock decides what is due, so tests drive expiry with their own clock.
-        lambda: _every(VOUCHER_EXPIRY_INTERVAL_S, fleet.vouchers.expire_due),
+        every(VOUCHER_EXPIRY_INTERVAL_S, fleet.vouchers.expire_due),
         # In a thread: it reads every paid unit's days, which must not hold up ingest.
-        lambda: _every(LOCK_IN_WATCH_INTERVAL_S, lambda: asyncio.to_thread(fleet.clawbacks.watch)),
+        every(LOCK_IN_WATCH_INTERVAL_S, lambda: asyncio.to_thread(fleet.clawbacks.watch)),
     ]
 
 

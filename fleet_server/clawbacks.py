@@ -4,7 +4,6 @@ under another holder; officers close cases as recovered or dismissed; every chan
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,8 +14,9 @@ from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.claims import programme_zone
-from fleet_server.errors import Conflict, FleetError, Invalid
+from fleet_server.errors import Conflict, Invalid
 from fleet_server.evidence import unit_evidence
+from fleet_server.isolation import LoopFailures
 from fleet_server.lockin import (
     OFFLINE,
     OUTSIDE_GEOFENCE,
@@ -43,8 +43,6 @@ from fleet_server.models.unit import DeployedUnit
 from fleet_server.record_store import RecordStore, existing, matching
 from fleet_server.sites import SiteRegistry
 from fleet_server.units import current_unit
-
-log = logging.getLogger(__name__)
 
 ENTITY = "clawback"
 WATCH_ACTOR = "system:lock-in-watch"
@@ -77,16 +75,23 @@ class ClawbackService:
     """Runs the lock-in watch, and closes and shows clawback cases."""
 
     def __init__(
-        self, store: RecordStore, sites: SiteRegistry, clock: Callable[[], datetime] = utc_now
+        self,
+        store: RecordStore,
+        sites: SiteRegistry,
+        clock: Callable[[], datetime] = utc_now,
+        failures: LoopFailures | None = None,
     ) -> None:
         self.store = store
         self.sites = sites
         self.clock = clock
+        self.failures = failures or LoopFailures()
 
     def watch(self, now: datetime | None = None) -> list[ClawbackPublic]:
         """The daily job: look at every paid unit's days from its payout to yesterday within
         its lock-in, and at its current registration; open the cases due and return them.
-        Each claim is looked at in its own transaction; one that fails is logged and skipped."""
+        Each claim is looked at in its own transaction; one that fails (a record that breaks a
+        rule, a site no longer configured, a bug) is recorded and skipped, and tried again at
+        the next watch."""
         now = now or self.clock()
         with Session(self.store.engine) as session:
             query = select(Claim.id).where(Claim.status == ClaimStatus.PAID)
@@ -95,8 +100,8 @@ class ClawbackService:
         for claim_id in claim_ids:
             try:
                 opened += self._watch_claim(claim_id, now)
-            except FleetError as exc:
-                log.warning("lock-in watch skipped claim %s: %s", claim_id, exc.message)
+            except Exception as exc:
+                self.failures.record("lock-in watch", f"claim {claim_id}", exc)
         return opened
 
     def close(self, case_id: int, body: ClawbackClose, actor: str) -> ClawbackPublic:

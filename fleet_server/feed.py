@@ -41,6 +41,9 @@ class RobotSource(Protocol):
     def get(self, serial_number: str) -> Robot:
         """One robot."""
 
+    def public(self, robot: Robot) -> RobotPublic:
+        """The robot as the feed shows it."""
+
 
 class SnapshotMessage(BaseModel):
     """The whole picture: every robot, every unfinished mission, every incident not closed."""
@@ -182,7 +185,7 @@ class LiveFeed:
     def snapshot(self) -> str:
         """The snapshot message as JSON text."""
         message = SnapshotMessage(
-            robots=[RobotPublic.of(r) for r in self._robot_source.all()],
+            robots=[self._robot_source.public(r) for r in self._robot_source.all()],
             missions=[MissionPublic.of(m) for m in self._mission_source() if m.id is not None],
             incidents=[IncidentPublic.of(i) for i in self._incident_source()],
         )
@@ -223,7 +226,7 @@ class LiveFeed:
                 MissionMessage(mission=MissionPublic.of(m)).model_dump_json()
                 for m in self._progressed(changed, missions.keys())
             ]
-            public = [RobotPublic.of(robot) for robot in changed]
+            public = [self._robot_source.public(robot) for robot in changed]
             texts.append(RobotsMessage(robots=public).model_dump_json())
         return texts
 

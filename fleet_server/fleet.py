@@ -19,6 +19,7 @@ from fleet_server.feed import LiveFeed
 from fleet_server.gateway import Gateway
 from fleet_server.incident_responses import CleanArea
 from fleet_server.incidents import IncidentPolicy, IncidentService
+from fleet_server.isolation import LoopFailures
 from fleet_server.live import FleetRegistry
 from fleet_server.logbook import Logbook
 from fleet_server.missions import MissionService
@@ -33,7 +34,7 @@ from fleet_server.sites import SiteRegistry
 from fleet_server.store import Store
 from fleet_server.templates import TemplateService
 from fleet_server.units import UnitService
-from fleet_server.visit_records import VisitRecorder
+from fleet_server.visit_records import UnexpectedOrderRecorder, VisitRecorder
 from fleet_server.vouchers import VoucherService
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Fleet:
     settlements: SettlementService
     clawbacks: ClawbackService
     feed: LiveFeed
+    failures: LoopFailures
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -82,14 +84,22 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     store = Store(make_engine(settings.database_url))
     sites = SiteRegistry.from_directory(settings.sites_dir)
     activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())
+    # One record of every loop's set-aside items, shown in GET /health.
+    failures = LoopFailures()
     registry = FleetRegistry(
         store,
         offline_timeout_s=settings.offline_timeout_s,
         telemetry_interval_s=settings.telemetry_interval_s,
         activity=activity,
         activity_store=ActivityStore(store.engine),
+        failures=failures,
     )
-    gateway = Gateway(registry, mqtt_url=settings.mqtt_url, interface=settings.interface)
+    gateway = Gateway(
+        registry,
+        mqtt_url=settings.mqtt_url,
+        interface=settings.interface,
+        max_payload_bytes=settings.mqtt_max_payload_bytes,
+    )
     missions_service = MissionService(
         store=store,
         registry=registry,
@@ -108,6 +118,8 @@ def build_fleet(settings: FleetSettings) -> Fleet:
             lookahead=settings.release_lookahead,
         ),
         preemptible_kinds=settings.preemptible_kinds if settings.incident_preemption else (),
+        lost_robot_policy=settings.lost_robot_policy,
+        failures=failures,
     )
     registry.listeners.append(missions_service)
     logbook = Logbook(store.engine)
@@ -128,6 +140,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ),
     )
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
+    missions_service.reconciler.listeners.append(UnexpectedOrderRecorder(logbook))
     missions_service.listeners.append(MissionActivity(activity, registry.clock))
     feed = LiveFeed(registry, missions_service.unfinished, store.unfinished_incidents)
     registry.change_listeners.append(feed.robot_changed)
@@ -140,6 +153,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         sites=sites,
         missions=missions_service,
         check_interval_s=settings.schedule_check_interval_s,
+        failures=failures,
     )
     templates = TemplateService(store=store, missions=missions_service)
     templates.load_directory(settings.templates_dir)
@@ -162,11 +176,12 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ProgrammeService(records, sites),
         EnterpriseService(records),
         InstitutionService(records),
-        VoucherService(records),
+        VoucherService(records, failures=failures),
         ContractService(records),
         UnitService(records, sites, registry.knows),
         ClaimService(records, sites),
         SettlementService(records, sites),
-        ClawbackService(records, sites),
+        ClawbackService(records, sites, failures=failures),
         feed,
+        failures,
     )

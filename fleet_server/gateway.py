@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
 
 import aiomqtt
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from fleet_protocol.actions import Action
 from fleet_protocol.base import Header, utc_now
 from fleet_protocol.broker_url import parse_broker_url
-from fleet_protocol.connection import Connection
+from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.factsheet import Factsheet
 from fleet_protocol.order import InstantActions, Order
 from fleet_protocol.state import State, Visualization
@@ -27,8 +26,17 @@ from fleet_protocol.topics import (
     topic,
     wildcard,
 )
+from fleet_server.header_ids import HeaderIds
 from fleet_server.live import FleetRegistry
 from fleet_server.models import Robot
+from fleet_server.rejections import (
+    HEADER_MISMATCH,
+    INTERNAL,
+    MALFORMED,
+    NON_FINITE,
+    OVERSIZED,
+    TOPIC,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,8 @@ INBOUND: dict[Subtopic, type[BaseModel]] = {
     Subtopic.FACTSHEET: Factsheet,
 }
 OUTBOX_LIMIT = 100_000
+# A state of a few hundred node states is tens of kB; a message past this is no vehicle's.
+DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024
 
 
 class Gateway:
@@ -53,22 +63,25 @@ class Gateway:
         interface: str,
         reconnect_min_s: float = 0.5,
         reconnect_max_s: float = 10.0,
+        max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         self.registry = registry
         self.broker = parse_broker_url(mqtt_url)
         self.interface = interface
         self.reconnect_min_s = reconnect_min_s
         self.reconnect_max_s = reconnect_max_s
+        self.max_payload_bytes = max_payload_bytes
         self.connected = asyncio.Event()
         self._outbox: asyncio.Queue[tuple[str, bytes, int, bool]] = asyncio.Queue(OUTBOX_LIMIT)
-        self._header_ids: dict[tuple[str, Subtopic], int] = defaultdict(int)
+        self._header_ids = HeaderIds(registry.store.engine)
         self._handlers: dict[Subtopic, Callable[[TopicAddress, BaseModel], None]] = {
             Subtopic.STATE: registry.on_state,  # type: ignore[dict-item]
             Subtopic.VISUALIZATION: registry.on_visualization,  # type: ignore[dict-item]
             Subtopic.CONNECTION: registry.on_connection,  # type: ignore[dict-item]
             Subtopic.FACTSHEET: registry.on_factsheet,  # type: ignore[dict-item]
         }
-        self._warned: set[tuple[str, str]] = set()
+        # The last header id heard per known vehicle and topic.
+        self._inbound_header_ids: dict[tuple[str, Subtopic], int] = {}
 
     # ---- outbound (Outbox protocol)
 
@@ -88,9 +101,7 @@ class Gateway:
         self._queue(robot, Subtopic.INSTANT_ACTIONS, message)
 
     def _queue(self, robot: Robot, subtopic: Subtopic, message: Header) -> None:
-        key = (robot.serial_number, subtopic)
-        message.header_id = self._header_ids[key]
-        self._header_ids[key] += 1
+        message.header_id = self._header_ids.next(robot.serial_number, subtopic.value)
         delivery = DELIVERY[subtopic]
         name = topic(self.interface, robot.manufacturer, robot.serial_number, subtopic)
         try:
@@ -144,21 +155,66 @@ class Gateway:
                 raise
 
     def handle(self, name: str, payload: object) -> None:
-        """Parse one inbound message for the registry; bad input is logged, never fatal."""
+        """Take in one inbound message; whatever is refused is counted by reason, never fatal."""
+        rejections = self.registry.rejections
         try:
             address = parse_topic(name)
-            model = INBOUND.get(address.subtopic)
-            if model is None or address.interface != self.interface:
-                return
-            if not isinstance(payload, (bytes, bytearray)):
-                raise ValueError("payload is not bytes")
-            if not payload and DELIVERY[address.subtopic].retain:
-                return  # an empty retained payload only clears the broker's retained message
+        except ValueError as exc:
+            rejections.count(name, TOPIC, str(exc))
+            return
+        model = INBOUND.get(address.subtopic)
+        serial = address.serial_number
+        if model is None or address.interface != self.interface:
+            rejections.count(serial, TOPIC, f"{name} is not a vehicle topic of {self.interface}")
+            return
+        if not isinstance(payload, (bytes, bytearray)):
+            rejections.count(serial, MALFORMED, f"payload on {name} is not bytes")
+            return
+        if len(payload) > self.max_payload_bytes:
+            size = f"{len(payload):,} bytes on {name}, over the limit of {self.max_payload_bytes:,}"
+            rejections.count(serial, OVERSIZED, size)
+            return
+        if not payload and DELIVERY[address.subtopic].retain:
+            return  # an empty retained payload only clears the broker's retained message
+        try:
             message = model.model_validate_json(payload)
+        except ValidationError as exc:
+            errors = exc.errors()
+            reason = NON_FINITE if any(e["type"] == "finite_number" for e in errors) else MALFORMED
+            rejections.count(serial, reason, f"{name}: {_first_error(exc)}")
+            return
+        assert isinstance(message, Header)
+        if (message.manufacturer, message.serial_number) != (address.manufacturer, serial):
+            claimed = f"{message.manufacturer}/{message.serial_number}"
+            rejections.count(serial, HEADER_MISMATCH, f"{name} carries a header of {claimed}")
+            return
+        try:
             self._handlers[address.subtopic](address, message)
-        except (ValueError, ValidationError) as exc:
-            self.registry.stats.rejected_messages += 1
-            key = (name, type(exc).__name__)
-            if key not in self._warned:
-                self._warned.add(key)
-                log.warning("rejected message on %s: %s", name, str(exc).splitlines()[0:3])
+        except Exception:
+            # A bug in handling one message must not stop ingest for the whole fleet.
+            rejections.count(serial, INTERNAL, f"handling {name} failed")
+            log.exception("handling a message on %s failed", name)
+            return
+        self._check_header_order(address, message)
+
+    def _check_header_order(self, address: TopicAddress, message: Header) -> None:
+        """Count header ids that go backwards (spec 6.4: +1 per message and topic); a vehicle's
+        new session (ONLINE) may start again from 0."""
+        serial = address.serial_number
+        if not self.registry.knows(serial):
+            return
+        if isinstance(message, Connection) and message.connection_state is ConnectionState.ONLINE:
+            for subtopic in MASTER_SUBSCRIBES:
+                self._inbound_header_ids.pop((serial, subtopic), None)
+        key = (serial, address.subtopic)
+        last = self._inbound_header_ids.get(key)
+        if last is not None and message.header_id < last:
+            self.registry.stats.backwards_header_ids += 1
+        self._inbound_header_ids[key] = message.header_id
+
+
+def _first_error(exc: ValidationError) -> str:
+    """The first problem pydantic found, with where it is."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "message"
+    return f"{where}: {error['msg']}"

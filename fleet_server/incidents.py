@@ -354,7 +354,11 @@ class IncidentService:
             why = f"no robot set off within {self.policy.dispatch_timeout_s:g} s"
             if incident.reason:
                 why += f" ({incident.reason})"
-            self._call_off(self._escalate(incident, why, "fleet"))
+            try:
+                self._call_off(self._escalate(incident, why, "fleet"))
+            except Exception as exc:
+                # The others are still escalated; this one is tried again at the next check.
+                self.missions.failures.record("incident check", f"incident {incident.id}", exc)
 
     def _unfinished(self, incident_id: int, verb: str) -> Incident:
         incident = self.get(incident_id)

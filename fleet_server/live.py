@@ -17,13 +17,19 @@ from fleet_protocol.state import ActionStatus, State, Visualization
 from fleet_protocol.topics import TopicAddress
 from fleet_server.activity import ActivityTracker, DayActivity, Observation
 from fleet_server.activity_store import ActivityStore
+from fleet_server.batch_writer import MAX_PENDING, BatchWriter, state_row
 from fleet_server.errors import Conflict, NotFound
-from fleet_server.models import Robot, RobotCreate
+from fleet_server.isolation import LoopFailures
+from fleet_server.models import Robot, RobotCreate, RobotPublic, UnexpectedOrder
+from fleet_server.rejections import MANUFACTURER, Rejections
 from fleet_server.store import Store
+from fleet_server.tracking import order_running
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# States this long after a robot's OFFLINE bring it back online (earlier ones were in flight).
+STATE_AFTER_OFFLINE = timedelta(seconds=5)
 
 
 class RobotListener(Protocol):
@@ -47,9 +53,12 @@ class IngestStats:
     connection_messages: int = 0
     factsheet_messages: int = 0
     visualization_messages: int = 0
-    rejected_messages: int = 0
+    # Messages whose header id is lower than the vehicle's previous one on the same topic.
+    backwards_header_ids: int = 0
     flushes: int = 0
     rows_written: int = 0
+    # Rows, samples and robot days the batch writer could not write (bad values) and set aside.
+    rows_set_aside: int = 0
 
 
 class FleetRegistry:
@@ -64,15 +73,20 @@ class FleetRegistry:
         clock: Clock = utc_now,
         activity: ActivityTracker | None = None,
         activity_store: ActivityStore | None = None,
+        failures: LoopFailures | None = None,
     ) -> None:
         self.store = store
+        self.failures = failures or LoopFailures()
         # Per robot and day: time online/active/in geofences and distance, added to at each flush.
         self.activity = activity
         self.activity_store = activity_store
+        self.writer = BatchWriter(store, activity_store)
+        self._retry_days: list[DayActivity] = []
         self.offline_timeout = timedelta(seconds=offline_timeout_s)
         self.telemetry_interval = timedelta(seconds=telemetry_interval_s)
         self.clock = clock
         self.stats = IngestStats()
+        self.rejections = Rejections()
         self.listeners: list[RobotListener] = []
         # Told the serial number of every robot whose shown state changed (the live feed).
         self.change_listeners: list[Callable[[str], None]] = []
@@ -84,6 +98,13 @@ class FleetRegistry:
         self._described: set[str] = set()
         self._samples: list[dict[str, object]] = []
         self.broker_connected_since: datetime | None = None
+        # Per robot, whether its last state since it (re)connected showed an order under way;
+        # absent until that first state, so a robot is not given work before it is heard.
+        self._order_running: dict[str, bool] = {}
+        # When a robot's OFFLINE (or Last Will) came: states long after it bring it back.
+        self._offline_at: dict[str, datetime] = {}
+        # Robots running an order they should not (see fleet_server.reconcile).
+        self._alerts: dict[str, UnexpectedOrder] = {}
 
     def load(self) -> None:
         """Read the robots from the database; all are offline until they are heard from."""
@@ -95,6 +116,26 @@ class FleetRegistry:
     def all(self) -> list[Robot]:
         """Every robot, by serial number."""
         return [self._robots[k] for k in sorted(self._robots)]
+
+    def public(self, robot: Robot) -> RobotPublic:
+        """The robot as the API and the live feed show it."""
+        return RobotPublic.of(robot, self._alerts.get(robot.serial_number))
+
+    def alert_of(self, serial_number: str) -> UnexpectedOrder | None:
+        """The order the robot runs but should not, if any."""
+        return self._alerts.get(serial_number)
+
+    def set_alert(self, serial_number: str, alert: UnexpectedOrder | None) -> None:
+        """Show (or clear) an order the robot should not be running."""
+        if alert is None:
+            self._alerts.pop(serial_number, None)
+        else:
+            self._alerts[serial_number] = alert
+        self.mark_dirty(serial_number)
+
+    def free_of_orders(self, serial_number: str) -> bool:
+        """Whether the robot's last state since it (re)connected showed no order under way."""
+        return self._order_running.get(serial_number) is False
 
     def knows(self, serial_number: str) -> bool:
         """Whether the fleet has this robot (connected or registered)."""
@@ -132,14 +173,11 @@ class FleetRegistry:
                 "robot %s/%s seen for the first time", address.manufacturer, address.serial_number
             )
         elif robot.manufacturer != address.manufacturer:
-            log.warning(
-                "ignoring %s/%s: serial number %s belongs to manufacturer %s",
-                address.manufacturer,
-                address.serial_number,
+            self.rejections.count(
                 robot.serial_number,
-                robot.manufacturer,
+                MANUFACTURER,
+                f"sent as {address.manufacturer}, but the serial is {robot.manufacturer}'s",
             )
-            self.stats.rejected_messages += 1
             return None
         return robot
 
@@ -155,8 +193,11 @@ class FleetRegistry:
             robot.last_seen = now
             # Give the robot a full timeout to send its first state after (re)connecting.
             self._last_state[robot.serial_number] = now
+            self._order_running.pop(robot.serial_number, None)
+            self._offline_at.pop(robot.serial_number, None)
             self._set_online(robot, True, "")
         else:
+            self._offline_at[robot.serial_number] = now
             self._set_online(robot, False, f"connection {message.connection_state.value}")
         self._observe(robot, now, robot.driving)
         self.mark_dirty(robot.serial_number)
@@ -203,14 +244,30 @@ class FleetRegistry:
         robot.order_id = message.order_id or None
         robot.order_update_id = message.order_update_id
         robot.last_node_id = message.last_node_id or None
-        if not robot.online and robot.connection_state not in ("OFFLINE", "CONNECTIONBROKEN"):
+        self._order_running[robot.serial_number] = order_running(message)
+        if not robot.online and self._back_online(robot.serial_number, now):
             self._set_online(robot, True, "")
         running = any(a.action_status is ActionStatus.RUNNING for a in message.action_states)
         self._observe(robot, now, message.driving or running)
         self.mark_dirty(robot.serial_number)
         self._maybe_sample(robot, now)
         for listener in self.listeners:
-            listener.on_robot_state(robot, message)
+            self._tell(listener.on_robot_state, robot, message)
+
+    def _back_online(self, serial_number: str, now: datetime) -> bool:
+        """Whether a state brings an offline robot back: unless it said OFFLINE (or its Last
+        Will did) only just now, in which case the state was already under way. A state long
+        after an OFFLINE proves the robot connected, whoever published that OFFLINE."""
+        since = self._offline_at.get(serial_number)
+        if since is None or now - since <= STATE_AFTER_OFFLINE:
+            return since is None
+        log.warning(
+            "robot %s sends states %.0f s after its OFFLINE: online again",
+            serial_number,
+            (now - since).total_seconds(),
+        )
+        del self._offline_at[serial_number]
+        return True
 
     def on_visualization(self, address: TopicAddress, message: Visualization) -> None:
         """Update the pose between state messages (kept in memory; written with the next batch)."""
@@ -235,9 +292,17 @@ class FleetRegistry:
         )
         for listener in self.listeners:
             if online:
-                listener.on_robot_online(robot)
+                self._tell(listener.on_robot_online, robot)
             else:
-                listener.on_robot_offline(robot, reason)
+                self._tell(listener.on_robot_offline, robot, reason)
+
+    def _tell(self, call: Callable[..., None], robot: Robot, *more: object) -> None:
+        """Tell one listener; its failure is recorded and the others are still told."""
+        try:
+            call(robot, *more)
+        except Exception as exc:
+            listener = type(getattr(call, "__self__", call)).__name__
+            self.failures.record(f"robot listener {listener}", robot.serial_number, exc)
 
     def broker_connection(self, connected: bool) -> None:
         """The gateway's link to the broker went up or down.
@@ -298,57 +363,26 @@ class FleetRegistry:
             listener(serial_number)
 
     async def flush(self) -> int:
-        """Write every changed robot and pending telemetry in one batch; returns rows written."""
-        days = self.activity.take_pending() if self.activity is not None else []
+        """Write every changed robot and pending telemetry in one batch; returns rows written.
+
+        Rows that cannot be written are set aside (and counted); what failed because the
+        database could not be reached waits for the next flush."""
+        days = self._retry_days + (self.activity.take_pending() if self.activity else [])
         if not self._dirty and not self._samples and not days:
             return 0
         # Only the fields state messages change, read directly: dumping whole models (factsheet
         # included) for a thousand robots each second held up the event loop.
-        rows = [_state_row(self._robots[s], s in self._described) for s in self._dirty]
+        rows = [state_row(self._robots[s], s in self._described) for s in self._dirty]
         samples, self._samples = self._samples, []
         self._dirty = set()
         self._described = set()
-        await asyncio.to_thread(self._write, rows, samples, days)
+        self._retry_days = []
+        outcome = await asyncio.to_thread(self.writer.write, rows, samples, days)
+        for row in outcome.retry_rows:
+            self._dirty.add(str(row["serial_number"]))
+        self._samples = outcome.retry_samples[-MAX_PENDING:] + self._samples
+        self._retry_days = outcome.retry_days[-MAX_PENDING:]
         self.stats.flushes += 1
-        self.stats.rows_written += len(rows)
-        return len(rows)
-
-    def _write(
-        self,
-        rows: list[dict[str, object]],
-        samples: list[dict[str, object]],
-        days: list[DayActivity] | None = None,
-    ) -> None:
-        self.store.update_robots(rows)
-        self.store.add_samples(samples)
-        if days and self.activity_store is not None:
-            self.activity_store.add(days)
-
-
-# The columns a state, connection or mission change touches (the rest comes with factsheets).
-STATE_COLUMNS = (
-    "serial_number",
-    "connection_state",
-    "online",
-    "battery",
-    "charging",
-    "x",
-    "y",
-    "theta",
-    "map_id",
-    "driving",
-    "paused",
-    "errors",
-    "order_id",
-    "order_update_id",
-    "last_node_id",
-    "mission_id",
-    "last_seen",
-)
-DESCRIPTION_COLUMNS = ("kind", "actions", "factsheet")
-
-
-def _state_row(robot: Robot, described: bool) -> dict[str, object]:
-    """The row written for a changed robot: its state, and its description if that changed."""
-    columns = STATE_COLUMNS + DESCRIPTION_COLUMNS if described else STATE_COLUMNS
-    return {column: getattr(robot, column) for column in columns}
+        self.stats.rows_written += outcome.written
+        self.stats.rows_set_aside += outcome.set_aside
+        return outcome.written

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from fleet_protocol.base import utc_now
 from fleet_server.allocation import BatteryModel
 from fleet_server.errors import NotFound
+from fleet_server.isolation import LoopFailures
 from fleet_server.live import FleetRegistry
 from fleet_server.mission_plans import MissionPlan
-from fleet_server.models import Mission, MissionStatus
+from fleet_server.models import Mission, MissionStatus, Robot
 from fleet_server.orders import ReleasePolicy
 from fleet_server.outbox import Outbox, instant_action
+from fleet_server.reconcile import OrderReconciler
 from fleet_server.robot_choice import RobotChooser
 from fleet_server.sites import SiteRegistry
 
@@ -46,6 +48,8 @@ class MissionCore:
         priorities: dict[str, int] | None = None,
         battery: BatteryModel | None = None,
         preemptible_kinds: Iterable[str] = (),
+        lost_robot_policy: Mapping[str, str] | None = None,
+        failures: LoopFailures | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
@@ -65,6 +69,12 @@ class MissionCore:
         self.preemptible_kinds = frozenset(preemptible_kinds)
         self.listeners: list[MissionListener] = []
         self.offline_grace = timedelta(seconds=offline_grace_s)
+        # What becomes of a mission whose robot is lost (offline past the grace), by kind:
+        # "requeue" (resume where it stopped, with any robot) or "fail" (the default).
+        self.lost_robot_policy = dict(lost_robot_policy or {})
+        self.failures = failures or LoopFailures()
+        # Robots running orders the server does not stand behind are told to cancel them.
+        self.reconciler = OrderReconciler(registry, outbox, clock)
         # Active missions whose robot is offline: since when, and why.
         self._offline_since: dict[int, tuple[datetime, str]] = {}
         # Compiled plans of assigned missions (actions, lane positions), reused by every release.
@@ -81,6 +91,12 @@ class MissionCore:
             raise NotFound(f"unknown mission {mission_id}")
         return mission
 
+    def _robot_of(self, mission: Mission) -> Robot | None:
+        """The mission's robot, if it has one the fleet still knows."""
+        if mission.robot is None or not self.registry.knows(mission.robot):
+            return None
+        return self.registry.get(mission.robot)
+
     def _control(self, mission: Mission, action_type: str) -> None:
         assert mission.robot is not None
         action = instant_action(action_type)
@@ -91,4 +107,17 @@ class MissionCore:
 
     def _notify(self, mission: Mission) -> None:
         for listener in self.listeners:
-            listener.on_mission(mission)
+            self._tell(listener.on_mission, mission)
+
+    def _notify_visit(self, mission: Mission, visit: dict[str, Any]) -> None:
+        for listener in self.listeners:
+            self._tell(listener.on_checkpoint, mission, visit)
+
+    def _tell(self, call: Callable[..., None], mission: Mission, *more: Any) -> None:
+        """A listener's failure (logbook, live feed, incidents) is its own, not the mission's:
+        it is recorded and the other listeners are still told."""
+        try:
+            call(mission, *more)
+        except Exception as exc:
+            listener = type(getattr(call, "__self__", call)).__name__
+            self.failures.record(f"mission listener {listener}", f"mission {mission.id}", exc)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_server.allocation import start_node_of
 from fleet_server.clean_results import coverage_summary
 from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.mission_checks import check_request, mission_from_request
-from fleet_server.mission_core import MissionCore
+from fleet_server.mission_core import ACTIVE, MissionCore
 from fleet_server.mission_plans import MissionPlan, compile_mission, is_cleaning, required_actions
 from fleet_server.mission_resume import (
     Resume,
@@ -23,6 +24,7 @@ from fleet_server.mission_resume import (
 )
 from fleet_server.models import Mission, MissionCreate, MissionStatus, Robot
 from fleet_server.orders import Release, build_order
+from fleet_server.outbox import instant_action
 from fleet_server.results import held_at, initial_results
 
 log = logging.getLogger(__name__)
@@ -87,35 +89,44 @@ class MissionDispatch(MissionCore):
         # Idle robots by site, found once per pass (a fleet has thousands of robots).
         idle: dict[str, list[Robot]] = {}
         for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
-            if mission.id in self._preempting:
+            if mission.id in self._preempting or mission.status is not MissionStatus.QUEUED:
                 continue
-            if mission.site_id not in idle:
-                idle[mission.site_id] = self._idle_robots(mission.site_id)
-            choice, waiting_for = self.chooser.choose(mission, idle[mission.site_id])
-            if choice is None and self._may_preempt(mission):
-                choice, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
-                if choice is not None:
-                    victim = self._preempt(self.registry.get(choice.serial_number), mission)
-                    waiting_for = (
-                        f"waiting for robot {choice.serial_number} to stop mission {victim}"
-                    )
-                    choice = None
-            interrupted_by = mission.definition.get("interrupted_by")
-            if interrupted_by is not None and "resume_at" in mission.definition:
-                waiting_for = (
-                    f"preempted by mission {interrupted_by}; resumes where it stopped "
-                    f"({waiting_for})"
-                )
+            try:
+                self._dispatch_one(mission, idle)
+            except Exception as exc:
+                # One mission that cannot be planned (a node its site no longer has, a bug)
+                # fails alone; the rest of the queue is still served.
+                self._set_aside(mission, "dispatch", exc)
+
+    def _dispatch_one(self, mission: Mission, idle: dict[str, list[Robot]]) -> None:
+        if mission.site_id not in idle:
+            idle[mission.site_id] = self._idle_robots(mission.site_id)
+        choice, waiting_for = self.chooser.choose(mission, idle[mission.site_id])
+        if choice is None and self._may_preempt(mission):
+            choice, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
             if choice is not None:
-                mission.reason = None
-                robot = self.registry.get(choice.serial_number)
-                idle[mission.site_id].remove(robot)
-                self._assign(mission, robot)
-            elif waiting_for != mission.reason:
-                # Say why the mission waits, so an operator can act on it.
-                mission.reason = waiting_for
-                self.store.save_mission(mission)
-                self._notify(mission)
+                victim = self._preempt(self.registry.get(choice.serial_number), mission)
+                waiting_for = f"waiting for robot {choice.serial_number} to stop mission {victim}"
+                choice = None
+        waiting_for = _resume_note(mission, waiting_for)
+        if choice is not None:
+            mission.reason = None
+            robot = self.registry.get(choice.serial_number)
+            idle[mission.site_id].remove(robot)
+            self._assign(mission, robot)
+        elif waiting_for != mission.reason:
+            # Say why the mission waits, so an operator can act on it.
+            mission.reason = waiting_for
+            self.store.save_mission(mission)
+            self._notify(mission)
+
+    def _set_aside(self, mission: Mission, loop: str, exc: Exception) -> None:
+        """A mission whose handling raised fails with the reason, and frees its robot."""
+        reason = self.failures.record(loop, f"mission {mission.id}", exc)
+        robot = self._robot_of(mission)
+        if robot is not None and mission.status in ACTIVE:
+            self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
+        self._finish(mission, MissionStatus.FAILED, f"failed in {loop}: {reason}")
 
     def _may_preempt(self, mission: Mission) -> bool:
         return mission.kind == "respond" and bool(self.preemptible_kinds)
@@ -149,8 +160,9 @@ class MissionDispatch(MissionCore):
         log.info("mission %s preempts mission %s on %s", mission.id, victim.id, robot.serial_number)
         return robot.mission_id
 
-    def _requeue(self, mission: Mission, robot: Robot) -> None:
-        """The preempted mission's robot has stopped: queue the mission to resume where it was."""
+    def _requeue(self, mission: Mission, robot: Robot, *, lost: str | None = None) -> None:
+        """Queue an interrupted mission to resume where it stopped, with whichever robot is free:
+        its robot has stopped it for a response, or (`lost`: why) is gone."""
         assert mission.id is not None
         by = mission.definition.get("preempted_by")
         self._preempting.pop(by or 0, None)
@@ -160,27 +172,34 @@ class MissionDispatch(MissionCore):
             passed = [n for n in mission.plan[: mission.nodes_passed] if n in own]
             before = mission.results.get("passed_before", [])
             mission.results = mission.results | {"passed_before": [*before, *passed]}
-        definition = {k: v for k, v in mission.definition.items() if k != "preempted_by"}
-        mission.definition = definition | {
-            "resume_at": resume_target(mission),
-            "interrupted_by": by,
-        }
+        causes = ("preempted_by", "interrupted_by", "lost")
+        definition = {k: v for k, v in mission.definition.items() if k not in causes}
+        if lost is None:
+            cause: dict[str, Any] = {"interrupted_by": by}
+            mission.reason = f"preempted by mission {by}; resumes where it stopped"
+        else:
+            cause = {"lost": lost}
+            mission.reason = f"{lost}; resumes where it stopped"
+        mission.definition = definition | cause | {"resume_at": resume_target(mission)}
+        self.reconciler.retire(mission.order_id, mission.id, "was re-queued", robot)
         mission.status = MissionStatus.QUEUED
-        mission.reason = f"preempted by mission {by}; resumes where it stopped"
         mission.robot = None
         mission.order_id = None
         mission.control_action_id = None
         mission.control_action_type = None
         self._plans.pop(mission.id, None)
+        self._offline_since.pop(mission.id, None)
         if robot.mission_id == mission.id:
             robot.mission_id = None
             self.registry.mark_dirty(robot.serial_number)
         self.store.save_mission(mission)
         self._notify(mission)
-        log.info("mission %s re-queued after preemption by mission %s", mission.id, by)
+        log.info("mission %s re-queued: %s", mission.id, mission.reason)
         self.dispatch()
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
+        """Online robots on the site with no mission and, by their last state, no order under
+        way (a robot back with a stale order is not given work until it has cancelled it)."""
         return [
             r
             for r in self.registry.all()
@@ -189,6 +208,7 @@ class MissionDispatch(MissionCore):
             and r.map_id == site_id
             and not r.paused
             and not any(e["level"] == "FATAL" for e in r.errors)
+            and self.registry.free_of_orders(r.serial_number)
         ]
 
     def _assign(self, mission: Mission, robot: Robot) -> None:
@@ -294,8 +314,15 @@ class MissionDispatch(MissionCore):
 
     def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
         if is_cleaning(mission) and mission.plan:
-            site = self.sites.get(mission.site_id)
-            mission.results = mission.results | {"coverage": coverage_summary(mission, site)}
+            try:
+                site = self.sites.get(mission.site_id)
+                mission.results = mission.results | {"coverage": coverage_summary(mission, site)}
+            except Exception as exc:
+                # The mission ends all the same; only its coverage figure is missing.
+                self.failures.record("coverage", f"mission {mission.id}", exc)
+        robot = self._robot_of(mission)
+        ended = f"{status.value} ({reason})" if reason else status.value
+        self.reconciler.retire(mission.order_id, mission.id or 0, ended, robot)
         mission.status = status
         mission.reason = reason
         mission.finished_at = self.clock()
@@ -311,14 +338,24 @@ class MissionDispatch(MissionCore):
         self._end_reasons.pop(mission.id, None)
         # A mission that ends while being stopped for a response frees its robot all the same.
         self._preempting.pop(mission.definition.get("preempted_by") or 0, None)
-        if mission.robot:
-            try:
-                robot = self.registry.get(mission.robot)
-            except NotFound:
-                robot = None
-            if robot is not None and robot.mission_id == mission.id:
-                robot.mission_id = None
-                self.registry.mark_dirty(robot.serial_number)
+        if robot is not None and robot.mission_id == mission.id:
+            robot.mission_id = None
+            self.registry.mark_dirty(robot.serial_number)
         log.info("mission %s %s: %s", mission.id, status.value, reason or "")
         self._notify(mission)
         self.dispatch()
+
+
+def _resume_note(mission: Mission, waiting_for: str) -> str:
+    """Why a mission waits, led by why it was interrupted if it resumes where it stopped."""
+    if "resume_at" not in mission.definition:
+        return waiting_for
+    lost = mission.definition.get("lost")
+    by = mission.definition.get("interrupted_by")
+    if lost is not None:
+        cause = str(lost)
+    elif by is not None:
+        cause = f"preempted by mission {by}"
+    else:
+        return waiting_for
+    return f"{cause}; resumes where it stopped ({waiting_for})"

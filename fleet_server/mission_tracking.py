@@ -23,24 +23,33 @@ class MissionTracking(MissionDispatch):
     """Reads each robot's state into its mission and releases the next part when due."""
 
     def on_robot_state(self, robot: Robot, state: State) -> None:
-        """Follow the robot's mission from its state; release the next part when due."""
-        if robot.mission_id is None:
+        """Follow the robot's mission from its state; release the next part when due. A robot
+        running any order but its mission's is told to cancel it (fleet_server.reconcile)."""
+        mission = self._unfinished.get(robot.mission_id) if robot.mission_id is not None else None
+        if mission is not None and mission.status not in ACTIVE:
+            mission = None
+        self.reconciler.check(robot, state, mission.order_id if mission is not None else None)
+        if mission is None:
             return
-        mission = self._unfinished.get(robot.mission_id)
-        if mission is None or mission.status not in ACTIVE:
-            return
+        try:
+            self._follow(mission, robot, state)
+        except Exception as exc:
+            # One mission whose state cannot be followed fails alone; the fleet goes on.
+            self._set_aside(mission, "mission tracking", exc)
+
+    def _follow(self, mission: Mission, robot: Robot, state: State) -> None:
         if "preempted_by" in mission.definition:
             self._follow_preemption(mission, robot, state)
             return
         self._check_battery_floor(mission, robot, state.battery_state.battery_charge)
         seen = observe(mission, state, self.clock())
+        assert mission.id is not None
         if seen.nodes_passed is not None and seen.nodes_passed != mission.nodes_passed:
             mission.nodes_passed = seen.nodes_passed
-            self._dirty.add(robot.mission_id)
+            self._dirty.add(mission.id)
         update = update_results(mission, state, self.clock())
         for visit in update.completed:
-            for listener in self.listeners:
-                listener.on_checkpoint(mission, visit)
+            self._notify_visit(mission, visit)
         if update.retries:
             # The robot waits at the checkpoint (nothing is released past it) while the failed
             # actions run again; the mission goes on from the next state after them.
@@ -62,7 +71,7 @@ class MissionTracking(MissionDispatch):
         if seen.status.finished:
             if seen.stop_robot:
                 self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
-            reason = self._end_reasons.pop(robot.mission_id, seen.reason)
+            reason = self._end_reasons.pop(mission.id, seen.reason)
             self._finish(mission, seen.status, reason)
             return
         if mission.started_at is None:
@@ -174,5 +183,19 @@ class MissionTracking(MissionDispatch):
                 continue
             del self._offline_since[mission_id]
             mission = self._unfinished.get(mission_id)
-            if mission is not None and mission.status in ACTIVE:
-                self._finish(mission, MissionStatus.FAILED, reason)
+            if mission is None or mission.status not in ACTIVE:
+                continue
+            try:
+                self._robot_lost(mission, reason)
+            except Exception as exc:
+                self._set_aside(mission, "offline check", exc)
+
+    def _robot_lost(self, mission: Mission, reason: str) -> None:
+        """The robot stayed offline past the grace: by its kind's policy, the mission re-queues
+        to resume where it stopped, or fails; a stale order on the robot, when it is back, is
+        cancelled before it takes new work (fleet_server.reconcile)."""
+        assert mission.robot is not None
+        if self.lost_robot_policy.get(mission.kind) == "requeue":
+            self._requeue(mission, self.registry.get(mission.robot), lost=reason)
+        else:
+            self._finish(mission, MissionStatus.FAILED, reason)

@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from fleet_protocol.base import utc_now
 from fleet_server.errors import FleetError, Invalid, NotFound
+from fleet_server.isolation import LoopFailures
 from fleet_server.missions import MissionService
 from fleet_server.models.mission_requests import (
     CleanCreate,
@@ -43,9 +44,11 @@ class ScheduleService:
         sites: SiteRegistry,
         missions: MissionService,
         check_interval_s: float,
+        failures: LoopFailures | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
+        self.failures = failures or LoopFailures()
         self.sites = sites
         self.missions = missions
         # A run up to two check intervals late is on time, not missed.
@@ -130,16 +133,37 @@ class ScheduleService:
         self.store.remove(Schedule, self.get(schedule_id).id)
 
     def tick(self) -> list[int]:
-        """Create the missions of every due run; returns their ids. A failed run is recorded."""
+        """Create the missions of every due run; returns their ids. A failed run is recorded
+        with its schedule, and one schedule that cannot be handled at all (a stored rule that no
+        longer parses, a bug) is recorded and skipped: the others still run."""
         now = self.clock()
         created = []
         for schedule in self.store.list_schedules(enabled_only=True):
-            rule = parse_recurrence(schedule.recurrence)
-            for run in due_runs(rule, schedule.last_checked, now, self.tolerance):
-                created.extend(self._run(schedule, run))
-            schedule.last_checked = now
-            self.store.save(schedule)
+            try:
+                created.extend(self._tick_one(schedule, now))
+            except Exception as exc:
+                reason = self.failures.record("schedules", f"schedule {schedule.id}", exc)
+                self._record_failure(schedule, now, reason)
         return created
+
+    def _tick_one(self, schedule: Schedule, now: datetime) -> list[int]:
+        rule = parse_recurrence(schedule.recurrence)
+        created = []
+        for run in due_runs(rule, schedule.last_checked, now, self.tolerance):
+            created.extend(self._run(schedule, run))
+        schedule.last_checked = now
+        self.store.save(schedule)
+        return created
+
+    def _record_failure(self, schedule: Schedule, now: datetime, reason: str) -> None:
+        """Keep why the schedule failed; it is looked at again only from now on (no burst of
+        missed runs once it is mended)."""
+        schedule.last_error = f"at {now.isoformat()}: {reason}"
+        schedule.last_checked = now
+        try:
+            self.store.save(schedule)
+        except Exception as exc:
+            self.failures.record("schedules", f"schedule {schedule.id}", exc)
 
     def _run(self, schedule: Schedule, run: datetime) -> list[int]:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,6 +14,7 @@ from fleet_protocol.topics import DEFAULT_INTERFACE
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SITES_DIR = PROJECT_ROOT / "missions" / "sites"
 DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "missions" / "templates"
+MISSION_KINDS = ("patrol", "clean", "service", "dock", "respond")
 
 
 class FleetSettings(BaseSettings):
@@ -30,6 +32,17 @@ class FleetSettings(BaseSettings):
     offline_check_interval_s: float = Field(default=1.0, gt=0)
     # A mission whose robot stays offline this long fails; a robot back sooner carries on.
     mission_offline_grace_s: float = Field(default=30.0, ge=0)
+    # What becomes of a mission whose robot stays offline past that grace, by mission kind:
+    # "requeue" (another robot, or the same one back, resumes it where it stopped) or "fail".
+    lost_robot_policy: dict[str, Literal["requeue", "fail"]] = {
+        "patrol": "requeue",
+        "clean": "requeue",
+        "respond": "fail",
+        "service": "fail",
+        "dock": "fail",
+    }
+    # MQTT messages larger than this are dropped unread (a vehicle's state is a few kB).
+    mqtt_max_payload_bytes: int = Field(default=512 * 1024, ge=1024)
     # Latest robot states are written to the database in one batch per interval.
     flush_interval_s: float = Field(default=1.0, gt=0)
     # The live feed (WebSocket /live) sends the robots that changed in one batch per interval.
@@ -89,6 +102,15 @@ class FleetSettings(BaseSettings):
                 f"choose from {', '.join(sorted(allowed))}"
             )
         return kinds
+
+    @field_validator("lost_robot_policy")
+    @classmethod
+    def _known_mission_kinds(cls, policy: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(policy) - set(MISSION_KINDS))
+        if unknown:
+            known = ", ".join(MISSION_KINDS)
+            raise ValueError(f"unknown mission kinds {', '.join(unknown)}; choose from {known}")
+        return policy
 
     @field_validator("mqtt_url")
     @classmethod

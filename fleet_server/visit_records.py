@@ -1,4 +1,5 @@
-"""Logbook entries for what robots did on their rounds: checkpoint visits and announcements."""
+"""Logbook entries for what robots did: checkpoint visits and announcements on their rounds, and
+orders they ran that the server did not give them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from fleet_server.logbook import Logbook
 from fleet_server.mission_plans import checkpoints_of
-from fleet_server.models import EntryKind, Mission
+from fleet_server.models import EntryKind, Mission, Robot, UnexpectedOrder
 from fleet_server.sites import SiteRegistry
 
 
@@ -64,3 +65,23 @@ class VisitRecorder:
             return float(spot[0]), float(spot[1])
         found = self.sites.get(mission.site_id).node(node)
         return found.x, found.y
+
+
+class UnexpectedOrderRecorder:
+    """Writes an entry each time a robot is found running an order it should not."""
+
+    def __init__(self, logbook: Logbook) -> None:
+        self.logbook = logbook
+
+    def on_unexpected_order(self, robot: Robot, alert: UnexpectedOrder) -> None:
+        """Record who ran what, where (the reconciler has sent cancelOrder)."""
+        self.logbook.append(
+            EntryKind.UNEXPECTED_ORDER,
+            site_id=robot.map_id or "",
+            x=robot.x,
+            y=robot.y,
+            robot=robot.serial_number,
+            actor="fleet",
+            summary=f"robot {robot.serial_number} {alert.detail}",
+            details={"order_id": alert.order_id, "since": alert.since.isoformat()},
+        )

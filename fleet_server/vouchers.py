@@ -7,10 +7,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from fleet_protocol.base import utc_now
 from fleet_server.errors import Conflict, Invalid
+from fleet_server.isolation import LoopFailures
 from fleet_server.models.claim import OPEN_STATUSES, Claim
 from fleet_server.models.party import Enterprise
 from fleet_server.models.programme import Programme
@@ -26,9 +28,15 @@ NOT_TRANSFERABLE = "vouchers are not transferable (rule 5): a voucher's holder c
 class VoucherService:
     """Issues, revokes, expires and shows vouchers; each change is written with its audit entry."""
 
-    def __init__(self, store: RecordStore, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        store: RecordStore,
+        clock: Callable[[], datetime] = utc_now,
+        failures: LoopFailures | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.failures = failures or LoopFailures()
 
     def issue_batch(
         self, programme_id: int, holders: list[int], face_value_fen: int, actor: str
@@ -107,27 +115,34 @@ class VoucherService:
         (filed in time, not yet paid or rejected) keeps its value until the claim is decided.
         The ids expired, in order."""
         now = now or self.clock()
+        with Session(self.store.engine) as session:
+            query = select(Voucher.id).where(*_due_for_expiry(now)).order_by(col(Voucher.id))
+            due = [voucher_id for voucher_id in session.exec(query) if voucher_id is not None]
+        expired = []
+        for voucher_id in due:
+            # Each voucher in its own transaction: one that cannot be expired (a bad record)
+            # is recorded and retried next time, and the others still expire.
+            try:
+                if self._expire(voucher_id, now):
+                    expired.append(voucher_id)
+            except Exception as exc:
+                self.failures.record("voucher expiry", f"voucher {voucher_id}", exc)
+        return expired
+
+    def _expire(self, voucher_id: int, now: datetime) -> bool:
         with self.store.change() as session:
-            claimed = select(Claim.voucher_id).where(col(Claim.status).in_(OPEN_STATUSES))
-            query = (
-                select(Voucher)
-                .where(col(Voucher.status).in_(LIVE_STATUSES))
-                .where(col(Voucher.valid_until) < now)
-                .where(col(Voucher.id).not_in(claimed))
-                .order_by(col(Voucher.id))
-            )
-            expired = []
-            for voucher in session.exec(query).all():
-                before = voucher.as_record()
-                voucher.status = VoucherStatus.EXPIRED
-                voucher.ended_at = now
-                session.add(voucher)
-                session.flush()
-                after = voucher.as_record()
-                self.store.log(session, EXPIRY_ACTOR, ENTITY, "expire", voucher.id, before, after)
-                assert voucher.id is not None
-                expired.append(voucher.id)
-            return expired
+            query = select(Voucher).where(Voucher.id == voucher_id, *_due_for_expiry(now))
+            voucher = session.exec(query.with_for_update()).first()
+            if voucher is None:
+                return False  # claimed, revoked or expired since the list was read
+            before = voucher.as_record()
+            voucher.status = VoucherStatus.EXPIRED
+            voucher.ended_at = now
+            session.add(voucher)
+            session.flush()
+            after = voucher.as_record()
+            self.store.log(session, EXPIRY_ACTOR, ENTITY, "expire", voucher.id, before, after)
+            return True
 
     def change(self, voucher_id: int, fields: dict[str, Any]) -> NoReturn:
         """Refuse any change to a stored voucher: the holder never changes (rule 5), and the rest
@@ -165,6 +180,16 @@ def mark_in_use(store: RecordStore, session: Session, voucher: Voucher, actor: s
     session.add(voucher)
     session.flush()
     store.log(session, actor, ENTITY, "use", voucher.id, before, voucher.as_record())
+
+
+def _due_for_expiry(now: datetime) -> list[ColumnElement[bool]]:
+    """Live vouchers whose validity ended before now and that no open claim holds."""
+    claimed = select(Claim.voucher_id).where(col(Claim.status).in_(OPEN_STATUSES))
+    return [
+        col(Voucher.status).in_(LIVE_STATUSES),
+        col(Voucher.valid_until) < now,
+        col(Voucher.id).not_in(claimed),
+    ]
 
 
 def _check_holder(session: Session, holder_id: int) -> None:

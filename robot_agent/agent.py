@@ -165,6 +165,15 @@ class Agent:
                 data = bytes(payload)
             else:  # aiomqtt types payloads loosely; anything else is not a VDA 5050 message
                 data = b"" if payload is None else str(payload).encode()
+            if len(data) > self.settings.max_payload_bytes:
+                log.warning(
+                    "%s: dropped a %d-byte message on %s (limit %d bytes)",
+                    self.settings.serial_number,
+                    len(data),
+                    message.topic,
+                    self.settings.max_payload_bytes,
+                )
+                continue
             try:
                 if message.topic.matches(order):
                     self.executor.handle_order(data)

@@ -37,6 +37,8 @@ class AgentSettings(BaseSettings):
     driver: Annotated[str, Field(min_length=1)] = "sim"
     driver_options: dict[str, str] = Field(default_factory=dict)
     keepalive: Annotated[int, Field(ge=5)] = 15
+    # Orders and instant actions larger than this are dropped unread (a long order is ~100 kB).
+    max_payload_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     reconnect_min: Seconds = 0.5
     # Short, so a robot is back well within the server's mission grace after a broker restart.
     reconnect_max: Seconds = 10.0

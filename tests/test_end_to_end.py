@@ -15,12 +15,13 @@ import pytest
 import yaml
 
 from fleet_protocol.site import Site
+from fleet_protocol.topics import Subtopic
 from fleet_server.routing import RouteGraph
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url
 from tests.system import DEMO_SITE_FILE, System
 from tests.waiting import wait_until
-from tests.wire import WireRecorder
+from tests.wire import WireRecorder, match
 
 SITE = Site.model_validate(yaml.safe_load(DEMO_SITE_FILE.read_text(encoding="utf-8")))
 HALL_PATROL = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
@@ -138,7 +139,7 @@ def test_pause_resume_and_cancel_follow_the_robot(system: System, wire: WireReco
     wire.assert_all_valid()
 
 
-def test_killed_agent_goes_offline_and_its_mission_fails(
+def test_killed_agent_goes_offline_and_its_patrol_resumes_when_it_is_back(
     system: System, wire: WireRecorder
 ) -> None:
     plaza = SITE.node("hall-plaza")
@@ -157,11 +158,13 @@ def test_killed_agent_goes_offline_and_its_mission_fails(
             "robot": "dog-solo",
         },
     ).json()
-    system.wait_mission(mission["id"], "running")
+    running = system.wait_mission(mission["id"], "running")
 
     agent.kill()
-    failed = system.wait_mission(mission["id"], "failed", timeout=60)
-    assert "dog-solo went offline" in failed["reason"]
+    # A patrol whose robot is lost is re-queued (FLEET_LOST_ROBOT_POLICY), not failed.
+    queued = system.wait_mission(mission["id"], "queued", timeout=60)
+    assert "dog-solo went offline" in queued["reason"]
+    assert "resumes where it stopped" in queued["reason"]
     robot = system.robot("dog-solo")
     assert robot["online"] is False
     assert robot["connection_state"] == "CONNECTIONBROKEN"
@@ -169,7 +172,14 @@ def test_killed_agent_goes_offline_and_its_mission_fails(
     system.start_agent("dog-solo", {"x": plaza.x, "y": plaza.y}, SPEED_FACTOR)
     back = wait_until(lambda: (r := system.robot("dog-solo"))["online"] and r, what="back online")
     assert back["connection_state"] == "ONLINE"
-    assert system.mission(mission["id"])["status"] == "failed"
+    resumed = wait_until(
+        lambda: (m := system.mission(mission["id"]))["status"] == "running"
+        and m["definition"].get("resumes")
+        and m,
+        what="the patrol to resume on the robot that came back",
+    )
+    assert resumed["robot"] == "dog-solo"
+    assert resumed["order_id"] != running["order_id"]
     wire.assert_all_valid()
 
 
@@ -181,6 +191,9 @@ def test_mission_survives_a_server_restart(system: System, wire: WireRecorder) -
         json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 3},
     ).json()
     system.wait_mission(mission["id"], "running")
+    orders = match(Subtopic.ORDER, serial_number=serial)
+    before = [m.json()["headerId"] for m in wire.matching(orders)]
+    mark = wire.mark()
     system.restart_server()
     # The new server takes the mission over from the database and keeps releasing its parts.
     assert system.mission(mission["id"])["status"] in ("running", "completed")
@@ -188,6 +201,14 @@ def test_mission_survives_a_server_restart(system: System, wire: WireRecorder) -
     assert done["robot"] == serial
     assert done["progress"]["nodes_passed"] == done["progress"]["nodes_total"]
     assert system.robot(serial)["online"] is True
+    # The new server's orders carry header ids above every one the first server sent.
+    system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": SITE.id, "route": HALL_PATROL, "rounds": 1},
+    )
+    wire.wait_for(orders, since=mark, what="an order from the restarted server")
+    after = [m.json()["headerId"] for m in wire.matching(orders, since=mark)]
+    assert before and min(after) > max(before)
     wire.assert_all_valid()
 
 

@@ -47,12 +47,13 @@ def state(
     header_id: int = 0,
     order_id: str = "",
     driving: bool = False,
+    manufacturer: str = MANUFACTURER,
 ) -> bytes:
     """An idle state message at (x, y)."""
     return State(
         header_id=header_id,
         timestamp=utc_now(),
-        manufacturer=MANUFACTURER,
+        manufacturer=manufacturer,
         serial_number=serial,
         order_id=order_id,
         order_update_id=0,

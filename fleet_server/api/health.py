@@ -20,16 +20,23 @@ class Health(BaseModel):
     robots: int
     robots_online: int
     ingest: dict[str, int]
+    # Refused MQTT messages by reason (their sum is ingest.rejected_messages).
+    rejections: dict[str, int]
+    # Items the server's loops set aside after a failure (missions, schedules ...), by loop.
+    loop_failures: dict[str, int]
 
 
 @router.get("/health")
 async def health(fleet: FleetDep) -> Health:
     """Up, broker connection, robot counts and ingest counters (public, for monitoring)."""
     robots = fleet.registry.all()
+    rejections = fleet.registry.rejections
     return Health(
         status="ok",
         mqtt_connected=fleet.gateway.connected.is_set(),
         robots=len(robots),
         robots_online=sum(r.online for r in robots),
-        ingest=asdict(fleet.registry.stats),
+        ingest=asdict(fleet.registry.stats) | {"rejected_messages": rejections.total},
+        rejections=dict(rejections.by_reason),
+        loop_failures=dict(fleet.failures.by_loop),
     )

@@ -29,19 +29,20 @@ async def list_robots(
 ) -> list[RobotPublic]:
     """All robots (optionally only online or offline ones), by serial number (roles: admin,
     operator, viewer, auditor)."""
-    return [RobotPublic.of(r) for r in fleet.registry.all() if online is None or r.online == online]
+    robots = fleet.registry.all()
+    return [fleet.registry.public(r) for r in robots if online is None or r.online == online]
 
 
 @router.get("/{robot_id}")
 async def get_robot(robot_id: str, fleet: FleetDep, _: FleetReader) -> RobotPublic:
     """One robot by its id, its serial number (roles: admin, operator, viewer, auditor)."""
-    return RobotPublic.of(fleet.registry.get(robot_id))
+    return fleet.registry.public(fleet.registry.get(robot_id))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def register_robot(request: RobotCreate, fleet: FleetDep, _: Admin) -> RobotPublic:
     """Pre-register a robot before it first connects (role: admin)."""
-    return RobotPublic.of(fleet.registry.register(request))
+    return fleet.registry.public(fleet.registry.register(request))
 
 
 @router.get("/{robot_id}/activity")

@@ -15,6 +15,7 @@ from fleet_server.models.audit import AuditEntry, AuditEntryPublic
 from fleet_server.models.claim import Claim, ClaimKey, ClaimStatus
 from fleet_server.models.clawback import ClawbackCase, ClawbackStatus
 from fleet_server.models.contract import Contract
+from fleet_server.models.header import HeaderCounter
 from fleet_server.models.incident import (
     Incident,
     IncidentCreate,
@@ -35,7 +36,13 @@ from fleet_server.models.mission_requests import (
 )
 from fleet_server.models.party import Affiliation, Enterprise, Institution
 from fleet_server.models.programme import Programme
-from fleet_server.models.robot import Robot, RobotCreate, RobotPublic, RobotStatus
+from fleet_server.models.robot import (
+    Robot,
+    RobotCreate,
+    RobotPublic,
+    RobotStatus,
+    UnexpectedOrder,
+)
 from fleet_server.models.schedule import Schedule, ScheduleCreate, SchedulePublic, ScheduleUpdate
 from fleet_server.models.settlement import Payout, SettlementRound
 from fleet_server.models.telemetry import TelemetrySample
@@ -70,6 +77,7 @@ __all__ = [
     "Enterprise",
     "EntryKind",
     "FromTemplate",
+    "HeaderCounter",
     "Incident",
     "IncidentCreate",
     "IncidentNote",
@@ -104,6 +112,7 @@ __all__ = [
     "TemplateCreate",
     "TemplatePublic",
     "TemplateUpdate",
+    "UnexpectedOrder",
     "User",
     "UserCreate",
     "UserPublic",

@@ -18,6 +18,8 @@ class EntryKind(str, Enum):
     INCIDENT = "incident"
     CHECKPOINT = "checkpoint"
     ANNOUNCEMENT = "announcement"
+    # A robot found running an order the server did not give it (or one of an ended mission).
+    UNEXPECTED_ORDER = "unexpected_order"
 
 
 class LogbookEntry(SQLModel, table=True):

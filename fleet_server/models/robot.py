@@ -76,6 +76,16 @@ class RobotError(BaseModel):
     description: str | None = None
 
 
+class UnexpectedOrder(BaseModel):
+    """A robot running an order the server did not give it, or one of a mission that ended."""
+
+    model_config = {"frozen": True}
+
+    order_id: str
+    since: datetime
+    detail: str
+
+
 class RobotStatus(str, Enum):
     """One word for what a robot is doing, as the console colours it."""
 
@@ -87,12 +97,13 @@ class RobotStatus(str, Enum):
     IDLE = "idle"
 
 
-def robot_status(robot: Robot) -> RobotStatus:
-    """The robot's status; the first that applies: offline, error (a FATAL error), paused,
-    charging, working (on a mission or driving), idle."""
+def robot_status(robot: Robot, alert: UnexpectedOrder | None = None) -> RobotStatus:
+    """The robot's status; the first that applies: offline, error (a FATAL error, or an order
+    it should not be running), paused, charging, working (on a mission or driving), idle."""
     if not robot.online:
         return RobotStatus.OFFLINE
-    if any(error.get("level") == ErrorLevel.FATAL.value for error in robot.errors):
+    fatal = any(error.get("level") == ErrorLevel.FATAL.value for error in robot.errors)
+    if fatal or alert is not None:
         return RobotStatus.ERROR
     if robot.paused:
         return RobotStatus.PAUSED
@@ -123,17 +134,19 @@ class RobotPublic(RobotBase):
     mission_id: int | None
     actions: list[str]
     last_seen: datetime | None
+    unexpected_order: UnexpectedOrder | None = None
 
     @classmethod
-    def of(cls, robot: Robot) -> RobotPublic:
-        """The public view of a robot row."""
+    def of(cls, robot: Robot, alert: UnexpectedOrder | None = None) -> RobotPublic:
+        """The public view of a robot row, with the order it should not be running if any."""
         position = None
         if robot.x is not None and robot.y is not None and robot.map_id:
             position = Position(x=robot.x, y=robot.y, theta=robot.theta or 0.0, map_id=robot.map_id)
         return cls(
             id=robot.serial_number,
-            status=robot_status(robot),
+            status=robot_status(robot, alert),
             **robot.model_dump(exclude={"errors", "x", "y", "theta", "map_id", "factsheet"}),
             position=position,
             errors=[RobotError(**e) for e in robot.errors],
+            unexpected_order=alert,
         )

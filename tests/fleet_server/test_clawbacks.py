@@ -44,21 +44,30 @@ CLAWBACKS = "/api/v1/vouchers/clawbacks"
 
 def _paid(world: VoucherWorld, serials: Sequence[str]) -> int:
     """A holder's units deployed, claimed, approved and paid on PAID_ON; the holder's id."""
-    holder = world.holder()
-    voucher = world.voucher(holder)
+    return _paid_holders(world, [serials])[0]
+
+
+def _paid_holders(world: VoucherWorld, units: Sequence[Sequence[str]]) -> list[int]:
+    """One holder per group of units, each group's claim paid on PAID_ON; the holders' ids."""
+    holders = [world.holder(f"龙岗制造{n}") for n in range(len(units))]
+    vouchers = [world.voucher(holder) for holder in holders]
     world.at(local(COMMISSIONED))
-    for serial in serials:
-        world.deploy(serial, holder, COMMISSIONED)
-        world.operate(serial, COMMISSIONED, 100)
-    contract = world.contract(voucher, "LG-2026-001", serials, CONTRACT_FEN, COMMISSIONED)
+    contracts = []
+    for n, (holder, voucher, serials) in enumerate(zip(holders, vouchers, units, strict=True)):
+        for serial in serials:
+            world.deploy(serial, holder, COMMISSIONED)
+            world.operate(serial, COMMISSIONED, 100)
+        number = f"LG-2026-{n + 1:03d}"
+        contracts.append(world.contract(voucher, number, serials, CONTRACT_FEN, COMMISSIONED))
     world.at(local(COMMISSIONED + timedelta(days=100)))
-    claim = world.file(contract)
-    assert claim.status is ClaimStatus.AUTO_VERIFIED, claim.checks
-    world.approve(claim.id)
+    for contract in contracts:
+        claim = world.file(contract)
+        assert claim.status is ClaimStatus.AUTO_VERIFIED, claim.checks
+        world.approve(claim.id)
     world.clock.advance(7 * 86400)
-    assert [payout.amount_fen for payout in world.settle().payouts] == [PAID_FEN]
+    assert [payout.amount_fen for payout in world.settle().payouts] == [PAID_FEN] * len(units)
     assert world.clock.now == local(PAID_ON)
-    return holder
+    return holders
 
 
 def _world(database_url: str, serials: Sequence[str]) -> tuple[VoucherWorld, int]:
@@ -280,3 +289,29 @@ def test_an_auditor_reads_cases_but_cannot_close_them(
     assert closed.json()["recovered_fen"] == PAID_FEN and closed.json()["closed_by"] == "officer-li"
     again = client.post(close, json=full, headers=officer)
     assert again.status_code == 409
+
+
+def test_a_claim_the_watch_cannot_look_at_is_set_aside_and_the_others_are_watched(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = VoucherWorld(
+        database_url, START, annual_budgets=[{"year": 2026, "budget_fen": 50_000_000 * YUAN}]
+    )
+    _paid_holders(world, [["DOG-001"], ["DOG-002"]])
+    _works(world, "DOG-001", 0, 10)
+    _works(world, "DOG-002", 0, 10)
+    watch_claim = world.clawbacks._watch_claim
+    broken = min(claim.id for claim in world.claims.find())
+
+    def failing(claim_id: int, now: datetime) -> list[ClawbackPublic]:
+        if claim_id == broken:
+            raise RuntimeError("this claim's records cannot be read")
+        return watch_claim(claim_id, now)
+
+    monkeypatch.setattr(world.clawbacks, "_watch_claim", failing)
+    opened = _watch(world, 60)
+    assert [case.serial_number for case in opened] == ["DOG-002"]
+    assert dict(world.clawbacks.failures.by_loop) == {"lock-in watch": 1}
+    # Mended, the next watch looks at it too.
+    monkeypatch.setattr(world.clawbacks, "_watch_claim", watch_claim)
+    assert [case.serial_number for case in _watch(world, 61)] == ["DOG-001"]

@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 from fleet_server.feed import LiveFeed, Subscription
-from fleet_server.models import Incident, Mission, MissionStatus, Robot
+from fleet_server.models import Incident, Mission, MissionStatus, Robot, RobotPublic
 
 
 class Robots:
@@ -26,6 +26,9 @@ class Robots:
 
     def get(self, serial_number: str) -> Robot:
         return self.robots[serial_number]
+
+    def public(self, robot: Robot) -> RobotPublic:
+        return RobotPublic.of(robot)
 
 
 def _feed(robots: Robots, queue_limit: int = 64) -> tuple[LiveFeed, list[Mission]]:

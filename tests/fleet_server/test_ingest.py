@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
 from fleet_protocol.connection import ConnectionState
-from fleet_protocol.topics import Subtopic
+from fleet_protocol.state import State
+from fleet_protocol.topics import Subtopic, TopicAddress
+from fleet_server.db import make_engine
+from fleet_server.gateway import Gateway
+from fleet_server.live import FleetRegistry
+from fleet_server.models import Robot
 from fleet_server.settings import FleetSettings
+from fleet_server.store import Store
 from tests import vehicles
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
@@ -139,3 +148,63 @@ def test_sites_are_served(client: TestClient) -> None:
     assert square["timezone"] == "Asia/Shanghai"
     missing = client.get("/api/v1/sites/atlantis")
     assert missing.status_code == 404 and "atlantis" in missing.json()["detail"]
+
+
+class _Recorder:
+    """A robot listener that remembers the states it was told about."""
+
+    def __init__(self) -> None:
+        self.serials: list[str] = []
+
+    def on_robot_state(self, robot: Robot, state: State) -> None:
+        self.serials.append(robot.serial_number)
+
+    def on_robot_offline(self, robot: Robot, reason: str) -> None:
+        """Not needed here."""
+
+    def on_robot_online(self, robot: Robot) -> None:
+        """Not needed here."""
+
+
+class _Broken(_Recorder):
+    def on_robot_state(self, robot: Robot, state: State) -> None:
+        raise RuntimeError("listener bug")
+
+
+def test_a_failing_listener_does_not_keep_the_others_from_hearing(tmp_path: Path) -> None:
+    registry = FleetRegistry(
+        Store(make_engine(f"sqlite:///{tmp_path / 'fleet.db'}")),
+        offline_timeout_s=60,
+        telemetry_interval_s=1,
+    )
+    recorder = _Recorder()
+    registry.listeners += [_Broken(), recorder]
+    gateway = Gateway(registry, mqtt_url="mqtt://127.0.0.1:1", interface="uagv")
+    for serial in ("dog-1", "dog-2"):
+        gateway.handle(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial))
+    assert recorder.serials == ["dog-1", "dog-2"]
+    assert dict(registry.failures.by_loop) == {"robot listener _Broken": 2}
+    assert registry.rejections.total == 0
+
+
+def test_a_message_whose_handling_fails_is_counted_and_ingest_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = FleetRegistry(
+        Store(make_engine(f"sqlite:///{tmp_path / 'fleet.db'}")),
+        offline_timeout_s=60,
+        telemetry_interval_s=1,
+    )
+    on_state = registry.on_state
+
+    def failing(address: TopicAddress, message: State) -> None:
+        if address.serial_number == "dog-1":
+            raise RuntimeError("bug for this robot")
+        on_state(address, message)
+
+    monkeypatch.setattr(registry, "on_state", failing)
+    gateway = Gateway(registry, mqtt_url="mqtt://127.0.0.1:1", interface="uagv")
+    for serial in ("dog-1", "dog-2"):
+        gateway.handle(vehicles.topic_of(serial, Subtopic.STATE), vehicles.state(serial, x=3.0))
+    assert dict(registry.rejections.by_reason) == {"internal": 1}
+    assert registry.get("dog-2").x == 3.0

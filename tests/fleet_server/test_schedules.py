@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from fleet_server.fleet import Fleet
+from fleet_server.models import Schedule
 from tests.clock import ManualClock
 
 PATROL = {"kind": "patrol", "site": "square", "route": ["A", "B", "C", "D"], "rounds": 1}
@@ -106,3 +107,28 @@ def test_bad_schedules_are_refused_with_the_field_named(client: TestClient) -> N
         assert response.status_code == 422, (fields, response.text)
         assert message in response.json()["detail"], (fields, response.text)
     assert client.get("/api/v1/schedules").json() == []
+
+
+def test_a_schedule_that_cannot_be_read_is_set_aside_and_the_others_run(
+    client: TestClient,
+) -> None:
+    fleet, clock = _fleet(client, MONDAY_0759)
+    broken = _create(client, name="broken")
+    good = _create(client, name="good")
+    # Its stored rule no longer parses (written by hand, or by an older version).
+    row = fleet.store.get(Schedule, broken["id"])
+    assert row is not None
+    row.recurrence = {"kind": "fortnightly"}
+    fleet.store.save(row)
+    clock.now = MONDAY_0759 + timedelta(minutes=1, seconds=5)
+    created = _tick(client, fleet)
+    assert len(created) == 1
+    assert fleet.missions.get(created[0]).kind == "patrol"
+    assert client.get(f"/api/v1/schedules/{good['id']}").json()["last_mission_id"] == created[0]
+    stored = fleet.store.get(Schedule, broken["id"])
+    assert stored is not None and stored.last_error is not None
+    assert "fortnightly" in stored.last_error
+    assert dict(fleet.failures.by_loop) == {"schedules": 1}
+    # It stays set aside without stopping the next ticks.
+    clock.now += timedelta(days=2)
+    assert len(_tick(client, fleet)) == 1

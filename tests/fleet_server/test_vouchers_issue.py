@@ -12,18 +12,19 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from fleet_server.audit import AuditLog
 from fleet_server.db import make_engine
 from fleet_server.errors import Conflict
-from fleet_server.models import Enterprise, Programme, Role
+from fleet_server.models import AuditEntry, Enterprise, Programme, Role
 from fleet_server.models.programme import ProgrammeRules
 from fleet_server.programmes import programme_balances
 from fleet_server.record_store import RecordStore
 from fleet_server.vouchers import VoucherService
 from tests.clock import ManualClock
 from tests.fleet_server.callers import api_key, create_record, credit_code, without_credentials
+from tests.fleet_server.voucher_world import VoucherWorld
 
 PROGRAMMES = "/api/v1/vouchers/programmes"
 ENTERPRISES = "/api/v1/vouchers/enterprises"
@@ -361,3 +362,31 @@ def test_balances_always_add_up_to_the_pool(
 def _available(service: VoucherService, programme: Programme) -> int:
     with Session(service.store.engine) as session:
         return programme_balances(session, programme).available_fen
+
+
+def test_a_voucher_that_cannot_be_expired_is_set_aside_and_the_others_expire(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budgets = [{"year": 2026, "budget_fen": 10**9}]
+    world = VoucherWorld(database_url, START, annual_budgets=budgets)
+    stuck, fine = world.voucher(world.holder("甲")), world.voucher(world.holder("乙"))
+    log = world.store.log
+
+    def failing_log(
+        session: Session, actor: str, entity: str, verb: str, row_id: Any, *rest: Any
+    ) -> None:
+        if row_id == stuck:
+            raise RuntimeError("audit write failed for this row")
+        log(session, actor, entity, verb, row_id, *rest)
+
+    monkeypatch.setattr(world.store, "log", failing_log)
+    world.at(START + timedelta(days=400))
+    assert world.vouchers.expire_due() == [fine]
+    assert world.vouchers.get(stuck).status == "issued"  # its transaction rolled back whole
+    assert dict(world.vouchers.failures.by_loop) == {"voucher expiry": 1}
+    # Mended, the next hourly run expires it.
+    monkeypatch.setattr(world.store, "log", log)
+    assert world.vouchers.expire_due() == [stuck]
+    with world.session() as session:
+        expiries = session.exec(select(AuditEntry).where(AuditEntry.action == "voucher.expire"))
+        assert sorted(int(e.entity_id) for e in expiries) == sorted([stuck, fine])

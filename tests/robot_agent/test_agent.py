@@ -140,6 +140,24 @@ async def test_malformed_messages_become_warnings_not_crashes(
         assert done.json()["errors"] == []
 
 
+async def test_an_oversized_order_is_dropped_unread_and_the_next_one_is_driven(
+    broker: MosquittoBroker, wire: WireRecorder
+) -> None:
+    async with running_agent(broker, "dog-big", max_payload_bytes=4096):
+        await wire.async_wait_for(connection("dog-big", "ONLINE"))
+        big = order("o-big", LINE, serial_number="dog-big") | {"vendorNotes": "x" * 5000}
+        wire.inject(topic("uagv", MANUFACTURER, "dog-big", Subtopic.ORDER), payload(big))
+        await send(
+            broker, "dog-big", Subtopic.ORDER, payload(order("o-ok", LINE, serial_number="dog-big"))
+        )
+        await wire.async_wait_for(
+            match(Subtopic.STATE, serial_number="dog-big", where=lambda s: s["lastNodeId"] == "C")
+        )
+        states = [m.json() for m in wire.matching(match(Subtopic.STATE, serial_number="dog-big"))]
+        assert {s["orderId"] for s in states} <= {"", "o-ok"}
+        assert all(s["errors"] == [] for s in states), "dropped unread, not refused as invalid"
+
+
 async def test_factsheet_request_republishes_the_factsheet(
     broker: MosquittoBroker, wire: WireRecorder
 ) -> None:
