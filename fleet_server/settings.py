@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.broker_url import check_ca_file, parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -18,11 +18,22 @@ DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "missions" / "templates"
 class FleetSettings(BaseSettings):
     """Everything the server can be told; read from FLEET_* environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="FLEET_", extra="ignore")
+    # Inputs stay out of error messages: the MQTT URL may carry a password.
+    model_config = SettingsConfigDict(
+        env_prefix="FLEET_", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = "sqlite:///fleet-data/fleet.db"
     mqtt_url: str = "mqtt://127.0.0.1:1883"
+    # The CA that signed the broker's certificate (mqtts:// only); unset: the system's CAs.
+    mqtt_ca_file: Path | None = None
     interface: str = DEFAULT_INTERFACE
+    # Robots unknown to the database are added when they first speak (the demo); off, their
+    # messages are counted and dropped until an admin registers them.
+    auto_register: bool = False
+    # The broker configuration `fleet broker config` wrote: robot add/revoke rewrite its
+    # password and ACL files and reload the broker.
+    broker_config_dir: Path | None = None
     sites_dir: Path = DEFAULT_SITES_DIR
     templates_dir: Path = DEFAULT_TEMPLATES_DIR
     # A robot whose state has not come for this long is offline (agents send at least every 30 s).
@@ -95,6 +106,14 @@ class FleetSettings(BaseSettings):
     def _valid_mqtt_url(cls, url: str) -> str:
         parse_broker_url(url)
         return url
+
+    @field_validator("mqtt_ca_file")
+    @classmethod
+    def _usable_ca_file(cls, ca_file: Path | None, info: ValidationInfo) -> Path | None:
+        # mqtt_url comes first, so it is in info.data when it is valid.
+        if "mqtt_url" in info.data:
+            check_ca_file(ca_file, info.data["mqtt_url"])
+        return ca_file
 
     @field_validator("database_url")
     @classmethod

@@ -33,6 +33,14 @@ from fleet_server.models.mission_requests import (
     PatrolCreate,
     ServiceCreate,
 )
+from fleet_server.models.mqtt_account import (
+    BrokerUpdate,
+    CredentialsRevoked,
+    MqttAccount,
+    MqttRole,
+    RobotCredentials,
+    RobotRegistered,
+)
 from fleet_server.models.party import Affiliation, Enterprise, Institution
 from fleet_server.models.programme import Programme
 from fleet_server.models.robot import Robot, RobotCreate, RobotPublic, RobotStatus
@@ -57,6 +65,7 @@ __all__ = [
     "ApiKeyPublic",
     "AuditEntry",
     "AuditEntryPublic",
+    "BrokerUpdate",
     "Checkpoint",
     "Claim",
     "ClaimKey",
@@ -65,6 +74,7 @@ __all__ = [
     "ClawbackStatus",
     "CleanCreate",
     "Contract",
+    "CredentialsRevoked",
     "DeployedUnit",
     "DockCreate",
     "Enterprise",
@@ -83,14 +93,18 @@ __all__ = [
     "MissionCreate",
     "MissionPublic",
     "MissionStatus",
+    "MqttAccount",
+    "MqttRole",
     "PatrolCreate",
     "Payout",
     "Programme",
     "Robot",
     "RobotCreate",
+    "RobotCredentials",
     "RobotDay",
     "RobotDayPublic",
     "RobotPublic",
+    "RobotRegistered",
     "RobotStatus",
     "Role",
     "Schedule",
