@@ -22,6 +22,7 @@ from fleet_server.incidents import IncidentPolicy, IncidentService
 from fleet_server.live import FleetRegistry
 from fleet_server.logbook import Logbook
 from fleet_server.missions import MissionService
+from fleet_server.mqtt_accounts import MqttAccounts
 from fleet_server.orders import ReleasePolicy
 from fleet_server.parties import EnterpriseService, InstitutionService
 from fleet_server.programmes import ProgrammeService
@@ -65,6 +66,7 @@ class Fleet:
     settlements: SettlementService
     clawbacks: ClawbackService
     feed: LiveFeed
+    mqtt_accounts: MqttAccounts
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -88,8 +90,14 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         telemetry_interval_s=settings.telemetry_interval_s,
         activity=activity,
         activity_store=ActivityStore(store.engine),
+        auto_register=settings.auto_register,
     )
-    gateway = Gateway(registry, mqtt_url=settings.mqtt_url, interface=settings.interface)
+    gateway = Gateway(
+        registry,
+        mqtt_url=settings.mqtt_url,
+        interface=settings.interface,
+        ca_file=settings.mqtt_ca_file,
+    )
     missions_service = MissionService(
         store=store,
         registry=registry,
@@ -169,4 +177,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         SettlementService(records, sites),
         ClawbackService(records, sites),
         feed,
+        MqttAccounts(
+            store.engine, interface=settings.interface, broker_dir=settings.broker_config_dir
+        ),
     )

@@ -7,13 +7,14 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 
 import aiomqtt
 from pydantic import BaseModel, ValidationError
 
 from fleet_protocol.actions import Action
 from fleet_protocol.base import Header, utc_now
-from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.broker_url import parse_broker_url, tls_context
 from fleet_protocol.connection import Connection
 from fleet_protocol.factsheet import Factsheet
 from fleet_protocol.order import InstantActions, Order
@@ -51,11 +52,14 @@ class Gateway:
         *,
         mqtt_url: str,
         interface: str,
+        ca_file: Path | None = None,
         reconnect_min_s: float = 0.5,
         reconnect_max_s: float = 10.0,
     ) -> None:
         self.registry = registry
         self.broker = parse_broker_url(mqtt_url)
+        # Made once: the CA file is read and checked at start, not at every reconnect.
+        self._tls = tls_context(ca_file) if self.broker.tls else None
         self.interface = interface
         self.reconnect_min_s = reconnect_min_s
         self.reconnect_max_s = reconnect_max_s
@@ -112,11 +116,11 @@ class Gateway:
                     password=self.broker.password,
                     identifier=f"fleet-server-{uuid.uuid4().hex[:8]}",
                     keepalive=15,
-                    tls_params=aiomqtt.TLSParameters() if self.broker.tls else None,
+                    tls_context=self._tls,
                 ) as client:
                     for subtopic in MASTER_SUBSCRIBES:
                         await client.subscribe(wildcard(self.interface, subtopic), qos=1)
-                    log.info("gateway connected to %s:%s", self.broker.host, self.broker.port)
+                    log.info("gateway connected to %s", self.broker.display)
                     self.connected.set()
                     self.registry.broker_connection(True)
                     delay = self.reconnect_min_s

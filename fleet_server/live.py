@@ -20,6 +20,7 @@ from fleet_server.activity_store import ActivityStore
 from fleet_server.errors import Conflict, NotFound
 from fleet_server.models import Robot, RobotCreate
 from fleet_server.store import Store
+from fleet_server.unknown_robots import LOGGED, UnknownRobots
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class IngestStats:
     factsheet_messages: int = 0
     visualization_messages: int = 0
     rejected_messages: int = 0
+    # Messages from serial numbers the fleet does not have (auto-register off): dropped.
+    unregistered_messages: int = 0
     flushes: int = 0
     rows_written: int = 0
 
@@ -64,8 +67,12 @@ class FleetRegistry:
         clock: Clock = utc_now,
         activity: ActivityTracker | None = None,
         activity_store: ActivityStore | None = None,
+        auto_register: bool = False,
     ) -> None:
         self.store = store
+        # Off: only robots in the database (registered by an admin) are heard.
+        self.auto_register = auto_register
+        self.unknown = UnknownRobots()
         # Per robot and day: time online/active/in geofences and distance, added to at each flush.
         self.activity = activity
         self.activity_store = activity_store
@@ -109,7 +116,9 @@ class FleetRegistry:
 
     def register(self, request: RobotCreate) -> Robot:
         """Pre-register a robot before it connects; Conflict if the serial is taken."""
-        if request.serial_number in self._robots:
+        taken = request.serial_number in self._robots
+        # Registered from the shell (another process) but not heard from yet: in the DB only.
+        if taken or self.store.get(Robot, request.serial_number) is not None:
             raise Conflict(f"robot {request.serial_number!r} already exists", field="serial_number")
         robot = Robot(
             serial_number=request.serial_number,
@@ -119,19 +128,15 @@ class FleetRegistry:
         )
         self.store.insert_robot(robot)
         self._robots[robot.serial_number] = robot
+        self.unknown.forget(robot.serial_number)
         self.mark_dirty(robot.serial_number)
         return robot
 
     def _robot_for(self, address: TopicAddress) -> Robot | None:
-        robot = self._robots.get(address.serial_number)
+        robot = self._robots.get(address.serial_number) or self._new_robot(address)
         if robot is None:
-            robot = Robot(serial_number=address.serial_number, manufacturer=address.manufacturer)
-            self.store.insert_robot(robot)
-            self._robots[robot.serial_number] = robot
-            log.info(
-                "robot %s/%s seen for the first time", address.manufacturer, address.serial_number
-            )
-        elif robot.manufacturer != address.manufacturer:
+            return None
+        if robot.manufacturer != address.manufacturer:
             log.warning(
                 "ignoring %s/%s: serial number %s belongs to manufacturer %s",
                 address.manufacturer,
@@ -142,6 +147,44 @@ class FleetRegistry:
             self.stats.rejected_messages += 1
             return None
         return robot
+
+    def _new_robot(self, address: TopicAddress) -> Robot | None:
+        """A robot the registry does not hold yet: added (auto-register), or found in the
+        database (registered by another process since the start), or None (counted, logged
+        once, never stored)."""
+        serial = address.serial_number
+        if self.auto_register:
+            robot = Robot(serial_number=serial, manufacturer=address.manufacturer)
+            self.store.insert_robot(robot)
+            log.info("robot %s/%s seen for the first time", address.manufacturer, serial)
+        else:
+            if not self.unknown.may_look_up(serial):
+                self._unregistered(address)
+                return None
+            found = self.store.get(Robot, serial)
+            if found is None:
+                self.unknown.missed(serial)
+                self._unregistered(address)
+                return None
+            robot = found
+            robot.online = False
+            self.unknown.forget(serial)
+            log.info("robot %s/%s, registered elsewhere, is heard", robot.manufacturer, serial)
+        self._robots[serial] = robot
+        return robot
+
+    def _unregistered(self, address: TopicAddress) -> None:
+        self.stats.unregistered_messages += 1
+        if self.unknown.first_report(address.serial_number):
+            # repr(): topic levels come from anyone who can publish, line breaks included.
+            log.warning(
+                "ignoring unregistered robot %r/%r (register it: fleet robot add, or "
+                "POST /api/v1/robots)",
+                address.manufacturer,
+                address.serial_number,
+            )
+        elif self.unknown.log_full_once():
+            log.warning("more than %d unregistered robots spoke; no longer naming each", LOGGED)
 
     def on_connection(self, address: TopicAddress, message: Connection) -> None:
         """ONLINE brings a robot online; OFFLINE or CONNECTIONBROKEN (Last Will) take it offline."""

@@ -97,6 +97,7 @@ class System:
             {
                 "FLEET_DATABASE_URL": self.database_url,
                 "FLEET_MQTT_URL": self.mqtt_url,
+                "FLEET_AUTO_REGISTER": "true",
                 "FLEET_OFFLINE_TIMEOUT_S": "5",
                 "FLEET_MISSION_OFFLINE_GRACE_S": "20",
                 "FLEET_FLUSH_INTERVAL_S": "0.2",
