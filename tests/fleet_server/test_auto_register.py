@@ -185,3 +185,30 @@ def _registered(client: TestClient, serial: str) -> None:
 def _robot(client: TestClient, serial: str) -> dict[str, Any]:
     response = client.get(f"/api/v1/robots/{serial}")
     return dict(response.json()) if response.status_code == 200 else {}
+
+
+def test_registering_through_the_api_gives_a_login_once(client: TestClient) -> None:
+    body = {"serial_number": "hall-7", "manufacturer": "Acme", "kind": "service"}
+    created = client.post("/api/v1/robots", json=body)
+    assert created.status_code == 201, created.text
+    credentials = created.json()["credentials"]
+    assert credentials["mqtt_username"] == "hall-7" and len(credentials["mqtt_password"]) >= 43
+    # No broker configuration on this server: the answer says the files were not written.
+    assert credentials["broker"]["files_written"] is False
+    assert "FLEET_BROKER_CONFIG_DIR is not set" in credentials["broker"]["note"]
+    shown = client.get("/api/v1/robots/hall-7").text
+    assert credentials["mqtt_password"] not in shown and "credentials" not in shown
+
+    renewed = client.post("/api/v1/robots/hall-7/credentials")
+    assert renewed.status_code == 201
+    assert renewed.json()["mqtt_password"] != credentials["mqtt_password"]
+    revoked = client.delete("/api/v1/robots/hall-7/credentials")
+    assert revoked.status_code == 200 and revoked.json()["mqtt_username"] == "hall-7"
+    again = client.delete("/api/v1/robots/hall-7/credentials")
+    assert again.status_code == 200 and again.json()["revoked_at"] == revoked.json()["revoked_at"]
+    assert client.delete("/api/v1/robots/ghost/credentials").status_code == 404
+    assert client.post("/api/v1/robots/ghost/credentials").status_code == 404
+
+    colon = client.post("/api/v1/robots", json={**body, "serial_number": "hall:8"})
+    assert colon.status_code == 422 and colon.json()["field"] == "serial_number"
+    assert client.get("/api/v1/robots/hall:8").status_code == 404
