@@ -240,8 +240,16 @@ def test_an_oversized_packet_disconnects_its_sender(site: SecureSite) -> None:
     server.close()
 
 
-def test_a_revoked_robot_is_dropped_at_once_and_refused_after(site: SecureSite) -> None:
+def test_a_renewed_or_revoked_robot_is_dropped_at_once_and_refused_after(
+    site: SecureSite,
+) -> None:
     env = {**site.env, "FLEET_BROKER_CONFIG_DIR": str(site.config_dir)}
+    with_old = site.robot("rev-01")
+    renewed = CliRunner().invoke(app, ["robot", "rotate", "rev-01"], env=env)
+    assert renewed.exit_code == 0, renewed.output
+    assert with_old.dropped.wait(10), "a robot with the old password is still connected"
+    assert site.session(("rev-01", site.passwords["rev-01"])).refused == "Not authorized"
+    site.passwords["rev-01"] = renewed.stdout.split()[1]
     connected = site.robot("rev-01")
     result = CliRunner().invoke(app, ["robot", "revoke", "rev-01"], env=env)
     assert result.exit_code == 0, result.output
