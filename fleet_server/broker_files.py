@@ -96,6 +96,12 @@ def rewrite_file(path: Path, text: str) -> None:
     owner = None
     if os.geteuid() == 0:
         owner = FileOwner(str(existing.st_uid), existing.st_uid, existing.st_gid)
+    elif existing.st_uid != os.geteuid():
+        # Our copy would be ours, mode 0600: the broker's user could no longer read it.
+        raise BrokerFilesError(
+            f"{path} belongs to user id {existing.st_uid}: rewrite it as that user (the one "
+            "the broker runs as) or as root"
+        )
     write_file(path, text, mode=(existing.st_mode & KEPT_MODE_BITS) | SECRET_MODE, owner=owner)
 
 

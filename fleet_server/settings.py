@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE
+from fleet_server.broker_config import CONF_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SITES_DIR = PROJECT_ROOT / "missions" / "sites"
@@ -114,6 +115,15 @@ class FleetSettings(BaseSettings):
         if "mqtt_url" in info.data:
             check_ca_file(ca_file, info.data["mqtt_url"])
         return ca_file
+
+    @field_validator("broker_config_dir")
+    @classmethod
+    def _written_config_dir(cls, directory: Path | None) -> Path | None:
+        if directory is not None and not (directory / CONF_FILE).is_file():
+            raise ValueError(
+                f"{directory} holds no {CONF_FILE}: write it with fleet broker config -o DIR"
+            )
+        return directory
 
     @field_validator("database_url")
     @classmethod

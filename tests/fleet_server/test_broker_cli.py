@@ -175,3 +175,11 @@ def test_bad_robot_arguments_are_usage_errors(env: dict[str, str], tmp_path: Pat
     )
     assert missing_dir.exit_code == 2 and missing_dir.stdout == ""  # no new password made
     assert "holds no mosquitto.conf" in missing_dir.stderr
+
+
+def test_the_server_refuses_a_broker_config_dir_without_a_configuration(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = _fleet({**env, "FLEET_BROKER_CONFIG_DIR": str(tmp_path)}, "serve")
+    assert result.exit_code == 2
+    assert "FLEET_BROKER_CONFIG_DIR" in result.stderr and "holds no mosquitto.conf" in result.stderr

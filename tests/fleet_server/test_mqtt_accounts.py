@@ -189,3 +189,18 @@ def test_a_pid_file_naming_another_program_is_not_signalled(
     update = MqttAccounts(engine, interface="uagv", broker_dir=config_dir).sync_broker()
     assert update.files_written and not update.reloaded
     assert "is not mosquitto" in update.note
+
+
+def test_a_file_of_another_user_is_not_replaced_by_one_the_broker_could_not_read(
+    engine: Engine, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts = MqttAccounts(engine, interface="uagv", broker_dir=config_dir)
+    accounts.add_robots(_dogs("dog-01"))
+    accounts.sync_broker()
+    before = (config_dir / "passwd").read_text()
+    owner = (config_dir / "passwd").stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1)  # someone else, not root
+    accounts.revoke("dog-01")
+    with pytest.raises(BrokerFilesError, match=f"belongs to user id {owner}"):
+        accounts.sync_broker()
+    assert (config_dir / "passwd").read_text() == before
