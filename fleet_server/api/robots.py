@@ -7,7 +7,7 @@ import asyncio
 import logging
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from fleet_protocol.base import utc_now
 from fleet_server.activity_store import ActivityStore
@@ -31,6 +31,8 @@ from fleet_server.mqtt_accounts import IssuedLogin
 
 router = APIRouter(prefix="/robots", tags=["robots"])
 log = logging.getLogger(__name__)
+# An answer holding a password is kept by no cache.
+NO_STORE = "no-store"
 
 # A day of track at most, and no more points than a map needs to draw it.
 TRACK_MAX_MINUTES = 24 * 60
@@ -53,7 +55,9 @@ async def get_robot(robot_id: str, fleet: FleetDep, _: FleetReader) -> RobotPubl
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def register_robot(request: RobotCreate, fleet: FleetDep, _: Admin) -> RobotRegistered:
+async def register_robot(
+    request: RobotCreate, response: Response, fleet: FleetDep, _: Admin
+) -> RobotRegistered:
     """Register a robot before it first connects, with its MQTT login: the user name is the
     serial number, the password is in this answer only; the broker's files are rewritten and
     it is reloaded, and `credentials.broker` says how that went (role: admin)."""
@@ -67,16 +71,20 @@ async def register_robot(request: RobotCreate, fleet: FleetDep, _: Admin) -> Rob
         log.error("broker not updated after registering %s: %s", robot.serial_number, exc)
         broker = BrokerUpdate(files_written=False, reloaded=False, note=f"not updated: {exc}")
     public = RobotPublic.of(robot)
+    response.headers["Cache-Control"] = NO_STORE
     return RobotRegistered(**public.model_dump(), credentials=_credentials(login, broker))
 
 
 @router.post("/{robot_id}/credentials", status_code=status.HTTP_201_CREATED)
-async def renew_credentials(robot_id: str, fleet: FleetDep, _: Admin) -> RobotCredentials:
+async def renew_credentials(
+    robot_id: str, response: Response, fleet: FleetDep, _: Admin
+) -> RobotCredentials:
     """A new MQTT password for the robot, in this answer only; the old one stops working and a
     robot connected with it is disconnected. 502 if the broker could not be updated (then ask
     again) (role: admin)."""
     login = await asyncio.to_thread(fleet.mqtt_accounts.issue, robot_id)
     broker = await _sync(fleet, f"robot {robot_id} has a new password")
+    response.headers["Cache-Control"] = NO_STORE
     return _credentials(login, broker)
 
 

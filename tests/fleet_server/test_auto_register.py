@@ -193,6 +193,7 @@ def test_registering_through_the_api_gives_a_login_once(client: TestClient) -> N
     assert created.status_code == 201, created.text
     credentials = created.json()["credentials"]
     assert credentials["mqtt_username"] == "hall-7" and len(credentials["mqtt_password"]) >= 43
+    assert created.headers["cache-control"] == "no-store"
     # No broker configuration on this server: the answer says the files were not written.
     assert credentials["broker"]["files_written"] is False
     assert "FLEET_BROKER_CONFIG_DIR is not set" in credentials["broker"]["note"]
@@ -202,6 +203,7 @@ def test_registering_through_the_api_gives_a_login_once(client: TestClient) -> N
     renewed = client.post("/api/v1/robots/hall-7/credentials")
     assert renewed.status_code == 201
     assert renewed.json()["mqtt_password"] != credentials["mqtt_password"]
+    assert renewed.headers["cache-control"] == "no-store"
     revoked = client.delete("/api/v1/robots/hall-7/credentials")
     assert revoked.status_code == 200 and revoked.json()["mqtt_username"] == "hall-7"
     again = client.delete("/api/v1/robots/hall-7/credentials")
