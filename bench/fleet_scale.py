@@ -71,7 +71,11 @@ def run(args: argparse.Namespace) -> None:
         server = start(
             stack,
             [script("fleet"), "serve", "--port", str(port), "--log-level", "warning"],
-            {"FLEET_DATABASE_URL": database_url, "FLEET_MQTT_URL": mqtt_url},
+            {
+                "FLEET_DATABASE_URL": database_url,
+                "FLEET_MQTT_URL": mqtt_url,
+                "FLEET_AUTO_REGISTER": "true",
+            },
             folder / "server.log",
         )
         wait_port(port)

@@ -201,6 +201,8 @@ def start_fleet(stack: ExitStack, folder: Path, args: argparse.Namespace) -> tup
     mqtt_url = start_mosquitto(stack, folder)
     env = {
         "FLEET_MQTT_URL": mqtt_url,
+        # The simulated robots are not registered: they are added as they first speak.
+        "FLEET_AUTO_REGISTER": "true",
         "FLEET_DATABASE_URL": f"sqlite:///{folder / 'incidents.db'}",
         "FLEET_JWT_SECRET": JWT_SECRET,
         "FLEET_INCIDENT_COOLDOWN_H": "0",

@@ -103,6 +103,8 @@ def start_server(stack: ExitStack, folder: Path, mqtt_url: str) -> tuple[int, st
     env = {
         "FLEET_DATABASE_URL": database_url,
         "FLEET_MQTT_URL": mqtt_url,
+        # The simulated robots are not registered: they are added as they first speak.
+        "FLEET_AUTO_REGISTER": "true",
         "FLEET_OFFLINE_TIMEOUT_S": "60",
     }
     serve = [script("fleet"), "serve", "--port", str(port), "--log-level", "warning"]

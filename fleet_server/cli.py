@@ -13,13 +13,15 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from fleet_protocol.site import SiteError
 from fleet_server.accounts import AccountService
 from fleet_server.app import create_app
 from fleet_server.audit import AuditLog
+from fleet_server.broker_cli import broker_app, robot_app
+from fleet_server.cli_support import fail as _fail
+from fleet_server.cli_support import load_settings as _settings
 from fleet_server.db import make_engine
 from fleet_server.errors import FleetError, Invalid
 from fleet_server.models import Role
@@ -43,17 +45,8 @@ audit_app = typer.Typer(
 )
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(audit_app, name="audit")
-
-
-def _settings() -> FleetSettings:
-    """The settings, or a message naming each bad one and exit code 2."""
-    try:
-        return FleetSettings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"FLEET_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
-        )
-        raise _fail(f"bad setting: {problems}") from None
+app.add_typer(broker_app, name="broker")
+app.add_typer(robot_app, name="robot")
 
 
 def _checked_settings() -> FleetSettings:
@@ -65,11 +58,6 @@ def _checked_settings() -> FleetSettings:
     except (SiteError, TemplateFileError) as exc:
         raise _fail(str(exc)) from None
     return settings
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"fleet: {message}", err=True)
-    return typer.Exit(code=code)
 
 
 def _logging(level: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from fleet_protocol.broker_url import redact_url
 from fleet_server.accounts import AccountService
 from fleet_server.app import create_app
 from fleet_server.errors import Conflict
@@ -30,6 +31,7 @@ DEMO_MQTT_PORT = 1883
 EXAMPLE_ROUTE = ["street-sw", "street-se", "street-ne", "street-nw", "street-w1"]
 DEMO_ADMIN = "admin"
 DEMO_OPERATOR = "demo-operator"
+EMBEDDED_NOTE = " (embedded, no logins: it listens on 127.0.0.1 only, never on a network)"
 # Beside the metro exit on Longfu Road, a street-vending hot spot of the demo site.
 EXAMPLE_INCIDENT = {
     "type": "street_vending",
@@ -89,6 +91,8 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
     for noisy in ("amqtt", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     broker = None
+    # The demo's robots are not registered: they are added as they first speak.
+    settings = settings.model_copy(update={"auto_register": True})
     if "FLEET_MQTT_URL" not in os.environ:
         mqtt_port = free_port(DEMO_MQTT_PORT)
         # Imported here: with FLEET_MQTT_URL set the demo needs no amqtt at all.
@@ -192,7 +196,7 @@ def _print_banner(
         f"  API and docs:  {base}/docs (Authorize with the admin login or the operator key)",
         f"  Admin login:   {admin}",
         f"  Operator key:  {operator_key}  (send it as X-API-Key; shown only now)",
-        f"  MQTT broker:   {mqtt_url}{' (embedded)' if embedded else ''}",
+        f"  MQTT broker:   {redact_url(mqtt_url)}{EMBEDDED_NOTE if embedded else ''}",
         f"  Simulated:     {robots} on site {DEMO_SITE}",
         "  The robots and the missions:",
         f"    curl {key} {base}/api/v1/robots",

@@ -50,6 +50,12 @@ class Forbidden(FleetError):
     status_code = 403
 
 
+class BrokerNotUpdated(FleetError):
+    """A change was stored but the MQTT broker could not be made to follow it."""
+
+    status_code = 502
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     text = ""

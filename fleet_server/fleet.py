@@ -23,6 +23,7 @@ from fleet_server.isolation import LoopFailures
 from fleet_server.live import FleetRegistry
 from fleet_server.logbook import Logbook
 from fleet_server.missions import MissionService
+from fleet_server.mqtt_accounts import MqttAccounts
 from fleet_server.orders import ReleasePolicy
 from fleet_server.parties import EnterpriseService, InstitutionService
 from fleet_server.programmes import ProgrammeService
@@ -67,6 +68,7 @@ class Fleet:
     clawbacks: ClawbackService
     feed: LiveFeed
     failures: LoopFailures
+    mqtt_accounts: MqttAccounts
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -93,12 +95,14 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         activity=activity,
         activity_store=ActivityStore(store.engine),
         failures=failures,
+        auto_register=settings.auto_register,
     )
     gateway = Gateway(
         registry,
         mqtt_url=settings.mqtt_url,
         interface=settings.interface,
         max_payload_bytes=settings.mqtt_max_payload_bytes,
+        ca_file=settings.mqtt_ca_file,
     )
     missions_service = MissionService(
         store=store,
@@ -184,4 +188,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ClawbackService(records, sites, failures=failures),
         feed,
         failures,
+        MqttAccounts(
+            store.engine, interface=settings.interface, broker_dir=settings.broker_config_dir
+        ),
     )

@@ -6,14 +6,15 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import aiomqtt
 from pydantic import BaseModel, ValidationError
 
 from fleet_protocol.actions import Action
 from fleet_protocol.base import Header, utc_now
-from fleet_protocol.broker_url import parse_broker_url
-from fleet_protocol.connection import Connection, ConnectionState
+from fleet_protocol.broker_url import parse_broker_url, tls_context
+from fleet_protocol.connection import Connection
 from fleet_protocol.factsheet import Factsheet
 from fleet_protocol.order import InstantActions, Order
 from fleet_protocol.state import State, Visualization
@@ -61,12 +62,15 @@ class Gateway:
         *,
         mqtt_url: str,
         interface: str,
+        ca_file: Path | None = None,
         reconnect_min_s: float = 0.5,
         reconnect_max_s: float = 10.0,
         max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
     ) -> None:
         self.registry = registry
         self.broker = parse_broker_url(mqtt_url)
+        # Made once: the CA file is read and checked at start, not at every reconnect.
+        self._tls = tls_context(ca_file) if self.broker.tls else None
         self.interface = interface
         self.reconnect_min_s = reconnect_min_s
         self.reconnect_max_s = reconnect_max_s
@@ -80,8 +84,6 @@ class Gateway:
             Subtopic.CONNECTION: registry.on_connection,  # type: ignore[dict-item]
             Subtopic.FACTSHEET: registry.on_factsheet,  # type: ignore[dict-item]
         }
-        # The last header id heard per known vehicle and topic.
-        self._inbound_header_ids: dict[tuple[str, Subtopic], int] = {}
 
     # ---- outbound (Outbox protocol)
 
@@ -123,11 +125,11 @@ class Gateway:
                     password=self.broker.password,
                     identifier=f"fleet-server-{uuid.uuid4().hex[:8]}",
                     keepalive=15,
-                    tls_params=aiomqtt.TLSParameters() if self.broker.tls else None,
+                    tls_context=self._tls,
                 ) as client:
                     for subtopic in MASTER_SUBSCRIBES:
                         await client.subscribe(wildcard(self.interface, subtopic), qos=1)
-                    log.info("gateway connected to %s:%s", self.broker.host, self.broker.port)
+                    log.info("gateway connected to %s", self.broker.display)
                     self.connected.set()
                     self.registry.broker_connection(True)
                     delay = self.reconnect_min_s
@@ -195,22 +197,6 @@ class Gateway:
             rejections.count(serial, INTERNAL, f"handling {name} failed")
             log.exception("handling a message on %s failed", name)
             return
-        self._check_header_order(address, message)
-
-    def _check_header_order(self, address: TopicAddress, message: Header) -> None:
-        """Count header ids that go backwards (spec 6.4: +1 per message and topic); a vehicle's
-        new session (ONLINE) may start again from 0."""
-        serial = address.serial_number
-        if not self.registry.knows(serial):
-            return
-        if isinstance(message, Connection) and message.connection_state is ConnectionState.ONLINE:
-            for subtopic in MASTER_SUBSCRIBES:
-                self._inbound_header_ids.pop((serial, subtopic), None)
-        key = (serial, address.subtopic)
-        last = self._inbound_header_ids.get(key)
-        if last is not None and message.header_id < last:
-            self.registry.stats.backwards_header_ids += 1
-        self._inbound_header_ids[key] = message.header_id
 
 
 def _first_error(exc: ValidationError) -> str:

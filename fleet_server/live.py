@@ -14,16 +14,17 @@ from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.factsheet import Factsheet
 from fleet_protocol.kinds import RobotKind, kind_from_series
 from fleet_protocol.state import ActionStatus, State, Visualization
-from fleet_protocol.topics import TopicAddress
+from fleet_protocol.topics import Subtopic, TopicAddress
 from fleet_server.activity import ActivityTracker, DayActivity, Observation
 from fleet_server.activity_store import ActivityStore
 from fleet_server.batch_writer import MAX_PENDING, BatchWriter, state_row
 from fleet_server.errors import Conflict, NotFound
 from fleet_server.isolation import LoopFailures
 from fleet_server.models import Robot, RobotCreate, RobotPublic, UnexpectedOrder
-from fleet_server.rejections import MANUFACTURER, Rejections
+from fleet_server.rejections import MANUFACTURER, UNREGISTERED, Rejections
 from fleet_server.store import Store
 from fleet_server.tracking import order_running
+from fleet_server.unknown_robots import UnknownRobots
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,13 @@ class FleetRegistry:
         activity: ActivityTracker | None = None,
         activity_store: ActivityStore | None = None,
         failures: LoopFailures | None = None,
+        auto_register: bool = False,
     ) -> None:
         self.store = store
         self.failures = failures or LoopFailures()
+        # Off: only robots in the database (registered by an admin) are heard.
+        self.auto_register = auto_register
+        self.unknown = UnknownRobots()
         # Per robot and day: time online/active/in geofences and distance, added to at each flush.
         self.activity = activity
         self.activity_store = activity_store
@@ -103,6 +108,8 @@ class FleetRegistry:
         self._order_running: dict[str, bool] = {}
         # When a robot's OFFLINE (or Last Will) came: states long after it bring it back.
         self._offline_at: dict[str, datetime] = {}
+        # The last header id heard from each robot on each topic.
+        self._header_ids: dict[tuple[str, Subtopic], int] = {}
         # Robots running an order they should not (see fleet_server.reconcile).
         self._alerts: dict[str, UnexpectedOrder] = {}
 
@@ -150,7 +157,9 @@ class FleetRegistry:
 
     def register(self, request: RobotCreate) -> Robot:
         """Pre-register a robot before it connects; Conflict if the serial is taken."""
-        if request.serial_number in self._robots:
+        taken = request.serial_number in self._robots
+        # Registered from the shell (another process) but not heard from yet: in the DB only.
+        if taken or self.store.get(Robot, request.serial_number) is not None:
             raise Conflict(f"robot {request.serial_number!r} already exists", field="serial_number")
         robot = Robot(
             serial_number=request.serial_number,
@@ -160,19 +169,15 @@ class FleetRegistry:
         )
         self.store.insert_robot(robot)
         self._robots[robot.serial_number] = robot
+        self.unknown.forget(robot.serial_number)
         self.mark_dirty(robot.serial_number)
         return robot
 
     def _robot_for(self, address: TopicAddress) -> Robot | None:
-        robot = self._robots.get(address.serial_number)
+        robot = self._robots.get(address.serial_number) or self._new_robot(address)
         if robot is None:
-            robot = Robot(serial_number=address.serial_number, manufacturer=address.manufacturer)
-            self.store.insert_robot(robot)
-            self._robots[robot.serial_number] = robot
-            log.info(
-                "robot %s/%s seen for the first time", address.manufacturer, address.serial_number
-            )
-        elif robot.manufacturer != address.manufacturer:
+            return None
+        if robot.manufacturer != address.manufacturer:
             self.rejections.count(
                 robot.serial_number,
                 MANUFACTURER,
@@ -181,12 +186,50 @@ class FleetRegistry:
             return None
         return robot
 
+    def _new_robot(self, address: TopicAddress) -> Robot | None:
+        """A robot the registry does not hold yet: added (auto-register), or found in the
+        database (registered by another process since the start), or None (counted, logged
+        once, never stored)."""
+        serial = address.serial_number
+        if self.auto_register:
+            robot = Robot(serial_number=serial, manufacturer=address.manufacturer)
+            self.store.insert_robot(robot)
+            log.info("robot %s/%s seen for the first time", address.manufacturer, serial)
+        else:
+            if not self.unknown.may_look_up(serial):
+                self._unregistered(address)
+                return None
+            found = self.store.get(Robot, serial)
+            if found is None:
+                self.unknown.missed(serial)
+                self._unregistered(address)
+                return None
+            robot = found
+            robot.online = False
+            self.unknown.forget(serial)
+            log.info("robot %s/%s, registered elsewhere, is heard", robot.manufacturer, serial)
+        self._robots[serial] = robot
+        return robot
+
+    def _unregistered(self, address: TopicAddress) -> None:
+        self.rejections.count(
+            address.serial_number,
+            UNREGISTERED,
+            f"robot {address.manufacturer}/{address.serial_number} is not registered "
+            "(register it: fleet robot add, or POST /api/v1/robots)",
+        )
+
     def on_connection(self, address: TopicAddress, message: Connection) -> None:
         """ONLINE brings a robot online; OFFLINE or CONNECTIONBROKEN (Last Will) take it offline."""
         self.stats.connection_messages += 1
         robot = self._robot_for(address)
         if robot is None:
             return
+        if message.connection_state is ConnectionState.ONLINE:
+            # A vehicle's new session may start its header ids again from 0.
+            for subtopic in Subtopic:
+                self._header_ids.pop((robot.serial_number, subtopic), None)
+        self._note_header(robot, address.subtopic, message.header_id)
         robot.connection_state = message.connection_state.value
         now = self.clock()
         if message.connection_state is ConnectionState.ONLINE:
@@ -208,6 +251,7 @@ class FleetRegistry:
         robot = self._robot_for(address)
         if robot is None:
             return
+        self._note_header(robot, address.subtopic, message.header_id)
         kind = kind_from_series(message.type_specification.series_name)
         if kind is not RobotKind.OTHER or not robot.registered:
             robot.kind = kind
@@ -222,6 +266,7 @@ class FleetRegistry:
         robot = self._robot_for(address)
         if robot is None:
             return
+        self._note_header(robot, address.subtopic, message.header_id)
         now = self.clock()
         robot.last_seen = now
         self._last_state[robot.serial_number] = now
@@ -254,6 +299,14 @@ class FleetRegistry:
         for listener in self.listeners:
             self._tell(listener.on_robot_state, robot, message)
 
+    def _note_header(self, robot: Robot, subtopic: Subtopic, header_id: int) -> None:
+        """Count a header id lower than the robot's last on the topic (spec 6.4: +1 each)."""
+        key = (robot.serial_number, subtopic)
+        last = self._header_ids.get(key)
+        if last is not None and header_id < last:
+            self.stats.backwards_header_ids += 1
+        self._header_ids[key] = header_id
+
     def _back_online(self, serial_number: str, now: datetime) -> bool:
         """Whether a state brings an offline robot back: unless it said OFFLINE (or its Last
         Will did) only just now, in which case the state was already under way. A state long
@@ -273,7 +326,10 @@ class FleetRegistry:
         """Update the pose between state messages (kept in memory; written with the next batch)."""
         self.stats.visualization_messages += 1
         robot = self._robots.get(address.serial_number)
-        if robot is None or message.agv_position is None:
+        if robot is None or robot.manufacturer != address.manufacturer:
+            return
+        self._note_header(robot, address.subtopic, message.header_id)
+        if message.agv_position is None:
             return
         position = message.agv_position
         self._set_pose(robot, position.x, position.y, position.theta, position.map_id)

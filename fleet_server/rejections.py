@@ -48,4 +48,11 @@ class Rejections:
                 log.warning("refused messages from over %d sources: now only counted", limit)
             return
         self._logged.add(key)
-        log.warning("refused a message from %s (%s): %s", robot or "?", reason, detail)
+        source = _printable(robot) or "?"
+        log.warning("refused a message from %s (%s): %s", source, reason, _printable(detail))
+
+
+def _printable(text: str) -> str:
+    """Text from the wire (topic levels come from anyone who can publish) with its control
+    characters escaped, so it cannot forge log lines."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

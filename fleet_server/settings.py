@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.broker_url import check_ca_file, parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE
+from fleet_server.broker_config import CONF_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SITES_DIR = PROJECT_ROOT / "missions" / "sites"
@@ -20,11 +21,22 @@ MISSION_KINDS = ("patrol", "clean", "service", "dock", "respond")
 class FleetSettings(BaseSettings):
     """Everything the server can be told; read from FLEET_* environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="FLEET_", extra="ignore")
+    # Inputs stay out of error messages: the MQTT URL may carry a password.
+    model_config = SettingsConfigDict(
+        env_prefix="FLEET_", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = "sqlite:///fleet-data/fleet.db"
     mqtt_url: str = "mqtt://127.0.0.1:1883"
+    # The CA that signed the broker's certificate (mqtts:// only); unset: the system's CAs.
+    mqtt_ca_file: Path | None = None
     interface: str = DEFAULT_INTERFACE
+    # Robots unknown to the database are added when they first speak (the demo); off, their
+    # messages are counted and dropped until an admin registers them.
+    auto_register: bool = False
+    # The broker configuration `fleet broker config` wrote: robot add/revoke rewrite its
+    # password and ACL files and reload the broker.
+    broker_config_dir: Path | None = None
     sites_dir: Path = DEFAULT_SITES_DIR
     templates_dir: Path = DEFAULT_TEMPLATES_DIR
     # A robot whose state has not come for this long is offline (agents send at least every 30 s).
@@ -117,6 +129,23 @@ class FleetSettings(BaseSettings):
     def _valid_mqtt_url(cls, url: str) -> str:
         parse_broker_url(url)
         return url
+
+    @field_validator("mqtt_ca_file")
+    @classmethod
+    def _usable_ca_file(cls, ca_file: Path | None, info: ValidationInfo) -> Path | None:
+        # mqtt_url comes first, so it is in info.data when it is valid.
+        if "mqtt_url" in info.data:
+            check_ca_file(ca_file, info.data["mqtt_url"])
+        return ca_file
+
+    @field_validator("broker_config_dir")
+    @classmethod
+    def _written_config_dir(cls, directory: Path | None) -> Path | None:
+        if directory is not None and not (directory / CONF_FILE).is_file():
+            raise ValueError(
+                f"{directory} holds no {CONF_FILE}: write it with fleet broker config -o DIR"
+            )
+        return directory
 
     @field_validator("database_url")
     @classmethod

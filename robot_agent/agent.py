@@ -11,7 +11,7 @@ from typing import Any
 import aiomqtt
 
 from fleet_protocol.base import Header, utc_now
-from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.broker_url import tls_context
 from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.topics import DELIVERY, VEHICLE_SUBSCRIBES, Subtopic, topic
 from robot_agent.driver import Driver
@@ -41,7 +41,8 @@ class Agent:
             settings.serial_number,
             on_factsheet_request=self._republish_factsheet,
         )
-        self._broker = parse_broker_url(settings.mqtt_url)
+        self._broker = settings.broker
+        self._tls = tls_context(settings.mqtt_ca_file) if self._broker.tls else None
         self._topics = {
             sub: topic(settings.interface, settings.manufacturer, settings.serial_number, sub)
             for sub in Subtopic
@@ -113,11 +114,11 @@ class Agent:
             ),
             keepalive=self.settings.keepalive,
             timeout=CONNECT_TIMEOUT,
-            tls_params=aiomqtt.TLSParameters() if self._broker.tls else None,
+            tls_context=self._tls,
         )
 
     def _where(self) -> str:
-        return f"{self._broker.host}:{self._broker.port}"
+        return self._broker.display
 
     async def _session(self, client: aiomqtt.Client) -> None:
         """Subscribe, announce ONLINE and the factsheet, serve until stopped or disconnected."""

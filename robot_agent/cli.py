@@ -9,7 +9,8 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -28,6 +29,22 @@ def _parser() -> argparse.ArgumentParser:
         "variables (e.g. AGENT_SERIAL_NUMBER, AGENT_MQTT_URL); flags override them.",
     )
     parser.add_argument("--mqtt-url", help="broker URL, mqtt[s]://[user:pass@]host[:port]")
+    parser.add_argument(
+        "--mqtt-username", help="broker user name (the serial number), instead of in the URL"
+    )
+    parser.add_argument(
+        "--mqtt-password-file",
+        type=Path,
+        metavar="FILE",
+        help="file whose first line is the broker password (or AGENT_MQTT_PASSWORD); keeps it "
+        "out of the process list",
+    )
+    parser.add_argument(
+        "--mqtt-ca-file",
+        type=Path,
+        metavar="FILE",
+        help="CA certificate (PEM) the broker's certificate must be signed by (mqtts://)",
+    )
     parser.add_argument("--interface", help="first topic level (default uagv)")
     parser.add_argument("--manufacturer", help="manufacturer topic level")
     parser.add_argument("--serial-number", help="the robot's serial number")
@@ -55,20 +72,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> AgentSettings:
-    names = ("mqtt_url", "interface", "manufacturer", "serial_number", "kind", "map_id")
-    overrides: dict[str, Any] = {
-        name: getattr(args, name) for name in (*names, "x", "y", "theta", "driver")
-    }
+    names = ("mqtt_url", "mqtt_username", "mqtt_ca_file", "interface", "manufacturer")
+    more = ("serial_number", "kind", "map_id", "x", "y", "theta", "driver")
+    overrides: dict[str, Any] = {name: getattr(args, name) for name in (*names, *more)}
     overrides = {k: v for k, v in overrides.items() if v is not None}
+    if args.mqtt_password_file is not None:
+        overrides["mqtt_password"] = _read_password(args.mqtt_password_file)
     if args.driver_option:
         options = {}
         for item in args.driver_option:
             key, sep, value = item.partition("=")
             if not sep or not key:
-                raise SystemExit(f"robot-agent: --driver-option {item!r} is not KEY=VALUE")
+                _usage_error(f"--driver-option {item!r} is not KEY=VALUE")
             options[key] = value
         overrides["driver_options"] = options
     return AgentSettings(**overrides)
+
+
+def _read_password(path: Path) -> str:
+    """The first line of the password file; exit 2 naming the file if it has none."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            password = stream.readline().rstrip("\r\n")
+    except OSError as exc:
+        _usage_error(f"cannot read {path}: {exc.strerror or exc}")
+    if not password:
+        _usage_error(f"{path} holds no password on its first line")
+    return password
+
+
+def _usage_error(message: str) -> NoReturn:
+    """A bad flag or file: say which, exit 2."""
+    log.error("%s", message)
+    sys.exit(2)
 
 
 async def _serve(settings: AgentSettings) -> None:
@@ -98,7 +134,7 @@ async def run_until_signal(settings: AgentSettings, driver: Driver, driver_name:
         settings.serial_number,
         settings.kind.value,
         driver_name,
-        settings.mqtt_url,
+        settings.broker.display,
     )
     with contextlib.suppress(asyncio.CancelledError):
         await Agent(settings, driver).run()

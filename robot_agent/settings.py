@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.broker_url import BrokerAddress, check_ca_file, parse_broker_url
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from robot_agent.driver import Pose
@@ -20,9 +21,17 @@ Seconds = Annotated[float, Field(gt=0)]
 class AgentSettings(BaseSettings):
     """Who the robot is, where its broker is, and how often it reports (env prefix AGENT_)."""
 
-    model_config = SettingsConfigDict(env_prefix="AGENT_", extra="forbid")
+    # Inputs stay out of error messages: the MQTT URL or password may be among them.
+    model_config = SettingsConfigDict(
+        env_prefix="AGENT_", extra="forbid", hide_input_in_errors=True
+    )
 
     mqtt_url: str = "mqtt://127.0.0.1:1883"
+    # The login may be given apart from the URL, so that the password is in no process list.
+    mqtt_username: str | None = None
+    mqtt_password: SecretStr | None = None
+    # The CA that signed the broker's certificate (mqtts:// only); unset: the system's CAs.
+    mqtt_ca_file: Path | None = None
     interface: TopicLevel = DEFAULT_INTERFACE
     manufacturer: TopicLevel = "robotfleet"
     serial_number: TopicLevel
@@ -54,6 +63,18 @@ class AgentSettings(BaseSettings):
         if self.reconnect_max < self.reconnect_min:
             raise ValueError("reconnect_max must not be less than reconnect_min")
         return self
+
+    @model_validator(mode="after")
+    def _usable_login(self) -> AgentSettings:
+        _ = self.broker  # ValueError for a login given both in the URL and apart
+        check_ca_file(self.mqtt_ca_file, self.mqtt_url)
+        return self
+
+    @property
+    def broker(self) -> BrokerAddress:
+        """Where the broker is and the login to use (from the URL or the separate settings)."""
+        password = self.mqtt_password.get_secret_value() if self.mqtt_password else None
+        return parse_broker_url(self.mqtt_url).with_login(self.mqtt_username, password)
 
     @property
     def initial_pose(self) -> Pose:

@@ -15,10 +15,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fleet_protocol.broker_url import redact_url
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.site import SiteError
 from fleet_protocol.topics import DEFAULT_INTERFACE
-from simulation.fleet import DEFAULT_MANUFACTURER, SIMULATED_KINDS, Fleet, FleetConfig
+from simulation.fleet import (
+    DEFAULT_MANUFACTURER,
+    SIMULATED_KINDS,
+    Fleet,
+    FleetConfig,
+    read_credentials,
+)
 from simulation.site_file import load_site
 from simulation.world_export import write_map, write_world
 
@@ -70,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
         "`fleet-sim export-map SITE [--resolution 0.1] [-o map]`.",
     )
     parser.add_argument("--mqtt", default="mqtt://127.0.0.1:1883", help="broker URL")
+    parser.add_argument(
+        "--credentials",
+        type=Path,
+        metavar="FILE",
+        help="broker logins, 'serial password' lines (fleet robot add --save-credentials)",
+    )
+    parser.add_argument(
+        "--mqtt-ca-file",
+        type=Path,
+        metavar="FILE",
+        help="CA certificate (PEM) the broker's certificate must be signed by (mqtts://)",
+    )
     parser.add_argument("--site", required=True, help="site YAML, e.g. missions/sites/X.yaml")
     parser.add_argument("--robots", type=_count, default=3, help="how many robots (default 3)")
     parser.add_argument(
@@ -164,9 +183,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SiteError as error:
         parser.error(str(error))
     try:
+        credentials = read_credentials(args.credentials) if args.credentials else None
+    except OSError as error:
+        parser.error(f"cannot read {args.credentials}: {error.strerror}")
+    except ValueError as error:
+        parser.error(str(error))
+    try:
         fleet = Fleet(
             FleetConfig(
                 mqtt_url=args.mqtt,
+                credentials=credentials,
+                mqtt_ca_file=args.mqtt_ca_file,
                 site=site,
                 robots=args.robots,
                 kinds=args.kinds,
@@ -182,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValueError as error:
         parser.error(str(error))
     print(
-        f"fleet-sim: {len(fleet.robots)} robots on site {site.id} via {args.mqtt} "
+        f"fleet-sim: {len(fleet.robots)} robots on site {site.id} via {redact_url(args.mqtt)} "
         f"(interface {args.interface}, manufacturer {args.manufacturer}, "
         f"speed x{args.speed_factor:g}); Ctrl-C stops"
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from fleet_protocol.broker_url import parse_broker_url
+from fleet_protocol.broker_url import check_ca_file, parse_broker_url
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.site import Site
 from fleet_protocol.topics import DEFAULT_INTERFACE
@@ -42,6 +43,9 @@ class FleetConfig:
     visualization_interval: float | None = None
     seed: int = 1
     connect_interval: float = 0.01  # seconds between two agents' first connects
+    # Broker logins by serial number (each robot logs in as itself); None: the URL's login.
+    credentials: Mapping[str, str] | None = field(default=None, repr=False)
+    mqtt_ca_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.robots < 0:
@@ -51,6 +55,7 @@ class FleetConfig:
         if self.speed_factor <= 0:
             raise ValueError(f"speed_factor must be positive, got {self.speed_factor}")
         parse_broker_url(self.mqtt_url)
+        check_ca_file(self.mqtt_ca_file, self.mqtt_url)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,12 @@ class Fleet:
     def __init__(self, config: FleetConfig) -> None:
         self.config = config
         self.robots = plan_robots(config)
+        if config.credentials is not None:
+            missing = [
+                r.serial_number for r in self.robots if r.serial_number not in config.credentials
+            ]
+            if missing:
+                raise ValueError(f"no broker password for {', '.join(missing)}")
         # Built now so that a bad URL or topic level fails here, before any robot connects.
         self._agent_settings = {r.serial_number: self._settings(r) for r in self.robots}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -130,7 +141,7 @@ class Fleet:
             "fleet of %d robots started on site %s (broker %s, speed x%g)",
             len(self.robots),
             self.config.site.id,
-            self.config.mqtt_url,
+            parse_broker_url(self.config.mqtt_url).display,
             self.config.speed_factor,
         )
 
@@ -165,12 +176,34 @@ class Fleet:
             "y": pose.y,
             "theta": pose.theta,
             "map_id": pose.map_id,
+            "mqtt_ca_file": config.mqtt_ca_file,
         }
+        if config.credentials is not None:
+            settings["mqtt_username"] = robot.serial_number
+            settings["mqtt_password"] = config.credentials[robot.serial_number]
         if config.state_interval is not None:
             settings["state_interval"] = config.state_interval
         if config.visualization_interval is not None:
             settings["visualization_interval"] = config.visualization_interval
         return AgentSettings(**settings)
+
+
+def read_credentials(path: Path) -> dict[str, str]:
+    """`serial password` lines (as `fleet robot add --save-credentials` writes them; blank
+    lines and # comments skipped, a later line for a serial wins). ValueError names a bad line
+    by its number, never by its content."""
+    credentials: dict[str, str] = {}
+    with path.open(encoding="utf-8") as stream:
+        for number, line in enumerate(stream, start=1):
+            words = line.split()
+            if not words or words[0].startswith("#"):
+                continue
+            if len(words) != 2:
+                raise ValueError(f"{path}, line {number}: expected 'serial password'")
+            credentials[words[0]] = words[1]
+    if path.stat().st_mode & 0o077:
+        logger.warning("%s may be read by other users: chmod 600 it", path)
+    return credentials
 
 
 def _log_unexpected_end(task: asyncio.Task[None]) -> None:

@@ -79,3 +79,65 @@ class MosquittoBroker:
         """Stop and remove the config folder."""
         self.stop()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def broker_home() -> Path:
+    """A fresh folder for a broker configuration that the broker's own user can reach (as root,
+    Mosquitto drops to the `mosquitto` user, which must be able to open the files inside)."""
+    folder = Path(tempfile.mkdtemp(prefix="fleet-broker-"))
+    folder.chmod(0o755)
+    return folder
+
+
+class ConfiguredMosquitto:
+    """Mosquitto started with a configuration `fleet broker config` wrote (TLS, logins, ACL)."""
+
+    def __init__(self, config_dir: Path, port: int, local_port: int | None = None) -> None:
+        self.binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        self.config_dir = config_dir
+        self.host = "127.0.0.1"
+        self.port = port
+        self.local_port = local_port
+        self._log_path = config_dir.parent / "mosquitto.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        """The broker's process id."""
+        assert self._process is not None
+        return self._process.pid
+
+    def start(self) -> None:
+        """Start the broker and wait until its TLS port accepts connections."""
+        log = self._log_path.open("ab")
+        self._process = subprocess.Popen(
+            [self.binary, "-c", str(self.config_dir / "mosquitto.conf")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return
+            except OSError:
+                if self._process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise RuntimeError(f"mosquitto did not start on port {self.port}: {self.log_text()}")
+
+    def stop(self) -> None:
+        """Stop the broker."""
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def log_text(self) -> str:
+        """What the broker has logged."""
+        path = self._log_path
+        return path.read_text(errors="replace") if path.exists() else ""

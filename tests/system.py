@@ -76,10 +76,18 @@ def create_api_key(database_url: str, role: str, name: str) -> str:
 class System:
     """A running server with its API client (an operator's key), and the agents beside it."""
 
-    def __init__(self, mqtt_url: str, database_url: str, log_dir: Path) -> None:
+    def __init__(
+        self,
+        mqtt_url: str,
+        database_url: str,
+        log_dir: Path,
+        server_env: dict[str, str] | None = None,
+    ) -> None:
         self.mqtt_url = mqtt_url
         self.database_url = database_url
         self.log_dir = log_dir
+        # Settings of the server beyond the test defaults (they win over those).
+        self.server_env = server_env or {}
         self.port = free_port()
         self.processes: list[Process] = []
         key = create_api_key(database_url, "operator", "tests-operator")
@@ -97,9 +105,11 @@ class System:
             {
                 "FLEET_DATABASE_URL": self.database_url,
                 "FLEET_MQTT_URL": self.mqtt_url,
+                "FLEET_AUTO_REGISTER": "true",
                 "FLEET_OFFLINE_TIMEOUT_S": "5",
                 "FLEET_MISSION_OFFLINE_GRACE_S": "20",
                 "FLEET_FLUSH_INTERVAL_S": "0.2",
+                **self.server_env,
             },
         )
         wait_until(self._healthy, what="the server to connect to the broker")

@@ -59,6 +59,11 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         ]
         banner = demo.output()
         assert f"http://127.0.0.1:{port}/docs" in banner
+        # The embedded broker has no logins: the banner says it never listens on a network.
+        broker = re.search(r"^  MQTT broker:\s+(.*)$", banner, re.MULTILINE)
+        assert broker is not None, banner
+        assert broker.group(1).startswith("mqtt://127.0.0.1:")
+        assert "listens on 127.0.0.1 only" in broker.group(1)
         # The console's line names the page the server serves.
         console = re.search(r"^  Console:\s+(\S+)", banner, re.MULTILINE)
         assert console is not None, banner

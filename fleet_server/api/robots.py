@@ -4,19 +4,35 @@ current mission."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from fleet_protocol.base import utc_now
 from fleet_server.activity_store import ActivityStore
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import ActivityReader, Admin, FleetReader, FleetWriter
-from fleet_server.errors import Invalid
-from fleet_server.models import MissionPublic, RobotCreate, RobotDayPublic, RobotPublic
+from fleet_server.broker_files import BrokerFilesError
+from fleet_server.errors import BrokerNotUpdated, Invalid
+from fleet_server.fleet import Fleet
+from fleet_server.models import (
+    BrokerUpdate,
+    CredentialsRevoked,
+    MissionPublic,
+    RobotCreate,
+    RobotCredentials,
+    RobotDayPublic,
+    RobotPublic,
+    RobotRegistered,
+)
 from fleet_server.models.telemetry import TrackPoint
+from fleet_server.mqtt_accounts import IssuedLogin
 
 router = APIRouter(prefix="/robots", tags=["robots"])
+log = logging.getLogger(__name__)
+# An answer holding a password is kept by no cache.
+NO_STORE = "no-store"
 
 # A day of track at most, and no more points than a map needs to draw it.
 TRACK_MAX_MINUTES = 24 * 60
@@ -40,9 +56,66 @@ async def get_robot(robot_id: str, fleet: FleetDep, _: FleetReader) -> RobotPubl
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def register_robot(request: RobotCreate, fleet: FleetDep, _: Admin) -> RobotPublic:
-    """Pre-register a robot before it first connects (role: admin)."""
-    return fleet.registry.public(fleet.registry.register(request))
+async def register_robot(
+    request: RobotCreate, response: Response, fleet: FleetDep, _: Admin
+) -> RobotRegistered:
+    """Register a robot before it first connects, with its MQTT login: the user name is the
+    serial number, the password is in this answer only; the broker's files are rewritten and
+    it is reloaded, and `credentials.broker` says how that went (role: admin)."""
+    await asyncio.to_thread(fleet.mqtt_accounts.check_robot_name, request.serial_number)
+    robot = fleet.registry.register(request)
+    login = await asyncio.to_thread(fleet.mqtt_accounts.issue, robot.serial_number)
+    try:
+        broker = await asyncio.to_thread(fleet.mqtt_accounts.sync_broker)
+    except BrokerFilesError as exc:
+        # The robot exists and its password is valid once the broker is updated: show both.
+        log.error("broker not updated after registering %s: %s", robot.serial_number, exc)
+        broker = BrokerUpdate(files_written=False, reloaded=False, note=f"not updated: {exc}")
+    public = fleet.registry.public(robot)
+    response.headers["Cache-Control"] = NO_STORE
+    return RobotRegistered(**public.model_dump(), credentials=_credentials(login, broker))
+
+
+@router.post("/{robot_id}/credentials", status_code=status.HTTP_201_CREATED)
+async def renew_credentials(
+    robot_id: str, response: Response, fleet: FleetDep, _: Admin
+) -> RobotCredentials:
+    """A new MQTT password for the robot, in this answer only; the old one stops working and a
+    robot connected with it is disconnected. 502 if the broker could not be updated (then ask
+    again) (role: admin)."""
+    login = await asyncio.to_thread(fleet.mqtt_accounts.issue, robot_id)
+    broker = await _sync(fleet, f"robot {robot_id} has a new password")
+    response.headers["Cache-Control"] = NO_STORE
+    return _credentials(login, broker)
+
+
+@router.delete("/{robot_id}/credentials")
+async def revoke_credentials(robot_id: str, fleet: FleetDep, _: Admin) -> CredentialsRevoked:
+    """Revoke the robot's MQTT login: it can no longer connect, and is disconnected if it is.
+    Revoking again rewrites the broker's files again. 502 if the broker could not be updated
+    (then ask again) (role: admin)."""
+    account = await asyncio.to_thread(fleet.mqtt_accounts.revoke, robot_id)
+    broker = await _sync(fleet, f"robot {robot_id}'s MQTT login was revoked")
+    assert account.revoked_at is not None
+    return CredentialsRevoked(
+        mqtt_username=account.username, revoked_at=account.revoked_at, broker=broker
+    )
+
+
+def _credentials(login: IssuedLogin, broker: BrokerUpdate) -> RobotCredentials:
+    return RobotCredentials(
+        mqtt_username=login.username, mqtt_password=login.password, broker=broker
+    )
+
+
+async def _sync(fleet: Fleet, done: str) -> BrokerUpdate:
+    """Rewrite the broker's files; BrokerNotUpdated (502) saying what was stored and why the
+    broker does not know yet."""
+    try:
+        return await asyncio.to_thread(fleet.mqtt_accounts.sync_broker)
+    except BrokerFilesError as exc:
+        log.error("%s, but the broker was not updated: %s", done, exc)
+        raise BrokerNotUpdated(f"{done}, but the broker was not updated: {exc}") from None
 
 
 @router.get("/{robot_id}/activity")

@@ -34,6 +34,14 @@ from fleet_server.models.mission_requests import (
     PatrolCreate,
     ServiceCreate,
 )
+from fleet_server.models.mqtt_account import (
+    BrokerUpdate,
+    CredentialsRevoked,
+    MqttAccount,
+    MqttRole,
+    RobotCredentials,
+    RobotRegistered,
+)
 from fleet_server.models.party import Affiliation, Enterprise, Institution
 from fleet_server.models.programme import Programme
 from fleet_server.models.robot import (
@@ -64,6 +72,7 @@ __all__ = [
     "ApiKeyPublic",
     "AuditEntry",
     "AuditEntryPublic",
+    "BrokerUpdate",
     "Checkpoint",
     "Claim",
     "ClaimKey",
@@ -72,6 +81,7 @@ __all__ = [
     "ClawbackStatus",
     "CleanCreate",
     "Contract",
+    "CredentialsRevoked",
     "DeployedUnit",
     "DockCreate",
     "Enterprise",
@@ -91,14 +101,18 @@ __all__ = [
     "MissionCreate",
     "MissionPublic",
     "MissionStatus",
+    "MqttAccount",
+    "MqttRole",
     "PatrolCreate",
     "Payout",
     "Programme",
     "Robot",
     "RobotCreate",
+    "RobotCredentials",
     "RobotDay",
     "RobotDayPublic",
     "RobotPublic",
+    "RobotRegistered",
     "RobotStatus",
     "Role",
     "Schedule",

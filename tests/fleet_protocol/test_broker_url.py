@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
+
 import pytest
 
-from fleet_protocol.broker_url import BrokerAddress, parse_broker_url
+from fleet_protocol.broker_url import (
+    BrokerAddress,
+    check_ca_file,
+    parse_broker_url,
+    redact_url,
+    tls_context,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +65,60 @@ def test_invalid_port_is_rejected(url: str) -> None:
 def test_the_url_is_named_in_the_error() -> None:
     with pytest.raises(ValueError, match="'amqp://x'"):
         parse_broker_url("amqp://x")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mqtts://fleet:hunter2-secret@broker:notaport",
+        "ftp://fleet:hunter2-secret@broker",
+        "mqtt://fleet:hunter2-secret@",
+        "mqtt://fleet:hunter2/secret@broker:1883",
+    ],
+)
+def test_errors_never_repeat_the_password(url: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        parse_broker_url(url)
+    assert "hunter2" not in str(raised.value)
+    assert "fleet:***@" in str(raised.value)
+
+
+def test_redact_url_hides_only_the_password() -> None:
+    assert redact_url("mqtts://fleet:s3cret@broker:8883") == "mqtts://fleet:***@broker:8883"
+    assert redact_url("mqtt://fleet@broker") == "mqtt://fleet@broker"
+    assert redact_url("mqtt://broker:1883") == "mqtt://broker:1883"
+
+
+def test_display_has_user_host_and_port_but_no_password() -> None:
+    address = parse_broker_url("mqtts://dog-01:s3cret@broker.example")
+    assert address.display == "mqtts://dog-01@broker.example:8883"
+    assert parse_broker_url("mqtt://[::1]").display == "mqtt://[::1]:1883"
+
+
+def test_a_login_given_apart_from_the_url() -> None:
+    address = parse_broker_url("mqtts://broker").with_login("dog-01", "s3cret")
+    assert (address.username, address.password, address.tls) == ("dog-01", "s3cret", True)
+    assert parse_broker_url("mqtt://b").with_login(None, None) == parse_broker_url("mqtt://b")
+    with pytest.raises(ValueError, match="either in the URL or separately") as twice:
+        parse_broker_url("mqtt://a:s3cret@b").with_login("dog-01", "other")
+    assert "s3cret" not in str(twice.value)
+    with pytest.raises(ValueError, match="without a user name"):
+        parse_broker_url("mqtt://b").with_login(None, "s3cret")
+
+
+def test_a_ca_file_needs_mqtts_and_must_exist(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.crt"
+    with pytest.raises(ValueError, match="does not exist"):
+        check_ca_file(ca, "mqtts://broker")
+    ca.write_text("x")
+    check_ca_file(ca, "mqtts://broker")
+    check_ca_file(None, "mqtt://broker")
+    with pytest.raises(ValueError, match=r"is not mqtts://"):
+        check_ca_file(ca, "mqtt://broker")
+
+
+def test_the_tls_context_checks_certificate_and_host_name() -> None:
+    context = tls_context(None)
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.minimum_version is ssl.TLSVersion.TLSv1_2

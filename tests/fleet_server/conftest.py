@@ -48,6 +48,8 @@ def settings(database_url: str, broker: MosquittoBroker, sites_dir: Path) -> Fle
         database_url=database_url,
         mqtt_url=broker.url,
         sites_dir=sites_dir,
+        # The tests' robots are not registered first (test_auto_register.py tests that off).
+        auto_register=True,
         offline_timeout_s=2.0,
         offline_check_interval_s=0.2,
         flush_interval_s=0.2,

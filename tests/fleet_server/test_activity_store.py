@@ -82,6 +82,7 @@ def test_the_registry_records_days_from_state_messages_on_its_clock(database_url
         clock=clock,
         activity=ActivityTracker(max_gap_s=60.0, sites=[small_site()]),
         activity_store=ActivityStore(engine),
+        auto_register=True,
     )
     at = TopicAddress("uagv", vehicles.MANUFACTURER, "dog-01", Subtopic.CONNECTION)
     online = Connection.model_validate_json(vehicles.connection("dog-01", ConnectionState.ONLINE))

@@ -176,6 +176,7 @@ def test_a_failing_listener_does_not_keep_the_others_from_hearing(tmp_path: Path
         Store(make_engine(f"sqlite:///{tmp_path / 'fleet.db'}")),
         offline_timeout_s=60,
         telemetry_interval_s=1,
+        auto_register=True,
     )
     recorder = _Recorder()
     registry.listeners += [_Broken(), recorder]
@@ -194,6 +195,7 @@ def test_a_message_whose_handling_fails_is_counted_and_ingest_goes_on(
         Store(make_engine(f"sqlite:///{tmp_path / 'fleet.db'}")),
         offline_timeout_s=60,
         telemetry_interval_s=1,
+        auto_register=True,
     )
     on_state = registry.on_state
 

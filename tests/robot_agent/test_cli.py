@@ -6,9 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from fleet_protocol.topics import Subtopic
-from tests.broker import MosquittoBroker
+from robot_agent.settings import AgentSettings
+from tests.broker import MosquittoBroker, free_port
 from tests.robot_agent.messages import MANUFACTURER
 from tests.wire import WireRecorder, match
 
@@ -94,3 +97,58 @@ def test_the_agent_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_password_never_reaches_the_log(tmp_path: Path) -> None:
+    password_file = tmp_path / "password"
+    password_file.write_text("s3cret-from-file\n")
+    # A broker that is not there: the agent logs its address while it retries.
+    port = free_port()
+    process = run_agent(
+        "--mqtt-username",
+        "dog-09",
+        "--mqtt-password-file",
+        str(password_file),
+        AGENT_MQTT_URL=f"mqtt://127.0.0.1:{port}",
+        AGENT_SERIAL_NUMBER="dog-09",
+    )
+    try:
+        time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert f"mqtt://dog-09@127.0.0.1:{port}" in stderr
+    assert "s3cret" not in stderr
+    url = run_agent(AGENT_MQTT_URL="mqtt://dog-09:s3cret@host:port", AGENT_SERIAL_NUMBER="x")
+    _, stderr = url.communicate(timeout=20)
+    assert url.returncode == 2 and "invalid port" in stderr and "s3cret" not in stderr
+
+
+def test_a_login_given_twice_or_an_empty_password_file_is_a_clear_error(tmp_path: Path) -> None:
+    twice = run_agent(
+        "--mqtt-username",
+        "dog-09",
+        AGENT_MQTT_URL="mqtt://dog-09:s3cret@broker",
+        AGENT_SERIAL_NUMBER="dog-09",
+    )
+    _, stderr = twice.communicate(timeout=20)
+    assert twice.returncode == 2 and "either in the URL or separately" in stderr
+    assert "s3cret" not in stderr
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    process = run_agent("--mqtt-password-file", str(empty), AGENT_SERIAL_NUMBER="dog-09")
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 2 and "holds no password on its first line" in stderr
+    missing = run_agent("--mqtt-ca-file", str(tmp_path / "ca.crt"), AGENT_SERIAL_NUMBER="x")
+    _, stderr = missing.communicate(timeout=20)
+    assert missing.returncode == 2 and "is not mqtts://" in stderr
+
+
+def test_a_login_from_the_environment() -> None:
+    settings = AgentSettings(
+        serial_number="dog-09", mqtt_url="mqtts://broker", mqtt_username="dog-09",
+        mqtt_password="s3cret",
+    )  # fmt: skip
+    assert (settings.broker.username, settings.broker.password) == ("dog-09", "s3cret")
+    assert "s3cret" not in repr(settings)

@@ -104,3 +104,32 @@ def test_runs_robots_online_until_sigint(broker: MosquittoBroker, wire: WireReco
         )
         assert serial in out
     assert "fleet-sim: stopped" in out
+
+
+def test_a_credentials_file_line_that_is_not_serial_and_password_is_named_by_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    creds = tmp_path / "robots.txt"
+    creds.write_text("# fleet robot add --save-credentials\ndog-01 s3cret\ndog-02 s3cret extra\n")
+    creds.chmod(0o600)
+    err = fails_with(["--site", str(DEMO), "--credentials", str(creds)], capsys)
+    assert "robots.txt, line 3: expected 'serial password'" in err
+    assert "s3cret" not in err
+
+
+def test_a_robot_without_a_password_in_the_credentials_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    creds = tmp_path / "robots.txt"
+    creds.write_text("dog-01 s3cret\n")
+    creds.chmod(0o600)
+    argv = ["--site", str(DEMO), "--robots", "3", "--credentials", str(creds)]
+    err = fails_with(argv, capsys)
+    assert "no broker password for sweeper-01, guide-01" in err
+
+
+def test_a_ca_file_needs_an_mqtts_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ca = tmp_path / "ca.crt"
+    ca.write_text("not used")
+    err = fails_with(["--site", str(DEMO), "--mqtt-ca-file", str(ca)], capsys)
+    assert "is not mqtts://" in err

@@ -16,7 +16,7 @@ from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
 from fleet_protocol.order import Edge, Node, NodePosition, Order
 from fleet_protocol.site import Site
 from fleet_protocol.topics import Subtopic, topic
-from simulation.fleet import INITIAL_BATTERY, Fleet, FleetConfig, plan_robots
+from simulation.fleet import INITIAL_BATTERY, Fleet, FleetConfig, plan_robots, read_credentials
 from simulation.site_file import load_site
 from tests.broker import MosquittoBroker
 from tests.wire import WireRecorder, match
@@ -220,3 +220,19 @@ async def test_a_simulated_robot_drives_an_order_and_photographs(
         assert dog.driver.current_pose().x == goal.x
     finally:
         await fleet.stop()
+
+
+def test_with_credentials_each_robot_logs_in_as_itself(site: Site, tmp_path: Path) -> None:
+    creds = tmp_path / "robots.txt"
+    creds.write_text("dog-01 old\n\n# renewed:\ndog-01 pw-dog\nsweeper-01 pw-sweeper\n")
+    creds.chmod(0o600)
+    fleet = Fleet(config(site, 2, credentials=read_credentials(creds), mqtt_url="mqtts://b"))
+    logins = {
+        serial: (settings.broker.username, settings.broker.password, settings.broker.tls)
+        for serial, settings in fleet._agent_settings.items()
+    }
+    assert logins == {
+        "dog-01": ("dog-01", "pw-dog", True),
+        "sweeper-01": ("sweeper-01", "pw-sweeper", True),
+    }
+    assert "pw-dog" not in repr(fleet.config)
