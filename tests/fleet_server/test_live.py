@@ -81,11 +81,11 @@ def test_the_feed_follows_a_patrol_from_the_snapshot_to_its_completion(
     operator = api_key(client, "console", Role.OPERATOR)
     with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
         serial = fleet.fleet.robots[0].serial_number
+        url = f"/api/v1/robots/{serial}"
         wait_until(
-            lambda: (
-                (r := client.get(f"/api/v1/robots/{serial}", headers=operator).json())["actions"]
-                and r["position"]
-            ),
+            # A 404 until the robot's first message is in.
+            lambda: (r := client.get(url, headers=operator).json()).get("actions")
+            and r["position"],
             what="the robot's factsheet and position",
         )
         with client.websocket_connect(f"/api/v1/live?key={operator['X-API-Key']}") as session:
@@ -158,7 +158,7 @@ def test_incidents_show_as_they_change_and_the_snapshot_holds_the_open_ones(
     # A robot that never drives takes the next one: it stays dispatched, so it is open.
     vehicles.announce(wire, "dog-live", map_id="longgang-demo", x=5.0, y=0.0)
     wait_until(
-        lambda: client.get("/api/v1/robots/dog-live", headers=operator).json()["position"],
+        lambda: client.get("/api/v1/robots/dog-live", headers=operator).json().get("position"),
         what="the robot to report a position",
     )
     sent = client.post("/api/v1/incidents", json=report | {"node": "street-s1"}, headers=operator)
