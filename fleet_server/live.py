@@ -18,13 +18,11 @@ from fleet_protocol.topics import Subtopic, TopicAddress
 from fleet_server.activity import ActivityTracker, DayActivity, Observation
 from fleet_server.activity_store import ActivityStore
 from fleet_server.batch_writer import MAX_PENDING, BatchWriter, state_row
-from fleet_server.errors import Conflict, NotFound
 from fleet_server.isolation import LoopFailures
-from fleet_server.models import Robot, RobotCreate, RobotPublic, UnexpectedOrder
-from fleet_server.rejections import MANUFACTURER, UNREGISTERED, Rejections
+from fleet_server.models import Robot
+from fleet_server.roster import FleetRoster
 from fleet_server.store import Store
 from fleet_server.tracking import order_running
-from fleet_server.unknown_robots import UnknownRobots
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +60,7 @@ class IngestStats:
     rows_set_aside: int = 0
 
 
-class FleetRegistry:
+class FleetRegistry(FleetRoster):
     """Every robot's latest state; the database is written in batches, latest per robot wins."""
 
     def __init__(
@@ -77,11 +75,8 @@ class FleetRegistry:
         failures: LoopFailures | None = None,
         auto_register: bool = False,
     ) -> None:
-        self.store = store
+        super().__init__(store, auto_register=auto_register)
         self.failures = failures or LoopFailures()
-        # Off: only robots in the database (registered by an admin) are heard.
-        self.auto_register = auto_register
-        self.unknown = UnknownRobots()
         # Per robot and day: time online/active/in geofences and distance, added to at each flush.
         self.activity = activity
         self.activity_store = activity_store
@@ -91,14 +86,9 @@ class FleetRegistry:
         self.telemetry_interval = timedelta(seconds=telemetry_interval_s)
         self.clock = clock
         self.stats = IngestStats()
-        self.rejections = Rejections()
         self.listeners: list[RobotListener] = []
-        # Told the serial number of every robot whose shown state changed (the live feed).
-        self.change_listeners: list[Callable[[str], None]] = []
-        self._robots: dict[str, Robot] = {}
         self._last_state: dict[str, datetime] = {}
         self._last_sample: dict[str, datetime] = {}
-        self._dirty: set[str] = set()
         # Robots whose factsheet (kind, actions) changed: written with their whole description.
         self._described: set[str] = set()
         self._samples: list[dict[str, object]] = []
@@ -110,114 +100,10 @@ class FleetRegistry:
         self._offline_at: dict[str, datetime] = {}
         # The last header id heard from each robot on each topic.
         self._header_ids: dict[tuple[str, Subtopic], int] = {}
-        # Robots running an order they should not (see fleet_server.reconcile).
-        self._alerts: dict[str, UnexpectedOrder] = {}
-
-    def load(self) -> None:
-        """Read the robots from the database; all are offline until they are heard from."""
-        for robot in self.store.load_robots():
-            robot.online = False
-            self._robots[robot.serial_number] = robot
-            self._dirty.add(robot.serial_number)
-
-    def all(self) -> list[Robot]:
-        """Every robot, by serial number."""
-        return [self._robots[k] for k in sorted(self._robots)]
-
-    def public(self, robot: Robot) -> RobotPublic:
-        """The robot as the API and the live feed show it."""
-        return RobotPublic.of(robot, self._alerts.get(robot.serial_number))
-
-    def alert_of(self, serial_number: str) -> UnexpectedOrder | None:
-        """The order the robot runs but should not, if any."""
-        return self._alerts.get(serial_number)
-
-    def set_alert(self, serial_number: str, alert: UnexpectedOrder | None) -> None:
-        """Show (or clear) an order the robot should not be running."""
-        if alert is None:
-            self._alerts.pop(serial_number, None)
-        else:
-            self._alerts[serial_number] = alert
-        self.mark_dirty(serial_number)
 
     def free_of_orders(self, serial_number: str) -> bool:
         """Whether the robot's last state since it (re)connected showed no order under way."""
         return self._order_running.get(serial_number) is False
-
-    def knows(self, serial_number: str) -> bool:
-        """Whether the fleet has this robot (connected or registered)."""
-        return serial_number in self._robots
-
-    def get(self, serial_number: str) -> Robot:
-        """One robot, or NotFound naming it."""
-        try:
-            return self._robots[serial_number]
-        except KeyError:
-            raise NotFound(f"unknown robot {serial_number!r}", field="robot") from None
-
-    def register(self, request: RobotCreate) -> Robot:
-        """Pre-register a robot before it connects; Conflict if the serial is taken."""
-        taken = request.serial_number in self._robots
-        # Registered from the shell (another process) but not heard from yet: in the DB only.
-        if taken or self.store.get(Robot, request.serial_number) is not None:
-            raise Conflict(f"robot {request.serial_number!r} already exists", field="serial_number")
-        robot = Robot(
-            serial_number=request.serial_number,
-            manufacturer=request.manufacturer,
-            kind=request.kind,
-            registered=True,
-        )
-        self.store.insert_robot(robot)
-        self._robots[robot.serial_number] = robot
-        self.unknown.forget(robot.serial_number)
-        self.mark_dirty(robot.serial_number)
-        return robot
-
-    def _robot_for(self, address: TopicAddress) -> Robot | None:
-        robot = self._robots.get(address.serial_number) or self._new_robot(address)
-        if robot is None:
-            return None
-        if robot.manufacturer != address.manufacturer:
-            self.rejections.count(
-                robot.serial_number,
-                MANUFACTURER,
-                f"sent as {address.manufacturer}, but the serial is {robot.manufacturer}'s",
-            )
-            return None
-        return robot
-
-    def _new_robot(self, address: TopicAddress) -> Robot | None:
-        """A robot the registry does not hold yet: added (auto-register), or found in the
-        database (registered by another process since the start), or None (counted, logged
-        once, never stored)."""
-        serial = address.serial_number
-        if self.auto_register:
-            robot = Robot(serial_number=serial, manufacturer=address.manufacturer)
-            self.store.insert_robot(robot)
-            log.info("robot %s/%s seen for the first time", address.manufacturer, serial)
-        else:
-            if not self.unknown.may_look_up(serial):
-                self._unregistered(address)
-                return None
-            found = self.store.get(Robot, serial)
-            if found is None:
-                self.unknown.missed(serial)
-                self._unregistered(address)
-                return None
-            robot = found
-            robot.online = False
-            self.unknown.forget(serial)
-            log.info("robot %s/%s, registered elsewhere, is heard", robot.manufacturer, serial)
-        self._robots[serial] = robot
-        return robot
-
-    def _unregistered(self, address: TopicAddress) -> None:
-        self.rejections.count(
-            address.serial_number,
-            UNREGISTERED,
-            f"robot {address.manufacturer}/{address.serial_number} is not registered "
-            "(register it: fleet robot add, or POST /api/v1/robots)",
-        )
 
     def on_connection(self, address: TopicAddress, message: Connection) -> None:
         """ONLINE brings a robot online; OFFLINE or CONNECTIONBROKEN (Last Will) take it offline."""
@@ -411,12 +297,6 @@ class FleetRegistry:
                 "mission_id": robot.mission_id,
             }
         )
-
-    def mark_dirty(self, serial_number: str) -> None:
-        """Have a robot written with the next batch, and tell the change listeners."""
-        self._dirty.add(serial_number)
-        for listener in self.change_listeners:
-            listener(serial_number)
 
     async def flush(self) -> int:
         """Write every changed robot and pending telemetry in one batch; returns rows written.
