@@ -58,11 +58,16 @@ def _location(loc: tuple[Any, ...]) -> str:
     return text or "request"
 
 
+def _readable(text: str) -> str:
+    """Text that encodes as UTF-8: a lone surrogate from the request is shown escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FleetError)
-    body: dict[str, Any] = {"detail": exc.message}
+    body: dict[str, Any] = {"detail": _readable(exc.message)}
     if exc.field:
-        body["field"] = exc.field
+        body["field"] = _readable(exc.field)
     # RFC 7235: a 401 says which scheme would be accepted.
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
     return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
@@ -107,7 +112,10 @@ def _relevant(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in _relevant(list(exc.errors()))]
+    problems = [
+        _readable(f"{_location(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}")
+        for e in _relevant(list(exc.errors()))
+    ]
     return JSONResponse(
         status_code=422,
         content={"detail": "; ".join(problems), "errors": [str(p) for p in problems]},

@@ -13,6 +13,7 @@ from fleet_server.activity_store import ActivityStore
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import ActivityReader, Admin, FleetReader, FleetWriter
 from fleet_server.errors import Invalid
+from fleet_server.fields import Identifier
 from fleet_server.models import MissionPublic, RobotCreate, RobotDayPublic, RobotPublic
 from fleet_server.models.telemetry import TrackPoint
 
@@ -33,7 +34,7 @@ async def list_robots(
 
 
 @router.get("/{robot_id}")
-async def get_robot(robot_id: str, fleet: FleetDep, _: FleetReader) -> RobotPublic:
+async def get_robot(robot_id: Identifier, fleet: FleetDep, _: FleetReader) -> RobotPublic:
     """One robot by its id, its serial number (roles: admin, operator, viewer, auditor)."""
     return RobotPublic.of(fleet.registry.get(robot_id))
 
@@ -46,7 +47,7 @@ async def register_robot(request: RobotCreate, fleet: FleetDep, _: Admin) -> Rob
 
 @router.get("/{robot_id}/activity")
 async def robot_activity(
-    robot_id: str,
+    robot_id: Identifier,
     fleet: FleetDep,
     _: ActivityReader,
     since: date | None = None,
@@ -63,7 +64,7 @@ async def robot_activity(
 
 @router.get("/{robot_id}/track")
 async def robot_track(
-    robot_id: str,
+    robot_id: Identifier,
     fleet: FleetDep,
     _: FleetReader,
     minutes: int = Query(default=30, ge=1, le=TRACK_MAX_MINUTES),
@@ -78,21 +79,21 @@ async def robot_track(
 
 
 @router.post("/{robot_id}/pause")
-async def pause_robot(robot_id: str, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def pause_robot(robot_id: Identifier, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Pause the robot's current mission, as POST /missions/{id}/pause does; 409 if it has none
     (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.pause(fleet.missions.current_of(robot_id, "pause")))
 
 
 @router.post("/{robot_id}/resume")
-async def resume_robot(robot_id: str, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def resume_robot(robot_id: Identifier, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Resume the robot's paused mission, as POST /missions/{id}/resume does; 409 if it has none
     (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.resume(fleet.missions.current_of(robot_id, "resume")))
 
 
 @router.post("/{robot_id}/cancel")
-async def cancel_robot(robot_id: str, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def cancel_robot(robot_id: Identifier, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Cancel the robot's current mission, as POST /missions/{id}/cancel does; 409 if it has
     none (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.cancel(fleet.missions.current_of(robot_id, "cancel")))

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Id
 from fleet_server.models.programme import Payee
 from fleet_server.models.types import utc_column
 
@@ -63,7 +64,7 @@ class SettlementCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    programme_id: int
+    programme_id: Id
     period_from: dt.date | None = None
     period_until: dt.date | None = None
 
