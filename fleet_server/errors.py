@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -50,6 +51,16 @@ class Forbidden(FleetError):
     status_code = 403
 
 
+class TooManyRequests(FleetError):
+    """The caller must wait before trying again (say, after many failed logins)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     text = ""
@@ -68,8 +79,13 @@ async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     body: dict[str, Any] = {"detail": _readable(exc.message)}
     if exc.field:
         body["field"] = _readable(exc.field)
-    # RFC 7235: a 401 says which scheme would be accepted.
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthorized):
+        # RFC 7235: a 401 says which scheme would be accepted.
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        # RFC 9110: whole seconds; rounded up, so a client that waits that long is let in.
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
     return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
 
 

@@ -21,6 +21,7 @@ from fleet_server.incident_responses import CleanArea
 from fleet_server.incidents import IncidentPolicy, IncidentService
 from fleet_server.live import FleetRegistry
 from fleet_server.logbook import Logbook
+from fleet_server.login_throttle import Limits, LoginThrottle, ThrottleRules
 from fleet_server.missions import MissionService
 from fleet_server.orders import ReleasePolicy
 from fleet_server.parties import EnterpriseService, InstitutionService
@@ -65,6 +66,7 @@ class Fleet:
     settlements: SettlementService
     clawbacks: ClawbackService
     feed: LiveFeed
+    logins: LoginThrottle
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -75,6 +77,17 @@ def _token_secret(settings: FleetSettings) -> str:
         "FLEET_JWT_SECRET is not set: using a random one, so tokens will not survive a restart"
     )
     return secrets.token_urlsafe(32)
+
+
+def _login_rules(settings: FleetSettings) -> ThrottleRules:
+    return ThrottleRules(
+        per_name=Limits(settings.login_free_failures, settings.login_lockout_failures),
+        per_address=Limits(
+            settings.login_address_free_failures, settings.login_address_lockout_failures
+        ),
+        lockout_s=settings.login_lockout_s,
+        window_s=settings.login_failure_window_s,
+    )
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -169,4 +182,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         SettlementService(records, sites),
         ClawbackService(records, sites),
         feed,
+        LoginThrottle(_login_rules(settings)),
     )

@@ -20,6 +20,8 @@ class Health(BaseModel):
     robots: int
     robots_online: int
     ingest: dict[str, int]
+    # Failed logins (wrong name or password) and attempts refused while throttled, since start.
+    logins: dict[str, int]
 
 
 @router.get("/health")
@@ -32,4 +34,5 @@ async def health(fleet: FleetDep) -> Health:
         robots=len(robots),
         robots_online=sum(r.online for r in robots),
         ingest=asdict(fleet.registry.stats),
+        logins=asdict(fleet.logins.stats),
     )
