@@ -37,6 +37,7 @@ from fleet_server.api import (
     users,
     vouchers,
 )
+from fleet_server.body_limit import BodyLimit
 from fleet_server.console import install_console
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
@@ -120,6 +121,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     install_console(app)
 

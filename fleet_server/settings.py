@@ -79,6 +79,9 @@ class FleetSettings(BaseSettings):
     token_ttl_s: float = Field(default=1800, gt=0)
 
     # Hostile and careless requests.
+    # A request body larger than this is refused (413) before it is read whole, whether it says
+    # its length or streams it in chunks.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Failed logins: after `login_free_failures` for one user name (`login_address_free_failures`
     # from one client address) each further attempt waits, 1 s after the next failure and twice
     # as long after each one more; from `login_lockout_failures` (per address
