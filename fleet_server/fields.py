@@ -8,25 +8,31 @@ anything reads or stores it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from fleet_protocol.site import Identifier
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "MAX_COORDINATE_M",
     "MAX_ID",
     "Coordinate",
+    "Day",
     "Description",
     "Id",
     "Identifier",
     "Label",
+    "Moment",
     "Name",
     "Note",
     "Phrase",
+    "WallClock",
     "single_line",
 ]
 
@@ -42,6 +48,32 @@ MAX_COORDINATE_M = 1_000_000.0
 
 Coordinate = Annotated[float, Field(ge=-MAX_COORDINATE_M, le=MAX_COORDINATE_M, allow_inf_nan=False)]
 """A finite position on a site's map in metres (NaN and Infinity are refused)."""
+
+# Dates the fleet's records and schedules can mean: a year 1 or 9999 is a typing mistake, and
+# date arithmetic on it (a deadline, a timezone, a next run) overflows.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
+
+def _in_era(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "must be between {first} and {last}",
+            {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_era)]
+"""A calendar date from 2000-01-01 to 2099-12-31."""
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_era)]
+"""A date and time with its UTC offset, within 2000 to 2099."""
+
+WallClock = Annotated[dt.datetime, AfterValidator(_in_era)]
+"""A date and time, local (no offset) or with one, within 2000 to 2099."""
 
 # C0 and C1 control characters, lone surrogates (not text; no database stores them), Unicode's
 # line and paragraph separators, and the bidirectional overrides that can make a stored name

@@ -21,6 +21,8 @@ from pydantic import (
     field_validator,
 )
 
+from fleet_server.fields import Day, WallClock
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # In date.weekday() order, so WEEKDAYS[day.weekday()] names a date's day.
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -121,8 +123,8 @@ class PeriodBlackout(_Strict):
     """
 
     kind: Literal["period"]
-    start: datetime
-    end: datetime
+    start: WallClock
+    end: WallClock
 
     @field_validator("end")
     @classmethod
@@ -149,8 +151,8 @@ class RecurrenceBase(_Strict):
     # Capped so that checking a rule for runs stays a quick, bounded piece of work.
     blackouts: list[Blackout] = Field(default_factory=list, max_length=100)
     missed_runs: Literal["skip", "run_once"] = "skip"
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import FleetReader, FleetWriter
-from fleet_server.fields import Id, Identifier
+from fleet_server.fields import Id, Identifier, Moment
 from fleet_server.models import IncidentCreate, IncidentNote, IncidentPublic, IncidentStatus
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -28,8 +27,8 @@ async def list_incidents(
     _: FleetReader,
     site: Identifier | None = None,
     status: IncidentStatus | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[IncidentPublic]:
     """Incidents newest first (roles: admin, operator, viewer, auditor)."""

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import LogbookReader
 from fleet_server.errors import Invalid
-from fleet_server.fields import MAX_COORDINATE_M, Coordinate, Id, Identifier
+from fleet_server.fields import MAX_COORDINATE_M, Coordinate, Id, Identifier, Moment
 from fleet_server.logbook import Place
 from fleet_server.models import EntryKind, LogbookEntryPublic
 from fleet_server.models.chain import ChainCheck
@@ -22,8 +21,8 @@ async def list_entries(
     _: LogbookReader,
     site: Identifier | None = None,
     kind: EntryKind | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     x: Coordinate | None = None,
     y: Coordinate | None = None,
     radius: float | None = Query(default=None, gt=0, le=2 * MAX_COORDINATE_M, allow_inf_nan=False),

@@ -4,7 +4,7 @@ current mission."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Query, status
 
@@ -13,7 +13,7 @@ from fleet_server.activity_store import ActivityStore
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import ActivityReader, Admin, FleetReader, FleetWriter
 from fleet_server.errors import Invalid
-from fleet_server.fields import Identifier
+from fleet_server.fields import Day, Identifier
 from fleet_server.models import MissionPublic, RobotCreate, RobotDayPublic, RobotPublic
 from fleet_server.models.telemetry import TrackPoint
 
@@ -50,8 +50,8 @@ async def robot_activity(
     robot_id: Identifier,
     fleet: FleetDep,
     _: ActivityReader,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
 ) -> list[RobotDayPublic]:
     """The robot's activity per day in its site's timezone, oldest first, both bounds included
     (roles: admin, operator, viewer, auditor, subsidy_officer)."""

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
-from fleet_server.fields import Id, Label, Name, Phrase
+from fleet_server.fields import Day, Id, Label, Name, Phrase
 from fleet_server.models.money import Fen
 from fleet_server.models.types import json_column, utc_column
 
@@ -62,7 +62,7 @@ class Invoice(BaseModel):
 
     number: Label
     amount_fen: PositiveFen
-    date: dt.date
+    date: Day
 
 
 class PaymentProof(BaseModel):
@@ -72,7 +72,7 @@ class PaymentProof(BaseModel):
 
     reference: Name
     amount_fen: PositiveFen
-    date: dt.date
+    date: Day
 
 
 class Acceptance(BaseModel):
@@ -80,7 +80,7 @@ class Acceptance(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date
+    date: Day
     accepted_by: Name
     document: Phrase
 
@@ -94,7 +94,7 @@ class ContractCreate(BaseModel):
     supplier_id: Id = Field(description="the service institution supplying the robots")
     contract_number: Label
     amount_fen: PositiveFen
-    signed_date: dt.date
+    signed_date: Day
     line_items: list[LineItem] = Field(min_length=1, max_length=MAX_LINE_ITEMS)
     invoices: list[Invoice] = Field(default_factory=list, max_length=MAX_PAPERS)
     payment_proofs: list[PaymentProof] = Field(default_factory=list, max_length=MAX_PAPERS)

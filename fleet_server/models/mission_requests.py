@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
-from fleet_server.fields import Identifier
+from fleet_server.fields import Identifier, Moment
 from fleet_server.mission_actions import MissionAction
 
 UNTIL_MAX_ROUNDS = 100
@@ -53,7 +53,7 @@ class PatrolCreate(MissionRequestBase):
     rounds: int = Field(default=1, ge=1, le=1000)
     # Patrol until this time: the round under way then is finished, at most `rounds` rounds
     # (100 when `rounds` is not given).
-    until: AwareDatetime | None = None
+    until: Moment | None = None
     checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=MAX_ROUTE_NODES)
     # Below this charge (percent) the patrol ends and the robot goes to a dock; None: the default.
     battery_floor: float | None = Field(default=None, ge=0, le=100)

@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
-from fleet_server.fields import Id
+from fleet_server.fields import Day, Id
 from fleet_server.models.programme import Payee
 from fleet_server.models.types import utc_column
 
@@ -65,8 +65,8 @@ class SettlementCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     programme_id: Id
-    period_from: dt.date | None = None
-    period_until: dt.date | None = None
+    period_from: Day | None = None
+    period_until: Day | None = None
 
 
 class PayoutPublic(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
-from fleet_server.fields import Id, Identifier, Label
+from fleet_server.fields import Day, Id, Identifier, Label
 from fleet_server.models.types import utc_column
 
 
@@ -42,7 +42,7 @@ class DeployedUnitCreate(BaseModel):
     robot: Identifier = Field(description="the fleet robot's VDA 5050 serialNumber")
     holder_id: Id
     site_id: Identifier
-    commissioned_on: dt.date
+    commissioned_on: Day
 
 
 class DeployedUnitPublic(BaseModel):

@@ -133,6 +133,37 @@ def test_amounts_and_settings_beyond_their_columns_are_refused(client: TestClien
     assert client.get("/api/v1/vouchers/programmes", headers=officer).json() == []
 
 
+def test_dates_outside_the_records_era_are_refused_before_any_arithmetic(
+    client: TestClient,
+) -> None:
+    # Year 9999 and year 1 overflowed in the next-run search and in timezone conversions.
+    weekly = {"kind": "weekly", "days": ["mon"], "times": ["08:00"]}
+    patrol = {"kind": "patrol", "site": "square", "route": ["A", "B"]}
+    schedules = [
+        weekly | {"start_date": "9999-12-30"},
+        weekly | {"end_date": "1999-12-31"},
+        weekly
+        | {
+            "blackouts": [
+                {"kind": "period", "start": "2025-01-01T00:00", "end": "9999-12-31T00:00"}
+            ]
+        },
+    ]
+    for rule, field in zip(schedules, ("start_date", "end_date", "period.end"), strict=True):
+        body = {"name": "round", "mission": patrol, "recurrence": rule}
+        detail = _detail(client.post("/api/v1/schedules", json=body))
+        assert f".{field}: must be between 2000-01-01 and 2099-12-31" in detail, detail
+    late = patrol | {"until": "9999-12-31T23:00-05:00"}
+    assert "until: must be between" in _detail(client.post("/api/v1/missions", json=late))
+    since = {"since": "0001-01-01T00:00:00+08:00"}
+    assert "since" in _detail(client.get("/api/v1/incidents", params=since))
+    assert "until" in _detail(
+        client.get("/api/v1/robots/dog-01/activity", params={"until": "0001-01-01"})
+    )
+    assert client.get("/api/v1/schedules").json() == []
+    assert client.get("/api/v1/missions").json() == []
+
+
 def _post_raw(client: TestClient, url: str, text: str, **kwargs: Any) -> Any:
     """POST a JSON text as written (Python's json reads NaN and Infinity, which clients send)."""
     headers = {"content-type": "application/json"} | kwargs.pop("headers", {})
