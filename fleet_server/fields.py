@@ -1,5 +1,6 @@
 """The shapes of what the API takes in, each limit in one place: row ids in the databases' range,
-finite numbers, and text that is bounded and free of control characters.
+finite coordinates, dates in the records' era, and text that is bounded and free of control
+characters.
 
 Every string a request may carry (body, query, path, form) is one of the text types below, so a
 NUL byte (which PostgreSQL cannot store) or a megabyte of name is a 422 naming the field before
