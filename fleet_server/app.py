@@ -37,10 +37,12 @@ from fleet_server.api import (
     users,
     vouchers,
 )
+from fleet_server.body_limit import BodyLimit
 from fleet_server.console import install_console
 from fleet_server.errors import install_error_handlers
 from fleet_server.fleet import Fleet, build_fleet
 from fleet_server.isolation import LoopFailures
+from fleet_server.security_headers import SecurityHeaders
 from fleet_server.settings import FleetSettings
 
 log = logging.getLogger(__name__)
@@ -150,6 +152,9 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    # The last added runs first: every answer, a 413 too, gets the security headers.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
 
     install_console(app)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -56,6 +57,16 @@ class BrokerNotUpdated(FleetError):
     status_code = 502
 
 
+class TooManyRequests(FleetError):
+    """The caller must wait before trying again (say, after many failed logins)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     text = ""
@@ -64,13 +75,23 @@ def _location(loc: tuple[Any, ...]) -> str:
     return text or "request"
 
 
+def _readable(text: str) -> str:
+    """Text that encodes as UTF-8: a lone surrogate from the request is shown escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FleetError)
-    body: dict[str, Any] = {"detail": exc.message}
+    body: dict[str, Any] = {"detail": _readable(exc.message)}
     if exc.field:
-        body["field"] = exc.field
-    # RFC 7235: a 401 says which scheme would be accepted.
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        body["field"] = _readable(exc.field)
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthorized):
+        # RFC 7235: a 401 says which scheme would be accepted.
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        # RFC 9110: whole seconds; rounded up, so a client that waits that long is let in.
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
     return JSONResponse(status_code=exc.status_code, content=body, headers=headers)
 
 
@@ -113,7 +134,10 @@ def _relevant(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in _relevant(list(exc.errors()))]
+    problems = [
+        _readable(f"{_location(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}")
+        for e in _relevant(list(exc.errors()))
+    ]
     return JSONResponse(
         status_code=422,
         content={"detail": "; ".join(problems), "errors": [str(p) for p in problems]},

@@ -22,6 +22,7 @@ from fleet_server.incidents import IncidentPolicy, IncidentService
 from fleet_server.isolation import LoopFailures
 from fleet_server.live import FleetRegistry
 from fleet_server.logbook import Logbook
+from fleet_server.login_throttle import Limits, LoginThrottle, ThrottleRules
 from fleet_server.missions import MissionService
 from fleet_server.mqtt_accounts import MqttAccounts
 from fleet_server.orders import ReleasePolicy
@@ -69,6 +70,7 @@ class Fleet:
     feed: LiveFeed
     failures: LoopFailures
     mqtt_accounts: MqttAccounts
+    logins: LoginThrottle
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -79,6 +81,17 @@ def _token_secret(settings: FleetSettings) -> str:
         "FLEET_JWT_SECRET is not set: using a random one, so tokens will not survive a restart"
     )
     return secrets.token_urlsafe(32)
+
+
+def _login_rules(settings: FleetSettings) -> ThrottleRules:
+    return ThrottleRules(
+        per_name=Limits(settings.login_free_failures, settings.login_lockout_failures),
+        per_address=Limits(
+            settings.login_address_free_failures, settings.login_address_lockout_failures
+        ),
+        lockout_s=settings.login_lockout_s,
+        window_s=settings.login_failure_window_s,
+    )
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -191,4 +204,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         MqttAccounts(
             store.engine, interface=settings.interface, broker_dir=settings.broker_config_dir
         ),
+        LoginThrottle(_login_rules(settings)),
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainValidator, WithJsonSchema
 
 from fleet_protocol.actions import Action, ActionParameter, BlockingType
 from fleet_protocol.factsheet import ActionScope, AgvAction, ValueDataType
 from fleet_protocol.kinds import KIND_ACTIONS
+from fleet_protocol.site import Identifier
+from fleet_server.fields import single_line
 
 # Every action type one of our robot kinds declares, with its parameters (one place: kinds.py).
 VOCABULARY: dict[str, AgvAction] = {
@@ -33,11 +36,52 @@ _PYTHON_TYPES: dict[ValueDataType, tuple[type, ...]] = {
 }
 
 
+# Parameters are numbers, flags and short text (what to say, whom to hand to); no action
+# declares more than a few, and a number beyond a billion (seconds, percent) is a mistake.
+MAX_PARAMS = 20
+MAX_PARAM_NUMBER = 1_000_000_000
+MAX_PARAM_TEXT = 500
+
+
+def _param_value(value: Any) -> Any:
+    """The value if it is a flag, a finite number within a billion, or one line of text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or abs(value) > MAX_PARAM_NUMBER:
+            raise ValueError(
+                f"must be a finite number from -{MAX_PARAM_NUMBER:,} to {MAX_PARAM_NUMBER:,}"
+            )
+        return value
+    if isinstance(value, str):
+        if not 1 <= len(value) <= MAX_PARAM_TEXT:
+            raise ValueError(f"must be text of 1 to {MAX_PARAM_TEXT} characters")
+        return single_line(value)
+    raise ValueError("must be text, a number or true/false")
+
+
+_NUMBER = {"minimum": -MAX_PARAM_NUMBER, "maximum": MAX_PARAM_NUMBER}
+ParamValue = Annotated[
+    Any,
+    PlainValidator(_param_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "number", **_NUMBER},
+                {"type": "string", "minLength": 1, "maxLength": MAX_PARAM_TEXT},
+            ]
+        }
+    ),
+]
+"""An action parameter's value: a flag, a finite number or a line of text."""
+
+
 class MissionAction(BaseModel):
     """One action at a checkpoint: a type from the vocabulary and its parameters."""
 
-    type: str = Field(min_length=1)
-    params: dict[str, Any] = Field(default_factory=dict)
+    type: Identifier
+    params: dict[Identifier, ParamValue] = Field(default_factory=dict, max_length=MAX_PARAMS)
 
     def problems(self) -> list[str]:
         """What is wrong with this action, in words that name the parameter; empty if nothing."""

@@ -20,9 +20,37 @@ from fleet_server.models import (
 from fleet_server.planning import plan_patrol
 from fleet_server.routing import NoRoute, RouteGraph
 
+# A patrol's plan is kept whole (in memory and in its row): rounds times a round's nodes is
+# bounded, so no request makes a plan of millions of nodes.
+MAX_PLAN_NODES = 100_000
+
+
+def route_repeat(route: list[str], pattern: str) -> str | None:
+    """What makes a route stand still, in words naming the node; None if it always moves on.
+
+    A node right after itself is a leg of no length, and a loop returns to its first node by
+    itself, so a loop ending there repeats that node too: either can leave a round of no nodes.
+    """
+    for index in range(1, len(route)):
+        if route[index] == route[index - 1]:
+            return (
+                f"route[{index}]: {route[index]!r} repeats route[{index - 1}]; "
+                "consecutive nodes must differ"
+            )
+    if pattern == "loop" and len(route) > 1 and route[-1] == route[0]:
+        return (
+            f"route[{len(route) - 1}]: {route[0]!r} is route[0] again; a loop returns to its "
+            "first node by itself, so leave the last one out"
+        )
+    return None
+
 
 def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
-    """Route nodes exist and can be driven in a loop; checkpoints are on the route."""
+    """Route nodes exist, follow each other and can be driven in a loop; checkpoints are on the
+    route."""
+    repeat = route_repeat(request.route, request.pattern)
+    if repeat is not None:
+        raise Invalid(repeat, field="route")
     known = site.node_ids()
     for index, node in enumerate(request.route):
         if node not in known:
@@ -30,9 +58,15 @@ def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
                 f"route[{index}]: unknown node {node!r} on site {site.id!r}", field="route"
             )
     try:
-        plan_patrol(graph, request.route[0], request.driven_route(), 1)
+        one_round = plan_patrol(graph, request.route[0], request.driven_route(), 1)
     except NoRoute as exc:
         raise Invalid(f"route cannot be driven: {exc}", field="route") from None
+    if one_round.round_nodes * request.rounds > MAX_PLAN_NODES:
+        raise Invalid(
+            f"rounds: {request.rounds} rounds of {one_round.round_nodes} nodes pass more than "
+            f"{MAX_PLAN_NODES} nodes; plan fewer rounds",
+            field="rounds",
+        )
     seen: set[str] = set()
     for index, checkpoint in enumerate(request.checkpoints):
         where = f"checkpoints[{index}]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from fleet_server.routing import RouteGraph
+from fleet_server.routing import NoRoute, RouteGraph
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,14 @@ class PatrolPlan:
 def plan_patrol(graph: RouteGraph, start_node: str, route: list[str], rounds: int) -> PatrolPlan:
     """Approach the first route node by the shortest path, then loop the route `rounds` times.
 
-    Each round runs from the first route node through the others and back to it. Raises NoRoute.
+    Each round runs from the first route node through the others and back to it. Raises NoRoute,
+    also for a route whose round would not leave its first node (every round is a visit count
+    and a divisor: a round of no nodes has no meaning).
     """
     approach, approach_length = graph.shortest_path(start_node, route[0])
     loop, loop_length = graph.path_through([*route, route[0]])
+    if len(loop) < 2:
+        raise NoRoute(f"a round of route {route} never leaves {route[0]!r}")
     # Where in one loop each route node is reached (connecting paths may pass it too).
     offsets = [0]
     for a, b in itertools.pairwise(route):

@@ -21,9 +21,14 @@ from pydantic import (
     field_validator,
 )
 
+from fleet_server.fields import Day, WallClock
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # In date.weekday() order, so WEEKDAYS[day.weekday()] names a date's day.
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+
+# Each time of a day at most once.
+MINUTES_A_DAY = 24 * 60
 
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
@@ -67,7 +72,7 @@ def _reject_repeats(values: Sequence[str]) -> None:
         raise ValueError(f"{', '.join(repeated)} listed more than once")
 
 
-WeekDays = Annotated[list[Weekday], AfterValidator(_check_days)]
+WeekDays = Annotated[list[Weekday], Field(max_length=len(WEEKDAYS)), AfterValidator(_check_days)]
 """Days of the week: at least one, each once, kept in week order."""
 
 _EVERY_DAY: list[Weekday] = list(WEEKDAYS)
@@ -118,8 +123,8 @@ class PeriodBlackout(_Strict):
     """
 
     kind: Literal["period"]
-    start: datetime
-    end: datetime
+    start: WallClock
+    end: WallClock
 
     @field_validator("end")
     @classmethod
@@ -141,12 +146,13 @@ Blackout = Annotated[DailyBlackout | PeriodBlackout, Field(discriminator="kind")
 class RecurrenceBase(_Strict):
     """What every recurrence has: where its clock is, blackouts, missed runs, first and last day."""
 
-    timezone: str = Field(examples=["Asia/Shanghai"])
+    # No name of the timezone database is this long; the validator below names a bad one.
+    timezone: str = Field(max_length=100, examples=["Asia/Shanghai"])
     # Capped so that checking a rule for runs stays a quick, bounded piece of work.
     blackouts: list[Blackout] = Field(default_factory=list, max_length=100)
     missed_runs: Literal["skip", "run_once"] = "skip"
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -180,7 +186,7 @@ class WeeklyRecurrence(RecurrenceBase):
 
     kind: Literal["weekly"]
     days: WeekDays
-    times: Annotated[list[ClockTime], AfterValidator(_check_times)]
+    times: Annotated[list[ClockTime], Field(max_length=MINUTES_A_DAY), AfterValidator(_check_times)]
 
 
 class IntervalRecurrence(RecurrenceBase):

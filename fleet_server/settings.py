@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
@@ -102,6 +102,35 @@ class FleetSettings(BaseSettings):
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)
     # How long a login token is valid; clients log in again after it expires.
     token_ttl_s: float = Field(default=1800, gt=0)
+
+    # Hostile and careless requests.
+    # A request body larger than this is refused (413) before it is read whole, whether it says
+    # its length or streams it in chunks.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Failed logins: after `login_free_failures` for one user name (`login_address_free_failures`
+    # from one client address) each further attempt waits, 1 s after the next failure and twice
+    # as long after each one more; from `login_lockout_failures` (per address
+    # `login_address_lockout_failures`) on, the name or address waits `login_lockout_s`. Such
+    # attempts are refused with 429 and Retry-After, before any password is checked. A name or
+    # address quiet for `login_failure_window_s` (and past its wait) starts afresh; a success
+    # clears the name. Behind a reverse proxy, have uvicorn trust its forwarded-for header
+    # (--proxy-headers, --forwarded-allow-ips), or every client shares the proxy's address.
+    login_free_failures: int = Field(default=3, ge=0)
+    login_lockout_failures: int = Field(default=10, ge=1)
+    login_address_free_failures: int = Field(default=10, ge=0)
+    login_address_lockout_failures: int = Field(default=50, ge=1)
+    login_lockout_s: float = Field(default=900.0, gt=0)
+    login_failure_window_s: float = Field(default=900.0, gt=0)
+
+    @model_validator(mode="after")
+    def _lockout_after_free_failures(self) -> FleetSettings:
+        for free, lockout in (
+            ("login_free_failures", "login_lockout_failures"),
+            ("login_address_free_failures", "login_address_lockout_failures"),
+        ):
+            if getattr(self, lockout) <= getattr(self, free):
+                raise ValueError(f"{lockout} must be greater than {free}")
+        return self
 
     @field_validator("preemptible_kinds")
     @classmethod

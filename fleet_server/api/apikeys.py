@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from fleet_server.api.deps import FleetDep, require
 from fleet_server.api.roles import ADMINS
+from fleet_server.fields import Id
 from fleet_server.models import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
 
 router = APIRouter(prefix="/apikeys", tags=["apikeys"], dependencies=[Depends(require(*ADMINS))])
@@ -25,7 +26,7 @@ def list_api_keys(fleet: FleetDep) -> list[ApiKeyPublic]:
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_api_key(key_id: int, fleet: FleetDep) -> Response:
+def revoke_api_key(key_id: Id, fleet: FleetDep) -> Response:
     """Revoke a key: it stops working at once and stays listed as revoked (role: admin)."""
     fleet.accounts.revoke_api_key(key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

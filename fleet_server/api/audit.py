@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import RecordReader
+from fleet_server.fields import Label, Moment
 from fleet_server.models.audit import AuditEntryPublic
 from fleet_server.models.chain import ChainCheck
 
@@ -17,10 +17,10 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 async def list_audit_entries(
     fleet: FleetDep,
     _: RecordReader,
-    entity: str | None = None,
-    entity_id: str | None = None,
-    actor: str | None = None,
-    since: AwareDatetime | None = None,
+    entity: Label | None = None,
+    entity_id: Label | None = None,
+    actor: Label | None = None,
+    since: Moment | None = None,
     limit: int = Query(default=200, ge=1, le=5000),
 ) -> list[AuditEntryPublic]:
     """Entries newest first, by entity (programme, enterprise, institution) and its id, actor

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import SignedIn
+from fleet_server.errors import Unauthorized
 from fleet_server.models import Role
+from fleet_server.models.account import AccountName, GivenPassword
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+
+# The address of a client the ASGI server could not name (throttled together).
+UNKNOWN_ADDRESS = "unknown"
 
 
 class Token(BaseModel):
@@ -32,12 +36,26 @@ class Me(BaseModel):
 
 
 @router.post("/token")
-def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], fleet: FleetDep) -> Token:
-    """Exchange a user name and password (form fields) for a short-lived bearer token (public,
-    for logging in)."""
+def log_in(
+    request: Request,
+    username: Annotated[AccountName, Form()],
+    password: Annotated[GivenPassword, Form()],
+    fleet: FleetDep,
+    grant_type: Annotated[Literal["password"] | None, Form()] = None,
+) -> Token:
+    """Exchange a user name and password (form fields, as OAuth2's password flow sends them)
+    for a short-lived bearer token. After repeated failures for the name or from the address,
+    attempts are refused for a while with 429 and Retry-After (public, for logging in)."""
     # A plain def: FastAPI runs it in a worker thread, so argon2's deliberate slowness
     # does not hold up the event loop.
-    user = fleet.accounts.authenticate(form.username, form.password)
+    address = request.client.host if request.client else UNKNOWN_ADDRESS
+    fleet.logins.begin(username, address)
+    try:
+        user = fleet.accounts.authenticate(username, password)
+    except Unauthorized:
+        fleet.logins.failed()
+        raise
+    fleet.logins.succeeded(username, address)
     token, expires_in = fleet.accounts.issue_token(user)
     return Token(access_token=token, expires_in=expires_in)
 

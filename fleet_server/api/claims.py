@@ -21,6 +21,7 @@ from fastapi import APIRouter, Response, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id
 from fleet_server.models.claim import (
     ClaimApprove,
     ClaimCreate,
@@ -44,8 +45,8 @@ async def file_claim(fleet: FleetDep, body: ClaimCreate, who: Officer) -> ClaimP
 async def list_claims(
     fleet: FleetDep,
     _: RecordReader,
-    programme_id: int | None = None,
-    holder_id: int | None = None,
+    programme_id: Id | None = None,
+    holder_id: Id | None = None,
     status: ClaimStatus | None = None,
 ) -> list[ClaimPublic]:
     """The claims matching every filter given (roles: subsidy_officer, auditor)."""
@@ -53,13 +54,13 @@ async def list_claims(
 
 
 @router.get("/{claim_id}")
-async def get_claim(claim_id: int, fleet: FleetDep, _: RecordReader) -> ClaimPublic:
+async def get_claim(claim_id: Id, fleet: FleetDep, _: RecordReader) -> ClaimPublic:
     """One claim (roles: subsidy_officer, auditor)."""
     return fleet.claims.get(claim_id)
 
 
 @router.post("/{claim_id}/recheck")
-async def recheck_claim(claim_id: int, fleet: FleetDep, who: Officer) -> ClaimPublic:
+async def recheck_claim(claim_id: Id, fleet: FleetDep, who: Officer) -> ClaimPublic:
     """Check an undecided claim again, say after its papers were completed (role:
     subsidy_officer)."""
     return fleet.claims.recheck(claim_id, who.name)
@@ -67,7 +68,7 @@ async def recheck_claim(claim_id: int, fleet: FleetDep, who: Officer) -> ClaimPu
 
 @router.post("/{claim_id}/approve")
 async def approve_claim(
-    claim_id: int, body: ClaimApprove, fleet: FleetDep, who: Officer
+    claim_id: Id, body: ClaimApprove, fleet: FleetDep, who: Officer
 ) -> ClaimPublic:
     """Approve a claim with the decision's reference; overriding failed checks needs a reason.
     The public notice runs for the programme's notice days (role: subsidy_officer)."""
@@ -76,14 +77,14 @@ async def approve_claim(
 
 @router.post("/{claim_id}/reject")
 async def reject_claim(
-    claim_id: int, body: ClaimReject, fleet: FleetDep, who: Officer
+    claim_id: Id, body: ClaimReject, fleet: FleetDep, who: Officer
 ) -> ClaimPublic:
     """Reject a claim that is not yet paid, with the reason (role: subsidy_officer)."""
     return fleet.claims.reject(claim_id, body, who.name)
 
 
 @router.get("/{claim_id}/evidence")
-async def download_evidence(claim_id: int, fleet: FleetDep, _: RecordReader) -> Response:
+async def download_evidence(claim_id: Id, fleet: FleetDep, _: RecordReader) -> Response:
     """The claim's evidence pack, byte for byte as hashed (roles: subsidy_officer, auditor)."""
     text, sha256 = fleet.claims.evidence(claim_id)
     return Response(
@@ -97,7 +98,7 @@ async def download_evidence(claim_id: int, fleet: FleetDep, _: RecordReader) -> 
 
 
 @router.get("/{claim_id}/evidence/verify")
-async def verify_evidence(claim_id: int, fleet: FleetDep, _: RecordReader) -> dict[str, Any]:
+async def verify_evidence(claim_id: Id, fleet: FleetDep, _: RecordReader) -> dict[str, Any]:
     """Re-check the pack against its digest and against the fleet's activity records (roles:
     subsidy_officer, auditor)."""
     return fleet.claims.verify_evidence(claim_id)

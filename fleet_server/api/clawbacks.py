@@ -13,6 +13,7 @@ from fastapi import APIRouter
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id, Label
 from fleet_server.models.clawback import ClawbackClose, ClawbackPublic, ClawbackStatus
 
 router = APIRouter(prefix="/vouchers/clawbacks", tags=["clawbacks"])
@@ -22,9 +23,9 @@ router = APIRouter(prefix="/vouchers/clawbacks", tags=["clawbacks"])
 async def list_cases(
     fleet: FleetDep,
     _: RecordReader,
-    programme_id: int | None = None,
+    programme_id: Id | None = None,
     status: ClawbackStatus | None = None,
-    serial_number: str | None = None,
+    serial_number: Label | None = None,
 ) -> list[ClawbackPublic]:
     """The cases matching every filter given (roles: subsidy_officer, auditor)."""
     return fleet.clawbacks.find(programme_id, status, serial_number)
@@ -38,14 +39,14 @@ async def run_watch(fleet: FleetDep, _: Officer) -> list[ClawbackPublic]:
 
 
 @router.get("/{case_id}")
-async def get_case(case_id: int, fleet: FleetDep, _: RecordReader) -> ClawbackPublic:
+async def get_case(case_id: Id, fleet: FleetDep, _: RecordReader) -> ClawbackPublic:
     """One case with its evidence (roles: subsidy_officer, auditor)."""
     return fleet.clawbacks.get(case_id)
 
 
 @router.post("/{case_id}/close")
 async def close_case(
-    case_id: int, body: ClawbackClose, fleet: FleetDep, who: Officer
+    case_id: Id, body: ClawbackClose, fleet: FleetDep, who: Officer
 ) -> ClawbackPublic:
     """Close an open case: recovered, full or pro rata for the lock-in days not served, or
     dismissed; always with the reason (role: subsidy_officer)."""

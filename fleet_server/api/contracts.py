@@ -14,6 +14,7 @@ from fastapi import APIRouter, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id
 from fleet_server.models.contract import ContractCreate, ContractPublic, ContractUpdate
 
 router = APIRouter(prefix="/vouchers/contracts", tags=["contracts"])
@@ -30,21 +31,21 @@ async def create_contract(fleet: FleetDep, body: ContractCreate, who: Officer) -
 
 @router.get("")
 async def list_contracts(
-    fleet: FleetDep, _: RecordReader, voucher_id: int | None = None, supplier_id: int | None = None
+    fleet: FleetDep, _: RecordReader, voucher_id: Id | None = None, supplier_id: Id | None = None
 ) -> list[ContractPublic]:
     """The contracts matching every filter given (roles: subsidy_officer, auditor)."""
     return fleet.contracts.find(voucher_id, supplier_id)
 
 
 @router.get("/{contract_id}")
-async def get_contract(contract_id: int, fleet: FleetDep, _: RecordReader) -> ContractPublic:
+async def get_contract(contract_id: Id, fleet: FleetDep, _: RecordReader) -> ContractPublic:
     """One contract (roles: subsidy_officer, auditor)."""
     return fleet.contracts.get(contract_id)
 
 
 @router.patch("/{contract_id}")
 async def change_contract(
-    contract_id: int, body: ContractUpdate, fleet: FleetDep, who: Officer
+    contract_id: Id, body: ContractUpdate, fleet: FleetDep, who: Officer
 ) -> ContractPublic:
     """Replace a contract's invoices, payment proofs or acceptance record; nothing else of a
     contract changes (role: subsidy_officer)."""

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id
 from fleet_server.models.party import EnterpriseCreate, EnterprisePublic, EnterpriseUpdate
 
 router = APIRouter(prefix="/vouchers/enterprises", tags=["enterprises"])
@@ -28,14 +29,14 @@ async def list_enterprises(fleet: FleetDep, _: RecordReader) -> list[EnterpriseP
 
 
 @router.get("/{enterprise_id}")
-async def get_enterprise(enterprise_id: int, fleet: FleetDep, _: RecordReader) -> EnterprisePublic:
+async def get_enterprise(enterprise_id: Id, fleet: FleetDep, _: RecordReader) -> EnterprisePublic:
     """One enterprise (roles: subsidy_officer, auditor)."""
     return fleet.enterprises.get(enterprise_id)
 
 
 @router.patch("/{enterprise_id}")
 async def update_enterprise(
-    enterprise_id: int, body: EnterpriseUpdate, fleet: FleetDep, who: Officer
+    enterprise_id: Id, body: EnterpriseUpdate, fleet: FleetDep, who: Officer
 ) -> EnterprisePublic:
     """Change the fields given; a given `affiliated_institutions` replaces the list (role:
     subsidy_officer)."""

@@ -25,6 +25,7 @@ from fleet_server.exports import (
     read_directory,
     vouchers_csv,
 )
+from fleet_server.fields import Id
 from fleet_server.fleet import Fleet
 
 router = APIRouter(prefix="/vouchers/exports", tags=["exports"])
@@ -51,7 +52,7 @@ def _download(
 
 @router.get("/vouchers.csv", response_class=Response, responses=CSV_FILE)
 async def export_vouchers(
-    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: Id | None = None
 ) -> Response:
     """The vouchers as CSV (roles: subsidy_officer, auditor)."""
     vouchers = fleet.vouchers.find(programme_id)
@@ -60,7 +61,7 @@ async def export_vouchers(
 
 @router.get("/claims.csv", response_class=Response, responses=CSV_FILE)
 async def export_claims(
-    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: Id | None = None
 ) -> Response:
     """The claims as CSV, each with its failed rules in words and every rule's check (roles:
     subsidy_officer, auditor)."""
@@ -70,7 +71,7 @@ async def export_claims(
 
 @router.get("/payouts.csv", response_class=Response, responses=CSV_FILE)
 async def export_payouts(
-    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: Id | None = None
 ) -> Response:
     """The payouts as CSV (roles: subsidy_officer, auditor)."""
     payouts = fleet.settlements.payouts(programme_id)
@@ -79,7 +80,7 @@ async def export_payouts(
 
 @router.get("/clawbacks.csv", response_class=Response, responses=CSV_FILE)
 async def export_clawbacks(
-    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: Id | None = None
 ) -> Response:
     """The clawback cases as CSV (roles: subsidy_officer, auditor)."""
     cases = fleet.clawbacks.find(programme_id)

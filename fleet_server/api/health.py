@@ -24,6 +24,8 @@ class Health(BaseModel):
     rejections: dict[str, int]
     # Items the server's loops set aside after a failure (missions, schedules ...), by loop.
     loop_failures: dict[str, int]
+    # Failed logins (wrong name or password) and attempts refused while throttled, since start.
+    logins: dict[str, int]
 
 
 @router.get("/health")
@@ -39,4 +41,5 @@ async def health(fleet: FleetDep) -> Health:
         ingest=asdict(fleet.registry.stats) | {"rejected_messages": rejections.total},
         rejections=dict(rejections.by_reason),
         loop_failures=dict(fleet.failures.by_loop),
+        logins=asdict(fleet.logins.stats),
     )

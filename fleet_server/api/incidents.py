@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import FleetReader, FleetWriter
+from fleet_server.fields import Id, Identifier, Moment
 from fleet_server.models import IncidentCreate, IncidentNote, IncidentPublic, IncidentStatus
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -25,10 +25,10 @@ async def report_incident(
 async def list_incidents(
     fleet: FleetDep,
     _: FleetReader,
-    site: str | None = None,
+    site: Identifier | None = None,
     status: IncidentStatus | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[IncidentPublic]:
     """Incidents newest first (roles: admin, operator, viewer, auditor)."""
@@ -39,14 +39,14 @@ async def list_incidents(
 
 
 @router.get("/{incident_id}")
-async def get_incident(incident_id: int, fleet: FleetDep, _: FleetReader) -> IncidentPublic:
+async def get_incident(incident_id: Id, fleet: FleetDep, _: FleetReader) -> IncidentPublic:
     """One incident with its timeline (roles: admin, operator, viewer, auditor)."""
     return IncidentPublic.of(fleet.incidents.get(incident_id))
 
 
 @router.post("/{incident_id}/resolve")
 async def resolve_incident(
-    incident_id: int, body: IncidentNote, fleet: FleetDep, who: FleetWriter
+    incident_id: Id, body: IncidentNote, fleet: FleetDep, who: FleetWriter
 ) -> IncidentPublic:
     """Close the incident; a robot still on its way is called off (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.resolve(incident_id, body.note, who.name))
@@ -54,14 +54,14 @@ async def resolve_incident(
 
 @router.post("/{incident_id}/escalate")
 async def escalate_incident(
-    incident_id: int, body: IncidentNote, fleet: FleetDep, who: FleetWriter
+    incident_id: Id, body: IncidentNote, fleet: FleetDep, who: FleetWriter
 ) -> IncidentPublic:
     """Hand the incident to people; a robot on its way is called off (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.escalate(incident_id, body.note, who.name))
 
 
 @router.post("/{incident_id}/dispatch")
-async def dispatch_incident(incident_id: int, fleet: FleetDep, who: FleetWriter) -> IncidentPublic:
+async def dispatch_incident(incident_id: Id, fleet: FleetDep, who: FleetWriter) -> IncidentPublic:
     """Send a robot to an incident a cool-down held, or again to an escalated one (roles: admin,
     operator)."""
     return IncidentPublic.of(fleet.incidents.dispatch(incident_id, who.name))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id
 from fleet_server.models.party import InstitutionCreate, InstitutionPublic, InstitutionUpdate
 
 router = APIRouter(prefix="/vouchers/institutions", tags=["institutions"])
@@ -30,7 +31,7 @@ async def list_institutions(fleet: FleetDep, _: RecordReader) -> list[Institutio
 
 @router.get("/{institution_id}")
 async def get_institution(
-    institution_id: int, fleet: FleetDep, _: RecordReader
+    institution_id: Id, fleet: FleetDep, _: RecordReader
 ) -> InstitutionPublic:
     """One institution (roles: subsidy_officer, auditor)."""
     return fleet.institutions.get(institution_id)
@@ -38,7 +39,7 @@ async def get_institution(
 
 @router.patch("/{institution_id}")
 async def update_institution(
-    institution_id: int, body: InstitutionUpdate, fleet: FleetDep, who: Officer
+    institution_id: Id, body: InstitutionUpdate, fleet: FleetDep, who: Officer
 ) -> InstitutionPublic:
     """Change the fields given; a given catalogue replaces the old one (role:
     subsidy_officer)."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import LogbookReader
 from fleet_server.errors import Invalid
+from fleet_server.fields import MAX_COORDINATE_M, Coordinate, Id, Identifier, Moment
 from fleet_server.logbook import Place
 from fleet_server.models import EntryKind, LogbookEntryPublic
 from fleet_server.models.chain import ChainCheck
@@ -19,14 +19,14 @@ router = APIRouter(prefix="/logbook", tags=["logbook"])
 async def list_entries(
     fleet: FleetDep,
     _: LogbookReader,
-    site: str | None = None,
+    site: Identifier | None = None,
     kind: EntryKind | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
-    x: float | None = None,
-    y: float | None = None,
-    radius: float | None = Query(default=None, gt=0),
-    incident: int | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    x: Coordinate | None = None,
+    y: Coordinate | None = None,
+    radius: float | None = Query(default=None, gt=0, le=2 * MAX_COORDINATE_M, allow_inf_nan=False),
+    incident: Id | None = None,
     limit: int = Query(default=200, ge=1, le=5000),
 ) -> list[LogbookEntryPublic]:
     """Entries oldest first, by site, kind, time and place (x, y, radius in metres on the

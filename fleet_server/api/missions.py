@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import FleetReader, FleetWriter
+from fleet_server.fields import Id, Identifier
 from fleet_server.models import FromTemplate, MissionCreate, MissionPublic, MissionStatus
 
 router = APIRouter(prefix="/missions", tags=["missions"])
@@ -31,7 +32,7 @@ async def list_missions(
     fleet: FleetDep,
     _: FleetReader,
     status: MissionStatus | None = None,
-    robot: str | None = None,
+    robot: Identifier | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[MissionPublic]:
     """Missions, newest first (roles: admin, operator, viewer, auditor)."""
@@ -39,7 +40,7 @@ async def list_missions(
 
 
 @router.get("/{mission_id}")
-async def get_mission(mission_id: int, fleet: FleetDep, _: FleetReader) -> MissionPublic:
+async def get_mission(mission_id: Id, fleet: FleetDep, _: FleetReader) -> MissionPublic:
     """One mission with its status and progress (roles: admin, operator, viewer, auditor)."""
     return MissionPublic.of(fleet.missions.get(mission_id))
 
@@ -52,7 +53,7 @@ class PriorityChange(BaseModel):
 
 @router.patch("/{mission_id}")
 async def reprioritise_mission(
-    mission_id: int, change: PriorityChange, fleet: FleetDep, _: FleetWriter
+    mission_id: Id, change: PriorityChange, fleet: FleetDep, _: FleetWriter
 ) -> MissionPublic:
     """Change the priority of a queued mission; higher starts first (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.reprioritise(mission_id, change.priority))
@@ -63,28 +64,28 @@ async def reprioritise_mission(
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-async def mission_coverage_image(mission_id: int, fleet: FleetDep, _: FleetReader) -> Response:
+async def mission_coverage_image(mission_id: Id, fleet: FleetDep, _: FleetReader) -> Response:
     """The coverage image of a cleaning mission: zone, planned lanes, what was cleaned (roles:
     admin, operator, viewer, auditor)."""
     return Response(fleet.missions.coverage_image(mission_id), media_type="image/png")
 
 
 @router.post("/{mission_id}/cancel")
-async def cancel_mission(mission_id: int, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def cancel_mission(mission_id: Id, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Cancel: sends cancelOrder; the mission ends when the robot confirms (roles: admin,
     operator)."""
     return MissionPublic.of(fleet.missions.cancel(mission_id))
 
 
 @router.post("/{mission_id}/pause")
-async def pause_mission(mission_id: int, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def pause_mission(mission_id: Id, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Pause: sends startPause; the mission shows paused when the robot does (roles: admin,
     operator)."""
     return MissionPublic.of(fleet.missions.pause(mission_id))
 
 
 @router.post("/{mission_id}/resume")
-async def resume_mission(mission_id: int, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def resume_mission(mission_id: Id, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Resume: sends stopPause; the mission shows running when the robot does (roles: admin,
     operator)."""
     return MissionPublic.of(fleet.missions.resume(mission_id))

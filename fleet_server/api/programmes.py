@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id
 from fleet_server.models.programme import ProgrammeCreate, ProgrammePublic, ProgrammeUpdate
 
 router = APIRouter(prefix="/vouchers/programmes", tags=["programmes"])
@@ -25,14 +26,14 @@ async def list_programmes(fleet: FleetDep, _: RecordReader) -> list[ProgrammePub
 
 
 @router.get("/{programme_id}")
-async def get_programme(programme_id: int, fleet: FleetDep, _: RecordReader) -> ProgrammePublic:
+async def get_programme(programme_id: Id, fleet: FleetDep, _: RecordReader) -> ProgrammePublic:
     """One programme with its balances (roles: subsidy_officer, auditor)."""
     return fleet.programmes.get(programme_id)
 
 
 @router.patch("/{programme_id}")
 async def update_programme(
-    programme_id: int, body: ProgrammeUpdate, fleet: FleetDep, who: Officer
+    programme_id: Id, body: ProgrammeUpdate, fleet: FleetDep, who: Officer
 ) -> ProgrammePublic:
     """Change the settings given; the change is audited (role: subsidy_officer)."""
     return fleet.programmes.update(programme_id, body, who.name)

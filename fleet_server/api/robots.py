@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -15,6 +15,7 @@ from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import ActivityReader, Admin, FleetReader, FleetWriter
 from fleet_server.broker_files import BrokerFilesError
 from fleet_server.errors import BrokerNotUpdated, Invalid
+from fleet_server.fields import Day, Identifier
 from fleet_server.fleet import Fleet
 from fleet_server.models import (
     BrokerUpdate,
@@ -50,7 +51,7 @@ async def list_robots(
 
 
 @router.get("/{robot_id}")
-async def get_robot(robot_id: str, fleet: FleetDep, _: FleetReader) -> RobotPublic:
+async def get_robot(robot_id: Identifier, fleet: FleetDep, _: FleetReader) -> RobotPublic:
     """One robot by its id, its serial number (roles: admin, operator, viewer, auditor)."""
     return fleet.registry.public(fleet.registry.get(robot_id))
 
@@ -78,7 +79,7 @@ async def register_robot(
 
 @router.post("/{robot_id}/credentials", status_code=status.HTTP_201_CREATED)
 async def renew_credentials(
-    robot_id: str, response: Response, fleet: FleetDep, _: Admin
+    robot_id: Identifier, response: Response, fleet: FleetDep, _: Admin
 ) -> RobotCredentials:
     """A new MQTT password for the robot, in this answer only; the old one stops working and a
     robot connected with it is disconnected. 502 if the broker could not be updated (then ask
@@ -90,7 +91,9 @@ async def renew_credentials(
 
 
 @router.delete("/{robot_id}/credentials")
-async def revoke_credentials(robot_id: str, fleet: FleetDep, _: Admin) -> CredentialsRevoked:
+async def revoke_credentials(
+    robot_id: Identifier, fleet: FleetDep, _: Admin
+) -> CredentialsRevoked:
     """Revoke the robot's MQTT login: it can no longer connect, and is disconnected if it is.
     Revoking again rewrites the broker's files again. 502 if the broker could not be updated
     (then ask again) (role: admin)."""
@@ -120,11 +123,11 @@ async def _sync(fleet: Fleet, done: str) -> BrokerUpdate:
 
 @router.get("/{robot_id}/activity")
 async def robot_activity(
-    robot_id: str,
+    robot_id: Identifier,
     fleet: FleetDep,
     _: ActivityReader,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
 ) -> list[RobotDayPublic]:
     """The robot's activity per day in its site's timezone, oldest first, both bounds included
     (roles: admin, operator, viewer, auditor, subsidy_officer)."""
@@ -137,7 +140,7 @@ async def robot_activity(
 
 @router.get("/{robot_id}/track")
 async def robot_track(
-    robot_id: str,
+    robot_id: Identifier,
     fleet: FleetDep,
     _: FleetReader,
     minutes: int = Query(default=30, ge=1, le=TRACK_MAX_MINUTES),
@@ -152,21 +155,21 @@ async def robot_track(
 
 
 @router.post("/{robot_id}/pause")
-async def pause_robot(robot_id: str, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def pause_robot(robot_id: Identifier, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Pause the robot's current mission, as POST /missions/{id}/pause does; 409 if it has none
     (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.pause(fleet.missions.current_of(robot_id, "pause")))
 
 
 @router.post("/{robot_id}/resume")
-async def resume_robot(robot_id: str, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def resume_robot(robot_id: Identifier, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Resume the robot's paused mission, as POST /missions/{id}/resume does; 409 if it has none
     (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.resume(fleet.missions.current_of(robot_id, "resume")))
 
 
 @router.post("/{robot_id}/cancel")
-async def cancel_robot(robot_id: str, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
+async def cancel_robot(robot_id: Identifier, fleet: FleetDep, _: FleetWriter) -> MissionPublic:
     """Cancel the robot's current mission, as POST /missions/{id}/cancel does; 409 if it has
     none (roles: admin, operator)."""
     return MissionPublic.of(fleet.missions.cancel(fleet.missions.current_of(robot_id, "cancel")))

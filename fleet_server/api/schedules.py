@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import FleetReader, FleetWriter
+from fleet_server.fields import Id
 from fleet_server.models import ScheduleCreate, SchedulePublic, ScheduleUpdate
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
@@ -27,7 +28,7 @@ async def list_schedules(fleet: FleetDep, _: FleetReader) -> list[SchedulePublic
 
 
 @router.get("/{schedule_id}")
-async def get_schedule(schedule_id: int, fleet: FleetDep, _: FleetReader) -> SchedulePublic:
+async def get_schedule(schedule_id: Id, fleet: FleetDep, _: FleetReader) -> SchedulePublic:
     """One schedule with its next 10 runs in the site's timezone (roles: admin, operator, viewer,
     auditor)."""
     return fleet.schedules.public(fleet.schedules.get(schedule_id))
@@ -35,14 +36,14 @@ async def get_schedule(schedule_id: int, fleet: FleetDep, _: FleetReader) -> Sch
 
 @router.patch("/{schedule_id}")
 async def update_schedule(
-    schedule_id: int, change: ScheduleUpdate, fleet: FleetDep, _: FleetWriter
+    schedule_id: Id, change: ScheduleUpdate, fleet: FleetDep, _: FleetWriter
 ) -> SchedulePublic:
     """Rename, change the rule, or enable or disable a schedule (roles: admin, operator)."""
     return fleet.schedules.public(fleet.schedules.update(schedule_id, change))
 
 
 @router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_schedule(schedule_id: int, fleet: FleetDep, _: FleetWriter) -> Response:
+async def delete_schedule(schedule_id: Id, fleet: FleetDep, _: FleetWriter) -> Response:
     """Delete a schedule; the missions it created stay (roles: admin, operator)."""
     fleet.schedules.delete(schedule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

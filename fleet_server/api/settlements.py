@@ -12,6 +12,7 @@ from fastapi import APIRouter, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id
 from fleet_server.models.settlement import PayoutPublic, SettlementCreate, SettlementPublic
 
 router = APIRouter(prefix="/vouchers/settlements", tags=["settlements"])
@@ -27,7 +28,7 @@ async def settle(fleet: FleetDep, body: SettlementCreate, who: Officer) -> Settl
 
 @router.get("")
 async def list_settlements(
-    fleet: FleetDep, _: RecordReader, programme_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: Id | None = None
 ) -> list[SettlementPublic]:
     """The rounds with their payouts (roles: subsidy_officer, auditor)."""
     return fleet.settlements.find(programme_id)
@@ -35,13 +36,13 @@ async def list_settlements(
 
 @router.get("/payouts")
 async def list_payouts(
-    fleet: FleetDep, _: RecordReader, programme_id: int | None = None, holder_id: int | None = None
+    fleet: FleetDep, _: RecordReader, programme_id: Id | None = None, holder_id: Id | None = None
 ) -> list[PayoutPublic]:
     """The payouts matching every filter given (roles: subsidy_officer, auditor)."""
     return fleet.settlements.payouts(programme_id, holder_id)
 
 
 @router.get("/{round_id}")
-async def get_settlement(round_id: int, fleet: FleetDep, _: RecordReader) -> SettlementPublic:
+async def get_settlement(round_id: Id, fleet: FleetDep, _: RecordReader) -> SettlementPublic:
     """One round with its payouts (roles: subsidy_officer, auditor)."""
     return fleet.settlements.get(round_id)

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from fleet_protocol.site import Site
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import SignedIn
+from fleet_server.fields import Identifier
 
 router = APIRouter(prefix="/sites", tags=["sites"])
 
@@ -40,7 +41,7 @@ async def list_sites(fleet: FleetDep, _: SignedIn) -> list[SiteSummary]:
 
 
 @router.get("/{site_id}")
-async def get_site(site_id: str, fleet: FleetDep, _: SignedIn) -> Site:
+async def get_site(site_id: Identifier, fleet: FleetDep, _: SignedIn) -> Site:
     """One site with its nodes, edges, docks and zones (roles: admin, operator, viewer,
     subsidy_officer, auditor)."""
     return fleet.sites.get(site_id)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response, status
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import FleetReader, FleetWriter
 from fleet_server.models import TemplateCreate, TemplatePublic, TemplateUpdate
+from fleet_server.models.template import TemplateId
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
@@ -27,21 +28,21 @@ async def list_templates(fleet: FleetDep, _: FleetReader) -> list[TemplatePublic
 
 
 @router.get("/{template_id}")
-async def get_template(template_id: str, fleet: FleetDep, _: FleetReader) -> TemplatePublic:
+async def get_template(template_id: TemplateId, fleet: FleetDep, _: FleetReader) -> TemplatePublic:
     """One template (roles: admin, operator, viewer, auditor)."""
     return TemplatePublic.of(fleet.templates.get(template_id))
 
 
 @router.patch("/{template_id}")
 async def update_template(
-    template_id: str, change: TemplateUpdate, fleet: FleetDep, _: FleetWriter
+    template_id: TemplateId, change: TemplateUpdate, fleet: FleetDep, _: FleetWriter
 ) -> TemplatePublic:
     """Rename, describe, or replace the mission of a template (roles: admin, operator)."""
     return TemplatePublic.of(fleet.templates.update(template_id, change))
 
 
 @router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_template(template_id: str, fleet: FleetDep, _: FleetWriter) -> Response:
+async def delete_template(template_id: TemplateId, fleet: FleetDep, _: FleetWriter) -> Response:
     """Delete a template; missions made from it stay (roles: admin, operator)."""
     fleet.templates.delete(template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, status
 
 from fleet_server.api.deps import FleetDep
 from fleet_server.api.roles import Officer, RecordReader
+from fleet_server.fields import Id, Label
 from fleet_server.models.unit import DeployedUnitCreate, DeployedUnitPublic
 
 router = APIRouter(prefix="/vouchers/units", tags=["units"])
@@ -31,8 +32,8 @@ async def register_unit(
 async def list_units(
     fleet: FleetDep,
     _: RecordReader,
-    serial_number: str | None = None,
-    holder_id: int | None = None,
+    serial_number: Label | None = None,
+    holder_id: Id | None = None,
     current: bool | None = None,
 ) -> list[DeployedUnitPublic]:
     """The registrations matching every filter given (roles: subsidy_officer, auditor)."""
@@ -40,6 +41,6 @@ async def list_units(
 
 
 @router.get("/{unit_id}")
-async def get_unit(unit_id: int, fleet: FleetDep, _: RecordReader) -> DeployedUnitPublic:
+async def get_unit(unit_id: Id, fleet: FleetDep, _: RecordReader) -> DeployedUnitPublic:
     """One registration (roles: subsidy_officer, auditor)."""
     return fleet.units.get(unit_id)

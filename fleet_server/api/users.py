@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Response, status
 from fleet_server.api.deps import FleetDep, require
 from fleet_server.api.roles import ADMINS
 from fleet_server.models import UserCreate, UserPublic
+from fleet_server.models.account import AccountName
 
 router = APIRouter(prefix="/users", tags=["users"], dependencies=[Depends(require(*ADMINS))])
 
@@ -24,7 +25,7 @@ def list_users(fleet: FleetDep) -> list[UserPublic]:
 
 
 @router.delete("/{name}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_user(name: str, fleet: FleetDep) -> Response:
+def delete_user(name: AccountName, fleet: FleetDep) -> Response:
     """Remove a user; tokens it was given stop working at once (role: admin)."""
     fleet.accounts.remove_user(name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,18 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, StringConstraints
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
+from fleet_server.fields import single_line
 from fleet_server.models.types import utc_column
 
 ACCOUNT_NAME = r"^[A-Za-z0-9_.-]{1,64}$"
 PASSWORD_MIN_LENGTH = 8
 # Long enough for any passphrase; the bound keeps a request from making the server hash megabytes.
 PASSWORD_MAX_LENGTH = 1024
+
+AccountName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ACCOUNT_NAME)]
+"""A user's or an API key's name: letters, digits, `_`, `.` and `-`, 1 to 64 of them."""
+
+Password = Annotated[
+    str,
+    StringConstraints(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH),
+    AfterValidator(single_line),
+]
+"""A new password: 8 to 1024 characters on one line, no control characters."""
+
+GivenPassword = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=PASSWORD_MAX_LENGTH),
+    AfterValidator(single_line),
+]
+"""A password given to log in: checked against the stored hash, whatever its length."""
 
 
 class Role(str, Enum):
@@ -55,9 +74,9 @@ class ApiKey(SQLModel, table=True):
 class UserCreate(BaseModel):
     """A new user."""
 
-    name: str = PydanticField(pattern=ACCOUNT_NAME, examples=["li.wei"])
+    name: AccountName = PydanticField(examples=["li.wei"])
     role: Role
-    password: str = PydanticField(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    password: Password
 
 
 class UserPublic(BaseModel):
@@ -78,7 +97,7 @@ class UserPublic(BaseModel):
 class ApiKeyCreate(BaseModel):
     """A new API key: a name saying who uses it, and its role."""
 
-    name: str = PydanticField(pattern=ACCOUNT_NAME, examples=["camera-analytics"])
+    name: AccountName = PydanticField(examples=["camera-analytics"])
     role: Role
 
 

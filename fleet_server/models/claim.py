@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Id, Name, Note
 from fleet_server.models.types import json_column, utc_column
 
 
@@ -93,7 +94,7 @@ class ClaimCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    contract_id: int
+    contract_id: Id
 
 
 class ClaimApprove(BaseModel):
@@ -102,8 +103,8 @@ class ClaimApprove(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    decision_reference: str = Field(min_length=1, max_length=200)
-    reason: str | None = Field(default=None, max_length=1000)
+    decision_reference: Name
+    reason: Note | None = None
 
 
 class ClaimReject(BaseModel):
@@ -111,8 +112,8 @@ class ClaimReject(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=1000)
-    decision_reference: str | None = Field(default=None, max_length=200)
+    reason: Note
+    decision_reference: Name | None = None
 
 
 class ClaimPublic(BaseModel):

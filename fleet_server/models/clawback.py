@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Column, Index, text
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Note
 from fleet_server.models.types import json_column, utc_column
 
 
@@ -92,7 +93,7 @@ class ClawbackClose(BaseModel):
 
     outcome: ClawbackStatus = Field(description="recovered or dismissed")
     recovery: Recovery | None = Field(default=None, description="when recovered: full or pro_rata")
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Note
 
 
 class ClawbackPublic(BaseModel):

@@ -11,11 +11,16 @@ from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Day, Id, Label, Name, Phrase
 from fleet_server.models.money import Fen
 from fleet_server.models.types import json_column, utc_column
 
 PositiveFen = Annotated[Fen, Field(gt=0)]
 """An amount of money in fen, at least 1 fen."""
+
+# A contract's robots and papers: generous for one purchase, bounded for one request.
+MAX_LINE_ITEMS = 1000
+MAX_PAPERS = 200
 
 
 class Contract(SQLModel, table=True):
@@ -45,8 +50,8 @@ class LineItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    serial_number: str = Field(min_length=1, max_length=100)
-    model: str = Field(min_length=1, max_length=100)
+    serial_number: Label
+    model: Label
     amount_fen: PositiveFen
 
 
@@ -55,9 +60,9 @@ class Invoice(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    number: str = Field(min_length=1, max_length=100)
+    number: Label
     amount_fen: PositiveFen
-    date: dt.date
+    date: Day
 
 
 class PaymentProof(BaseModel):
@@ -65,9 +70,9 @@ class PaymentProof(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reference: str = Field(min_length=1, max_length=200)
+    reference: Name
     amount_fen: PositiveFen
-    date: dt.date
+    date: Day
 
 
 class Acceptance(BaseModel):
@@ -75,9 +80,9 @@ class Acceptance(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date
-    accepted_by: str = Field(min_length=1, max_length=200)
-    document: str = Field(min_length=1, max_length=500)
+    date: Day
+    accepted_by: Name
+    document: Phrase
 
 
 class ContractCreate(BaseModel):
@@ -85,14 +90,14 @@ class ContractCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    voucher_id: int
-    supplier_id: int = Field(description="the service institution supplying the robots")
-    contract_number: str = Field(min_length=1, max_length=100)
+    voucher_id: Id
+    supplier_id: Id = Field(description="the service institution supplying the robots")
+    contract_number: Label
     amount_fen: PositiveFen
-    signed_date: dt.date
-    line_items: list[LineItem] = Field(min_length=1)
-    invoices: list[Invoice] = Field(default_factory=list)
-    payment_proofs: list[PaymentProof] = Field(default_factory=list)
+    signed_date: Day
+    line_items: list[LineItem] = Field(min_length=1, max_length=MAX_LINE_ITEMS)
+    invoices: list[Invoice] = Field(default_factory=list, max_length=MAX_PAPERS)
+    payment_proofs: list[PaymentProof] = Field(default_factory=list, max_length=MAX_PAPERS)
     acceptance: Acceptance | None = None
 
 
@@ -101,8 +106,8 @@ class ContractUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    invoices: list[Invoice] | None = None
-    payment_proofs: list[PaymentProof] | None = None
+    invoices: list[Invoice] | None = Field(default=None, max_length=MAX_PAPERS)
+    payment_proofs: list[PaymentProof] | None = Field(default=None, max_length=MAX_PAPERS)
     acceptance: Acceptance | None = None
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, model_validator
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from fleet_protocol.base import utc_now
+from fleet_server.fields import Coordinate, Description, Identifier, Label, Note, Phrase
 from fleet_server.models.types import json_column, utc_column
 
 
@@ -50,31 +50,24 @@ class IncidentStatus(str, Enum):
 class Location(BaseModel):
     """A point in the site's map frame, in metres."""
 
-    x: float
-    y: float
-
-    @field_validator("x", "y")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number of metres")
-        return value
+    x: Coordinate
+    y: Coordinate
 
 
 class IncidentCreate(BaseModel):
     """What an integrator (camera analytics) or an operator reports."""
 
     type: IncidentType
-    site: str = Field(min_length=1)
+    site: Identifier
     location: Location | None = None
-    node: str | None = Field(default=None, min_length=1)
+    node: Identifier | None = None
     severity: Severity = Severity.MEDIUM
-    source: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=2000)
+    source: Label
+    description: Description = ""
     # What the robot says, in Chinese; replaces the response's default request.
-    text: str | None = Field(default=None, min_length=1, max_length=500)
+    text: Phrase | None = None
     # What the robot says after it, in English; replaces the default English request.
-    text_en: str | None = Field(default=None, min_length=1, max_length=500)
+    text_en: Phrase | None = None
 
     @model_validator(mode="after")
     def _one_place(self) -> IncidentCreate:
@@ -169,4 +162,4 @@ class IncidentPublic(BaseModel):
 class IncidentNote(BaseModel):
     """An operator's words when resolving or escalating an incident."""
 
-    note: str = Field(min_length=1, max_length=1000)
+    note: Note

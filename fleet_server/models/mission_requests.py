@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
+from fleet_server.fields import Identifier, Moment
 from fleet_server.mission_actions import MissionAction
 
 UNTIL_MAX_ROUNDS = 100
+# A route of more nodes, or a node with more actions, is a mistake rather than a patrol.
+MAX_ROUTE_NODES = 200
+MAX_ACTIONS = 20
 
 
 class Checkpoint(BaseModel):
     """A route node where the robot stops and runs actions, and what a failed action means."""
 
-    node: str = Field(min_length=1)
-    actions: list[MissionAction] = Field(min_length=1)
+    node: Identifier
+    actions: list[MissionAction] = Field(min_length=1, max_length=MAX_ACTIONS)
     # skip: note the failure and go on; retry: run a failed action again, up to `retries` times,
     # before going on; abort: end the mission as failed.
     on_failure: Literal["skip", "retry", "abort"] = "skip"
@@ -34,8 +38,8 @@ class Checkpoint(BaseModel):
 class MissionRequestBase(BaseModel):
     """Fields every mission request has."""
 
-    site: str
-    robot: str | None = None
+    site: Identifier
+    robot: Identifier | None = None
     priority: int | None = Field(default=None, ge=0, le=1000)
 
 
@@ -43,14 +47,14 @@ class PatrolCreate(MissionRequestBase):
     """A patrol: loop the route `rounds` times, stopping at checkpoints to run their actions."""
 
     kind: Literal["patrol"]
-    route: list[str]
+    route: list[Identifier] = Field(max_length=MAX_ROUTE_NODES)
     # loop: back to the first node each round; out_and_back: the same way back each round.
     pattern: Literal["loop", "out_and_back"] = "loop"
     rounds: int = Field(default=1, ge=1, le=1000)
     # Patrol until this time: the round under way then is finished, at most `rounds` rounds
     # (100 when `rounds` is not given).
-    until: AwareDatetime | None = None
-    checkpoints: list[Checkpoint] = Field(default_factory=list)
+    until: Moment | None = None
+    checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=MAX_ROUTE_NODES)
     # Below this charge (percent) the patrol ends and the robot goes to a dock; None: the default.
     battery_floor: float | None = Field(default=None, ge=0, le=100)
 
@@ -81,7 +85,7 @@ class DockCreate(MissionRequestBase):
     """Go to a dock (the nearest one if none is named) and charge to the target level."""
 
     kind: Literal["dock"]
-    dock: str | None = None
+    dock: Identifier | None = None
     target_level: float = Field(default=DEFAULT_CHARGE_TARGET, gt=0, le=100)
 
 
@@ -90,11 +94,11 @@ class ServiceCreate(MissionRequestBase):
 
     kind: Literal["service"]
     mode: Literal["guide", "deliver"] = "guide"
-    origin: str = Field(min_length=1)
-    destination: str = Field(min_length=1)
-    origin_actions: list[MissionAction] = Field(default_factory=list)
-    destination_actions: list[MissionAction] = Field(default_factory=list)
-    home: str | None = None
+    origin: Identifier
+    destination: Identifier
+    origin_actions: list[MissionAction] = Field(default_factory=list, max_length=MAX_ACTIONS)
+    destination_actions: list[MissionAction] = Field(default_factory=list, max_length=MAX_ACTIONS)
+    home: Identifier | None = None
     # skip: note a failed action and go on; abort: end the mission as failed.
     on_failure: Literal["skip", "abort"] = "abort"
 
@@ -112,7 +116,7 @@ class CleanCreate(MissionRequestBase):
     """Clean a zone of the site in parallel lanes `width` apart (holes and no-go areas excluded)."""
 
     kind: Literal["clean"]
-    zone: str = Field(min_length=1)
+    zone: Identifier
     width: float = Field(default=1.0, ge=0.2, le=5.0)
     mode: Literal["sweep", "scrub", "vacuum"] = "sweep"
 

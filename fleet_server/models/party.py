@@ -11,7 +11,12 @@ from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
 from fleet_protocol.kinds import RobotKind
+from fleet_server.fields import Id, Label, Name
 from fleet_server.models.types import json_column, utc_column
+
+# One party's catalogue and affiliations: generous for one supplier, bounded for one request.
+MAX_CATALOGUE = 500
+MAX_AFFILIATIONS = 200
 
 
 class Enterprise(SQLModel, table=True):
@@ -54,16 +59,16 @@ class CatalogueItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str = Field(min_length=1)
-    manufacturer: str = Field(min_length=1)
+    model: Label
+    manufacturer: Label
     kind: RobotKind
 
 
 class _Party(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    uscc: str = Field(description="Unified Social Credit Code, 18 characters (GB 32100-2015)")
+    name: Name
+    uscc: Label = Field(description="Unified Social Credit Code, 18 characters (GB 32100-2015)")
     registered_in_district: bool
     blacklisted: bool = False
 
@@ -71,8 +76,8 @@ class _Party(BaseModel):
 class _PartyUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    uscc: str | None = None
+    name: Name | None = None
+    uscc: Label | None = None
     registered_in_district: bool | None = None
     blacklisted: bool | None = None
 
@@ -80,27 +85,27 @@ class _PartyUpdate(BaseModel):
 class EnterpriseCreate(_Party):
     """A new enterprise; `affiliated_institutions` are the ids of institutions tied to it."""
 
-    affiliated_institutions: list[int] = Field(default_factory=list)
+    affiliated_institutions: list[Id] = Field(default_factory=list, max_length=MAX_AFFILIATIONS)
 
 
 class EnterpriseUpdate(_PartyUpdate):
     """A change to an enterprise: only the fields given change; a given affiliation list
     replaces the old one."""
 
-    affiliated_institutions: list[int] | None = None
+    affiliated_institutions: list[Id] | None = Field(default=None, max_length=MAX_AFFILIATIONS)
 
 
 class InstitutionCreate(_Party):
     """A new service institution with its catalogue of robot models."""
 
-    catalogue: list[CatalogueItem] = Field(default_factory=list)
+    catalogue: list[CatalogueItem] = Field(default_factory=list, max_length=MAX_CATALOGUE)
 
 
 class InstitutionUpdate(_PartyUpdate):
     """A change to an institution: only the fields given change; a given catalogue replaces
     the old one."""
 
-    catalogue: list[CatalogueItem] | None = None
+    catalogue: list[CatalogueItem] | None = Field(default=None, max_length=MAX_CATALOGUE)
 
 
 class EnterprisePublic(BaseModel):

@@ -11,10 +11,13 @@ from sqlalchemy import BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
-from fleet_server.models.money import BasisPoints, Days, Fen
+from fleet_server.fields import Identifier, Name
+from fleet_server.models.money import BasisPoints, Days, Fen, MinutesOfADay, Months
 from fleet_server.models.types import json_column, utc_column
 
 YUAN = 100  # fen
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_YEARS = LAST_YEAR - FIRST_YEAR + 1
 
 
 class Payee(str, Enum):
@@ -29,7 +32,7 @@ class AnnualBudget(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=2000, le=2100, strict=True)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, strict=True)
     budget_fen: Fen
 
 
@@ -39,7 +42,7 @@ class ProgrammeRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     total_pool_fen: Fen = 100_000_000 * YUAN
-    annual_budgets: list[AnnualBudget] = Field(default_factory=list)
+    annual_budgets: list[AnnualBudget] = Field(default_factory=list, max_length=MAX_YEARS)
     ratio_bp: BasisPoints = 5_000
     enterprise_annual_cap_fen: Fen = 1_000_000 * YUAN
     unit_cap_fen: Fen | None = None
@@ -47,10 +50,10 @@ class ProgrammeRules(BaseModel):
     min_deployment_days: Days = 90
     min_active_days: Days = 60
     min_geofence_share_bp: BasisPoints = 9_000
-    claim_deadline_months: Days = 12
-    lock_in_months: Days = 24
+    claim_deadline_months: Months = 12
+    lock_in_months: Months = 24
     clawback_days: Days = 30
-    active_day_min_minutes: Days = 60
+    active_day_min_minutes: MinutesOfADay = 60
     public_notice_days: Days = 7
     payee: Payee = Payee.HOLDER
 
@@ -58,9 +61,9 @@ class ProgrammeRules(BaseModel):
 class ProgrammeCreate(ProgrammeRules):
     """A new programme: a name, its geofence (a site zone of kind geofence) and its rules."""
 
-    name: str = Field(min_length=1, max_length=200)
-    geofence_site: str
-    geofence_zone: str
+    name: Name
+    geofence_site: Identifier
+    geofence_zone: Identifier
 
 
 class ProgrammeUpdate(BaseModel):
@@ -68,11 +71,11 @@ class ProgrammeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    geofence_site: str | None = None
-    geofence_zone: str | None = None
+    name: Name | None = None
+    geofence_site: Identifier | None = None
+    geofence_zone: Identifier | None = None
     total_pool_fen: Fen | None = None
-    annual_budgets: list[AnnualBudget] | None = None
+    annual_budgets: list[AnnualBudget] | None = Field(default=None, max_length=MAX_YEARS)
     ratio_bp: BasisPoints | None = None
     enterprise_annual_cap_fen: Fen | None = None
     unit_cap_fen: Fen | None = None
@@ -80,10 +83,10 @@ class ProgrammeUpdate(BaseModel):
     min_deployment_days: Days | None = None
     min_active_days: Days | None = None
     min_geofence_share_bp: BasisPoints | None = None
-    claim_deadline_months: Days | None = None
-    lock_in_months: Days | None = None
+    claim_deadline_months: Months | None = None
+    lock_in_months: Months | None = None
     clawback_days: Days | None = None
-    active_day_min_minutes: Days | None = None
+    active_day_min_minutes: MinutesOfADay | None = None
     public_notice_days: Days | None = None
     payee: Payee | None = None
 

@@ -10,8 +10,12 @@ from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
+from fleet_server.fields import Name
 from fleet_server.models.mission_requests import MissionCreate
 from fleet_server.models.types import json_column, utc_column
+
+# A recurrence rule has a handful of fields (kind, days, times, window, blackouts...).
+MAX_RULE_FIELDS = 20
 
 
 class Schedule(SQLModel, table=True):
@@ -34,10 +38,11 @@ class Schedule(SQLModel, table=True):
 class ScheduleCreate(BaseModel):
     """A new schedule. The recurrence's timezone defaults to the mission's site."""
 
-    name: str = PydanticField(min_length=1, max_length=200)
+    name: Name
     mission: MissionCreate
     recurrence: dict[str, Any] = PydanticField(
-        examples=[{"kind": "weekly", "days": ["mon", "wed", "fri"], "times": ["08:00", "20:00"]}]
+        max_length=MAX_RULE_FIELDS,
+        examples=[{"kind": "weekly", "days": ["mon", "wed", "fri"], "times": ["08:00", "20:00"]}],
     )
     enabled: bool = True
 
@@ -45,8 +50,8 @@ class ScheduleCreate(BaseModel):
 class ScheduleUpdate(BaseModel):
     """Changes to a schedule; omitted fields stay as they are."""
 
-    name: str | None = PydanticField(default=None, min_length=1, max_length=200)
-    recurrence: dict[str, Any] | None = None
+    name: Name | None = None
+    recurrence: dict[str, Any] | None = PydanticField(default=None, max_length=MAX_RULE_FIELDS)
     enabled: bool | None = None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Day, Id
 from fleet_server.models.programme import Payee
 from fleet_server.models.types import utc_column
 
@@ -63,9 +64,9 @@ class SettlementCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    programme_id: int
-    period_from: dt.date | None = None
-    period_until: dt.date | None = None
+    programme_id: Id
+    period_from: Day | None = None
+    period_until: Day | None = None
 
 
 class PayoutPublic(BaseModel):

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
+from fleet_server.fields import Description, Name
 from fleet_server.models.mission_requests import MissionCreate
 from fleet_server.models.types import json_column, utc_column
 
 TEMPLATE_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+# A mission has a handful of fields; overrides replace some of them.
+MAX_OVERRIDES = 20
+
+TemplateId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=TEMPLATE_ID)]
+"""A template's id: lower-case letters, digits, `_` and `-`, 1 to 64 of them."""
 
 
 class Template(SQLModel, table=True):
@@ -33,17 +39,17 @@ class Template(SQLModel, table=True):
 class TemplateCreate(BaseModel):
     """A new template (also the shape of a missions/templates/*.yaml file)."""
 
-    id: str = PydanticField(pattern=TEMPLATE_ID, examples=["street-patrol-zh"])
-    name: str = PydanticField(min_length=1, max_length=200)
-    description: str = PydanticField(default="", max_length=2000)
+    id: TemplateId = PydanticField(examples=["street-patrol-zh"])
+    name: Name
+    description: Description = ""
     mission: MissionCreate
 
 
 class TemplateUpdate(BaseModel):
     """Changes to a template; omitted fields stay as they are."""
 
-    name: str | None = PydanticField(default=None, min_length=1, max_length=200)
-    description: str | None = PydanticField(default=None, max_length=2000)
+    name: Name | None = None
+    description: Description | None = None
     mission: MissionCreate | None = None
 
 
@@ -69,7 +75,9 @@ class TemplatePublic(BaseModel):
 class FromTemplate(BaseModel):
     """A mission from a template, with fields of the mission replaced by `overrides`."""
 
-    template: str = PydanticField(min_length=1)
+    template: TemplateId
     overrides: dict[str, Any] = PydanticField(
-        default_factory=dict, examples=[{"robot": "dog-01", "rounds": 3}]
+        default_factory=dict,
+        max_length=MAX_OVERRIDES,
+        examples=[{"robot": "dog-01", "rounds": 3}],
     )

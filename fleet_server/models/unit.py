@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Day, Id, Identifier, Label
 from fleet_server.models.types import utc_column
 
 
@@ -37,13 +38,11 @@ class DeployedUnitCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    serial_number: str = Field(min_length=1, max_length=100)
-    robot: str = Field(
-        min_length=1, max_length=64, description="the fleet robot's VDA 5050 serialNumber"
-    )
-    holder_id: int
-    site_id: str = Field(min_length=1, max_length=64)
-    commissioned_on: dt.date
+    serial_number: Label
+    robot: Identifier = Field(description="the fleet robot's VDA 5050 serialNumber")
+    holder_id: Id
+    site_id: Identifier
+    commissioned_on: Day
 
 
 class DeployedUnitPublic(BaseModel):

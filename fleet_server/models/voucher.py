@@ -11,8 +11,12 @@ from sqlalchemy import BigInteger, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from fleet_server.fields import Id, Note
 from fleet_server.models.money import Fen
 from fleet_server.models.types import utc_column
+
+# Holders in one batch: a district's enterprises, bounded for one request.
+MAX_BATCH = 1000
 
 
 class VoucherStatus(str, Enum):
@@ -59,8 +63,10 @@ class VoucherBatchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    programme_id: int
-    holders: list[int] = Field(min_length=1, description="enterprise ids, one voucher each")
+    programme_id: Id
+    holders: list[Id] = Field(
+        min_length=1, max_length=MAX_BATCH, description="enterprise ids, one voucher each"
+    )
     face_value_fen: Fen
 
 
@@ -69,7 +75,7 @@ class VoucherRevoke(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Note
 
 
 class VoucherPublic(BaseModel):

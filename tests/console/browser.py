@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1600, "height": 900}
+# Run in every page before its own scripts: each Content-Security-Policy violation (an inline
+# script, a style attribute, a foreign origin) is written to the console, where Console sees it.
+CSP_VIOLATION = "csp violation:"
+WATCH_CSP = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  console.error("{CSP_VIOLATION} " + event.effectiveDirective + " blocked " +
+    (event.blockedURI || "inline") + " " + (event.sample || ""));
+}});
+"""
 # Fast enough that patrols end in seconds, slow enough that a long one can be paused midway.
 SPEED_FACTOR = 200
 ROBOTS = 6
@@ -161,7 +170,7 @@ class Console:
         self.page.on("request", lambda request: self.requests.append(request.url))
 
     def _console_message(self, message: ConsoleMessage) -> None:
-        if "missing translation" in message.text:
+        if "missing translation" in message.text or message.text.startswith(CSP_VIOLATION):
             self.errors.append(message.text)
 
     def open(self, path: str = "") -> None:
@@ -207,6 +216,7 @@ def console_tab(browser: Browser, base_url: str) -> Iterator[Console]:
     """A fresh browser context (its own session storage) with one tab on the console."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     context.set_default_timeout(15_000)
+    context.add_init_script(WATCH_CSP)
     try:
         console = Console(context.new_page(), base_url)
         yield console

@@ -296,3 +296,53 @@ def test_a_viewer_reads_incidents_schedules_and_templates_without_buttons_to_cha
     expect(page.locator("[data-action=new-template]")).to_have_count(0)
     console.go("vouchers")
     expect(page).to_have_url(re.compile("#/map$")), "no voucher pages for a viewer"
+
+
+def test_the_console_works_under_its_security_headers_and_a_violation_would_be_seen(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    console = open_console()
+    page = console.page
+    response = page.goto(f"{fleet.base_url}/")
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    for directive in (
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in policy, policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+    # Every fleet page, the live feed and the gauges (widths set through the style object).
+    console.log_in(OPERATOR, "robots")
+    gauge = page.locator(".robots-table .gauge-fill").first
+    expect(gauge).to_be_attached()
+    assert gauge.evaluate("el => el.style.width").endswith("%")
+    for path in ("map", "missions", "incidents", "schedules", "templates", "missions/new"):
+        console.go(path)
+        expect(page.locator("main")).not_to_be_empty()
+    assert console.live_sockets, "the live feed connects under connect-src 'self'"
+    assert console.errors == [], "nothing the console does violates its policy"
+
+    # The watch is real: an inline script and a style attribute are blocked, and reported.
+    page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.injected = true";
+            document.body.append(script);
+            document.body.setAttribute("style", "background: red");
+        }"""
+    )
+    for _ in range(50):
+        if len(console.errors) >= 2:
+            break
+        page.wait_for_timeout(100)  # the tab's events arrive while Playwright waits
+    assert page.evaluate("() => window.injected === undefined"), "the inline script did not run"
+    assert any("script-src" in error for error in console.errors), console.errors
+    assert any("style-src" in error for error in console.errors), console.errors
+    console.errors.clear()

@@ -49,6 +49,41 @@ def test_bad_requests_name_the_problem_and_store_nothing(client: TestClient) -> 
     assert client.get("/api/v1/missions").json() == []
 
 
+def test_a_route_that_stands_still_is_refused_and_the_fleet_keeps_dispatching(
+    client: TestClient, wire: WireRecorder
+) -> None:
+    _online(client, wire, "dog-still", map_id="square")
+    cases = [
+        (["A", "A"], "route[1]: 'A' repeats route[0]; consecutive nodes must differ"),
+        (["A", "B", "B", "C"], "route[2]: 'B' repeats route[1]"),
+        (["A", "B", "C", "A"], "route[3]: 'A' is route[0] again; a loop returns to its first"),
+    ]
+    for route, message in cases:
+        response = client.post("/api/v1/missions", json=_patrol(route=route))
+        assert response.status_code == 422, (route, response.text)
+        assert response.json()["field"] == "route"
+        assert message in response.json()["detail"], (route, response.text)
+    # Out and back may end where it started: the way back is not the same legs.
+    there_and_back = client.post(
+        "/api/v1/missions", json=_patrol(route=["A", "B", "A"], pattern="out_and_back")
+    )
+    assert there_and_back.status_code == 201, there_and_back.text
+    assert [m["id"] for m in client.get("/api/v1/missions").json()] == [there_and_back.json()["id"]]
+    assert there_and_back.json()["robot"] == "dog-still", "the dispatcher still assigns work"
+    cancelled = client.post(f"/api/v1/missions/{there_and_back.json()['id']}/cancel")
+    assert cancelled.status_code == 200
+
+
+def test_a_patrol_whose_plan_would_be_huge_is_refused(client: TestClient) -> None:
+    # 200 route nodes back and forth between A and B, 1000 times: 400,000 nodes.
+    route = ["A", "B"] * 100
+    response = client.post("/api/v1/missions", json=_patrol(route=route, rounds=1000))
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "rounds"
+    assert "more than 100000 nodes" in response.json()["detail"]
+    assert client.get("/api/v1/missions").json() == []
+
+
 def test_robot_on_another_site_is_refused(client: TestClient, wire: WireRecorder) -> None:
     _online(client, wire, "dog-away", map_id="longgang-demo")
     response = client.post("/api/v1/missions", json=_patrol(robot="dog-away"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fleet_server.planning import plan_patrol
-from fleet_server.routing import RouteGraph
+from fleet_server.routing import NoRoute, RouteGraph
 from tests.fleet_server.small_site import small_site
 
 
@@ -28,3 +30,10 @@ def test_visits_are_the_route_nodes_not_nodes_passed_between_them() -> None:
     assert [plan.nodes[i] for i, _ in plan.visits] == ["A", "C", "A", "C"]
     assert [node for _, node in plan.visits] == ["A", "C", "A", "C"]
     assert plan.visits[0][0] == 1
+
+
+def test_a_route_that_never_leaves_its_first_node_is_no_plan() -> None:
+    # Requests like this are refused before they are stored; a row stored before that check
+    # must still not give the dispatcher a round of no nodes to divide by.
+    with pytest.raises(NoRoute, match="never leaves 'A'"):
+        plan_patrol(RouteGraph(small_site()), "E", ["A", "A"], rounds=1)

@@ -6,6 +6,12 @@ function setProps(el, props, svg) {
   for (const [key, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "text") el.textContent = String(value);
+    // The page's Content-Security-Policy forbids style attributes; styles set through the
+    // element's style object (CSSOM) are allowed, so `style` takes an object of properties.
+    else if (key === "style") {
+      if (typeof value !== "object") throw new TypeError("style takes an object, not a string");
+      Object.assign(el.style, value);
+    }
     else if (key === "on") {
       for (const [event, handler] of Object.entries(value)) el.addEventListener(event, handler);
     } else if (key === "dataset") Object.assign(el.dataset, value);

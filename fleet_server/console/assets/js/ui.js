@@ -36,7 +36,7 @@ export function batteryGauge(battery) {
   const value = battery === null || battery === undefined ? null : Math.round(battery);
   return h("span", { class: `gauge battery-${batteryBand(battery)}` },
     h("span", { class: "gauge-track", "aria-hidden": "true" },
-      h("span", { class: "gauge-fill", style: `width: ${value ?? 0}%` })),
+      h("span", { class: "gauge-fill", style: { width: `${value ?? 0}%` } })),
     h("span", { class: "gauge-text" }, value === null ? "—" : `${value} %`));
 }
 
@@ -48,7 +48,7 @@ export function progressBar(mission) {
     h("div", {
       class: "progress-track", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100,
       "aria-valuenow": share, "aria-label": t("missions.progress"),
-    }, h("div", { class: "progress-fill", style: `width: ${share}%` })),
+    }, h("div", { class: "progress-fill", style: { width: `${share}%` } })),
     h("span", { class: "progress-text" }, mission.kind === "patrol"
       ? t("missions.progressRounds", { passed, total, round: Math.max(round, 0), rounds })
       : t("missions.progressNodes", { passed, total })));

@@ -16,8 +16,8 @@ function balanceBar(programme) {
   const { reserved_fen: reserved, paid_fen: paid } = programme.balances;
   const total = programme.total_pool_fen;
   return h("div", { class: "balance-bar", role: "img", "aria-label": t("programme.balanceBar") },
-    h("span", { class: "part paid", style: `width: ${shareOf(paid, total)}%` }),
-    h("span", { class: "part reserved", style: `width: ${shareOf(reserved, total)}%` }));
+    h("span", { class: "part paid", style: { width: `${shareOf(paid, total)}%` } }),
+    h("span", { class: "part reserved", style: { width: `${shareOf(reserved, total)}%` } }));
 }
 
 function balances(programme) {
