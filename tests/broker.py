@@ -17,34 +17,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class MosquittoBroker:
-    """A mosquitto process of our own; restartable on the same port."""
+class _MosquittoProcess:
+    """A mosquitto process run from a configuration file, its output in a log file."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Path, log_path: Path, port: int) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         if not Path(binary).exists():
             raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
         self.binary = binary
         self.host = "127.0.0.1"
-        self.port = free_port()
-        self._dir = Path(tempfile.mkdtemp(prefix="mosquitto-"))
-        self._config = self._dir / "mosquitto.conf"
-        self._config.write_text(
-            f"listener {self.port} {self.host}\n"
-            "allow_anonymous true\n"
-            "persistence false\n"
-            "max_queued_messages 100000\n"
-        )
+        self.port = port
+        self._config = config
+        self._log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self) -> str:
-        """mqtt://host:port of this broker."""
-        return f"mqtt://{self.host}:{self.port}"
+    def pid(self) -> int:
+        """The broker's process id."""
+        assert self._process is not None
+        return self._process.pid
 
     def start(self) -> None:
-        """Start the broker and wait until it accepts connections."""
-        log = (self._dir / "mosquitto.log").open("ab")
+        """Start the broker and wait until it accepts connections on its port."""
+        log = self._log_path.open("ab")
         self._process = subprocess.Popen(
             [self.binary, "-c", str(self._config)], stdout=log, stderr=subprocess.STDOUT
         )
@@ -72,8 +67,29 @@ class MosquittoBroker:
 
     def log_text(self) -> str:
         """What the broker has logged."""
-        path = self._dir / "mosquitto.log"
+        path = self._log_path
         return path.read_text(errors="replace") if path.exists() else ""
+
+
+class MosquittoBroker(_MosquittoProcess):
+    """An anonymous mosquitto of our own on a free port; restartable on the same port."""
+
+    def __init__(self) -> None:
+        self._dir = Path(tempfile.mkdtemp(prefix="mosquitto-"))
+        port = free_port()
+        config = self._dir / "mosquitto.conf"
+        config.write_text(
+            f"listener {port} 127.0.0.1\n"
+            "allow_anonymous true\n"
+            "persistence false\n"
+            "max_queued_messages 100000\n"
+        )
+        super().__init__(config, self._dir / "mosquitto.log", port)
+
+    @property
+    def url(self) -> str:
+        """mqtt://host:port of this broker."""
+        return f"mqtt://{self.host}:{self.port}"
 
     def cleanup(self) -> None:
         """Stop and remove the config folder."""
@@ -89,55 +105,11 @@ def broker_home() -> Path:
     return folder
 
 
-class ConfiguredMosquitto:
-    """Mosquitto started with a configuration `fleet broker config` wrote (TLS, logins, ACL)."""
+class ConfiguredMosquitto(_MosquittoProcess):
+    """Mosquitto started with a configuration `fleet broker config` wrote (TLS, logins, ACL);
+    it is ready when its TLS port accepts connections."""
 
     def __init__(self, config_dir: Path, port: int, local_port: int | None = None) -> None:
-        self.binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        super().__init__(config_dir / "mosquitto.conf", config_dir.parent / "mosquitto.log", port)
         self.config_dir = config_dir
-        self.host = "127.0.0.1"
-        self.port = port
         self.local_port = local_port
-        self._log_path = config_dir.parent / "mosquitto.log"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        """The broker's process id."""
-        assert self._process is not None
-        return self._process.pid
-
-    def start(self) -> None:
-        """Start the broker and wait until its TLS port accepts connections."""
-        log = self._log_path.open("ab")
-        self._process = subprocess.Popen(
-            [self.binary, "-c", str(self.config_dir / "mosquitto.conf")],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection((self.host, self.port), timeout=0.2):
-                    return
-            except OSError:
-                if self._process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        raise RuntimeError(f"mosquitto did not start on port {self.port}: {self.log_text()}")
-
-    def stop(self) -> None:
-        """Stop the broker."""
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
-
-    def log_text(self) -> str:
-        """What the broker has logged."""
-        path = self._log_path
-        return path.read_text(errors="replace") if path.exists() else ""

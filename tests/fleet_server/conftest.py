@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
+from fleet_server.db import make_engine
 from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url
@@ -28,6 +30,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
     with fresh_postgres_database(admin) as url:
         yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test's database, schema created."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

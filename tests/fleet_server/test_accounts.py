@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import jwt
@@ -13,20 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from fleet_server.accounts import AccountService, Principal
-from fleet_server.db import make_engine
 from fleet_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from fleet_server.models import ApiKey, Role, User
 from tests.clock import ManualClock
 
 SECRET = "test-secret-that-is-at-least-32-bytes-long"
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ altered row is named by verify, from the service and from `fleet audit verify`."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -24,13 +23,6 @@ from fleet_server.record_store import RecordStore
 
 CODES = ["91350100M000100Y43", "91230184MA1BUFLT44", "92371000MA3MXH0E3W"]
 T0 = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def _services(engine: Engine, audit: AuditLog | None = None) -> tuple[AuditLog, EnterpriseService]:

@@ -4,7 +4,6 @@ counted, logged once and never stored; a robot registered by another process is 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -49,13 +48,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def _registry(engine: Engine, clock: Clock) -> tuple[FleetRegistry, CountingStore]:

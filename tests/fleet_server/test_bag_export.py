@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typer.testing import CliRunner, Result
 
 from fleet_server.bag_export import export_mission_bag, robot_namespaces, yaw_quaternion
 from fleet_server.cli import app
-from fleet_server.db import make_engine, session_scope
+from fleet_server.db import session_scope
 from fleet_server.errors import Invalid
 from fleet_server.models import Mission, MissionStatus, TelemetrySample
 
@@ -100,13 +99,6 @@ def sample(serial: str, seconds: float, mission_id: int | None, **fields: Any) -
         "mission_id": mission_id,
     }
     return TelemetrySample(**(values | fields))
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def store(engine: Engine, *rows: Any) -> list[int]:

@@ -4,7 +4,6 @@ PostgreSQL; the files' effect on a real broker is in test_broker_security.py).""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,10 @@ from sqlmodel import Session
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.broker_files import BrokerFilesError
-from fleet_server.db import make_engine
 from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.models import MqttAccount, Robot, RobotCreate
 from fleet_server.mqtt_accounts import MqttAccounts
 from fleet_server.mqtt_password import verify_password
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
