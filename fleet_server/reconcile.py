@@ -105,8 +105,12 @@ class OrderReconciler:
             return True  # the server ended it a moment ago; the robot is still stopping
         alert = self.registry.alert_of(serial)
         if alert is None or alert.order_id != order_id:
-            detail = self._describe(order_id, retired)
-            alert = UnexpectedOrder(order_id=order_id, since=now, detail=detail)
+            alert = UnexpectedOrder(
+                order_id=order_id,
+                since=now,
+                detail=self._describe(order_id, retired),
+                mission_id=retired.mission_id if retired is not None else None,
+            )
             self.registry.set_alert(serial, alert)
             log.warning("robot %s: %s", serial, alert.detail)
             for listener in self.listeners:

@@ -81,6 +81,7 @@ class UnexpectedOrderRecorder:
             x=robot.x,
             y=robot.y,
             robot=robot.serial_number,
+            mission_id=alert.mission_id,
             actor="fleet",
             summary=f"robot {robot.serial_number} {alert.detail}",
             details={"order_id": alert.order_id, "since": alert.since.isoformat()},

@@ -84,6 +84,8 @@ class UnexpectedOrder(BaseModel):
     order_id: str
     since: datetime
     detail: str
+    # The mission the order was given for, when it was the server's (ended or re-queued since).
+    mission_id: int | None = None
 
 
 class RobotStatus(str, Enum):

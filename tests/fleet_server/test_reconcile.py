@@ -3,6 +3,7 @@ OFFLINE does not silence a reporting robot, and a robot back from a freeze drops
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +18,14 @@ from fleet_protocol.kinds import CANCEL_ORDER, RobotKind
 from fleet_protocol.order import Edge, Node, NodePosition, Order
 from fleet_protocol.state import State
 from fleet_protocol.topics import Subtopic, topic
+from fleet_server.models import Role
 from fleet_server.reconcile import unexpected_order
 from fleet_server.settings import FleetSettings
 from simulation.fleet import DEFAULT_MANUFACTURER
+from tests import vehicles
 from tests.fleet_protocol import samples
+from tests.fleet_server.callers import api_key
+from tests.fleet_server.feed_reader import FeedReader
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
@@ -140,6 +145,40 @@ def test_an_order_the_server_did_not_give_is_cancelled_and_shown(
     assert running["robot"] == serial
 
 
+def test_a_robot_that_ignores_the_cancel_is_told_again_and_stays_flagged(
+    client: TestClient, wire: WireRecorder
+) -> None:
+    serial = "rogue-1"
+    vehicles.announce(wire, serial)
+    state = json.loads(vehicles.state(serial, order_id="rogue-order", driving=True))
+    state["nodeStates"] = [{"nodeId": "far", "sequenceId": 2, "released": True}]
+    key = api_key(client, "live-operator", Role.OPERATOR)["X-API-Key"]
+    since = wire.mark()
+    with client.websocket_connect(f"/api/v1/live?key={key}") as session:
+        feed = FeedReader(session)
+        started = time.monotonic()
+        while time.monotonic() - started < 7.0:
+            # It keeps driving the order whatever it is told, reporting every half second.
+            wire.publish(vehicles.topic_of(serial, Subtopic.STATE), json.dumps(state))
+            time.sleep(0.5)
+        batch = feed.wait_for(
+            lambda m: (
+                m["type"] == "robots"
+                and any(r["id"] == serial and r["unexpected_order"] for r in m["robots"])
+            ),
+            "a robots batch showing the unexpected order",
+        )
+    (shown,) = [r for r in batch["robots"] if r["id"] == serial]
+    assert shown["status"] == "error"
+    assert shown["unexpected_order"]["order_id"] == "rogue-order"
+    robot = _robot(client, serial)
+    assert robot["unexpected_order"]["order_id"] == "rogue-order" and robot["status"] == "error"
+    # Told at once, and again after 5 s; one logbook entry, not one per state.
+    assert len(wire.matching(_cancel_for(serial), since=since)) == 2
+    entries = client.get("/api/v1/logbook", params={"kind": "unexpected_order"}).json()
+    assert [e["robot"] for e in entries] == [serial]
+
+
 def test_a_forged_offline_does_not_keep_a_reporting_robot_offline(
     client: TestClient, fleet: ThreadedFleet, wire: WireRecorder
 ) -> None:
@@ -214,6 +253,9 @@ def test_a_robot_back_from_a_freeze_drops_the_order_of_its_failed_mission(
         )
         assert alert["order_id"] == patrol["order_id"]
         assert f"of mission {patrol['id']}, which failed" in alert["detail"]
+        assert alert["mission_id"] == patrol["id"]
+        entries = client.get("/api/v1/logbook", params={"kind": "unexpected_order"}).json()
+        assert [(e["robot"], e["mission_id"]) for e in entries] == [(serial, patrol["id"])]
         wait_until(
             lambda: _robot(client, serial)["status"] == "idle",
             what="the robot to drop the stale order",
