@@ -156,11 +156,16 @@ class ErrorLevel(str, Enum):
     FATAL = "FATAL"
 
 
-class ErrorReference(WireModel):
-    """What an error refers to (headerId, orderId, nodeId, actionId ...)."""
+class Reference(WireModel):
+    """What an error or an information entry refers to (headerId, orderId, nodeId, actionId ...);
+    the spec's errorReference and infoReference have the same two fields."""
 
     reference_key: NonEmptyStr
     reference_value: str
+
+
+ErrorReference = Reference
+InfoReference = Reference
 
 
 class Error(WireModel):
@@ -178,13 +183,6 @@ class InfoLevel(str, Enum):
 
     INFO = "INFO"
     DEBUG = "DEBUG"
-
-
-class InfoReference(WireModel):
-    """What an information entry refers to."""
-
-    reference_key: NonEmptyStr
-    reference_value: str
 
 
 class Information(WireModel):

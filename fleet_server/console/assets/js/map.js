@@ -1,12 +1,13 @@
-// The site map in SVG, to scale: site metres with y up (drawn as -y), zones, edges, nodes, docks,
-// robots live from the store (icon by kind, heading, state colour, battery), incidents and
+// The site map in SVG, to scale: site metres with y up (drawn as -y); the site itself is drawn by
+// map-site.js. Here: robots live from the store (icon by kind, heading, state colour, battery), incidents and
 // checkpoints as markers (an incident's opens it), a route and a robot's track; node picking for
 // new patrols, and a spot picked by clicking (where an incident is reported).
 
 import { attrs, h, s } from "./dom.js";
 import { t, tValue } from "./i18n.js";
-import { boxAround, MapView } from "./map-view.js";
-import { checkpointFlag, dockIcon, incidentMarker, robotIcon, spotMarker, zonePath } from "./map-shapes.js";
+import { drawSite, onActivate, siteBox } from "./map-site.js";
+import { MapView } from "./map-view.js";
+import { checkpointFlag, incidentMarker, robotIcon, spotMarker } from "./map-shapes.js";
 import { ACTIVE_INCIDENT, batteryBand, robotStatus } from "./status.js";
 import { store, subscribe } from "./store.js";
 
@@ -16,21 +17,6 @@ const LAYERS = ["zones", "edges", "track", "nodes", "route", "docks", "markers",
 
 function rootFontPx() {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-}
-
-function siteBox(site) {
-  const points = site.nodes.map((node) => [node.x, node.y]);
-  for (const zone of site.zones || []) points.push(...zone.polygon);
-  return boxAround(points, 1);
-}
-
-function onActivate(el, action) {
-  el.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      action();
-    }
-  });
 }
 
 export class SiteMap {
@@ -46,7 +32,6 @@ export class SiteMap {
     this.options = options;
     this.nodes = new Map(site.nodes.map((node) => [node.id, node]));
     this.robotEls = new Map();
-    this.icons = [];
     this.markerEls = [];
     this.routeBadges = [];
     this.checkpoints = [];
@@ -65,7 +50,10 @@ export class SiteMap {
       this.layers[name] = s("g", { class: `layer-${name}` });
       this.svg.append(this.layers[name]);
     }
-    this.drawSite();
+    ({ nodeEls: this.nodeEls, labels: this.labels, icons: this.icons } = drawSite(this.layers, site, {
+      picking: options.picking,
+      onNodeClick: (id) => !this.view.dragged && options.onNodeClick?.(id),
+    }));
     this.view = new MapView(this.svg, {
       viewKey: options.viewKey,
       home: () => siteBox(site),
@@ -99,57 +87,6 @@ export class SiteMap {
       button("map.zoomIn", "+", () => this.view.zoomIn()),
       button("map.zoomOut", "−", () => this.view.zoomOut()),
       button("map.fit", "⤢", () => this.view.fit()));
-  }
-
-  // ---- the site: zones, edges, nodes with labels, docks
-
-  drawSite() {
-    for (const zone of this.site.zones || []) {
-      this.layers.zones.append(zonePath(zone, `${zone.name || zone.id} · ${tValue("zoneKind", zone.kind)}`));
-    }
-    for (const edge of this.site.edges || []) {
-      const a = this.nodes.get(edge.start);
-      const b = this.nodes.get(edge.end);
-      this.layers.edges.append(s("line", {
-        class: `edge${edge.oneway ? " oneway" : ""}`, x1: a.x, y1: -a.y, x2: b.x, y2: -b.y,
-      }));
-    }
-    this.nodeEls = new Map();
-    this.labels = [];
-    for (const node of this.site.nodes) this.drawNode(node);
-    for (const dock of this.site.docks || []) {
-      const node = this.nodes.get(dock.node);
-      const icon = dockIcon(dock, `${t("map.dock")} ${dock.id} · ${t("map.chargers", { n: dock.chargers })}`);
-      this.layers.docks.append(icon);
-      this.icons.push({ el: icon, x: node.x, y: node.y });
-    }
-  }
-
-  drawNode(node) {
-    const name = node.name ? `${node.name} (${node.id})` : node.id;
-    const group = s("g", { class: "node", "data-node": node.id },
-      s("circle", { class: "hit", cx: node.x, cy: -node.y, r: 1 }),
-      s("circle", { class: "dot", cx: node.x, cy: -node.y, r: 1 }));
-    const title = s("title");
-    title.textContent = name;
-    group.append(title);
-    if (this.options.picking) {
-      attrs(group, { tabindex: 0, role: "button", "aria-label": name });
-      const pick = () => this.options.onNodeClick?.(node.id);
-      group.addEventListener("click", () => !this.view.dragged && pick());
-      onActivate(group, pick);
-    }
-    this.layers.nodes.append(group);
-    this.nodeEls.set(node.id, group);
-    const label = s("text", { class: "node-label", x: node.x, y: -node.y });
-    label.textContent = node.name || node.id;
-    this.layers.nodes.append(label);
-    // A label shows only when the view leaves it room before the nearest other node.
-    let room = Infinity;
-    for (const other of this.site.nodes) {
-      if (other !== node) room = Math.min(room, Math.hypot(other.x - node.x, other.y - node.y));
-    }
-    this.labels.push({ label, room });
   }
 
   // ---- robots
