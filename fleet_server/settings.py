@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -12,9 +13,27 @@ from fleet_protocol.broker_url import check_ca_file, parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from fleet_server.broker_config import CONF_FILE
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SITES_DIR = PROJECT_ROOT / "missions" / "sites"
-DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "missions" / "templates"
+DATA_PACKAGE = "missions"
+
+
+def packaged_data_dir(name: str) -> Path:
+    """A folder of the `missions` package (sites, templates) as installed with the server."""
+    # Through the import system, not a path beside this file: a wheel puts the data in
+    # site-packages/missions, an editable install finds the checkout's missions/ folder.
+    try:
+        folder = files(DATA_PACKAGE) / name
+    except ModuleNotFoundError as error:
+        raise RuntimeError(
+            f"no {DATA_PACKAGE} package is installed beside fleet_server (an editable install "
+            f"from before {DATA_PACKAGE}/ was a package: run pip install -e . again)"
+        ) from error
+    # pip installs a wheel unpacked, so this is a folder on disk; where it is not there, the
+    # site loader names the path, and FLEET_SITES_DIR / FLEET_TEMPLATES_DIR still override it.
+    return Path(str(folder))
+
+
+DEFAULT_SITES_DIR = packaged_data_dir("sites")
+DEFAULT_TEMPLATES_DIR = packaged_data_dir("templates")
 MISSION_KINDS = ("patrol", "clean", "service", "dock", "respond")
 
 
