@@ -12,38 +12,34 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from fleet_protocol.base import utc_now
-from fleet_server.api import (
-    apikeys,
-    audit,
-    auth,
+from fleet_server.accounts.routes import apikeys, auth, users
+from fleet_server.audit import routes as audit
+from fleet_server.body_limit import BodyLimit
+from fleet_server.console import install_console
+from fleet_server.errors import install_error_handlers
+from fleet_server.feed import routes as live
+from fleet_server.fleet import routes as robots
+from fleet_server.incidents.routes import incidents, logbook
+from fleet_server.isolation import LoopFailures
+from fleet_server.missions import routes as missions
+from fleet_server.schedules.routes import schedules, templates
+from fleet_server.security_headers import SecurityHeaders
+from fleet_server.settings import FleetSettings
+from fleet_server.sites import routes as sites
+from fleet_server.vouchers.routes import (
     claims,
     clawbacks,
     contracts,
     enterprises,
     exports,
-    health,
-    incidents,
     institutions,
-    live,
-    logbook,
-    missions,
     programmes,
-    robots,
-    schedules,
     settlements,
-    sites,
-    templates,
     units,
-    users,
     vouchers,
 )
-from fleet_server.body_limit import BodyLimit
-from fleet_server.console import install_console
-from fleet_server.errors import install_error_handlers
-from fleet_server.fleet import Fleet, build_fleet
-from fleet_server.isolation import LoopFailures
-from fleet_server.security_headers import SecurityHeaders
-from fleet_server.settings import FleetSettings
+from fleet_server.web import health
+from fleet_server.wiring import Fleet, build_fleet
 
 log = logging.getLogger(__name__)
 

@@ -11,18 +11,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from fleet_server.db import session_scope
-from fleet_server.models import (
-    Incident,
-    IncidentStatus,
-    IncidentType,
-    Mission,
-    MissionStatus,
-    Robot,
-    Schedule,
-    TelemetrySample,
-    Template,
-)
-from fleet_server.models.mission import FINISHED_STATUSES
+from fleet_server.fleet.models.robot import Robot
+from fleet_server.fleet.models.telemetry import TelemetrySample
+from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
+from fleet_server.missions.models.mission import FINISHED_STATUSES, Mission, MissionStatus
+from fleet_server.schedules.models.schedule import Schedule
+from fleet_server.schedules.models.template import Template
 
 RowT = TypeVar("RowT", bound=SQLModel)
 

@@ -11,9 +11,9 @@ from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from fleet_server.accounts import AccountService, Principal
+from fleet_server.accounts.accounts import AccountService, Principal
+from fleet_server.accounts.models import ApiKey, Role, User
 from fleet_server.errors import Conflict, Invalid, NotFound, Unauthorized
-from fleet_server.models import ApiKey, Role, User
 from tests.clock import ManualClock
 
 SECRET = "test-secret-that-is-at-least-32-bytes-long"

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from fleet_protocol.site import Site
-from fleet_server.activity import ActivityTracker, DayActivity, MissionActivity, Observation
-from fleet_server.models import Mission, MissionStatus
+from fleet_server.fleet.activity import ActivityTracker, DayActivity, MissionActivity, Observation
+from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.settings import DEFAULT_SITES_DIR
-from fleet_server.sites import load_site_file
+from fleet_server.sites.sites import load_site_file
 from tests.fleet_server.small_site import SMALL_SITE
 
 DEMO = load_site_file(DEFAULT_SITES_DIR / "longgang-demo.yaml")

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
-from fleet_server.models.mission_requests import patrol_route
-from fleet_server.planning import plan_patrol
-from fleet_server.routing import RouteGraph
+from fleet_server.missions.models.requests import patrol_route
+from fleet_server.missions.planning import plan_patrol
 from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
-from fleet_server.sites import load_site_file
+from fleet_server.sites.routing import RouteGraph
+from fleet_server.sites.sites import load_site_file
 from tests.fleet_server.sim_fleet import sim_fleet
 from tests.waiting import wait_until
 

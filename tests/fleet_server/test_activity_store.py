@@ -11,10 +11,10 @@ import pytest
 from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.state import ActionState, ActionStatus, State
 from fleet_protocol.topics import Subtopic, TopicAddress
-from fleet_server.activity import ActivityTracker, DayActivity
-from fleet_server.activity_store import ActivityStore
-from fleet_server.db import make_engine
-from fleet_server.live import FleetRegistry
+from fleet_server.fleet.activity import ActivityTracker, DayActivity
+from fleet_server.fleet.activity_store import ActivityStore
+from fleet_server.fleet.live import FleetRegistry
+from fleet_server.schema import make_engine
 from fleet_server.store import Store
 from tests import vehicles
 from tests.clock import ManualClock

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fleet_server.allocation import Candidate, choose_nearest
-from fleet_server.routing import RouteGraph
+from fleet_server.missions.allocation import Candidate, choose_nearest
+from fleet_server.sites.routing import RouteGraph
 from tests.fleet_server.small_site import small_site
 
 

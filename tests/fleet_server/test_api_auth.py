@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from fleet_server.accounts import AccountService
-from fleet_server.models import Role
+from fleet_server.accounts.accounts import AccountService
+from fleet_server.accounts.models import Role
 from tests.fleet_server.callers import without_credentials
 
 ADMIN_PASSWORD = "admin password 1"

@@ -10,8 +10,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from fastapi.testclient import TestClient
 
-from fleet_server.api.deps import require
-from fleet_server.api.roles import (
+from fleet_server.accounts.models import Role
+from fleet_server.app import create_app
+from fleet_server.settings import FleetSettings
+from fleet_server.web.deps import require
+from fleet_server.web.roles import (
     ACTIVITY_READERS,
     ADMINS,
     FLEET_READERS,
@@ -21,9 +24,6 @@ from fleet_server.api.roles import (
     RECORD_READERS,
     SIGNED_IN,
 )
-from fleet_server.app import create_app
-from fleet_server.models import Role
-from fleet_server.settings import FleetSettings
 from tests.fleet_server.callers import api_key, without_credentials
 
 try:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from fleet_protocol.base import utc_now
-from fleet_server.db import make_engine
-from fleet_server.models import TelemetrySample
+from fleet_server.fleet.models.telemetry import TelemetrySample
+from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.store import Store
 from tests.fleet_server.servers import running_server

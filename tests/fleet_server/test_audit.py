@@ -12,14 +12,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from fleet_server.audit import AuditLog
+from fleet_server.audit.audit import AuditLog
 from fleet_server.cli import app
-from fleet_server.db import make_engine, session_scope
+from fleet_server.db import session_scope
 from fleet_server.errors import Conflict
-from fleet_server.models import Enterprise
-from fleet_server.models.party import EnterpriseCreate, EnterpriseUpdate, InstitutionCreate
-from fleet_server.parties import EnterpriseService, InstitutionService
-from fleet_server.record_store import RecordStore
+from fleet_server.schema import make_engine
+from fleet_server.vouchers.models.party import (
+    Enterprise,
+    EnterpriseCreate,
+    EnterpriseUpdate,
+    InstitutionCreate,
+)
+from fleet_server.vouchers.parties import EnterpriseService, InstitutionService
+from fleet_server.vouchers.record_store import RecordStore
 
 CODES = ["91350100M000100Y43", "91230184MA1BUFLT44", "92371000MA3MXH0E3W"]
 T0 = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=timezone.utc)

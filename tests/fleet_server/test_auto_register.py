@@ -15,15 +15,15 @@ from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.state import State
 from fleet_protocol.topics import Subtopic, TopicAddress
-from fleet_server import unknown_robots
-from fleet_server.db import make_engine
-from fleet_server.live import FleetRegistry
-from fleet_server.models import Robot, RobotCreate
-from fleet_server.mqtt_accounts import MqttAccounts
-from fleet_server.rejections import Rejections
+from fleet_server.broker.accounts import MqttAccounts
+from fleet_server.fleet import unknown_robots
+from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.models.robot import Robot, RobotCreate
+from fleet_server.fleet.rejections import Rejections
+from fleet_server.fleet.unknown_robots import UnknownRobots
+from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.store import Store
-from fleet_server.unknown_robots import UnknownRobots
 from tests import vehicles
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
@@ -77,7 +77,7 @@ def test_an_unregistered_robot_is_counted_logged_once_and_not_stored(
     engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     registry, _ = _registry(engine, Clock())
-    with caplog.at_level(logging.WARNING, logger="fleet_server.rejections"):
+    with caplog.at_level(logging.WARNING, logger="fleet_server.fleet.rejections"):
         for x in range(5):
             _state(registry, "evil-01", x=float(x))
         _online(registry, "evil-01")
@@ -122,7 +122,7 @@ def test_a_flood_of_unknown_serials_costs_few_lookups_and_bounded_memory(
     clock = Clock()
     registry, store = _registry(engine, clock)
     registry.rejections = Rejections(log_limit=30)
-    with caplog.at_level(logging.WARNING, logger="fleet_server.rejections"):
+    with caplog.at_level(logging.WARNING, logger="fleet_server.fleet.rejections"):
         for second in range(3):
             for index in range(100):
                 _state(registry, f"flood-{second}-{index}")

@@ -16,11 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner, Result
 
-from fleet_server.bag_export import export_mission_bag, robot_namespaces, yaw_quaternion
 from fleet_server.cli import app
 from fleet_server.db import session_scope
 from fleet_server.errors import Invalid
-from fleet_server.models import Mission, MissionStatus, TelemetrySample
+from fleet_server.fleet.models.telemetry import TelemetrySample
+from fleet_server.missions.bag_export import export_mission_bag, robot_namespaces, yaw_quaternion
+from fleet_server.missions.models.mission import Mission, MissionStatus
 
 TYPESTORE = get_typestore(Stores.ROS2_HUMBLE)
 T0 = datetime(2026, 5, 11, 1, 30, 0, 123456, tzinfo=timezone.utc)

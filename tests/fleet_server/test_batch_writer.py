@@ -12,12 +12,13 @@ from sqlmodel import Session, create_engine, select
 
 from fleet_protocol.state import State
 from fleet_protocol.topics import Subtopic, TopicAddress
-from fleet_server.activity import DayActivity
-from fleet_server.activity_store import ActivityStore
-from fleet_server.batch_writer import BatchWriter
-from fleet_server.db import make_engine
-from fleet_server.live import FleetRegistry
-from fleet_server.models import Robot, TelemetrySample
+from fleet_server.fleet.activity import DayActivity
+from fleet_server.fleet.activity_store import ActivityStore
+from fleet_server.fleet.batch_writer import BatchWriter
+from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.models.robot import Robot
+from fleet_server.fleet.models.telemetry import TelemetrySample
+from fleet_server.schema import make_engine
 from fleet_server.store import Store
 from tests import vehicles
 from tests.broker import free_port

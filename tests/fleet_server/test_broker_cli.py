@@ -11,9 +11,9 @@ import pytest
 from cryptography import x509
 from typer.testing import CliRunner, Result
 
-from fleet_server.broker_files import broker_owner
+from fleet_server.broker.files import broker_owner
+from fleet_server.broker.password import verify_password
 from fleet_server.cli import app
-from fleet_server.mqtt_password import verify_password
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fleet_server.broker_config import (
+from fleet_server.broker.config import (
     BrokerOptions,
     RobotAccess,
     acl_file,
@@ -17,7 +17,7 @@ from fleet_server.broker_config import (
     password_file,
     server_env,
 )
-from fleet_server.mqtt_password import hash_password
+from fleet_server.broker.password import hash_password
 
 
 def _options(tmp_path: Path, **changes: object) -> BrokerOptions:

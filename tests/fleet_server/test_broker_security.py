@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fleet_protocol.topics import Subtopic, topic
-from fleet_server.broker_certs import issue_certs
+from fleet_server.broker.certs import issue_certs
 from fleet_server.cli import app
 from tests.broker import ConfiguredMosquitto, broker_home, free_port
 from tests.mqtt_clients import Session, connect

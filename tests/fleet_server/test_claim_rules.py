@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from fleet_server.errors import Conflict, Invalid
-from fleet_server.models.claim import ClaimPublic, ClaimReject, ClaimStatus, RuleCheck
-from fleet_server.models.contract import ContractUpdate
-from fleet_server.models.party import EnterpriseUpdate
+from fleet_server.vouchers.models.claim import ClaimPublic, ClaimReject, ClaimStatus, RuleCheck
+from fleet_server.vouchers.models.contract import ContractUpdate
+from fleet_server.vouchers.models.party import EnterpriseUpdate
 from tests.fleet_server.voucher_world import (
     INSIDE,
     OFFICER,

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from fleet_server.activity import DayActivity
-from fleet_server.activity_store import ActivityStore
-from fleet_server.models import Role
+from fleet_server.accounts.models import Role
+from fleet_server.fleet.activity import DayActivity
+from fleet_server.fleet.activity_store import ActivityStore
 from tests.fleet_server.callers import api_key, create_record, credit_code
 
 V = "/api/v1/vouchers"

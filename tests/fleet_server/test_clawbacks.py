@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from fastapi.testclient import TestClient
 
-from fleet_server.clawbacks import WATCH_ACTOR
+from fleet_server.accounts.models import Role
 from fleet_server.errors import Conflict, Invalid, NotFound
-from fleet_server.models import Role
-from fleet_server.models.claim import ClaimStatus
-from fleet_server.models.clawback import (
+from fleet_server.vouchers.clawbacks import WATCH_ACTOR
+from fleet_server.vouchers.models.claim import ClaimStatus
+from fleet_server.vouchers.models.clawback import (
     ClawbackCase,
     ClawbackClose,
     ClawbackPublic,

@@ -9,12 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point
 
-from fleet_server.coverage import (
-    CoverageError,
-    covered_area,
-    swath,
-    zone_geometry,
-)
+from fleet_server.coverage.geometry import CoverageError, covered_area, swath, zone_geometry
 
 SQUARE = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]
 HOLE = [(4.0, 4.0), (6.0, 4.0), (6.0, 6.0), (4.0, 6.0)]

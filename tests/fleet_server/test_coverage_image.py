@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from fleet_protocol.site import Point
-from fleet_server.coverage import CoverageError
-from fleet_server.coverage_image import (
+from fleet_server.coverage.geometry import CoverageError
+from fleet_server.coverage.image import (
     COVERED_ALPHA,
     COVERED_RGB,
     HOLE_RGB,
@@ -21,7 +21,7 @@ from fleet_server.coverage_image import (
     ImageFrame,
     render_coverage_png,
 )
-from fleet_server.coverage_plan import CoveragePlan, LegKind, plan_coverage
+from fleet_server.coverage.plan import CoveragePlan, LegKind, plan_coverage
 
 ZONE = [(0.0, 0.0), (20.0, 0.0), (20.0, 10.0), (0.0, 10.0)]
 HOLES = [[(12.0, 4.0), (14.0, 4.0), (14.0, 6.0), (12.0, 6.0)]]

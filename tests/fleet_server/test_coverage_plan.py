@@ -15,9 +15,9 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from fleet_protocol.site import Point, Site, ZoneKind
-from fleet_server.coverage import CoverageError, covered_area, zone_geometry
-from fleet_server.coverage_plan import CoveragePlan, LegKind, plan_coverage
-from fleet_server.sites import load_site_file
+from fleet_server.coverage.geometry import CoverageError, covered_area, zone_geometry
+from fleet_server.coverage.plan import CoveragePlan, LegKind, plan_coverage
+from fleet_server.sites.sites import load_site_file
 
 DEMO_SITE = Path(__file__).resolve().parents[2] / "missions" / "sites" / "longgang-demo.yaml"
 TOLERANCE_M = 1e-5

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from fleet_protocol.site import Point
-from fleet_server.coverage_routing import NoRoute, Router
+from fleet_server.coverage.routing import NoRoute, Router
 
 SQUARE_WITH_HOLE = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)], [[(4, 2), (6, 2), (6, 8), (4, 8)]])
 U_SHAPE = Polygon([(0, 0), (10, 0), (10, 10), (7, 10), (7, 3), (3, 3), (3, 10), (0, 10)])

@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from fastapi.testclient import TestClient
 
-from fleet_server.exports import (
+from fleet_server.accounts.models import Role
+from fleet_server.vouchers.exports import (
     CLAIM_COLUMNS,
     claims_csv,
     clawbacks_csv,
@@ -20,8 +21,7 @@ from fleet_server.exports import (
     vouchers_csv,
     yuan_text,
 )
-from fleet_server.models import Role
-from fleet_server.models.clawback import ClawbackClose, ClawbackStatus, Recovery
+from fleet_server.vouchers.models.clawback import ClawbackClose, ClawbackStatus, Recovery
 from tests.fleet_server.callers import api_key
 from tests.fleet_server.voucher_world import OFFICER, YUAN, VoucherWorld, local
 

@@ -8,8 +8,10 @@ import json
 import threading
 from typing import Any
 
-from fleet_server.feed import LiveFeed, Subscription
-from fleet_server.models import Incident, Mission, MissionStatus, Robot, RobotPublic
+from fleet_server.feed.hub import LiveFeed, Subscription
+from fleet_server.fleet.models.robot import Robot, RobotPublic
+from fleet_server.incidents.models.incident import Incident
+from fleet_server.missions.models.mission import Mission, MissionStatus
 
 
 class Robots:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from fleet_protocol.connection import ConnectionState
 from fleet_protocol.topics import Subtopic
-from fleet_server.gateway import DEFAULT_MAX_PAYLOAD_BYTES
+from fleet_server.fleet.gateway import DEFAULT_MAX_PAYLOAD_BYTES
 from tests import vehicles
 from tests.waiting import wait_until
 from tests.wire import WireRecorder

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fleet_server.db import make_engine
-from fleet_server.header_ids import BLOCK, HeaderIds
+from fleet_server.fleet.header_ids import BLOCK, HeaderIds
+from fleet_server.schema import make_engine
 
 
 def test_ids_rise_by_one_per_robot_and_topic(database_url: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
-from fleet_server.models import Role
+from fleet_server.accounts.models import Role
 from fleet_server.settings import FleetSettings
 from tests.fleet_server.callers import api_key, without_credentials
 from tests.fleet_server.servers import running_server

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from fleet_protocol.connection import ConnectionState
 from fleet_protocol.state import State
 from fleet_protocol.topics import Subtopic, TopicAddress
-from fleet_server.db import make_engine
-from fleet_server.gateway import Gateway
-from fleet_server.live import FleetRegistry
-from fleet_server.models import Robot
+from fleet_server.fleet.gateway import Gateway
+from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.models.robot import Robot
+from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.store import Store
 from tests import vehicles

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from fleet_protocol.kinds import RobotKind
-from fleet_server.api.live import SERVER_LOGGER, credentials_hidden_from_logs
-from fleet_server.models import Role
+from fleet_server.accounts.models import Role
+from fleet_server.feed.routes import SERVER_LOGGER, credentials_hidden_from_logs
 from fleet_server.settings import FleetSettings
 from tests import vehicles
 from tests.fleet_server.callers import api_key

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from fleet_server.lockin import (
+from fleet_server.vouchers.lockin import (
     OFFLINE,
     OUTSIDE_GEOFENCE,
     LockIn,

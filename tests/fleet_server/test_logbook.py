@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from fleet_server.db import make_engine
-from fleet_server.logbook import Logbook, Place
-from fleet_server.models import EntryKind
+from fleet_server.incidents.logbook import Logbook, Place
+from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.schema import make_engine
 from tests.clock import ManualClock
 
 T0 = datetime(2026, 11, 22, 9, 30, 0, 123000, tzinfo=timezone.utc)

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 import pytest
 from fastapi.testclient import TestClient
 
+from fleet_server.accounts.login_throttle import Limits, LoginThrottle, ThrottleRules
+from fleet_server.accounts.models import Role
 from fleet_server.errors import TooManyRequests
-from fleet_server.login_throttle import Limits, LoginThrottle, ThrottleRules
-from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
 from tests.clock import ManualClock
 from tests.fleet_server.callers import without_credentials

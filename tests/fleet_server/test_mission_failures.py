@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
-from fleet_server.db import make_engine
-from fleet_server.models import Mission
+from fleet_server.missions.models.mission import Mission
+from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.store import Store
 from simulation.sim_driver import SimDriver

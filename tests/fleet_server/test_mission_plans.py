@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from fleet_server.errors import Invalid
-from fleet_server.mission_checks import check_request, mission_from_request
-from fleet_server.mission_plans import compile_mission, required_actions
-from fleet_server.models import DockCreate, PatrolCreate, ServiceCreate
-from fleet_server.results import initial_results
-from fleet_server.routing import RouteGraph
+from fleet_server.missions.checks import check_request, mission_from_request
+from fleet_server.missions.models.requests import DockCreate, PatrolCreate, ServiceCreate
+from fleet_server.missions.plans import compile_mission, required_actions
+from fleet_server.missions.results import initial_results
+from fleet_server.sites.routing import RouteGraph
 from tests.fleet_server.small_site import small_site
 
 ANNOUNCE = {"type": "announce", "params": {"text": "请勿占道经营", "language": "zh"}}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fleet_server.mission_checks import check_request, mission_from_request
-from fleet_server.mission_plans import compile_mission
-from fleet_server.mission_resume import (
+from fleet_server.missions.checks import check_request, mission_from_request
+from fleet_server.missions.models.mission import Mission
+from fleet_server.missions.models.requests import PatrolCreate
+from fleet_server.missions.plans import compile_mission
+from fleet_server.missions.results import initial_results
+from fleet_server.missions.resume import (
     Resume,
     approach_to,
     current_plan,
@@ -12,9 +15,7 @@ from fleet_server.mission_resume import (
     resumed_plan,
     shift_results,
 )
-from fleet_server.models import Mission, PatrolCreate
-from fleet_server.results import initial_results
-from fleet_server.routing import RouteGraph
+from fleet_server.sites.routing import RouteGraph
 from tests.fleet_server.small_site import small_site
 
 DWELL = {"type": "dwell", "params": {"seconds": 2}}

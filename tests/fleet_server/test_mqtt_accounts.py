@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from fleet_protocol.kinds import RobotKind
-from fleet_server.broker_files import BrokerFilesError
+from fleet_server.broker.accounts import MqttAccounts
+from fleet_server.broker.files import BrokerFilesError
+from fleet_server.broker.models import MqttAccount
+from fleet_server.broker.password import verify_password
 from fleet_server.errors import Conflict, Invalid, NotFound
-from fleet_server.models import MqttAccount, Robot, RobotCreate
-from fleet_server.mqtt_accounts import MqttAccounts
-from fleet_server.mqtt_password import verify_password
+from fleet_server.fleet.models.robot import Robot, RobotCreate
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from sqlmodel import Session, col, func, select
 from fleet_protocol.base import utc_now
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, topic
-from fleet_server.gateway import DEFAULT_MAX_PAYLOAD_BYTES
-from fleet_server.models import TelemetrySample
+from fleet_server.fleet.gateway import DEFAULT_MAX_PAYLOAD_BYTES
+from fleet_server.fleet.models.telemetry import TelemetrySample
 from fleet_server.settings import FleetSettings
 from simulation.fleet import DEFAULT_MANUFACTURER as MANUFACTURER
 from tests import vehicles

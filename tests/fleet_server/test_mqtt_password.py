@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fleet_server.mqtt_password import hash_password, new_password, verify_password
+from fleet_server.broker.password import hash_password, new_password, verify_password
 
 
 def test_new_passwords_are_long_random_and_url_safe() -> None:

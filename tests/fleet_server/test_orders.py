@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fleet_server.orders import Release, ReleasePolicy, build_order
+from fleet_server.missions.orders import Release, ReleasePolicy, build_order
 from tests.fleet_server.small_site import small_site
 from tests.vda_schemas import validate_message
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fleet_server.planning import plan_patrol
-from fleet_server.routing import NoRoute, RouteGraph
+from fleet_server.missions.planning import plan_patrol
+from fleet_server.sites.routing import NoRoute, RouteGraph
 from tests.fleet_server.small_site import small_site
 
 

@@ -18,8 +18,8 @@ from fleet_protocol.kinds import CANCEL_ORDER, RobotKind
 from fleet_protocol.order import Edge, Node, NodePosition, Order
 from fleet_protocol.state import State
 from fleet_protocol.topics import Subtopic, topic
-from fleet_server.models import Role
-from fleet_server.reconcile import unexpected_order
+from fleet_server.accounts.models import Role
+from fleet_server.missions.reconcile import unexpected_order
 from fleet_server.settings import FleetSettings
 from simulation.fleet import DEFAULT_MANUFACTURER
 from tests import vehicles

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from fleet_server.recurrence import (
+from fleet_server.schedules.recurrence import (
     NoRuns,
     due_runs,
     local_instant,
     next_runs,
     validate_has_runs,
 )
-from fleet_server.recurrence_rules import (
+from fleet_server.schedules.recurrence_rules import (
     IntervalRecurrence,
     Recurrence,
     WeeklyRecurrence,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fleet_server.routing import NoRoute, RouteGraph
+from fleet_server.sites.routing import NoRoute, RouteGraph
 from tests.fleet_server.small_site import small_site
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from fleet_server.fleet import Fleet
-from fleet_server.models import Schedule
+from fleet_server.schedules.models.schedule import Schedule
+from fleet_server.wiring import Fleet
 from tests.clock import ManualClock
 
 PATROL = {"kind": "patrol", "site": "square", "route": ["A", "B", "C", "D"], "rounds": 1}

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fleet_server.errors import Conflict
-from fleet_server.models.claim import ClaimStatus
-from fleet_server.settlement import divide_round
+from fleet_server.vouchers.models.claim import ClaimStatus
+from fleet_server.vouchers.settlement import divide_round
 from tests.fleet_server.voucher_world import YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)

@@ -13,8 +13,8 @@ from fleet_protocol.state import (
     NodeState,
     State,
 )
-from fleet_server.models import Mission, MissionStatus
-from fleet_server.tracking import observe
+from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.missions.observe import observe
 from tests import vehicles
 
 PLAN = ["A", "B", "C", "D", "A"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fleet_server.errors import Invalid
-from fleet_server.uscc import CHARSET, check_character, checked_uscc, uscc_problem
+from fleet_server.vouchers.uscc import CHARSET, check_character, checked_uscc, uscc_problem
 
 # Written out here, not imported, so the test does not share a mistake with the code.
 ALLOWED = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from fleet_server.models import Role
+from fleet_server.accounts.models import Role
 from tests.fleet_server.callers import api_key, create_record, without_credentials
 
 PROGRAMMES = "/api/v1/vouchers/programmes"

@@ -14,14 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from fleet_server.audit import AuditLog
-from fleet_server.db import make_engine
+from fleet_server.accounts.models import Role
+from fleet_server.audit.audit import AuditLog
+from fleet_server.audit.models.audit import AuditEntry
 from fleet_server.errors import Conflict
-from fleet_server.models import AuditEntry, Enterprise, Programme, Role
-from fleet_server.models.programme import ProgrammeRules
-from fleet_server.programmes import programme_balances
-from fleet_server.record_store import RecordStore
-from fleet_server.vouchers import VoucherService
+from fleet_server.schema import make_engine
+from fleet_server.vouchers.models.party import Enterprise
+from fleet_server.vouchers.models.programme import Programme, ProgrammeRules
+from fleet_server.vouchers.programmes import programme_balances
+from fleet_server.vouchers.record_store import RecordStore
+from fleet_server.vouchers.vouchers import VoucherService
 from tests.clock import ManualClock
 from tests.fleet_server.callers import api_key, create_record, credit_code, without_credentials
 from tests.fleet_server.voucher_world import VoucherWorld
