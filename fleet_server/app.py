@@ -101,7 +101,7 @@ def _background_tasks(fleet: Fleet) -> list[Starter]:
 
     def prune() -> None:
         cutoff = utc_now() - timedelta(days=settings.telemetry_retention_days)
-        removed = fleet.store.prune_samples(cutoff)
+        removed = fleet.robot_store.prune_samples(cutoff)
         if removed:
             log.info("pruned %d telemetry samples older than %s", removed, cutoff.isoformat())
 
@@ -144,7 +144,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
                     await task
             await fleet.registry.flush()
             fleet.missions.flush()
-            fleet.store.engine.dispose()
+            fleet.engine.dispose()
 
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)

@@ -6,6 +6,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
+
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.login_throttle import Limits, LoginThrottle, ThrottleRules
 from fleet_server.audit.audit import AuditLog
@@ -15,20 +17,23 @@ from fleet_server.fleet.activity import ActivityTracker, MissionActivity
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.store import RobotStore
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.responses import CleanArea
+from fleet_server.incidents.store import IncidentStore
 from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitRecorder
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.service import MissionService
+from fleet_server.missions.store import MissionStore
 from fleet_server.schedules.schedules import ScheduleService
+from fleet_server.schedules.store import ScheduleStore
 from fleet_server.schedules.templates import TemplateService
 from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import SiteRegistry
-from fleet_server.store import Store
 from fleet_server.vouchers.claims import ClaimService
 from fleet_server.vouchers.clawbacks import ClawbackService
 from fleet_server.vouchers.contracts import ContractService
@@ -47,7 +52,8 @@ class Fleet:
     """Everything the routes use, built by the lifespan and kept on app.state.fleet."""
 
     settings: FleetSettings
-    store: Store
+    engine: Engine
+    robot_store: RobotStore
     sites: SiteRegistry
     registry: FleetRegistry
     gateway: Gateway
@@ -96,17 +102,18 @@ def _login_rules(settings: FleetSettings) -> ThrottleRules:
 
 def build_fleet(settings: FleetSettings) -> Fleet:
     """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
-    store = Store(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    robot_store = RobotStore(engine)
     sites = SiteRegistry.from_directory(settings.sites_dir)
     activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())
     # One record of every loop's set-aside items, shown in GET /health.
     failures = LoopFailures()
     registry = FleetRegistry(
-        store,
+        robot_store,
         offline_timeout_s=settings.offline_timeout_s,
         telemetry_interval_s=settings.telemetry_interval_s,
         activity=activity,
-        activity_store=ActivityStore(store.engine),
+        activity_store=ActivityStore(engine),
         failures=failures,
         auto_register=settings.auto_register,
     )
@@ -118,7 +125,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ca_file=settings.mqtt_ca_file,
     )
     missions_service = MissionService(
-        store=store,
+        store=MissionStore(engine),
         registry=registry,
         sites=sites,
         outbox=gateway,
@@ -139,9 +146,9 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         failures=failures,
     )
     registry.listeners.append(missions_service)
-    logbook = Logbook(store.engine)
+    logbook = Logbook(engine)
     incidents = IncidentService(
-        store=store,
+        store=IncidentStore(engine),
         missions=missions_service,
         logbook=logbook,
         policy=IncidentPolicy(
@@ -159,27 +166,29 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
     missions_service.reconciler.listeners.append(UnexpectedOrderRecorder(logbook))
     missions_service.listeners.append(MissionActivity(activity, registry.clock))
-    feed = LiveFeed(registry, missions_service.unfinished, store.unfinished_incidents)
+    feed = LiveFeed(registry, missions_service.unfinished, incidents.store.unfinished_incidents)
     registry.change_listeners.append(feed.robot_changed)
     missions_service.listeners.append(feed)
     incidents.listeners.append(feed)
     registry.load()
     missions_service.load()
+    schedule_store = ScheduleStore(engine)
     schedules = ScheduleService(
-        store=store,
+        store=schedule_store,
         sites=sites,
         missions=missions_service,
         check_interval_s=settings.schedule_check_interval_s,
         failures=failures,
     )
-    templates = TemplateService(store=store, missions=missions_service)
+    templates = TemplateService(store=schedule_store, missions=missions_service)
     templates.load_directory(settings.templates_dir)
-    accounts = AccountService(store.engine, _token_secret(settings), settings.token_ttl_s)
-    audit = AuditLog(store.engine)
-    records = RecordStore(store.engine, audit)
+    accounts = AccountService(engine, _token_secret(settings), settings.token_ttl_s)
+    audit = AuditLog(engine)
+    records = RecordStore(engine, audit)
     return Fleet(
         settings,
-        store,
+        engine,
+        robot_store,
         sites,
         registry,
         gateway,
@@ -202,7 +211,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         feed,
         failures,
         MqttAccounts(
-            store.engine, interface=settings.interface, broker_dir=settings.broker_config_dir
+            engine, interface=settings.interface, broker_dir=settings.broker_config_dir
         ),
         LoginThrottle(_login_rules(settings)),
     )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from fleet_server.fleet.activity import DayActivity
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.models.robot import Robot
-from fleet_server.store import Store
+from fleet_server.fleet.store import RobotStore
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class BatchWriter:
     """Writes a batch in three transactions; a failing one is retried row by row, so only the
     rows that fail on their own are set aside (logged once per robot and problem)."""
 
-    def __init__(self, store: Store, activity_store: ActivityStore | None) -> None:
+    def __init__(self, store: RobotStore, activity_store: ActivityStore | None) -> None:
         self.store = store
         self.activity_store = activity_store
         self._logged: set[tuple[str, str]] = set()

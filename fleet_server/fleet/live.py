@@ -20,9 +20,9 @@ from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.batch_writer import MAX_PENDING, BatchWriter, state_row
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.roster import FleetRoster
+from fleet_server.fleet.store import RobotStore
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.observe import order_running
-from fleet_server.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class FleetRegistry(FleetRoster):
 
     def __init__(
         self,
-        store: Store,
+        store: RobotStore,
         *,
         offline_timeout_s: float,
         telemetry_interval_s: float,

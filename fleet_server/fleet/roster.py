@@ -10,8 +10,8 @@ from fleet_protocol.topics import TopicAddress
 from fleet_server.errors import Conflict, NotFound
 from fleet_server.fleet.models.robot import Robot, RobotCreate, RobotPublic, UnexpectedOrder
 from fleet_server.fleet.rejections import MANUFACTURER, UNREGISTERED, Rejections
+from fleet_server.fleet.store import RobotStore
 from fleet_server.fleet.unknown_robots import UnknownRobots
-from fleet_server.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class FleetRoster:
     """The robots by serial number; a message names one of them, or is refused and counted."""
 
-    def __init__(self, store: Store, *, auto_register: bool) -> None:
+    def __init__(self, store: RobotStore, *, auto_register: bool) -> None:
         self.store = store
         # Off: only robots in the database (registered by an admin) are heard.
         self.auto_register = auto_register

@@ -133,7 +133,7 @@ async def robot_activity(
     fleet.registry.get(robot_id)
     if since is not None and until is not None and since > until:
         raise Invalid(f"since {since} is after until {until}", field="since")
-    rows = await asyncio.to_thread(ActivityStore(fleet.store.engine).days, robot_id, since, until)
+    rows = await asyncio.to_thread(ActivityStore(fleet.engine).days, robot_id, since, until)
     return [RobotDayPublic.of(row) for row in rows]
 
 
@@ -149,7 +149,7 @@ async def robot_track(
     auditor)."""
     fleet.registry.get(robot_id)
     since = utc_now() - timedelta(minutes=minutes)
-    samples = await asyncio.to_thread(fleet.store.samples, robot_id, TRACK_MAX_POINTS, since)
+    samples = await asyncio.to_thread(fleet.robot_store.samples, robot_id, TRACK_MAX_POINTS, since)
     return [TrackPoint.of(sample) for sample in samples]
 
 

@@ -28,8 +28,8 @@ from fleet_server.schedules.models.schedule import (
 )
 from fleet_server.schedules.recurrence import NoRuns, due_runs, next_runs, validate_has_runs
 from fleet_server.schedules.recurrence_rules import Recurrence, parse_recurrence
+from fleet_server.schedules.store import ScheduleStore
 from fleet_server.sites.sites import SiteRegistry
-from fleet_server.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class ScheduleService:
     def __init__(
         self,
         *,
-        store: Store,
+        store: ScheduleStore,
         sites: SiteRegistry,
         missions: MissionService,
         check_interval_s: float,

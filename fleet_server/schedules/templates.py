@@ -28,8 +28,8 @@ from fleet_server.schedules.models.template import (
     TemplateCreate,
     TemplateUpdate,
 )
+from fleet_server.schedules.store import ScheduleStore
 from fleet_server.sites.sites import SiteRegistry
-from fleet_server.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def checked_template_files(directory: Path, sites: SiteRegistry) -> list[Templat
 class TemplateService:
     """Templates in the database; file templates are added at start if not there yet."""
 
-    def __init__(self, *, store: Store, missions: MissionService) -> None:
+    def __init__(self, *, store: ScheduleStore, missions: MissionService) -> None:
         self.store = store
         self.missions = missions
 

@@ -14,8 +14,8 @@ from fleet_protocol.topics import Subtopic, TopicAddress
 from fleet_server.fleet.activity import ActivityTracker, DayActivity
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.store import RobotStore
 from fleet_server.schema import make_engine
-from fleet_server.store import Store
 from tests import vehicles
 from tests.clock import ManualClock
 from tests.fleet_server.small_site import small_site
@@ -76,7 +76,7 @@ def test_the_registry_records_days_from_state_messages_on_its_clock(database_url
     engine = make_engine(database_url)
     clock = ManualClock(datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc))  # 20:00 in Shanghai
     registry = FleetRegistry(
-        Store(engine),
+        RobotStore(engine),
         offline_timeout_s=60.0,
         telemetry_interval_s=1.0,
         clock=clock,

@@ -20,17 +20,17 @@ from fleet_server.fleet import unknown_robots
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.models.robot import Robot, RobotCreate
 from fleet_server.fleet.rejections import Rejections
+from fleet_server.fleet.store import RobotStore
 from fleet_server.fleet.unknown_robots import UnknownRobots
 from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
-from fleet_server.store import Store
 from tests import vehicles
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
 
-class CountingStore(Store):
+class CountingStore(RobotStore):
     """The real store, counting how often a robot is looked up by serial number."""
 
     lookups = 0

@@ -18,8 +18,8 @@ from fleet_server.fleet.batch_writer import BatchWriter
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.models.telemetry import TelemetrySample
+from fleet_server.fleet.store import RobotStore
 from fleet_server.schema import make_engine
-from fleet_server.store import Store
 from tests import vehicles
 from tests.broker import free_port
 
@@ -36,19 +36,19 @@ def _sample(serial: str, **changes: Any) -> dict[str, Any]:
     return base | {"map_id": "square", "battery": 80.0, "driving": False} | changes
 
 
-def _stores(database_url: str) -> tuple[Store, ActivityStore]:
+def _stores(database_url: str) -> tuple[RobotStore, ActivityStore]:
     engine = make_engine(database_url)
-    store = Store(engine)
+    store = RobotStore(engine)
     for serial in ("dog-1", "dog-2"):
         store.insert_robot(Robot(serial_number=serial, manufacturer="TestWorks"))
     return store, ActivityStore(engine)
 
 
-def _robots(store: Store) -> dict[str, Robot]:
+def _robots(store: RobotStore) -> dict[str, Robot]:
     return {robot.serial_number: robot for robot in store.load_robots()}
 
 
-def _samples(store: Store) -> list[TelemetrySample]:
+def _samples(store: RobotStore) -> list[TelemetrySample]:
     with Session(store.engine) as session:
         return list(session.exec(select(TelemetrySample)))
 
@@ -94,7 +94,8 @@ def test_a_row_the_database_refuses_costs_only_itself(database_url: str) -> None
 def test_a_database_that_cannot_be_reached_keeps_the_batch() -> None:
     # Nothing listens on this port: every write fails to connect (create_engine connects only
     # when used, where make_engine would create the schema at once).
-    unreachable = Store(create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/x"))
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/x"
+    unreachable = RobotStore(create_engine(url))
     rows, samples = [_robot_row("dog-1")], [_sample("dog-1")]
     day = [DayActivity("dog-1", DAY, "square", seconds_online=5.0)]
     outcome = BatchWriter(unreachable, ActivityStore(unreachable.engine)).write(rows, samples, day)

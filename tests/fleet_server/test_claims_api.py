@@ -24,7 +24,7 @@ FENCE = "longgang-geofence"
 
 def _robot_days(client: TestClient, serial: str, first: date, days: int) -> None:
     """The robot's activity for past days, as the server's batch writer stores it."""
-    store = ActivityStore(client.app.state.fleet.store.engine)  # type: ignore[attr-defined]
+    store = ActivityStore(client.app.state.fleet.engine)  # type: ignore[attr-defined]
     store.add(
         [
             DayActivity(
@@ -144,7 +144,7 @@ def test_a_claim_is_auto_verified_with_a_re_checkable_evidence_pack(client: Test
     assert verify["pack_matches_digest"] and verify["telemetry_matches_pack"]
 
     # Someone edits a figure of the stored pack in the database: the digest no longer matches.
-    engine = client.app.state.fleet.store.engine  # type: ignore[attr-defined]
+    engine = client.app.state.fleet.engine  # type: ignore[attr-defined]
     with engine.begin() as connection:
         connection.execute(
             text("UPDATE claim SET evidence = replace(evidence, '36000', '36999') WHERE id = :id"),

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.missions.models.mission import Mission
+from fleet_server.missions.store import MissionStore
 from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
-from fleet_server.store import Store
 from simulation.sim_driver import SimDriver
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
@@ -103,7 +103,7 @@ def _stored_queued_patrol(database_url: str, route: list[str]) -> int:
     edited since) may have left it: it is not checked against today's site."""
     engine = make_engine(database_url)
     try:
-        mission = Store(engine).save_mission(
+        mission = MissionStore(engine).save_mission(
             Mission(kind="patrol", site_id="longgang-demo", route=route, rounds=1, priority=30)
         )
     finally:

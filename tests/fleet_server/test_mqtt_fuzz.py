@@ -205,12 +205,12 @@ def _fuzz_the_running_fleet(
         what="further batches",
     )
     fleet_app = client.app.state.fleet  # type: ignore[attr-defined]
-    with Session(fleet_app.store.engine) as session:
+    with Session(fleet_app.engine) as session:
         samples = session.exec(
             select(TelemetrySample.serial_number, func.count())
             .where(col(TelemetrySample.time) >= started - timedelta(seconds=1))
             .group_by(col(TelemetrySample.serial_number))
         ).all()
     assert {serial for serial, count in samples if count > 0} == set(serials)
-    for row in fleet_app.store.load_robots():
+    for row in fleet_app.robot_store.load_robots():
         assert row.last_seen is not None and row.last_seen >= started

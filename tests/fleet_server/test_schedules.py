@@ -116,16 +116,16 @@ def test_a_schedule_that_cannot_be_read_is_set_aside_and_the_others_run(
     broken = _create(client, name="broken")
     good = _create(client, name="good")
     # Its stored rule no longer parses (written by hand, or by an older version).
-    row = fleet.store.get(Schedule, broken["id"])
+    row = fleet.schedules.store.get(Schedule, broken["id"])
     assert row is not None
     row.recurrence = {"kind": "fortnightly"}
-    fleet.store.save(row)
+    fleet.schedules.store.save(row)
     clock.now = MONDAY_0759 + timedelta(minutes=1, seconds=5)
     created = _tick(client, fleet)
     assert len(created) == 1
     assert fleet.missions.get(created[0]).kind == "patrol"
     assert client.get(f"/api/v1/schedules/{good['id']}").json()["last_mission_id"] == created[0]
-    stored = fleet.store.get(Schedule, broken["id"])
+    stored = fleet.schedules.store.get(Schedule, broken["id"])
     assert stored is not None and stored.last_error is not None
     assert "fortnightly" in stored.last_error
     assert dict(fleet.failures.by_loop) == {"schedules": 1}

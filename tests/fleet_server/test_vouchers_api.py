@@ -198,7 +198,7 @@ def test_tampering_is_found_by_verify(client: TestClient) -> None:
         "first_broken": None,
         "problem": None,
     }
-    engine = client.app.state.fleet.store.engine  # type: ignore[attr-defined]
+    engine = client.app.state.fleet.engine  # type: ignore[attr-defined]
     with engine.begin() as connection:
         connection.execute(text("UPDATE auditentry SET actor = 'nobody' WHERE id = 3"))
     assert client.get(f"{AUDIT}/verify", headers=auditor).json() == {

@@ -37,7 +37,7 @@ async def list_incidents(
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[IncidentPublic]:
     """Incidents newest first (roles: admin, operator, viewer, auditor)."""
-    rows = fleet.store.list_incidents(
+    rows = fleet.incidents.store.list_incidents(
         site_id=site, status=status, since=since, until=until, limit=limit
     )
     return [IncidentPublic.of(i) for i in rows]

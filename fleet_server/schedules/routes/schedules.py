@@ -24,7 +24,7 @@ async def create_schedule(
 @router.get("")
 async def list_schedules(fleet: FleetDep, _: FleetReader) -> list[SchedulePublic]:
     """All schedules with their next runs (roles: admin, operator, viewer, auditor)."""
-    return [fleet.schedules.public(s) for s in fleet.store.list_schedules()]
+    return [fleet.schedules.public(s) for s in fleet.schedules.store.list_schedules()]
 
 
 @router.get("/{schedule_id}")

@@ -28,7 +28,7 @@ async def create_template(
 @router.get("")
 async def list_templates(fleet: FleetDep, _: FleetReader) -> list[TemplatePublic]:
     """All templates, shipped files and API-made ones (roles: admin, operator, viewer, auditor)."""
-    return [TemplatePublic.of(t) for t in fleet.store.list_templates()]
+    return [TemplatePublic.of(t) for t in fleet.templates.store.list_templates()]
 
 
 @router.get("/{template_id}")

@@ -41,7 +41,7 @@ def _download(
 ) -> Response:
     """The records rendered as a CSV attachment named after them (and the programme)."""
     # The names are read after the records, so every record's holder and contract are there.
-    text = render(read_directory(fleet.store.engine, fleet.sites))
+    text = render(read_directory(fleet.engine, fleet.sites))
     name = kind if programme_id is None else f"{kind}-programme-{programme_id}"
     return Response(
         content=text.encode("utf-8"),
