@@ -13,7 +13,7 @@ from fleet_server.accounts.login_throttle import Limits, LoginThrottle, Throttle
 from fleet_server.audit.audit import AuditLog
 from fleet_server.broker.accounts import MqttAccounts
 from fleet_server.feed.hub import LiveFeed
-from fleet_server.fleet.activity import ActivityTracker, MissionActivity
+from fleet_server.fleet.activity import ActivityTracker
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
@@ -24,6 +24,7 @@ from fleet_server.incidents.responses import CleanArea
 from fleet_server.incidents.store import IncidentStore
 from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitRecorder
 from fleet_server.isolation import LoopFailures
+from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.service import MissionService

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
@@ -13,7 +13,6 @@ import shapely
 from shapely.geometry import Polygon
 
 from fleet_protocol.site import Site, ZoneKind
-from fleet_server.missions.models.mission import Mission, MissionStatus
 
 # Faster than this between two observations is a relocalisation or a bad fix, not driving.
 MAX_PLAUSIBLE_SPEED_MPS = 50.0
@@ -169,32 +168,3 @@ def _fix(seen: Observation) -> tuple[float, float, str] | None:
     if seen.x is None or seen.y is None or seen.map_id is None:
         return None
     return seen.x, seen.y, seen.map_id
-
-
-class MissionActivity:
-    """A mission listener that counts each mission once, when it becomes completed."""
-
-    def __init__(self, tracker: ActivityTracker, clock: Callable[[], datetime]) -> None:
-        self.tracker = tracker
-        self.clock = clock
-        # Missions seen unfinished: only their change to completed counts (once, then forgotten).
-        self._open: set[int] = set()
-
-    def on_mission(self, mission: Mission) -> None:
-        """Count the mission on its robot's day if it just completed."""
-        if mission.id is None:
-            return
-        if mission.status is not MissionStatus.COMPLETED:
-            if mission.status in (MissionStatus.FAILED, MissionStatus.CANCELLED):
-                self._open.discard(mission.id)
-            else:
-                self._open.add(mission.id)
-            return
-        if mission.id not in self._open or mission.robot is None:
-            return
-        self._open.discard(mission.id)
-        when = mission.finished_at or self.clock()
-        self.tracker.mission_completed(mission.robot, when, mission.site_id)
-
-    def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
-        """Visits are not counted here."""

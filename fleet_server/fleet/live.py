@@ -22,13 +22,17 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.roster import FleetRoster
 from fleet_server.fleet.store import RobotStore
 from fleet_server.isolation import LoopFailures
-from fleet_server.missions.observe import order_running
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 # States this long after a robot's OFFLINE bring it back online (earlier ones were in flight).
 STATE_AFTER_OFFLINE = timedelta(seconds=5)
+
+
+def order_running(state: State) -> bool:
+    """Whether the robot is still working through an order (nodes or edges left to pass)."""
+    return bool(state.order_id) and bool(state.node_states or state.edge_states)
 
 
 class RobotListener(Protocol):

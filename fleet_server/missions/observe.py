@@ -28,11 +28,6 @@ class Observation:
     stop_robot: bool = False
 
 
-def order_running(state: State) -> bool:
-    """Whether the robot is still working through an order (nodes or edges left to pass)."""
-    return bool(state.order_id) and bool(state.node_states or state.edge_states)
-
-
 def _error_dict(error: Any) -> dict[str, Any]:
     return {
         "type": error.error_type,

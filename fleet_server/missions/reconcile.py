@@ -12,10 +12,9 @@ from typing import Protocol
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import State
-from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.live import FleetRegistry, order_running
 from fleet_server.fleet.models.robot import Robot, UnexpectedOrder
 from fleet_server.fleet.outbox import Outbox, instant_action
-from fleet_server.missions.observe import order_running
 
 log = logging.getLogger(__name__)
 

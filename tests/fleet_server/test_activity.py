@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from fleet_protocol.site import Site
-from fleet_server.fleet.activity import ActivityTracker, DayActivity, MissionActivity, Observation
+from fleet_server.fleet.activity import ActivityTracker, DayActivity, Observation
+from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.settings import DEFAULT_SITES_DIR
 from fleet_server.sites.sites import load_site_file
