@@ -23,7 +23,7 @@ from fleet_server.vouchers.exports import (
 )
 from fleet_server.vouchers.models.clawback import ClawbackClose, ClawbackStatus, Recovery
 from tests.fleet_server.callers import api_key
-from tests.fleet_server.voucher_world import OFFICER, YUAN, VoucherWorld, local
+from tests.fleet_server.vouchers.voucher_world import OFFICER, YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shenzhen
 COMMISSIONED = date(2026, 1, 5)

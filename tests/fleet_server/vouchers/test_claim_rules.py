@@ -12,7 +12,7 @@ from fleet_server.errors import Conflict, Invalid
 from fleet_server.vouchers.models.claim import ClaimPublic, ClaimReject, ClaimStatus, RuleCheck
 from fleet_server.vouchers.models.contract import ContractUpdate
 from fleet_server.vouchers.models.party import EnterpriseUpdate
-from tests.fleet_server.voucher_world import (
+from tests.fleet_server.vouchers.voucher_world import (
     INSIDE,
     OFFICER,
     OUTSIDE,

@@ -33,7 +33,7 @@ except ImportError:  # a FastAPI that includes routers eagerly lists every route
 
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
 # A browser cannot set headers on a WebSocket: the live feed takes its credential from the query
-# and checks it in its handler (tests/fleet_server/test_live.py tests the refusals).
+# and checks it in its handler (tests/fleet_server/feed/test_live.py tests the refusals).
 CHECKED_IN_HANDLER = {"/api/v1/live"}
 GROUPS = (
     SIGNED_IN,

@@ -26,7 +26,7 @@ from fleet_server.vouchers.record_store import RecordStore
 from fleet_server.vouchers.vouchers import VoucherService
 from tests.clock import ManualClock
 from tests.fleet_server.callers import api_key, create_record, credit_code, without_credentials
-from tests.fleet_server.voucher_world import VoucherWorld
+from tests.fleet_server.vouchers.voucher_world import VoucherWorld
 
 PROGRAMMES = "/api/v1/vouchers/programmes"
 ENTERPRISES = "/api/v1/vouchers/enterprises"

@@ -19,7 +19,7 @@ from fleet_server.coverage.geometry import CoverageError, covered_area, zone_geo
 from fleet_server.coverage.plan import CoveragePlan, LegKind, plan_coverage
 from fleet_server.sites.sites import load_site_file
 
-DEMO_SITE = Path(__file__).resolve().parents[2] / "missions" / "sites" / "longgang-demo.yaml"
+DEMO_SITE = Path(__file__).resolve().parents[3] / "missions" / "sites" / "longgang-demo.yaml"
 TOLERANCE_M = 1e-5
 PROPERTIES = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]

@@ -23,7 +23,7 @@ from fleet_server.vouchers.models.clawback import (
     Recovery,
 )
 from tests.fleet_server.callers import api_key
-from tests.fleet_server.voucher_world import (
+from tests.fleet_server.vouchers.voucher_world import (
     INSIDE,
     OFFICER,
     OUTSIDE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from fleet_server.vouchers.models.claim import ClaimReject, ClaimStatus
-from tests.fleet_server.voucher_world import YUAN, VoucherWorld, local
+from tests.fleet_server.vouchers.voucher_world import YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)
 COMMISSIONED = date(2026, 1, 5)

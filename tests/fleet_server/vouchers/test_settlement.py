@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from fleet_server.errors import Conflict
 from fleet_server.vouchers.models.claim import ClaimStatus
 from fleet_server.vouchers.settlement import divide_round
-from tests.fleet_server.voucher_world import YUAN, VoucherWorld, local
+from tests.fleet_server.vouchers.voucher_world import YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)
 DAY_0 = date(2026, 1, 5)
