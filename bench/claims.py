@@ -26,25 +26,25 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from fleet_server.activity import DayActivity
-from fleet_server.activity_store import ActivityStore
-from fleet_server.audit import AuditLog
-from fleet_server.claims import ClaimService
-from fleet_server.contracts import ContractService
-from fleet_server.db import make_engine
-from fleet_server.models.claim import ClaimStatus
-from fleet_server.models.contract import ContractCreate
-from fleet_server.models.party import EnterpriseCreate, InstitutionCreate
-from fleet_server.models.programme import ProgrammeCreate
-from fleet_server.models.unit import DeployedUnitCreate
-from fleet_server.parties import EnterpriseService, InstitutionService
-from fleet_server.programmes import ProgrammeService
-from fleet_server.record_store import RecordStore
+from fleet_server.audit.audit import AuditLog
+from fleet_server.fleet.activity import DayActivity
+from fleet_server.fleet.activity_store import ActivityStore
+from fleet_server.schema import make_engine
 from fleet_server.settings import DEFAULT_SITES_DIR
-from fleet_server.sites import SiteRegistry
-from fleet_server.units import UnitService
-from fleet_server.uscc import check_character
-from fleet_server.vouchers import VoucherService
+from fleet_server.sites.sites import SiteRegistry
+from fleet_server.vouchers.claims import ClaimService
+from fleet_server.vouchers.contracts import ContractService
+from fleet_server.vouchers.models.claim import ClaimStatus
+from fleet_server.vouchers.models.contract import ContractCreate
+from fleet_server.vouchers.models.party import EnterpriseCreate, InstitutionCreate
+from fleet_server.vouchers.models.programme import ProgrammeCreate
+from fleet_server.vouchers.models.unit import DeployedUnitCreate
+from fleet_server.vouchers.parties import EnterpriseService, InstitutionService
+from fleet_server.vouchers.programmes import ProgrammeService
+from fleet_server.vouchers.record_store import RecordStore
+from fleet_server.vouchers.units import UnitService
+from fleet_server.vouchers.uscc import check_character
+from fleet_server.vouchers.vouchers import VoucherService
 
 ACTOR = "bench"
 FENCE = "longgang-geofence"

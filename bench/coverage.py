@@ -22,9 +22,9 @@ from functools import partial
 import shapely
 
 from fleet_protocol.site import Point
-from fleet_server.coverage import covered_area
-from fleet_server.coverage_image import render_coverage_png
-from fleet_server.coverage_plan import CoveragePlan, LegKind, plan_coverage
+from fleet_server.coverage.geometry import covered_area
+from fleet_server.coverage.image import render_coverage_png
+from fleet_server.coverage.plan import CoveragePlan, LegKind, plan_coverage
 
 WIDTHS_M = (1.0, 0.6)
 

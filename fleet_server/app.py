@@ -12,38 +12,34 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from fleet_protocol.base import utc_now
-from fleet_server.api import (
-    apikeys,
-    audit,
-    auth,
+from fleet_server.accounts.routes import apikeys, auth, users
+from fleet_server.audit import routes as audit
+from fleet_server.body_limit import BodyLimit
+from fleet_server.console import install_console
+from fleet_server.errors import install_error_handlers
+from fleet_server.feed import routes as live
+from fleet_server.fleet import routes as robots
+from fleet_server.incidents.routes import incidents, logbook
+from fleet_server.isolation import LoopFailures
+from fleet_server.missions import routes as missions
+from fleet_server.schedules.routes import schedules, templates
+from fleet_server.security_headers import SecurityHeaders
+from fleet_server.settings import FleetSettings
+from fleet_server.sites import routes as sites
+from fleet_server.vouchers.routes import (
     claims,
     clawbacks,
     contracts,
     enterprises,
     exports,
-    health,
-    incidents,
     institutions,
-    live,
-    logbook,
-    missions,
     programmes,
-    robots,
-    schedules,
     settlements,
-    sites,
-    templates,
     units,
-    users,
     vouchers,
 )
-from fleet_server.body_limit import BodyLimit
-from fleet_server.console import install_console
-from fleet_server.errors import install_error_handlers
-from fleet_server.fleet import Fleet, build_fleet
-from fleet_server.isolation import LoopFailures
-from fleet_server.security_headers import SecurityHeaders
-from fleet_server.settings import FleetSettings
+from fleet_server.web import health
+from fleet_server.wiring import Fleet, build_fleet
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +101,7 @@ def _background_tasks(fleet: Fleet) -> list[Starter]:
 
     def prune() -> None:
         cutoff = utc_now() - timedelta(days=settings.telemetry_retention_days)
-        removed = fleet.store.prune_samples(cutoff)
+        removed = fleet.robot_store.prune_samples(cutoff)
         if removed:
             log.info("pruned %d telemetry samples older than %s", removed, cutoff.isoformat())
 
@@ -148,7 +144,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
                     await task
             await fleet.registry.flush()
             fleet.missions.flush()
-            fleet.store.engine.dispose()
+            fleet.engine.dispose()
 
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)

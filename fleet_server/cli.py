@@ -16,18 +16,18 @@ import uvicorn
 from sqlmodel import Session
 
 from fleet_protocol.site import SiteError
-from fleet_server.accounts import AccountService
+from fleet_server.accounts.accounts import AccountService
+from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
-from fleet_server.audit import AuditLog
-from fleet_server.broker_cli import broker_app, robot_app
+from fleet_server.audit.audit import AuditLog
+from fleet_server.broker.cli import broker_app, robot_app
 from fleet_server.cli_support import fail as _fail
 from fleet_server.cli_support import load_settings as _settings
-from fleet_server.db import make_engine
 from fleet_server.errors import FleetError, Invalid
-from fleet_server.models import Role
+from fleet_server.schedules.templates import TemplateFileError, checked_template_files
+from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
-from fleet_server.sites import SiteRegistry
-from fleet_server.templates import TemplateFileError, checked_template_files
+from fleet_server.sites.sites import SiteRegistry
 
 app = typer.Typer(help="Robot fleet server (VDA 5050 master control).", no_args_is_help=True)
 user_app = typer.Typer(
@@ -219,7 +219,7 @@ def export_bag(
 ) -> None:
     """Write a mission's poses, battery and events to a ROS 2 bag (MCAP) for ros2 bag / Foxglove."""
     # rosbags loads every ROS distribution's types: only this command pays for it.
-    from fleet_server.bag_export import export_mission_bag
+    from fleet_server.missions.bag_export import export_mission_bag
 
     path = output if output is not None else Path(f"mission-{mission_id}-bag")
     engine = make_engine(_settings().database_url)

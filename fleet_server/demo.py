@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import uvicorn
 
 from fleet_protocol.broker_url import redact_url
-from fleet_server.accounts import AccountService
+from fleet_server.accounts.accounts import AccountService
+from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
 from fleet_server.errors import Conflict
-from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
-from fleet_server.sites import load_site_file
+from fleet_server.sites.sites import load_site_file
 from simulation.fleet import Fleet, FleetConfig
 
 log = logging.getLogger(__name__)

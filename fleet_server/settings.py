@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE
-from fleet_server.broker_config import CONF_FILE
+from fleet_server.broker.config import CONF_FILE
 
 DATA_PACKAGE = "missions"
 

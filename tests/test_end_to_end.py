@@ -16,7 +16,7 @@ import yaml
 
 from fleet_protocol.site import Site
 from fleet_protocol.topics import Subtopic
-from fleet_server.routing import RouteGraph
+from fleet_server.sites.routing import RouteGraph
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url
 from tests.system import DEMO_SITE_FILE, System

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from fleet_server.accounts import AccountService
-from fleet_server.db import make_engine
-from fleet_server.models import Role
+from fleet_server.accounts.accounts import AccountService
+from fleet_server.accounts.models import Role
+from fleet_server.schema import make_engine
 from tests.system import System
 from tests.waiting import wait_until
 

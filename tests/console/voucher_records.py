@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from fleet_server.models.claim import ClaimStatus
-from fleet_server.models.unit import DeployedUnitCreate
-from tests.fleet_server.voucher_world import SHANGHAI, YUAN, VoucherWorld, local
+from fleet_server.vouchers.models.claim import ClaimStatus
+from fleet_server.vouchers.models.unit import DeployedUnitCreate
+from tests.fleet_server.vouchers.voucher_world import SHANGHAI, YUAN, VoucherWorld, local
 
 # Last year's round asks 700,000 yuan of a 560,000 yuan budget: each claim is paid 80 %.
 PAST_BUDGET_FEN = 560_000 * YUAN

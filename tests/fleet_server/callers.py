@@ -8,8 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from fleet_server.models import Role
-from fleet_server.uscc import check_character
+from fleet_server.accounts.models import Role
+from fleet_server.vouchers.uscc import check_character
 
 API_KEY_HEADER = "X-API-Key"
 

@@ -11,7 +11,7 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from fleet_server.db import make_engine
+from fleet_server.schema import make_engine
 from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
 from tests.broker import MosquittoBroker
 from tests.databases import fresh_postgres_database, postgres_admin_url

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
 
+from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
-from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
 from tests.fleet_server.callers import api_key
 from tests.waiting import wait_until

@@ -10,9 +10,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
 from fleet_server.fields import MAX_ID
-from fleet_server.models import Role
 from fleet_server.settings import FleetSettings
 from tests.fleet_server.callers import api_key, credit_code, without_credentials
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from fleet_protocol.base import utc_now
-from fleet_server.db import make_engine
-from fleet_server.models import TelemetrySample
+from fleet_server.fleet.models.telemetry import TelemetrySample
+from fleet_server.fleet.store import RobotStore
+from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
-from fleet_server.store import Store
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
 
@@ -40,7 +40,7 @@ def _kept(settings: FleetSettings) -> list[str]:
 
 def test_telemetry_past_its_retention_is_pruned_at_start(settings: FleetSettings) -> None:
     engine = make_engine(settings.database_url)
-    Store(engine).add_samples([_sample("old-1", 8), _sample("old-2", 30), _sample("new-1", 6)])
+    RobotStore(engine).add_samples([_sample("old-1", 8), _sample("old-2", 30), _sample("new-1", 6)])
     engine.dispose()
     assert settings.telemetry_retention_days == 7
     with running_server(settings):

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from fleet_server.accounts import AccountService, Principal
+from fleet_server.accounts.accounts import AccountService, Principal
+from fleet_server.accounts.models import Role
 from fleet_server.cli import app
-from fleet_server.db import make_engine
 from fleet_server.errors import Unauthorized
-from fleet_server.models import Role
+from fleet_server.schema import make_engine
 from tests.system import script
 
 SECRET = "test-secret-that-is-at-least-32-bytes-long"

@@ -6,9 +6,9 @@ import psycopg
 import pytest
 from sqlmodel import Session, select
 
-from fleet_server.db import make_engine
-from fleet_server.logbook import Logbook
-from fleet_server.models import EntryKind, LogbookEntry
+from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.models.logbook import EntryKind, LogbookEntry
+from fleet_server.schema import make_engine
 from tests.databases import fresh_postgres_database, postgres_admin_url
 
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from fleet_server.models import Role
+from fleet_server.accounts.models import Role
 from tests.fleet_server.callers import api_key, create_record, credit_code
 
 # Requests generated per operation and mode; FLEET_FUZZ_EXAMPLES=200 runs deeper than CI does.

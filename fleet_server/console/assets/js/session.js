@@ -6,7 +6,7 @@ export const RECORD_READERS = ["subsidy_officer", "auditor"];
 const OFFICERS = ["subsidy_officer"];
 const LOGBOOK_READERS = ["admin", "operator", "auditor"];
 
-// Mirrors the server's roles on the routes (fleet_server/api/roles.py); the server still
+// Mirrors the server's roles on the routes (fleet_server/web/roles.py); the server still
 // refuses what a role may not do.
 const PERMISSIONS = {
   "fleet.read": READERS,

@@ -1,0 +1,66 @@
+"""/auth: log in with a user name and password for a bearer token, and ask who you are."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request
+from pydantic import BaseModel
+
+from fleet_server.accounts.models import AccountName, GivenPassword, Role
+from fleet_server.errors import Unauthorized
+from fleet_server.web.deps import FleetDep
+from fleet_server.web.roles import SignedIn
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+# The address of a client the ASGI server could not name (throttled together).
+UNKNOWN_ADDRESS = "unknown"
+
+
+class Token(BaseModel):
+    """A login token (OAuth2 password flow): send it as `Authorization: Bearer <access_token>`."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class Me(BaseModel):
+    """Who the credentials of a request belong to."""
+
+    name: str
+    role: Role
+    kind: Literal["user", "api_key"]
+
+
+@router.post("/token")
+def log_in(
+    request: Request,
+    username: Annotated[AccountName, Form()],
+    password: Annotated[GivenPassword, Form()],
+    fleet: FleetDep,
+    grant_type: Annotated[Literal["password"] | None, Form()] = None,
+) -> Token:
+    """Exchange a user name and password (form fields, as OAuth2's password flow sends them)
+    for a short-lived bearer token. After repeated failures for the name or from the address,
+    attempts are refused for a while with 429 and Retry-After (public, for logging in)."""
+    # A plain def: FastAPI runs it in a worker thread, so argon2's deliberate slowness
+    # does not hold up the event loop.
+    address = request.client.host if request.client else UNKNOWN_ADDRESS
+    fleet.logins.begin(username, address)
+    try:
+        user = fleet.accounts.authenticate(username, password)
+    except Unauthorized:
+        fleet.logins.failed()
+        raise
+    fleet.logins.succeeded(username, address)
+    token, expires_in = fleet.accounts.issue_token(user)
+    return Token(access_token=token, expires_in=expires_in)
+
+
+@router.get("/me")
+async def me(principal: SignedIn) -> Me:
+    """The name, role and kind (user or API key) of the caller (roles: admin, operator, viewer,
+    subsidy_officer, auditor)."""
+    return Me(name=principal.name, role=principal.role, kind=principal.kind)

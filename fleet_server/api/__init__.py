@@ -1,1 +1,0 @@
-"""REST routes under /api/v1, one module per resource."""

@@ -1,0 +1,170 @@
+"""Per robot and local day: time online, active and inside geofences, distance, missions done."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import shapely
+from shapely.geometry import Polygon
+
+from fleet_protocol.site import Site, ZoneKind
+
+# Faster than this between two observations is a relocalisation or a bad fix, not driving.
+MAX_PLAUSIBLE_SPEED_MPS = 50.0
+
+DayKey = tuple[str, date]
+
+
+@dataclass
+class DayActivity:
+    """What one robot did on one local calendar day (or the part not yet written)."""
+
+    serial_number: str
+    day: date
+    site_id: str | None = None
+    seconds_online: float = 0.0
+    seconds_active: float = 0.0
+    zone_seconds: dict[str, float] = field(default_factory=dict)
+    missions_completed: int = 0
+    distance_m: float = 0.0
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One look at a robot: when, whether online, where, and whether it was working."""
+
+    serial_number: str
+    time: datetime
+    online: bool
+    x: float | None
+    y: float | None
+    map_id: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class _SiteView:
+    """What the tracker needs of a site: its timezone and its geofence polygons."""
+
+    site_id: str
+    zone: tzinfo
+    geofences: tuple[tuple[str, Any], ...]
+
+    @classmethod
+    def of(cls, site: Site) -> _SiteView:
+        fences = []
+        for zone in site.zones:
+            if zone.kind is ZoneKind.GEOFENCE:
+                polygon = Polygon(zone.polygon, zone.holes)
+                shapely.prepare(polygon)
+                fences.append((zone.id, polygon))
+        return cls(site.id, ZoneInfo(site.timezone), tuple(fences))
+
+    def zones_at(self, x: float, y: float) -> list[str]:
+        """The geofences containing a point (the boundary counts as inside)."""
+        return [zone_id for zone_id, poly in self.geofences if shapely.intersects_xy(poly, x, y)]
+
+
+def local_days(start: datetime, end: datetime, zone: tzinfo) -> list[tuple[date, float]]:
+    """Split [start, end) at local midnights: (local date, seconds) for each day it touches."""
+    parts: list[tuple[date, float]] = []
+    cursor = start
+    while cursor < end:
+        today = cursor.astimezone(zone).date()
+        midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
+        boundary = min(end, midnight.astimezone(timezone.utc))
+        parts.append((today, (boundary - cursor).total_seconds()))
+        cursor = boundary
+    return parts
+
+
+class ActivityTracker:
+    """Accumulates robots' activity per local day from their observations; no I/O.
+
+    `pending` holds what was added since the last `take_pending`: the store adds it to the days
+    already written, so a restart loses nothing that was flushed.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_gap_s: float,
+        sites: Iterable[Site] = (),
+        max_speed_mps: float = MAX_PLAUSIBLE_SPEED_MPS,
+    ) -> None:
+        # A robot silent for longer than this was not demonstrably online: only this much counts.
+        self.max_gap = timedelta(seconds=max_gap_s)
+        self.max_speed_mps = max_speed_mps
+        self._sites = {site.map_id: _SiteView.of(site) for site in sites}
+        self._site_ids = {view.site_id: view for view in self._sites.values()}
+        self._last: dict[str, Observation] = {}
+        self.pending: dict[DayKey, DayActivity] = {}
+
+    def observe(self, seen: Observation) -> None:
+        """Credit the time since the robot's previous observation, judged by that observation."""
+        before = self._last.get(seen.serial_number)
+        self._last[seen.serial_number] = seen
+        if before is None or not before.online or seen.time <= before.time:
+            return
+        site = self._site_of(before.map_id)
+        zone = site.zone if site else timezone.utc
+        end = min(seen.time, before.time + self.max_gap)
+        where = _fix(before)
+        inside = site.zones_at(where[0], where[1]) if site and where else []
+        for day, seconds in local_days(before.time, end, zone):
+            record = self._record(seen.serial_number, day, site)
+            record.seconds_online += seconds
+            if before.active:
+                record.seconds_active += seconds
+            for zone_id in inside:
+                record.zone_seconds[zone_id] = record.zone_seconds.get(zone_id, 0.0) + seconds
+        metres = self._distance(before, seen)
+        if metres:
+            local_day = seen.time.astimezone(zone).date()
+            self._record(seen.serial_number, local_day, site).distance_m += metres
+
+    def mission_completed(self, serial_number: str, when: datetime, site_id: str) -> None:
+        """Count a completed mission on the local day it ended."""
+        site = self._site_ids.get(site_id)
+        day = when.astimezone(site.zone if site else timezone.utc).date()
+        self._record(serial_number, day, site).missions_completed += 1
+
+    def take_pending(self) -> list[DayActivity]:
+        """What was added since the last call, to be written; the tracker starts afresh."""
+        taken, self.pending = list(self.pending.values()), {}
+        return taken
+
+    def _site_of(self, map_id: str | None) -> _SiteView | None:
+        return self._sites.get(map_id) if map_id is not None else None
+
+    def _record(self, serial_number: str, day: date, site: _SiteView | None) -> DayActivity:
+        record = self.pending.get((serial_number, day))
+        if record is None:
+            record = DayActivity(serial_number, day)
+            self.pending[(serial_number, day)] = record
+        if site is not None:
+            record.site_id = site.site_id
+        return record
+
+    def _distance(self, before: Observation, seen: Observation) -> float:
+        """Straight-line metres between two fixes on one map, or 0 for an implausible jump."""
+        start, end = _fix(before), _fix(seen)
+        if start is None or end is None or start[2] != end[2]:
+            return 0.0
+        metres = math.hypot(end[0] - start[0], end[1] - start[1])
+        seconds = (seen.time - before.time).total_seconds()
+        if metres > self.max_speed_mps * seconds:
+            return 0.0
+        return metres
+
+
+def _fix(seen: Observation) -> tuple[float, float, str] | None:
+    """Where the robot was (x, y, map), if it said."""
+    if seen.x is None or seen.y is None or seen.map_id is None:
+        return None
+    return seen.x, seen.y, seen.map_id

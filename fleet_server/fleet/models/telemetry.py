@@ -1,0 +1,42 @@
+"""Telemetry history: downsampled robot poses and battery, kept for a retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+
+from fleet_server.db import utc_column
+
+
+class TelemetrySample(SQLModel, table=True):
+    """One downsampled sample of a robot's pose and battery."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    serial_number: str = Field(index=True)
+    time: datetime = Field(sa_column=utc_column(nullable=False, index=True))
+    x: float
+    y: float
+    theta: float
+    map_id: str
+    battery: float | None = None
+    driving: bool = False
+    mission_id: int | None = None
+
+
+class TrackPoint(BaseModel):
+    """Where a robot was at a moment of its recent past (a telemetry sample)."""
+
+    time: datetime
+    x: float
+    y: float
+    theta: float
+    map_id: str
+
+    @classmethod
+    def of(cls, sample: TelemetrySample) -> TrackPoint:
+        """The point of a stored sample."""
+        return cls(
+            time=sample.time, x=sample.x, y=sample.y, theta=sample.theta, map_id=sample.map_id
+        )

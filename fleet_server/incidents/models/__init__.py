@@ -1,0 +1,1 @@
+"""The incident and logbook tables and their API schemas."""

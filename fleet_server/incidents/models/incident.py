@@ -1,0 +1,165 @@
+"""Incidents: what a camera or person reported, which robot went, and how it ended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, model_validator
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from fleet_protocol.base import utc_now
+from fleet_server.db import json_column, utc_column
+from fleet_server.fields import Coordinate, Description, Identifier, Label, Note, Phrase
+
+
+class IncidentType(str, Enum):
+    """What kind of trouble was reported; each maps to a robot kind and a response."""
+
+    STREET_VENDING = "street_vending"
+    LITTER = "litter"
+    CROWD = "crowd"
+    OTHER = "other"
+
+
+class Severity(str, Enum):
+    """How urgent the reporter says the incident is."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class IncidentStatus(str, Enum):
+    """open → dispatched → on_scene → resolved | escalated."""
+
+    OPEN = "open"
+    DISPATCHED = "dispatched"
+    ON_SCENE = "on_scene"
+    RESOLVED = "resolved"
+    ESCALATED = "escalated"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the incident needs nothing more from the fleet."""
+        return self in (IncidentStatus.RESOLVED, IncidentStatus.ESCALATED)
+
+
+class Location(BaseModel):
+    """A point in the site's map frame, in metres."""
+
+    x: Coordinate
+    y: Coordinate
+
+
+class IncidentCreate(BaseModel):
+    """What an integrator (camera analytics) or an operator reports."""
+
+    type: IncidentType
+    site: Identifier
+    location: Location | None = None
+    node: Identifier | None = None
+    severity: Severity = Severity.MEDIUM
+    source: Label
+    description: Description = ""
+    # What the robot says, in Chinese; replaces the response's default request.
+    text: Phrase | None = None
+    # What the robot says after it, in English; replaces the default English request.
+    text_en: Phrase | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> IncidentCreate:
+        if (self.location is None) == (self.node is None):
+            raise ValueError("give the incident's place as either location {x, y} or node")
+        return self
+
+
+class Incident(SQLModel, table=True):
+    """An incident and its life: who reported it, which robot went, when, and the outcome."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    type: IncidentType = SQLField(index=True)
+    site_id: str = SQLField(index=True)
+    x: float
+    y: float
+    # The site node the robot goes to (the one given, or the nearest to the location).
+    node: str
+    severity: Severity = Severity.MEDIUM
+    source: str
+    description: str = ""
+    text: str | None = None
+    text_en: str | None = None
+    reported_by: str
+    status: IncidentStatus = SQLField(default=IncidentStatus.OPEN, index=True)
+    # Why the incident waits or was escalated, in words an operator acts on.
+    reason: str | None = None
+    robot: str | None = None
+    mission_id: int | None = None
+    # Earlier handled incidents of the same type nearby (the repeat-visit warning).
+    repeat_of: list[int] = SQLField(default_factory=list, sa_column=json_column())
+    # Photo ids and other evidence the robot reported.
+    evidence: list[str] = SQLField(default_factory=list, sa_column=json_column())
+    resolution: str | None = None
+    resolved_by: str | None = None
+    created_at: datetime = SQLField(
+        default_factory=utc_now, sa_column=utc_column(nullable=False, index=True)
+    )
+    dispatched_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    on_scene_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    resolved_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    escalated_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+
+
+class Repeat(BaseModel):
+    """Whether the incident repeats earlier handled ones nearby, and which."""
+
+    count: int
+    earlier: list[int]
+
+
+class IncidentPublic(BaseModel):
+    """An incident as the API shows it."""
+
+    id: int
+    type: IncidentType
+    site: str
+    location: Location
+    node: str
+    severity: Severity
+    source: str
+    description: str
+    text: str | None
+    text_en: str | None
+    reported_by: str
+    status: IncidentStatus
+    reason: str | None
+    robot: str | None
+    mission_id: int | None
+    repeat: Repeat
+    evidence: list[str]
+    resolution: str | None
+    resolved_by: str | None
+    created_at: datetime
+    dispatched_at: datetime | None
+    on_scene_at: datetime | None
+    resolved_at: datetime | None
+    escalated_at: datetime | None
+
+    @classmethod
+    def of(cls, incident: Incident) -> IncidentPublic:
+        """The public view of an incident row."""
+        data: dict[str, Any] = incident.model_dump(exclude={"site_id", "x", "y", "repeat_of"})
+        return cls(
+            **data,
+            site=incident.site_id,
+            location=Location(x=incident.x, y=incident.y),
+            repeat=Repeat(count=len(incident.repeat_of), earlier=incident.repeat_of),
+        )
+
+
+class IncidentNote(BaseModel):
+    """An operator's words when resolving or escalating an incident."""
+
+    note: Note

@@ -1,0 +1,363 @@
+"""Assigning missions: checking requests, choosing robots, preempting, and releasing orders."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from fleet_protocol.kinds import CANCEL_ORDER
+from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.fleet.models.robot import Robot
+from fleet_server.fleet.outbox import instant_action
+from fleet_server.missions.allocation import start_node_of
+from fleet_server.missions.checks import check_request, mission_from_request
+from fleet_server.missions.clean_results import coverage_summary
+from fleet_server.missions.core import ACTIVE, MissionCore
+from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.missions.models.requests import MissionCreate
+from fleet_server.missions.orders import Release, build_order
+from fleet_server.missions.plans import MissionPlan, compile_mission, is_cleaning, required_actions
+from fleet_server.missions.results import held_at, initial_results
+from fleet_server.missions.resume import (
+    Resume,
+    approach_to,
+    current_plan,
+    resume_target,
+    resumed_plan,
+    shift_results,
+)
+
+log = logging.getLogger(__name__)
+
+
+class MissionDispatch(MissionCore):
+    """Takes missions in, gives them robots, sends their orders, and ends them."""
+
+    def check(self, request: MissionCreate) -> Mission:
+        """The mission a request describes, checked against its site (Invalid names the field)."""
+        try:
+            site = self.sites.get(request.site)
+        except NotFound:
+            raise Invalid(f"unknown site {request.site!r}", field="site") from None
+        check_request(request, site, self.sites.graph(site.id))
+        return mission_from_request(request, self.priorities.get(request.kind, 0))
+
+    def create(self, request: MissionCreate) -> Mission:
+        """Check a request against its site and robot, store it, and assign it if one is free."""
+        mission = self.check(request)
+        if request.robot is not None:
+            self._check_requested_robot(request.robot, mission.site_id, required_actions(mission))
+        return self.add(mission)
+
+    def add(self, mission: Mission) -> Mission:
+        """Store a checked mission and assign it if a robot is free."""
+        self.store.save_mission(mission)
+        assert mission.id is not None
+        self._unfinished[mission.id] = mission
+        log.info("mission %s created: %s on %s", mission.id, mission.kind, mission.site_id)
+        self.dispatch()
+        return mission
+
+    def _check_requested_robot(self, serial: str, site_id: str, required: set[str]) -> None:
+        try:
+            robot = self.registry.get(serial)
+        except NotFound:
+            raise Invalid(f"unknown robot {serial!r}", field="robot") from None
+        if not robot.online:
+            raise Conflict(f"robot {serial!r} is offline", field="robot")
+        if robot.map_id != site_id:
+            where = f"on map {robot.map_id!r}" if robot.map_id else "without a reported position"
+            raise Conflict(f"robot {serial!r} is {where}, not on site {site_id!r}", field="robot")
+        missing = required - set(robot.actions)
+        if missing:
+            raise Conflict(
+                f"robot {serial!r} cannot do action {', '.join(sorted(missing))} "
+                f"(it declares: {', '.join(robot.actions) or 'no actions'})",
+                field="robot",
+            )
+
+    def dispatch(self) -> None:
+        """Assign queued missions, highest priority then oldest first, to the nearest capable
+        idle robot on their site that has the charge for the mission and the way to a dock.
+
+        A mission that may preempt (an incident response) takes a robot from lower-priority work
+        when no robot is idle: that work stops, re-queues, and later resumes where it stopped.
+        """
+        queued = [m for m in self._unfinished.values() if m.status is MissionStatus.QUEUED]
+        if not queued:
+            return
+        # Idle robots by site, found once per pass (a fleet has thousands of robots).
+        idle: dict[str, list[Robot]] = {}
+        for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
+            if mission.id in self._preempting or mission.status is not MissionStatus.QUEUED:
+                continue
+            try:
+                self._dispatch_one(mission, idle)
+            except Exception as exc:
+                # One mission that cannot be planned (a node its site no longer has, a bug)
+                # fails alone; the rest of the queue is still served.
+                self._set_aside(mission, "dispatch", exc)
+
+    def _dispatch_one(self, mission: Mission, idle: dict[str, list[Robot]]) -> None:
+        if mission.site_id not in idle:
+            idle[mission.site_id] = self._idle_robots(mission.site_id)
+        choice, waiting_for = self.chooser.choose(mission, idle[mission.site_id])
+        if choice is None and self._may_preempt(mission):
+            choice, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
+            if choice is not None:
+                victim = self._preempt(self.registry.get(choice.serial_number), mission)
+                waiting_for = f"waiting for robot {choice.serial_number} to stop mission {victim}"
+                choice = None
+        waiting_for = _resume_note(mission, waiting_for)
+        if choice is not None:
+            mission.reason = None
+            robot = self.registry.get(choice.serial_number)
+            idle[mission.site_id].remove(robot)
+            self._assign(mission, robot)
+        elif waiting_for != mission.reason:
+            # Say why the mission waits, so an operator can act on it.
+            mission.reason = waiting_for
+            self.store.save_mission(mission)
+            self._notify(mission)
+
+    def _set_aside(self, mission: Mission, loop: str, exc: Exception) -> None:
+        """A mission whose handling raised fails with the reason, and frees its robot."""
+        reason = self.failures.record(loop, f"mission {mission.id}", exc)
+        robot = self._robot_of(mission)
+        if robot is not None and mission.status in ACTIVE:
+            self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
+        self._finish(mission, MissionStatus.FAILED, f"failed in {loop}: {reason}")
+
+    def _may_preempt(self, mission: Mission) -> bool:
+        return mission.kind == "respond" and bool(self.preemptible_kinds)
+
+    def _preemptible_robots(self, mission: Mission) -> list[Robot]:
+        """Online robots on the site busy with running work of a kind that may be interrupted
+        and of lower priority than `mission`."""
+        robots = []
+        for robot in self.registry.all():
+            current = self._unfinished.get(robot.mission_id) if robot.mission_id else None
+            if (
+                current is not None
+                and robot.online
+                and robot.map_id == mission.site_id
+                and current.kind in self.preemptible_kinds
+                and current.priority < mission.priority
+                and current.status in (MissionStatus.ASSIGNED, MissionStatus.RUNNING)
+                and "preempted_by" not in current.definition
+            ):
+                robots.append(robot)
+        return robots
+
+    def _preempt(self, robot: Robot, mission: Mission) -> int:
+        """Stop the robot's current mission for `mission`; it re-queues once the robot stops."""
+        assert robot.mission_id is not None
+        victim = self._unfinished[robot.mission_id]
+        victim.definition = victim.definition | {"preempted_by": mission.id}
+        assert mission.id is not None
+        self._preempting[mission.id] = robot.mission_id
+        self._control(victim, CANCEL_ORDER)
+        log.info("mission %s preempts mission %s on %s", mission.id, victim.id, robot.serial_number)
+        return robot.mission_id
+
+    def _requeue(self, mission: Mission, robot: Robot, *, lost: str | None = None) -> None:
+        """Queue an interrupted mission to resume where it stopped, with whichever robot is free:
+        its robot has stopped it for a response, or (`lost`: why) is gone."""
+        assert mission.id is not None
+        by = mission.definition.get("preempted_by")
+        self._preempting.pop(by or 0, None)
+        if is_cleaning(mission):
+            # The lane ends cleaned so far count towards the coverage after it resumes.
+            own = self._plan(mission).positions
+            passed = [n for n in mission.plan[: mission.nodes_passed] if n in own]
+            before = mission.results.get("passed_before", [])
+            mission.results = mission.results | {"passed_before": [*before, *passed]}
+        causes = ("preempted_by", "interrupted_by", "lost")
+        definition = {k: v for k, v in mission.definition.items() if k not in causes}
+        if lost is None:
+            cause: dict[str, Any] = {"interrupted_by": by}
+            mission.reason = f"preempted by mission {by}; resumes where it stopped"
+        else:
+            cause = {"lost": lost}
+            mission.reason = f"{lost}; resumes where it stopped"
+        mission.definition = definition | cause | {"resume_at": resume_target(mission)}
+        self.reconciler.retire(mission.order_id, mission.id, "was re-queued", robot)
+        mission.status = MissionStatus.QUEUED
+        mission.robot = None
+        mission.order_id = None
+        mission.control_action_id = None
+        mission.control_action_type = None
+        self._plans.pop(mission.id, None)
+        self._offline_since.pop(mission.id, None)
+        if robot.mission_id == mission.id:
+            robot.mission_id = None
+            self.registry.mark_dirty(robot.serial_number)
+        self.store.save_mission(mission)
+        self._notify(mission)
+        log.info("mission %s re-queued: %s", mission.id, mission.reason)
+        self.dispatch()
+
+    def _idle_robots(self, site_id: str) -> list[Robot]:
+        """Online robots on the site with no mission and, by their last state, no order under
+        way (a robot back with a stale order is not given work until it has cancelled it)."""
+        return [
+            r
+            for r in self.registry.all()
+            if r.online
+            and r.mission_id is None
+            and r.map_id == site_id
+            and not r.paused
+            and not any(e["level"] == "FATAL" for e in r.errors)
+            and self.registry.free_of_orders(r.serial_number)
+        ]
+
+    def _assign(self, mission: Mission, robot: Robot) -> None:
+        assert mission.id is not None and robot.x is not None and robot.y is not None
+        site = self.sites.get(mission.site_id)
+        graph = self.sites.graph(site.id)
+        start, offset = start_node_of(graph, robot.x, robot.y)
+        if "resume_at" in mission.definition:
+            plan = self._resume(mission, start)
+        else:
+            mission.definition = mission.definition | {"start_node": start}
+            plan = compile_mission(mission, graph, site, start)
+            mission.results = initial_results(plan)
+        self._plans[mission.id] = plan
+        self.chooser.forget(mission.id)
+        mission.plan = plan.nodes
+        mission.approach_nodes = plan.approach_nodes
+        mission.round_nodes = plan.round_nodes
+        mission.nodes_passed = 0
+        mission.robot = robot.serial_number
+        mission.status = MissionStatus.ASSIGNED
+        mission.assigned_at = self.clock()
+        mission.order_id = f"mission-{mission.id}-{uuid.uuid4().hex[:8]}"
+        mission.order_update_id = 0
+        release = self._held(mission, self.policy.initial(mission.nodes_total))
+        assert release is not None
+        robot.mission_id = mission.id
+        self.registry.mark_dirty(robot.serial_number)
+        self._send(mission, robot, release, start_deviation_m=offset)
+        self._notify(mission)
+        log.info(
+            "mission %s assigned to %s (%d nodes)", mission.id, robot.serial_number, len(plan.nodes)
+        )
+
+    def _resume(self, mission: Mission, start: str) -> MissionPlan:
+        """The rest of an interrupted mission, from the new robot's start node."""
+        site = self.sites.get(mission.site_id)
+        graph = self.sites.graph(site.id)
+        before = self._plan(mission)
+        target = int(mission.definition["resume_at"])
+        resume = Resume(target, approach_to(graph, site, before, target, start))
+        definition = {k: v for k, v in mission.definition.items() if k != "resume_at"}
+        resumes = [*definition.get("resumes", []), resume.as_dict()]
+        mission.definition = definition | {"resumes": resumes}
+        plan = resumed_plan(before, resume, site)
+        mission.results = shift_results(mission.results, plan, resume.shift)
+        rounds = mission.definition.get("ends_after_round")
+        if rounds is not None and plan.round_nodes:
+            # A patrol past its end time keeps ending with the round it was in.
+            end = plan.approach_nodes - 1 + int(rounds) * plan.round_nodes
+            plan = replace(plan, nodes=plan.nodes[: end + 1])
+        return plan
+
+    def _plan(self, mission: Mission) -> MissionPlan:
+        """The mission's compiled plan (compiled again after a server restart)."""
+        assert mission.id is not None
+        if mission.id not in self._plans:
+            site = self.sites.get(mission.site_id)
+            self._plans[mission.id] = current_plan(mission, self.sites.graph(site.id), site)
+        return self._plans[mission.id]
+
+    def _send(
+        self,
+        mission: Mission,
+        robot: Robot,
+        release: Release,
+        start_deviation_m: float | None = None,
+    ) -> None:
+        assert mission.order_id is not None
+        assert mission.id is not None
+        site = self.sites.get(mission.site_id)
+        plan = self._plan(mission)
+        order = build_order(
+            site=site,
+            plan=mission.plan,
+            actions_at=plan.actions_at,
+            positions=plan.positions,
+            release=release,
+            order_id=mission.order_id,
+            order_update_id=mission.order_update_id,
+            header_id=0,
+            manufacturer=robot.manufacturer,
+            serial_number=robot.serial_number,
+            start_deviation_m=start_deviation_m,
+        )
+        mission.released_until = release.base_end
+        self.store.save_mission(mission)
+        self.outbox.send_order(robot, order)
+
+    @staticmethod
+    def _held(mission: Mission, release: Release | None) -> Release | None:
+        """The release cut short at a checkpoint that may still retry, or None if that leaves
+        nothing new to send."""
+        if release is None:
+            # Most state messages release nothing: the checkpoints are not parsed for them.
+            return None
+        hold = held_at(mission)
+        if hold is None or release.base_end <= hold + 1:
+            return release
+        if release.first > 0 and hold + 1 <= release.first + 1:
+            return None
+        return Release(release.first, hold + 1, max(release.horizon_end, hold + 1))
+
+    def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
+        if is_cleaning(mission) and mission.plan:
+            try:
+                site = self.sites.get(mission.site_id)
+                mission.results = mission.results | {"coverage": coverage_summary(mission, site)}
+            except Exception as exc:
+                # The mission ends all the same; only its coverage figure is missing.
+                self.failures.record("coverage", f"mission {mission.id}", exc)
+        robot = self._robot_of(mission)
+        ended = f"{status.value} ({reason})" if reason else status.value
+        self.reconciler.retire(mission.order_id, mission.id or 0, ended, robot)
+        mission.status = status
+        mission.reason = reason
+        mission.finished_at = self.clock()
+        mission.control_action_id = None
+        mission.control_action_type = None
+        self.store.save_mission(mission)
+        assert mission.id is not None
+        self._unfinished.pop(mission.id, None)
+        self._dirty.discard(mission.id)
+        self._offline_since.pop(mission.id, None)
+        self.chooser.forget(mission.id)
+        self._plans.pop(mission.id, None)
+        self._end_reasons.pop(mission.id, None)
+        # A mission that ends while being stopped for a response frees its robot all the same.
+        self._preempting.pop(mission.definition.get("preempted_by") or 0, None)
+        if robot is not None and robot.mission_id == mission.id:
+            robot.mission_id = None
+            self.registry.mark_dirty(robot.serial_number)
+        log.info("mission %s %s: %s", mission.id, status.value, reason or "")
+        self._notify(mission)
+        self.dispatch()
+
+
+def _resume_note(mission: Mission, waiting_for: str) -> str:
+    """Why a mission waits, led by why it was interrupted if it resumes where it stopped."""
+    if "resume_at" not in mission.definition:
+        return waiting_for
+    lost = mission.definition.get("lost")
+    by = mission.definition.get("interrupted_by")
+    if lost is not None:
+        cause = str(lost)
+    elif by is not None:
+        cause = f"preempted by mission {by}"
+    else:
+        return waiting_for
+    return f"{cause}; resumes where it stopped ({waiting_for})"

@@ -1,0 +1,1 @@
+"""The missions' table and API schemas, and the requests that create missions."""

@@ -1,0 +1,155 @@
+"""Missions: what an operator asked for, which robot does it, and how far it has got."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+
+from fleet_protocol.base import utc_now
+from fleet_server.db import json_column, utc_column
+
+
+class MissionStatus(str, Enum):
+    """Where a mission is in its life; running/paused/completed follow what the robot reports."""
+
+    QUEUED = "queued"
+    ASSIGNED = "assigned"
+    RUNNING = "running"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the mission has ended."""
+        return self in FINISHED_STATUSES
+
+
+FINISHED_STATUSES = frozenset(
+    {MissionStatus.COMPLETED, MissionStatus.FAILED, MissionStatus.CANCELLED}
+)
+
+
+class MissionBase(SQLModel):
+    """What an operator asks for."""
+
+    kind: str = "patrol"
+    site_id: str
+    route: list[str] = Field(default_factory=list, sa_column=json_column())
+    rounds: int = 1
+    requested_robot: str | None = None
+
+
+class Mission(MissionBase, table=True):
+    """A mission with its plan, the order it became, its progress and its outcome."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: MissionStatus = Field(default=MissionStatus.QUEUED, index=True)
+    # Higher runs first among queued missions; equal priorities run oldest first.
+    priority: int = 0
+    # What the kind needs beyond route and rounds (checkpoints, dock, target level), as requested.
+    definition: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    # What happened: per checkpoint, when it was reached and how each action ended.
+    results: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    reason: str | None = None
+    robot: str | None = Field(default=None, index=True)
+    # The planned node sequence, from the robot's start node through every round.
+    plan: list[str] = Field(default_factory=list, sa_column=json_column())
+    # Index in `plan` where the approach to the route ends and each round's length.
+    approach_nodes: int = 0
+    round_nodes: int = 0
+    nodes_passed: int = 0
+    order_id: str | None = None
+    order_update_id: int = 0
+    released_until: int = 0
+    control_action_id: str | None = None
+    control_action_type: str | None = None
+    errors: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())
+    created_at: datetime = Field(default_factory=utc_now, sa_column=utc_column(nullable=False))
+    assigned_at: datetime | None = Field(default=None, sa_column=utc_column())
+    started_at: datetime | None = Field(default=None, sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+    @property
+    def nodes_total(self) -> int:
+        """How many nodes the mission passes in all."""
+        return len(self.plan)
+
+    @property
+    def current_round(self) -> int:
+        """The round the robot is in (0 while it approaches the route)."""
+        if not self.round_nodes or self.nodes_passed < self.approach_nodes:
+            return 0
+        done = (self.nodes_passed - self.approach_nodes) // self.round_nodes + 1
+        return min(done, self.rounds)
+
+
+class Progress(BaseModel):
+    """How far a mission has got."""
+
+    nodes_passed: int
+    nodes_total: int
+    current_round: int
+    rounds: int
+
+
+class MissionPublic(BaseModel):
+    """A mission as the API shows it."""
+
+    id: int
+    kind: str
+    site: str
+    route: list[str]
+    rounds: int
+    priority: int
+    definition: dict[str, Any]
+    robot: str | None
+    requested_robot: str | None
+    status: MissionStatus
+    reason: str | None
+    progress: Progress
+    results: dict[str, Any]
+    order_id: str | None
+    order_update_id: int
+    errors: list[dict[str, Any]]
+    created_at: datetime
+    assigned_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, mission: Mission) -> MissionPublic:
+        """The public view of a mission row."""
+        assert mission.id is not None
+        return cls(
+            id=mission.id,
+            kind=mission.kind,
+            site=mission.site_id,
+            route=mission.route,
+            rounds=mission.rounds,
+            priority=mission.priority,
+            definition=mission.definition,
+            robot=mission.robot,
+            requested_robot=mission.requested_robot,
+            status=mission.status,
+            reason=mission.reason,
+            progress=Progress(
+                nodes_passed=mission.nodes_passed,
+                nodes_total=mission.nodes_total,
+                current_round=mission.current_round,
+                rounds=mission.rounds,
+            ),
+            results=mission.results,
+            order_id=mission.order_id,
+            order_update_id=mission.order_update_id,
+            errors=mission.errors,
+            created_at=mission.created_at,
+            assigned_at=mission.assigned_at,
+            started_at=mission.started_at,
+            finished_at=mission.finished_at,
+        )

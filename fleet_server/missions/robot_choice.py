@@ -1,0 +1,132 @@
+"""Which robot takes a mission: capable, on its site, near, and charged enough (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fleet_protocol.site import Site
+from fleet_server.coverage.plan import CoveragePlan
+from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions.allocation import BatteryModel, Candidate, Choice, rank_by_distance
+from fleet_server.missions.models.mission import Mission
+from fleet_server.missions.planning import plan_patrol
+from fleet_server.missions.plans import (
+    driven_route,
+    is_cleaning,
+    mission_coverage,
+    nearest_dock,
+    required_actions,
+)
+from fleet_server.sites.routing import NoRoute
+from fleet_server.sites.sites import SiteRegistry
+
+
+def fits(mission: Mission, robot: Robot, required: set[str]) -> bool:
+    """Whether the robot may do the mission: the one asked for, of its kind, with every action,
+    and with a known position."""
+    kind = mission.definition.get("robot_kind")
+    return (
+        mission.requested_robot in (None, robot.serial_number)
+        and (kind is None or robot.kind.value == kind)
+        and required <= set(robot.actions)
+        and robot.x is not None
+        and robot.y is not None
+    )
+
+
+@dataclass
+class RobotChooser:
+    """Ranks robots for missions; keeps each queued mission's coverage plan and length."""
+
+    sites: SiteRegistry
+    battery: BatteryModel
+    _coverage: dict[int, CoveragePlan] = field(default_factory=dict)
+    _length: dict[int, float] = field(default_factory=dict)
+
+    def forget(self, mission_id: int) -> None:
+        """Drop what was kept for a mission (it was assigned, or ended)."""
+        self._coverage.pop(mission_id, None)
+        self._length.pop(mission_id, None)
+
+    def choose(self, mission: Mission, robots: list[Robot]) -> tuple[Choice | None, str]:
+        """The nearest robot of `robots` able to do the mission, or None and why it waits."""
+        site = self.sites.get(mission.site_id)
+        required = required_actions(mission)
+        candidates = [
+            Candidate(r.serial_number, r.x, r.y)
+            for r in robots
+            if fits(mission, r, required) and r.x is not None and r.y is not None
+        ]
+        who = f"robot {mission.requested_robot}" if mission.requested_robot else "robot"
+        kind = mission.definition.get("robot_kind")
+        what = f"{kind} robot" if kind else who
+        if not candidates:
+            needs = f" that can do {', '.join(sorted(required))}" if required else ""
+            return None, f"waiting for an idle online {what} on site {site.id}{needs}"
+        limit = mission.definition.get("max_distance_m")
+        length = self.length(mission, site)
+        needed = 0.0
+        ranked = rank_by_distance(self.sites.graph(site.id), candidates, self.first_goal(mission))
+        by_serial = {r.serial_number: r for r in robots}
+        for choice in ranked:
+            if limit is not None and choice.distance_m > float(limit):
+                return None, f"waiting for a {what} within {float(limit):g} m"
+            battery = by_serial[choice.serial_number].battery
+            needed = self.battery.needed(choice.distance_m + length)
+            if mission.kind == "dock" or (battery is not None and battery >= needed):
+                return choice, ""
+        if not ranked:
+            return None, f"waiting for a {what} that can reach the mission on site {site.id}"
+        return None, f"waiting for a {what} with enough charge (about {needed:.0f} % needed)"
+
+    def first_goal(self, mission: Mission) -> str:
+        """The site node a robot heads for first (what 'nearest' is measured to)."""
+        site = self.sites.get(mission.site_id)
+        resume_at = mission.definition.get("resume_at")
+        if resume_at is not None:
+            node = mission.plan[int(resume_at)]
+            return node if node in site.node_ids() else self._coverage_entry(mission, site)
+        if is_cleaning(mission):
+            return self._coverage_entry(mission, site)
+        if mission.kind != "dock":
+            return mission.route[0]
+        dock_id = mission.definition.get("dock")
+        return next((d.node for d in site.docks if d.id == dock_id), site.docks[0].node)
+
+    def _coverage_entry(self, mission: Mission, site: Site) -> str:
+        return site.nearest_node(*self.coverage(mission, site).waypoints[0]).id
+
+    def coverage(self, mission: Mission, site: Site) -> CoveragePlan:
+        """The mission's coverage plan for choosing a robot (kept: queued missions are tried
+        often)."""
+        assert mission.id is not None
+        if mission.id not in self._coverage:
+            self._coverage[mission.id] = mission_coverage(mission, site)
+        return self._coverage[mission.id]
+
+    def length(self, mission: Mission, site: Site) -> float:
+        """Metres from the first stop through the mission and on to the nearest dock."""
+        assert mission.id is not None
+        if mission.id not in self._length:
+            self._length[mission.id] = self._measure(mission, site)
+        return self._length[mission.id]
+
+    def _measure(self, mission: Mission, site: Site) -> float:
+        if mission.kind == "dock":
+            return 0.0
+        if is_cleaning(mission):
+            return self.coverage(mission, site).length_m
+        graph = self.sites.graph(site.id)
+        if mission.kind in ("service", "respond"):
+            nodes, length = graph.path_through(mission.route)
+        else:
+            # A patrol until an end time needs charge for one round; its battery floor ends it
+            # early if the charge runs low.
+            rounds = 1 if mission.definition.get("until") else mission.rounds
+            plan = plan_patrol(graph, mission.route[0], driven_route(mission), rounds)
+            nodes, length = plan.nodes, plan.length_m
+        try:
+            _, to_dock = nearest_dock(graph, site, nodes[-1])
+        except NoRoute:
+            to_dock = 0.0
+        return length + to_dock

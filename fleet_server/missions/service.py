@@ -1,0 +1,114 @@
+"""The mission service: create, assign, release, track and control missions."""
+
+from __future__ import annotations
+
+from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
+from fleet_server.errors import Conflict, NotFound
+from fleet_server.missions.clean_results import coverage_png
+from fleet_server.missions.core import ACTIVE, MissionListener
+from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.missions.plans import is_cleaning
+from fleet_server.missions.tracking import MissionTracking
+
+__all__ = ["MissionListener", "MissionService"]
+
+
+class MissionService(MissionTracking):
+    """What the API and the rest of the server use: missions' queries and operator commands."""
+
+    def load(self) -> None:
+        """Take over the unfinished missions from the database (after a server restart)."""
+        for mission in self.store.unfinished_missions():
+            assert mission.id is not None
+            self._unfinished[mission.id] = mission
+            if "preempted_by" in mission.definition:
+                self._preempting[mission.definition["preempted_by"]] = mission.id
+            if mission.robot and mission.status in ACTIVE:
+                try:
+                    self.registry.get(mission.robot).mission_id = mission.id
+                except NotFound:
+                    self._finish(mission, MissionStatus.FAILED, "robot no longer exists")
+
+    def unfinished(self) -> list[Mission]:
+        """Every mission not yet completed, failed or cancelled, oldest first."""
+        return [self._unfinished[i] for i in sorted(self._unfinished)]
+
+    def find(self, status: MissionStatus | None, robot: str | None, limit: int) -> list[Mission]:
+        """Missions newest first; unfinished ones as they are in memory."""
+        rows = self.store.list_missions(status=status, robot=robot, limit=limit)
+        return [self._unfinished.get(m.id, m) for m in rows]
+
+    def coverage_image(self, mission_id: int) -> bytes:
+        """The PNG of what a cleaning mission has covered so far."""
+        mission = self.get(mission_id)
+        if not is_cleaning(mission):
+            raise Conflict(f"mission {mission_id} is a {mission.kind} mission, not a cleaning one")
+        if not mission.plan:
+            raise Conflict(f"mission {mission_id} has no robot yet, so no coverage")
+        return coverage_png(mission, self.sites.get(mission.site_id))
+
+    def reprioritise(self, mission_id: int, priority: int) -> Mission:
+        """Change the priority of a queued mission."""
+        mission = self._unfinished_or_conflict(mission_id, "reprioritise")
+        if mission.status is not MissionStatus.QUEUED:
+            raise Conflict(
+                f"mission {mission_id} is {mission.status.value}; only a queued mission "
+                "changes priority"
+            )
+        mission.priority = priority
+        self.store.save_mission(mission)
+        self.dispatch()
+        return mission
+
+    def cancel(self, mission_id: int) -> Mission:
+        """Cancel: a queued mission at once; an active one when its robot confirms cancelOrder."""
+        mission = self._unfinished_or_conflict(mission_id, "cancel")
+        if mission.status is MissionStatus.QUEUED:
+            self._finish(mission, MissionStatus.CANCELLED, "cancelled by operator")
+        else:
+            self._control(mission, CANCEL_ORDER)
+        return mission
+
+    def pause(self, mission_id: int) -> Mission:
+        """Ask the robot to pause; the mission shows paused when the robot reports it."""
+        mission = self._unfinished_or_conflict(mission_id, "pause")
+        if mission.status not in (MissionStatus.ASSIGNED, MissionStatus.RUNNING):
+            raise Conflict(
+                f"mission {mission_id} is {mission.status.value}; only a running mission pauses"
+            )
+        self._control(mission, START_PAUSE)
+        return mission
+
+    def resume(self, mission_id: int) -> Mission:
+        """Ask the robot to resume; the mission shows running when the robot reports it."""
+        mission = self._unfinished_or_conflict(mission_id, "resume")
+        if mission.status is not MissionStatus.PAUSED:
+            raise Conflict(
+                f"mission {mission_id} is {mission.status.value}; only a paused mission resumes"
+            )
+        self._control(mission, STOP_PAUSE)
+        return mission
+
+    def current_of(self, serial_number: str, verb: str) -> int:
+        """The id of the robot's assigned, running or paused mission; Conflict if it has none."""
+        robot = self.registry.get(serial_number)
+        mission = self._unfinished.get(robot.mission_id) if robot.mission_id is not None else None
+        if mission is None or mission.id is None or mission.status not in ACTIVE:
+            raise Conflict(f"robot {serial_number} has no current mission to {verb}")
+        return mission.id
+
+    def _unfinished_or_conflict(self, mission_id: int, verb: str) -> Mission:
+        mission = self.get(mission_id)
+        if mission.status.finished:
+            raise Conflict(f"cannot {verb} mission {mission_id}: it is {mission.status.value}")
+        return self._unfinished[mission_id]
+
+    def flush(self) -> None:
+        """Write batched progress of running missions."""
+        rows = [
+            {"id": m.id, "nodes_passed": m.nodes_passed}
+            for m in (self._unfinished.get(i) for i in self._dirty)
+            if m is not None
+        ]
+        self._dirty = set()
+        self.store.update_missions(rows)

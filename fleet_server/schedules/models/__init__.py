@@ -1,0 +1,1 @@
+"""The schedule and template tables and their API schemas."""

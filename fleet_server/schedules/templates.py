@@ -1,0 +1,168 @@
+"""The template service: templates from missions/templates/*.yaml and the API, checked against
+their site on save, and turned into missions with overrides."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from fleet_protocol.base import utc_now
+from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.missions.checks import check_request
+from fleet_server.missions.models.requests import (
+    MISSION_KINDS,
+    CleanCreate,
+    DockCreate,
+    MissionCreate,
+    PatrolCreate,
+    ServiceCreate,
+)
+from fleet_server.missions.service import MissionService
+from fleet_server.schedules.models.template import (
+    FromTemplate,
+    Template,
+    TemplateCreate,
+    TemplateUpdate,
+)
+from fleet_server.schedules.store import ScheduleStore
+from fleet_server.sites.sites import SiteRegistry
+
+log = logging.getLogger(__name__)
+
+AnyMission = PatrolCreate | DockCreate | ServiceCreate | CleanCreate
+MISSION: TypeAdapter[AnyMission] = TypeAdapter(MissionCreate)
+
+
+class TemplateFileError(ValueError):
+    """A template file that cannot be used; the message names the file and the problem."""
+
+
+def _problems(exc: ValidationError, prefix: str) -> str:
+    """Each error as `field: message`; the mission kind a union error is filed under is left out."""
+    problems = []
+    for error in exc.errors():
+        loc = error["loc"]
+        if loc and loc[0] in MISSION_KINDS:
+            loc = loc[1:]
+        problems.append(f"{prefix}{'.'.join(str(p) for p in loc)}: {error['msg']}")
+    return "; ".join(problems)
+
+
+def read_template_file(path: Path) -> TemplateCreate:
+    """Parse one template file; TemplateFileError names the file and each bad field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return TemplateCreate.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise TemplateFileError(f"template file {path}: cannot read YAML: {exc}") from None
+    except ValidationError as exc:
+        raise TemplateFileError(f"template file {path}: {_problems(exc, '')}") from None
+
+
+def checked_template_files(directory: Path, sites: SiteRegistry) -> list[TemplateCreate]:
+    """Every template file of the directory, checked against its site.
+
+    A template for a site this server does not have is left out with a warning (the shipped
+    demo templates on a server with other sites); any other problem is a TemplateFileError.
+    """
+    found = []
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        request = read_template_file(path)
+        try:
+            site = sites.get(request.mission.site)
+        except NotFound:
+            log.warning(
+                "template file %s is for site %r, which is not loaded; skipped",
+                path,
+                request.mission.site,
+            )
+            continue
+        try:
+            check_request(request.mission, site, sites.graph(site.id))
+        except Invalid as exc:
+            raise TemplateFileError(f"template file {path}: mission.{exc.message}") from None
+        found.append(request)
+    return found
+
+
+class TemplateService:
+    """Templates in the database; file templates are added at start if not there yet."""
+
+    def __init__(self, *, store: ScheduleStore, missions: MissionService) -> None:
+        self.store = store
+        self.missions = missions
+
+    def load_directory(self, directory: Path) -> int:
+        """Check every template file and add the new ones; returns how many were added."""
+        added = 0
+        for request in checked_template_files(directory, self.missions.sites):
+            if self.store.get(Template, request.id) is None:
+                self._save(request, source="file")
+                added += 1
+        log.info("%d template(s) added from %s", added, directory)
+        return added
+
+    def _save(self, request: TemplateCreate, source: str) -> Template:
+        template = Template(
+            id=request.id,
+            name=request.name,
+            description=request.description,
+            site_id=request.mission.site,
+            kind=request.mission.kind,
+            mission=request.mission.model_dump(mode="json", exclude_none=True),
+            source=source,
+        )
+        return self.store.save(template)
+
+    def create(self, request: TemplateCreate) -> Template:
+        """Check the mission against its site and store the template; Conflict if the id exists."""
+        if self.store.get(Template, request.id) is not None:
+            raise Conflict(f"template {request.id!r} already exists", field="id")
+        self.missions.check(request.mission)
+        return self._save(request, source="api")
+
+    def get(self, template_id: str) -> Template:
+        """One template, or NotFound."""
+        template = self.store.get(Template, template_id)
+        if template is None:
+            raise NotFound(f"unknown template {template_id!r}")
+        return template
+
+    def update(self, template_id: str, change: TemplateUpdate) -> Template:
+        """Rename, describe, or replace the mission (checked against its site)."""
+        template = self.get(template_id)
+        if change.mission is not None:
+            self.missions.check(change.mission)
+            template.mission = change.mission.model_dump(mode="json", exclude_none=True)
+            template.site_id = change.mission.site
+            template.kind = change.mission.kind
+        if change.name is not None:
+            template.name = change.name
+        if change.description is not None:
+            template.description = change.description
+        template.updated_at = utc_now()
+        return self.store.save(template)
+
+    def delete(self, template_id: str) -> None:
+        """Remove a template; missions made from it stay."""
+        self.store.remove(Template, self.get(template_id).id)
+
+    def mission_request(self, request: FromTemplate) -> AnyMission:
+        """The template's mission with the overrides applied; Invalid names a bad override."""
+        try:
+            template = self.get(request.template)
+        except NotFound:
+            raise Invalid(f"unknown template {request.template!r}", field="template") from None
+        if "kind" in request.overrides and request.overrides["kind"] != template.kind:
+            raise Invalid(
+                "overrides.kind: a template's mission kind cannot change", field="overrides"
+            )
+        merged: dict[str, Any] = template.mission | request.overrides
+        try:
+            return MISSION.validate_python(merged)
+        except ValidationError as exc:
+            raise Invalid(_problems(exc, "overrides."), field="overrides") from None

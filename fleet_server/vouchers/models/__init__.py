@@ -1,0 +1,1 @@
+"""The voucher records' tables and API schemas, one family per entity."""

@@ -1,0 +1,193 @@
+"""Voucher programmes: created and changed by officers, each change audited; their balances."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from fleet_protocol.base import utc_now
+from fleet_protocol.site import ZoneKind
+from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.sites.sites import SiteRegistry
+from fleet_server.vouchers.models.clawback import ClawbackCase, ClawbackStatus
+from fleet_server.vouchers.models.programme import (
+    Balances,
+    Programme,
+    ProgrammeCreate,
+    ProgrammePublic,
+    ProgrammeUpdate,
+)
+from fleet_server.vouchers.models.settlement import Payout
+from fleet_server.vouchers.models.voucher import LIVE_STATUSES, Voucher
+from fleet_server.vouchers.record_store import RecordStore, existing
+
+ENTITY = "programme"
+
+
+def programme_balances(session: Session, programme: Programme) -> Balances:
+    """Reserved, paid and available fen of a programme's pool (rule 1).
+
+    Summed from the vouchers, payouts and recovered clawback cases in the session the
+    programme was read in, so the three always add up to the pool.
+    """
+    reserved = _reserved_fen(session, programme)
+    paid = _paid_fen(session, programme)
+    return Balances(
+        reserved_fen=reserved,
+        paid_fen=paid,
+        available_fen=programme.total_pool_fen - reserved - paid,
+    )
+
+
+def _reserved_fen(session: Session, programme: Programme) -> int:
+    """The unused value of the programme's live (issued or in-use) vouchers."""
+    unused = func.sum(col(Voucher.face_value_fen) - col(Voucher.used_fen))
+    query = (
+        select(func.coalesce(unused, 0))
+        .where(col(Voucher.programme_id) == programme.id)
+        .where(col(Voucher.status).in_(LIVE_STATUSES))
+    )
+    # PostgreSQL sums BIGINT into NUMERIC (a Decimal here): back to an integer of fen.
+    return int(session.exec(query).one())
+
+
+def _paid_fen(session: Session, programme: Programme) -> int:
+    """Fen paid out of the programme's pool by settlement rounds, less what clawback cases
+    recovered (rule 10). A payout adds to its voucher's used_fen, so what it paid moves from
+    reserved to paid; what is recovered returns from paid to available."""
+    query = select(func.coalesce(func.sum(col(Payout.amount_fen)), 0)).where(
+        col(Payout.programme_id) == programme.id
+    )
+    recovered = (
+        select(func.coalesce(func.sum(col(ClawbackCase.recovered_fen)), 0))
+        .where(col(ClawbackCase.programme_id) == programme.id)
+        .where(col(ClawbackCase.status) == ClawbackStatus.RECOVERED)
+    )
+    return int(session.exec(query).one()) - int(session.exec(recovered).one())
+
+
+class ProgrammeService:
+    """Creates, changes and shows programmes; checks their settings against each other and
+    against the server's sites."""
+
+    def __init__(
+        self, store: RecordStore, sites: SiteRegistry, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.store = store
+        self.sites = sites
+        self.clock = clock
+
+    def create(self, body: ProgrammeCreate, actor: str) -> ProgrammePublic:
+        """Store a new programme and its audit entry."""
+        values = body.model_dump()
+        self._check(values)
+        now = self.clock()
+        with self.store.change() as session:
+            programme = Programme(**values, created_at=now, updated_at=now)
+            session.add(programme)
+            session.flush()
+            after = _snapshot(programme)
+            self.store.log(session, actor, ENTITY, "create", programme.id, None, after)
+            return ProgrammePublic.of(programme, programme_balances(session, programme))
+
+    def update(self, programme_id: int, body: ProgrammeUpdate, actor: str) -> ProgrammePublic:
+        """Change the fields given; the audit entry holds the programme before and after."""
+        changes = body.model_dump(exclude_unset=True)
+        for name, value in changes.items():
+            if value is None and name != "unit_cap_fen":
+                raise Invalid(f"{name} cannot be null", field=name)
+        with self.store.change() as session:
+            programme = _programme(session, programme_id)
+            before = _snapshot(programme)
+            self._check({**before, **changes})
+            for name, value in changes.items():
+                setattr(programme, name, value)
+            _pool_covers_vouchers(session, programme)
+            programme.updated_at = self.clock()
+            session.add(programme)
+            session.flush()
+            after = _snapshot(programme)
+            self.store.log(session, actor, ENTITY, "update", programme_id, before, after)
+            return ProgrammePublic.of(programme, programme_balances(session, programme))
+
+    def get(self, programme_id: int) -> ProgrammePublic:
+        """One programme with its balances, or NotFound."""
+        with Session(self.store.engine) as session:
+            programme = _programme(session, programme_id)
+            return ProgrammePublic.of(programme, programme_balances(session, programme))
+
+    def list_all(self) -> list[ProgrammePublic]:
+        """Every programme with its balances, by id."""
+        with Session(self.store.engine) as session:
+            return [
+                ProgrammePublic.of(p, programme_balances(session, p))
+                for p in self.store.all(Programme)
+            ]
+
+    def _check(self, values: dict[str, Any]) -> None:
+        """Invalid naming the field, for settings that cannot hold together."""
+        self._check_geofence(values["geofence_site"], values["geofence_zone"])
+        years = [budget["year"] for budget in values["annual_budgets"]]
+        repeated = sorted({year for year in years if years.count(year) > 1})
+        if repeated:
+            raise Invalid(
+                f"annual_budgets: year {repeated[0]} is given more than once",
+                field="annual_budgets",
+            )
+        for budget in values["annual_budgets"]:
+            if budget["budget_fen"] > values["total_pool_fen"]:
+                raise Invalid(
+                    f"annual_budgets: the {budget['year']} budget ({budget['budget_fen']} fen) "
+                    f"exceeds the total pool ({values['total_pool_fen']} fen)",
+                    field="annual_budgets",
+                )
+        if values["min_active_days"] > values["min_deployment_days"]:
+            raise Invalid(
+                f"min_active_days ({values['min_active_days']}) cannot exceed "
+                f"min_deployment_days ({values['min_deployment_days']})",
+                field="min_active_days",
+            )
+
+    def _check_geofence(self, site_id: str, zone_id: str) -> None:
+        try:
+            site = self.sites.get(site_id)
+        except NotFound:
+            raise Invalid(
+                f"geofence_site: the server has no site {site_id!r}", field="geofence_site"
+            ) from None
+        try:
+            zone = site.zone(zone_id)
+        except KeyError:
+            raise Invalid(
+                f"geofence_zone: site {site_id!r} has no zone {zone_id!r}", field="geofence_zone"
+            ) from None
+        if zone.kind != ZoneKind.GEOFENCE:
+            raise Invalid(
+                f"geofence_zone: zone {zone_id!r} of site {site_id!r} is a {zone.kind.value} "
+                "zone, not a geofence",
+                field="geofence_zone",
+            )
+
+
+def _pool_covers_vouchers(session: Session, programme: Programme) -> None:
+    """Conflict if a smaller pool would no longer cover what vouchers and payouts hold."""
+    balances = programme_balances(session, programme)
+    if balances.available_fen < 0:
+        held = balances.reserved_fen + balances.paid_fen
+        raise Conflict(
+            f"total_pool_fen: {programme.total_pool_fen} fen is less than the {held} fen "
+            "already reserved by vouchers and paid out",
+            field="total_pool_fen",
+        )
+
+
+def _programme(session: Session, programme_id: int) -> Programme:
+    return existing(session, Programme, programme_id, "programme", "programme_id")
+
+
+def _snapshot(programme: Programme) -> dict[str, Any]:
+    return programme.model_dump(mode="json")

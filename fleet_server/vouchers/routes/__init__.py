@@ -1,0 +1,1 @@
+"""The voucher records' routes, one module per resource."""

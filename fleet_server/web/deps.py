@@ -1,0 +1,60 @@
+"""Dependencies shared by the routes: the Fleet, and who is calling with which role."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from fleet_server.accounts.accounts import Principal
+from fleet_server.accounts.models import Role
+from fleet_server.errors import Forbidden, Unauthorized
+from fleet_server.wiring import Fleet
+
+NOT_AUTHENTICATED = "not authenticated: send a bearer token or an X-API-Key header"
+
+# Both schemes appear in the OpenAPI document; neither fails by itself, require() decides.
+bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def fleet_of(request: Request) -> Fleet:
+    """The Fleet of the app serving this request."""
+    fleet: Fleet = request.app.state.fleet
+    return fleet
+
+
+FleetDep = Annotated[Fleet, Depends(fleet_of)]
+
+
+def current_principal(
+    fleet: FleetDep,
+    token: Annotated[str | None, Depends(bearer_token)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
+) -> Principal:
+    """Who sent the request, from its bearer token or else its API key; Unauthorized if neither."""
+    if token:
+        return fleet.accounts.principal_from_token(token)
+    if api_key:
+        return fleet.accounts.principal_from_api_key(api_key)
+    raise Unauthorized(NOT_AUTHENTICATED)
+
+
+@functools.cache
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting callers with one of the roles; it returns who is calling."""
+    # Cached: one dependency per group of roles (fleet_server.web.roles), which FastAPI then
+    # runs once per request, and by which a route's group can be told.
+    if not roles:
+        raise ValueError("require() needs at least one role")
+    allowed = ", ".join(role.value for role in roles)
+
+    def admitted(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"role {principal.role.value} may not do this; allowed: {allowed}")
+        return principal
+
+    return admitted

@@ -1,0 +1,83 @@
+"""Claims end to end through the services: the district's example (rule 6 and the annual cap),
+auto-verification (rule 11), decisions, settlement and the pool's balances."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from fleet_server.vouchers.models.claim import ClaimReject, ClaimStatus
+from tests.fleet_server.vouchers.voucher_world import YUAN, VoucherWorld, local
+
+START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)
+COMMISSIONED = date(2026, 1, 5)
+BUDGET_2026 = {"year": 2026, "budget_fen": 50_000_000 * YUAN}
+
+
+def _deployed_fleet(world: VoucherWorld, holder: int, serials: list[str]) -> None:
+    for serial in serials:
+        world.deploy(serial, holder, COMMISSIONED)
+        world.operate(serial, COMMISSIONED, 100)
+
+
+def test_the_districts_example_and_the_annual_cap(database_url: str) -> None:
+    world = VoucherWorld(database_url, START, annual_budgets=[BUDGET_2026])
+    holder = world.holder()
+    first, second = world.voucher(holder), world.voucher(holder)
+    welding = [f"DOG-{n:03d}" for n in range(1, 7)]
+    more = ["DOG-101", "DOG-102"]
+    world.at(local(COMMISSIONED))
+    _deployed_fleet(world, holder, welding + more)
+    big = world.contract(first, "LG-2026-001", welding, 1_200_000 * YUAN, COMMISSIONED)
+    small = world.contract(second, "LG-2026-002", more, 1_000_000 * YUAN, COMMISSIONED)
+
+    world.at(local(COMMISSIONED + timedelta(days=100)))
+    claim = world.file(big)
+    assert claim.status is ClaimStatus.AUTO_VERIFIED, claim.checks
+    assert claim.subsidy_fen == 600_000 * YUAN
+    later = world.file(small)
+    assert later.status is ClaimStatus.AUTO_VERIFIED, later.checks
+    # 50% would be 500,000 yuan; the enterprise has only 400,000 of its yearly million left.
+    assert later.subsidy_fen == 400_000 * YUAN
+    rule_6 = next(check for check in later.checks if check.rule == 6)
+    assert "remaining annual cap" in rule_6.message
+    assert rule_6.figures["holder_open_claims_fen"] == 600_000 * YUAN
+
+    for filed in (claim, later):
+        approved = world.approve(filed.id)
+        assert approved.status is ClaimStatus.APPROVED
+        assert approved.notice_until == approved.notice_from + timedelta(days=7)
+    world.clock.advance(7 * 86400)
+    settled = world.settle()
+    assert [p.amount_fen for p in settled.payouts] == [600_000 * YUAN, 400_000 * YUAN]
+    assert settled.year == 2026
+    assert (settled.cut_numerator, settled.cut_denominator) == (1, 1)
+    balances = world.programmes.get(world.programme).balances
+    assert balances.paid_fen == 1_000_000 * YUAN
+    assert balances.reserved_fen == 0  # both vouchers redeemed: their unused value went back
+    assert balances.available_fen == 100_000_000 * YUAN - 1_000_000 * YUAN
+    assert world.claims.get(claim.id).status is ClaimStatus.PAID
+    assert world.store.audit.verify().ok
+
+
+def test_a_voucher_with_an_open_claim_keeps_its_value_past_its_validity(
+    database_url: str,
+) -> None:
+    world = VoucherWorld(database_url, START, annual_budgets=[BUDGET_2026])
+    holder = world.holder()
+    voucher = world.voucher(holder, face_value_fen=700_000 * YUAN)
+    assert world.vouchers.get(voucher).status.value == "issued"
+    world.at(local(COMMISSIONED))
+    _deployed_fleet(world, holder, ["DOG-1"])
+    contract = world.contract(voucher, "LG-1", ["DOG-1"], 1_200_000 * YUAN, COMMISSIONED)
+    assert world.vouchers.get(voucher).status.value == "in_use"  # a contract draws on it
+    world.at(local(COMMISSIONED + timedelta(days=100)))
+    claim = world.file(contract)
+    assert claim.status is ClaimStatus.AUTO_VERIFIED, claim.checks
+    # The voucher's validity ends while the claim waits for a decision: it is not expired, so
+    # the value the claim will be paid from stays reserved.
+    after_validity = world.vouchers.get(voucher).valid_until + timedelta(days=1)
+    assert world.vouchers.expire_due(after_validity) == []
+    assert world.programmes.get(world.programme).balances.reserved_fen == 700_000 * YUAN
+    world.claims.reject(claim.id, ClaimReject(reason="duplicate filing"), "officer-li")
+    assert world.vouchers.expire_due(after_validity) == [voucher]
+    assert world.programmes.get(world.programme).balances.reserved_fen == 0
