@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from fleet_server.schedules.templates import checked_template_files
 from fleet_server.settings import (
     DEFAULT_SITES_DIR,
     DEFAULT_TEMPLATES_DIR,
     FleetSettings,
     packaged_data_dir,
 )
-from fleet_server.sites import SiteRegistry
-from fleet_server.templates import checked_template_files
+from fleet_server.sites.sites import SiteRegistry
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SHIPPED_PACKAGES = ["fleet_protocol", "fleet_server", "robot_agent", "simulation", "missions"]
