@@ -1,0 +1,94 @@
+"""Following an incident's respond mission: the robot sent, on scene, its evidence kept, and the
+incident resolved or escalated as the mission ends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fleet_server.incidents.core import IncidentCore
+from fleet_server.incidents.models.incident import Incident, IncidentStatus
+from fleet_server.missions.models.mission import Mission, MissionStatus
+
+EVIDENCE_ACTIONS = frozenset({"capturePhoto"})
+
+
+class IncidentTracking(IncidentCore):
+    """Listens to the missions and moves each incident along with its respond mission."""
+
+    def on_mission(self, mission: Mission) -> None:
+        """Move the incident along as its respond mission goes."""
+        incident_id = mission.definition.get("incident")
+        if mission.kind != "respond" or incident_id is None:
+            return
+        incident = self.store.get(Incident, incident_id)
+        if incident is None or incident.status.finished or incident.mission_id != mission.id:
+            return
+        if mission.status.finished:
+            self._mission_ended(incident, mission)
+            return
+        if mission.robot and incident.status is IncidentStatus.OPEN:
+            incident.status = IncidentStatus.DISPATCHED
+            incident.robot = mission.robot
+            incident.dispatched_at = self.clock()
+            incident.reason = None
+            self._save(incident)
+            self._log(incident, mission.robot, f"robot {mission.robot} sent")
+        elif incident.status is IncidentStatus.OPEN and mission.reason != incident.reason:
+            incident.reason = mission.reason
+            self._save(incident)
+        if incident.status is IncidentStatus.DISPATCHED and _on_scene(mission):
+            incident.status = IncidentStatus.ON_SCENE
+            incident.on_scene_at = self.clock()
+            self._save(incident)
+            self._log(incident, mission.robot or "fleet", f"robot {mission.robot} on scene")
+
+    def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
+        """Keep the evidence (photo ids) a respond mission's actions reported."""
+        incident_id = mission.definition.get("incident")
+        if mission.kind != "respond" or incident_id is None:
+            return
+        incident = self.store.get(Incident, incident_id)
+        if incident is None:
+            return
+        evidence = [
+            a["result"]
+            for a in visit["actions"]
+            if a["type"] in EVIDENCE_ACTIONS and a["status"] == "FINISHED" and a["result"]
+        ]
+        if evidence:
+            incident.evidence = [*incident.evidence, *evidence]
+            self._save(incident)
+
+    def _mission_ended(self, incident: Incident, mission: Mission) -> None:
+        if mission.status is MissionStatus.COMPLETED:
+            failed = [
+                a
+                for visit in mission.results.get("checkpoints", [])
+                for a in visit["actions"]
+                if a["status"] != "FINISHED"
+            ]
+            if not failed:
+                done = _done_actions(mission)
+                self._resolve(incident, f"robot {mission.robot} finished: {done}", "robot")
+                return
+            what = ", ".join(f"{a['type']} ({a['result'] or a['status'].lower()})" for a in failed)
+            self._escalate(incident, f"robot {mission.robot} could not finish: {what}", "fleet")
+            return
+        self._escalate(
+            incident, f"mission {mission.id} {mission.status.value}: {mission.reason}", "fleet"
+        )
+
+
+def _on_scene(mission: Mission) -> bool:
+    """Whether the robot has reached the incident (the stop with the actions, or the lanes)."""
+    visits = mission.results.get("checkpoints", [])
+    if visits:
+        return visits[0]["reached_at"] is not None
+    return mission.nodes_passed >= mission.approach_nodes > 0
+
+
+def _done_actions(mission: Mission) -> str:
+    actions = [a for v in mission.results.get("checkpoints", []) for a in v["actions"]]
+    if not actions:
+        return "cleaned around the spot"
+    return ", ".join(a["type"] + (f" ({a['result']})" if a["result"] else "") for a in actions)
