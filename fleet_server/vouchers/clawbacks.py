@@ -17,7 +17,6 @@ from fleet_server.errors import Conflict, Invalid
 from fleet_server.fleet.models.activity import RobotDay
 from fleet_server.isolation import LoopFailures
 from fleet_server.sites.sites import SiteRegistry
-from fleet_server.vouchers.claims import programme_zone
 from fleet_server.vouchers.evidence import unit_evidence
 from fleet_server.vouchers.lockin import (
     OFFLINE,
@@ -41,6 +40,7 @@ from fleet_server.vouchers.models.contract import Contract
 from fleet_server.vouchers.models.programme import Programme
 from fleet_server.vouchers.models.settlement import Payout
 from fleet_server.vouchers.models.unit import DeployedUnit
+from fleet_server.vouchers.programmes import programme_zone
 from fleet_server.vouchers.record_store import RecordStore, existing, matching
 from fleet_server.vouchers.units import current_unit
 

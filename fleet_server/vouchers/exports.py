@@ -17,7 +17,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from fleet_server.sites.sites import SiteRegistry
-from fleet_server.vouchers.claims import programme_zone
 from fleet_server.vouchers.models.claim import ClaimPublic, RuleCheck
 from fleet_server.vouchers.models.clawback import ClawbackPublic
 from fleet_server.vouchers.models.contract import Contract
@@ -25,6 +24,7 @@ from fleet_server.vouchers.models.party import Enterprise, Institution
 from fleet_server.vouchers.models.programme import Payee, Programme
 from fleet_server.vouchers.models.settlement import PayoutPublic
 from fleet_server.vouchers.models.voucher import VoucherPublic
+from fleet_server.vouchers.programmes import programme_zone
 
 BOM = "\ufeff"
 # A spreadsheet may run a cell starting with one of these as a formula (CSV injection).

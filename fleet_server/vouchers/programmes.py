@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -26,6 +27,11 @@ from fleet_server.vouchers.models.voucher import LIVE_STATUSES, Voucher
 from fleet_server.vouchers.record_store import RecordStore, existing
 
 ENTITY = "programme"
+
+
+def programme_zone(sites: SiteRegistry, programme: Programme) -> ZoneInfo:
+    """The timezone the programme's days and years are counted in: its geofence site's."""
+    return ZoneInfo(sites.get(programme.geofence_site).timezone)
 
 
 def programme_balances(session: Session, programme: Programme) -> Balances:

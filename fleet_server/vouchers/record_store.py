@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, delete, select
@@ -35,6 +36,15 @@ def existing(session: Session, table: type[RowT], row_id: int, noun: str, field:
     if row is None:
         raise NotFound(f"no {noun} {row_id}", field=field)
     return row
+
+
+def sum_fen(session: Session, column: Any, *where: Any) -> int:
+    """The sum of a fen column over the rows matching `where`, 0 when none."""
+    query = select(func.coalesce(func.sum(column), 0))
+    for condition in where:
+        query = query.where(condition)
+    # PostgreSQL sums BIGINT into NUMERIC (a Decimal here): back to an integer of fen.
+    return int(session.exec(query).one())
 
 
 class RecordStore:

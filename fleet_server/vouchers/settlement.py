@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 from fleet_protocol.base import utc_now
 from fleet_server.errors import Conflict, Invalid
 from fleet_server.sites.sites import SiteRegistry
-from fleet_server.vouchers.claims import programme_zone, sum_fen
 from fleet_server.vouchers.models.claim import OPEN_STATUSES, Claim, ClaimStatus
 from fleet_server.vouchers.models.programme import Payee, Programme
 from fleet_server.vouchers.models.settlement import (
@@ -25,7 +24,8 @@ from fleet_server.vouchers.models.settlement import (
     SettlementRound,
 )
 from fleet_server.vouchers.models.voucher import Voucher, VoucherStatus
-from fleet_server.vouchers.record_store import RecordStore, existing, matching
+from fleet_server.vouchers.programmes import programme_zone
+from fleet_server.vouchers.record_store import RecordStore, existing, matching, sum_fen
 
 ENTITY = "settlement"
 
