@@ -21,7 +21,7 @@ from fleet_server.vouchers.models.party import Enterprise, Institution
 from fleet_server.vouchers.models.programme import Programme
 from fleet_server.vouchers.models.settlement import Payout
 from fleet_server.vouchers.models.voucher import Voucher
-from fleet_server.vouchers.programmes import programme_zone
+from fleet_server.vouchers.programmes import programme_zone, year_budget
 from fleet_server.vouchers.record_store import RecordStore, existing, sum_fen
 from fleet_server.vouchers.units import current_unit
 
@@ -122,7 +122,7 @@ class ClaimFiling:
             voucher_open_fen=sum_fen(
                 session, Claim.subsidy_fen, col(Claim.voucher_id) == voucher.id, *open_claims
             ),
-            year_budget_fen=_year_budget(programme, year),
+            year_budget_fen=year_budget(programme, year),
             year_paid_fen=sum_fen(
                 session,
                 Payout.amount_fen,
@@ -159,10 +159,3 @@ def expect_status(claim: Claim, statuses: tuple[ClaimStatus, ...], verb: str) ->
             f"claim {claim.id} is {claim.status.value}; only {allowed} claims can be {verb}",
             field="claim_id",
         )
-
-
-def _year_budget(programme: Programme, year: int) -> int | None:
-    for budget in programme.annual_budgets:
-        if budget["year"] == year:
-            return int(budget["budget_fen"])
-    return None

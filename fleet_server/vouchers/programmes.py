@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.site import ZoneKind
@@ -24,7 +23,7 @@ from fleet_server.vouchers.models.programme import (
 )
 from fleet_server.vouchers.models.settlement import Payout
 from fleet_server.vouchers.models.voucher import LIVE_STATUSES, Voucher
-from fleet_server.vouchers.record_store import RecordStore, existing
+from fleet_server.vouchers.record_store import RecordStore, existing, sum_fen
 
 ENTITY = "programme"
 
@@ -32,6 +31,14 @@ ENTITY = "programme"
 def programme_zone(sites: SiteRegistry, programme: Programme) -> ZoneInfo:
     """The timezone the programme's days and years are counted in: its geofence site's."""
     return ZoneInfo(sites.get(programme.geofence_site).timezone)
+
+
+def year_budget(programme: Programme, year: int) -> int | None:
+    """The programme's budget for the year in fen, or None if it has none."""
+    for budget in programme.annual_budgets:
+        if budget["year"] == year:
+            return int(budget["budget_fen"])
+    return None
 
 
 def programme_balances(session: Session, programme: Programme) -> Balances:
@@ -51,29 +58,26 @@ def programme_balances(session: Session, programme: Programme) -> Balances:
 
 def _reserved_fen(session: Session, programme: Programme) -> int:
     """The unused value of the programme's live (issued or in-use) vouchers."""
-    unused = func.sum(col(Voucher.face_value_fen) - col(Voucher.used_fen))
-    query = (
-        select(func.coalesce(unused, 0))
-        .where(col(Voucher.programme_id) == programme.id)
-        .where(col(Voucher.status).in_(LIVE_STATUSES))
+    return sum_fen(
+        session,
+        col(Voucher.face_value_fen) - col(Voucher.used_fen),
+        col(Voucher.programme_id) == programme.id,
+        col(Voucher.status).in_(LIVE_STATUSES),
     )
-    # PostgreSQL sums BIGINT into NUMERIC (a Decimal here): back to an integer of fen.
-    return int(session.exec(query).one())
 
 
 def _paid_fen(session: Session, programme: Programme) -> int:
     """Fen paid out of the programme's pool by settlement rounds, less what clawback cases
     recovered (rule 10). A payout adds to its voucher's used_fen, so what it paid moves from
     reserved to paid; what is recovered returns from paid to available."""
-    query = select(func.coalesce(func.sum(col(Payout.amount_fen)), 0)).where(
-        col(Payout.programme_id) == programme.id
+    paid = sum_fen(session, col(Payout.amount_fen), col(Payout.programme_id) == programme.id)
+    recovered = sum_fen(
+        session,
+        col(ClawbackCase.recovered_fen),
+        col(ClawbackCase.programme_id) == programme.id,
+        col(ClawbackCase.status) == ClawbackStatus.RECOVERED,
     )
-    recovered = (
-        select(func.coalesce(func.sum(col(ClawbackCase.recovered_fen)), 0))
-        .where(col(ClawbackCase.programme_id) == programme.id)
-        .where(col(ClawbackCase.status) == ClawbackStatus.RECOVERED)
-    )
-    return int(session.exec(query).one()) - int(session.exec(recovered).one())
+    return paid - recovered
 
 
 class ProgrammeService:

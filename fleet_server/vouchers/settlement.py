@@ -24,7 +24,7 @@ from fleet_server.vouchers.models.settlement import (
     SettlementRound,
 )
 from fleet_server.vouchers.models.voucher import Voucher, VoucherStatus
-from fleet_server.vouchers.programmes import programme_zone
+from fleet_server.vouchers.programmes import programme_zone, year_budget
 from fleet_server.vouchers.record_store import RecordStore, existing, matching, sum_fen
 
 ENTITY = "settlement"
@@ -100,9 +100,7 @@ class SettlementService:
                     "ended" + (" in that period" if body.period_from or body.period_until else ""),
                     field="programme_id",
                 )
-            budget = next(
-                (int(b["budget_fen"]) for b in programme.annual_budgets if b["year"] == year), None
-            )
+            budget = year_budget(programme, year)
             if budget is None:
                 raise Conflict(
                     f"programme {programme.id} has no budget for {year}; add one to "
