@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from fleet_server.accounts.models import Role
 from fleet_server.errors import Conflict, Invalid, NotFound
-from fleet_server.vouchers.clawbacks import WATCH_ACTOR
+from fleet_server.vouchers.clawback_watch import WATCH_ACTOR
 from fleet_server.vouchers.models.claim import ClaimStatus
 from fleet_server.vouchers.models.clawback import (
     ClawbackCase,
