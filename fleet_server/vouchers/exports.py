@@ -96,6 +96,11 @@ def amount(fen: int) -> list[Cell]:
     return [fen, yuan_text(fen)]
 
 
+# The columns Directory.programme and Directory.holder fill.
+PROGRAMME = ["programme_id", "programme_name"]
+HOLDER = ["holder_id", "holder_name", "holder_credit_code"]
+
+
 @dataclass(frozen=True)
 class Directory:
     """What the exports show beside ids: programmes' names and time zones, parties' names and
@@ -106,6 +111,15 @@ class Directory:
     enterprises: dict[int, Party]
     institutions: dict[int, Party]
     contracts: dict[int, str]
+
+    def programme(self, programme_id: int) -> list[Cell]:
+        """The two cells of a programme: its id and name."""
+        return [programme_id, self.programmes[programme_id]]
+
+    def holder(self, holder_id: int) -> list[Cell]:
+        """The three cells of a holder: its id, name and credit code."""
+        holder = self.enterprises[holder_id]
+        return [holder_id, holder.name, holder.uscc]
 
     def local(self, programme_id: int, when: datetime | None) -> datetime | None:
         """A stored UTC time in the local time of the programme's site."""
@@ -132,11 +146,8 @@ def read_directory(engine: Engine, sites: SiteRegistry) -> Directory:
 
 VOUCHER_COLUMNS = [
     "id",
-    "programme_id",
-    "programme_name",
-    "holder_id",
-    "holder_name",
-    "holder_credit_code",
+    *PROGRAMME,
+    *HOLDER,
     *money("face_value"),
     *money("used"),
     *money("unused"),
@@ -154,15 +165,11 @@ def vouchers_csv(vouchers: Iterable[VoucherPublic], directory: Directory) -> str
 
 
 def _voucher_row(voucher: VoucherPublic, directory: Directory) -> list[Cell]:
-    holder = directory.enterprises[voucher.holder_id]
     programme = voucher.programme_id
     return [
         voucher.id,
-        voucher.programme_id,
-        directory.programmes[voucher.programme_id],
-        voucher.holder_id,
-        holder.name,
-        holder.uscc,
+        *directory.programme(programme),
+        *directory.holder(voucher.holder_id),
         *amount(voucher.face_value_fen),
         *amount(voucher.used_fen),
         *amount(voucher.unused_fen),
@@ -176,13 +183,10 @@ def _voucher_row(voucher: VoucherPublic, directory: Directory) -> list[Cell]:
 
 CLAIM_COLUMNS = [
     "id",
-    "programme_id",
-    "programme_name",
+    *PROGRAMME,
     "contract_number",
     "voucher_id",
-    "holder_id",
-    "holder_name",
-    "holder_credit_code",
+    *HOLDER,
     "supplier_name",
     "units",
     "filed_at",
@@ -201,17 +205,13 @@ def claims_csv(claims: Iterable[ClaimPublic], directory: Directory) -> str:
 
 
 def _claim_row(claim: ClaimPublic, directory: Directory) -> list[Cell]:
-    holder = directory.enterprises[claim.holder_id]
     failed = [check for check in claim.checks if not check.passed]
     return [
         claim.id,
-        claim.programme_id,
-        directory.programmes[claim.programme_id],
+        *directory.programme(claim.programme_id),
         directory.contracts[claim.contract_id],
         claim.voucher_id,
-        claim.holder_id,
-        holder.name,
-        holder.uscc,
+        *directory.holder(claim.holder_id),
         directory.institutions[claim.supplier_id].name,
         ";".join(claim.serial_numbers),
         directory.local(claim.programme_id, claim.filed_at),
@@ -241,12 +241,9 @@ def _rule_cells(checks: Sequence[RuleCheck]) -> list[Cell]:
 PAYOUT_COLUMNS = [
     "id",
     "round_id",
-    "programme_id",
-    "programme_name",
+    *PROGRAMME,
     "claim_id",
-    "holder_id",
-    "holder_name",
-    "holder_credit_code",
+    *HOLDER,
     "payee",
     "payee_id",
     "payee_name",
@@ -264,17 +261,13 @@ def payouts_csv(payouts: Iterable[PayoutPublic], directory: Directory) -> str:
 
 
 def _payout_row(payout: PayoutPublic, directory: Directory) -> list[Cell]:
-    holder = directory.enterprises[payout.holder_id]
     payees = directory.enterprises if payout.payee is Payee.HOLDER else directory.institutions
     return [
         payout.id,
         payout.round_id,
-        payout.programme_id,
-        directory.programmes[payout.programme_id],
+        *directory.programme(payout.programme_id),
         payout.claim_id,
-        payout.holder_id,
-        holder.name,
-        holder.uscc,
+        *directory.holder(payout.holder_id),
         payout.payee,
         payout.payee_id,
         payees[payout.payee_id].name,
@@ -292,9 +285,7 @@ CLAWBACK_COLUMNS = [
     "claim_id",
     "payout_id",
     "serial_number",
-    "holder_id",
-    "holder_name",
-    "holder_credit_code",
+    *HOLDER,
     "reason",
     "opened_at",
     "lock_in_until",
@@ -314,16 +305,13 @@ def clawbacks_csv(cases: Iterable[ClawbackPublic], directory: Directory) -> str:
 
 
 def _clawback_row(case: ClawbackPublic, directory: Directory) -> list[Cell]:
-    holder = directory.enterprises[case.holder_id]
     return [
         case.id,
         case.programme_id,
         case.claim_id,
         case.payout_id,
         case.serial_number,
-        case.holder_id,
-        holder.name,
-        holder.uscc,
+        *directory.holder(case.holder_id),
         case.reason,
         directory.local(case.programme_id, case.opened_at),
         case.lock_in_until,
