@@ -20,7 +20,9 @@ from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
 from fleet_server.audit.audit import AuditLog
-from fleet_server.broker.cli import broker_app, robot_app
+from fleet_server.broker.cli import broker_app
+from fleet_server.broker.robot_cli import robot_app
+from fleet_server.cli_support import command_group
 from fleet_server.cli_support import fail as _fail
 from fleet_server.cli_support import load_settings as _settings
 from fleet_server.errors import FleetError, Invalid
@@ -29,19 +31,12 @@ from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import SiteRegistry
 
-app = typer.Typer(help="Robot fleet server (VDA 5050 master control).", no_args_is_help=True)
-user_app = typer.Typer(
-    help="Users who log in to the API (works on FLEET_DATABASE_URL directly).",
-    no_args_is_help=True,
-)
-apikey_app = typer.Typer(
-    help="API keys for integrations (works on FLEET_DATABASE_URL directly).",
-    no_args_is_help=True,
-)
+app = command_group("Robot fleet server (VDA 5050 master control).")
+user_app = command_group("Users who log in to the API (works on FLEET_DATABASE_URL directly).")
+apikey_app = command_group("API keys for integrations (works on FLEET_DATABASE_URL directly).")
 app.add_typer(user_app, name="user")
-audit_app = typer.Typer(
-    help="The audit log of voucher records (works on FLEET_DATABASE_URL directly).",
-    no_args_is_help=True,
+audit_app = command_group(
+    "The audit log of voucher records (works on FLEET_DATABASE_URL directly)."
 )
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(audit_app, name="audit")

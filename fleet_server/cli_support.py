@@ -14,6 +14,11 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def command_group(description: str) -> typer.Typer:
+    """A `fleet` command group: `description` is its help, shown when no command is given."""
+    return typer.Typer(help=description, no_args_is_help=True)
+
+
 def load_settings() -> FleetSettings:
     """The settings, or a message naming each bad one and exit code 2."""
     try:
