@@ -93,9 +93,13 @@ class SimBattery:
             return math.inf
         return gap / rate
 
-    def seconds_to_empty(self) -> float:
-        """Sim seconds until the charge is gone at the current rates (inf: never)."""
-        return self.seconds_to(0.0)
+    def seconds_to_empty(self, speed: float = 0.0) -> float:
+        """Sim seconds until the charge is gone at the current rates, driving at `speed` m/s
+        (inf: never)."""
+        per_second = speed * self.figures.drive_per_km / _METRES_PER_KM - self._rate()
+        if per_second <= 0:
+            return math.inf
+        return self.level() / per_second
 
     # -- while driving ---------------------------------------------------------------------
 

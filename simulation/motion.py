@@ -63,6 +63,21 @@ class Body:
             self.speed = 0.0
         return index
 
+    def seconds_to(self, poses: Sequence[Pose], index: int, speed: float, limit: int) -> float:
+        """Sim seconds of turning and driving until poses[limit - 1] is reached from here."""
+        x, y, theta = self.x, self.y, self.theta
+        seconds = 0.0
+        for target in poses[index:limit]:
+            distance = math.hypot(target.x - x, target.y - y)
+            if distance > REACHED:
+                heading = math.atan2(target.y - y, target.x - x)
+                seconds += abs(math.remainder(heading - theta, math.tau)) / self._turn_rate
+                seconds += distance / speed
+                x, y, theta = target.x, target.y, heading
+        if limit == len(poses) and index < limit:
+            seconds += abs(math.remainder(poses[-1].theta - theta, math.tau)) / self._turn_rate
+        return seconds
+
     def _turn_towards(self, heading: float, budget: float) -> tuple[float, bool]:
         """Turn on the spot towards heading: the time left over, and whether the turn is done
         (not done: out of time, or out of charge with time left over)."""

@@ -122,7 +122,7 @@ class SimDriver:
             while index < len(poses):
                 if index >= limit and failure is not None:
                     raise failure.error()
-                await asyncio.sleep(self._tick)
+                await asyncio.sleep(self._next_step(poses, index, speed, limit))
                 now = self._clock()
                 sim_dt, last = (now - last) * self.speed_factor, now
                 index = self._body.advance(poses, index, sim_dt, speed, on_pose_reached, limit)
@@ -130,6 +130,15 @@ class SimDriver:
         finally:
             self._body.speed = 0.0
             self._power.stop_driving()
+
+    def _next_step(self, poses: Sequence[Pose], index: int, speed: float, limit: int) -> float:
+        """Wall seconds to the next motion step: a tick, or less to wake as the robot arrives
+        (or may run empty), so that a faster sim does not stand longer at the goal."""
+        seconds = min(
+            self._body.seconds_to(poses, index, speed, limit),
+            self._power.battery.seconds_to_empty(speed),
+        )
+        return min(self._tick, seconds / self.speed_factor)
 
     async def run_action(self, action_type: str, parameters: Mapping[str, Any]) -> str | None:
         """Run one of the kind's declared actions in sim time; returns its result description."""

@@ -76,3 +76,13 @@ def test_a_step_of_no_time_passes_poses_already_reached_and_spends_nothing() -> 
     assert robot.advance(poses, 0, 0.0, SPEED, reached.append, 2) == 1
     assert reached == [0]
     assert battery.level() == 50
+
+
+def test_time_to_the_goal_counts_turns_and_drives() -> None:
+    robot, _ = body(level=50)
+    poses = [Pose(200, 0, 0, MAP), Pose(200, 100, math.pi, MAP)]
+    # 100 s, a quarter turn, 50 s, and a quarter turn more to the final heading.
+    assert robot.seconds_to(poses, 0, SPEED, 2) == pytest.approx(150 + math.pi)
+    assert robot.seconds_to(poses, 0, SPEED, 1) == pytest.approx(100)  # up to the first pose
+    drive(robot, poses, step=1000.0)
+    assert robot.seconds_to(poses, 2, SPEED, 2) == 0
