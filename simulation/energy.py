@@ -41,6 +41,10 @@ class EnergyFigures:
         # Read-only, so that figures shared by every robot of a kind cannot be changed by one.
         object.__setattr__(self, "work_per_min", MappingProxyType(dict(self.work_per_min)))
 
+    def __hash__(self) -> int:  # the actions' table is a mapping, so hash its items
+        table = tuple(sorted(self.work_per_min.items()))
+        return hash((self.drive_per_km, self.idle_per_min, self.charge_per_min, table))
+
     @property
     def charge_per_hour(self) -> float:
         """Percent gained per hour on a dock."""

@@ -30,8 +30,8 @@ PROFILES: dict[RobotKind, KindProfile] = {
         width=0.5,
         length=1.1,
         height=0.7,
-        # About 3.5 h of walking at 1.5 m/s per charge (0.12 + 4.0 x 0.09 = 0.48 %/min), some
-        # 14 h standing (holding a posture costs power); full from empty in about 1.5 h.
+        # About 3.5 h of walking at 1.5 m/s per charge (0.12 + 4.0 x 0.09 = 0.48 %/min), 14 h
+        # lying by with its sensors on; full from empty in about 1.5 h.
         energy=EnergyFigures(
             drive_per_km=4.0,
             idle_per_min=0.12,

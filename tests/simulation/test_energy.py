@@ -76,6 +76,17 @@ def test_variation_draws_each_figure_within_the_spread_reproducibly() -> None:
         FIGURES.varied(random.Random(1), 1.0)
 
 
+def test_equal_figures_hash_alike() -> None:
+    same = EnergyFigures(
+        drive_per_km=4.0,
+        idle_per_min=0.1,
+        charge_per_min=1.0,
+        work_per_min={"dock": 0.3, "announce": 0.05},
+    )
+    assert same == FIGURES and hash(same) == hash(FIGURES)
+    assert len({FIGURES, same, FIGURES.scaled(2)}) == 2
+
+
 def test_figures_cannot_be_changed_through_their_actions_table() -> None:
     table = {"announce": 0.05}
     figures = EnergyFigures(drive_per_km=1, idle_per_min=0.1, charge_per_min=1, work_per_min=table)
