@@ -62,7 +62,8 @@ class SimBattery:
             self.remove_load(load_id)
 
     def add_load(self, percent_per_minute: float) -> int:
-        """Add a load from now on; its id, to remove it."""
+        """Add a load from now on; its id, to remove it. (While the motion holds the battery,
+        a load added or removed counts for the whole motion step it falls in: at most a tick.)"""
         self._settle()
         load_id = next(self._load_ids)
         self._loads[load_id] = percent_per_minute
