@@ -63,11 +63,22 @@ class Body:
             self.speed = 0.0
         return index
 
-    def seconds_to(self, poses: Sequence[Pose], index: int, speed: float, limit: int) -> float:
-        """Sim seconds of turning and driving until poses[limit - 1] is reached from here."""
+    def seconds_to(
+        self,
+        poses: Sequence[Pose],
+        index: int,
+        speed: float,
+        limit: int,
+        horizon: float = math.inf,
+    ) -> float:
+        """Sim seconds of turning and driving until poses[limit - 1] is reached from here; once
+        past `horizon`, a time past it (a long route costs no more than its next stretch)."""
         x, y, theta = self.x, self.y, self.theta
         seconds = 0.0
-        for target in poses[index:limit]:
+        for position in range(index, limit):
+            if seconds > horizon:
+                return seconds
+            target = poses[position]
             distance = math.hypot(target.x - x, target.y - y)
             if distance > REACHED:
                 heading = math.atan2(target.y - y, target.x - x)

@@ -134,11 +134,12 @@ class SimDriver:
     def _next_step(self, poses: Sequence[Pose], index: int, speed: float, limit: int) -> float:
         """Wall seconds to the next motion step: a tick, or less to wake as the robot arrives
         (or may run empty), so that a faster sim does not stand longer at the goal."""
+        tick = self._tick * self.speed_factor
         seconds = min(
-            self._body.seconds_to(poses, index, speed, limit),
+            self._body.seconds_to(poses, index, speed, limit, horizon=tick),
             self._power.battery.seconds_to_empty(speed),
         )
-        return min(self._tick, seconds / self.speed_factor)
+        return min(tick, seconds) / self.speed_factor
 
     async def run_action(self, action_type: str, parameters: Mapping[str, Any]) -> str | None:
         """Run one of the kind's declared actions in sim time; returns its result description."""

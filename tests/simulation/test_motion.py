@@ -84,5 +84,6 @@ def test_time_to_the_goal_counts_turns_and_drives() -> None:
     # 100 s, a quarter turn, 50 s, and a quarter turn more to the final heading.
     assert robot.seconds_to(poses, 0, SPEED, 2) == pytest.approx(150 + math.pi)
     assert robot.seconds_to(poses, 0, SPEED, 1) == pytest.approx(100)  # up to the first pose
+    assert 10 < robot.seconds_to(poses, 0, SPEED, 2, horizon=10) < 150  # past the horizon
     drive(robot, poses, step=1000.0)
     assert robot.seconds_to(poses, 2, SPEED, 2) == 0
