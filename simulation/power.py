@@ -14,6 +14,7 @@ from simulation.failures import ACTION_FAILED, BATTERY_EMPTY
 
 DOCK_REACH = 1.0  # metres from a dock's node within which the robot can dock on it
 DOCKING_SECONDS = 5.0
+_LEAST_WAIT = 0.001  # wall seconds
 
 # A dock's id and its position on the robot's map.
 Docks = Mapping[str, tuple[float, float]]
@@ -64,8 +65,10 @@ class Power:
                 left = end - self._clock()
                 if left <= 0:
                     return
+                # Wake when the battery may run empty; not more often than every millisecond,
+                # for a level held by a motion that only changes it at its next step.
                 empty_in = self.battery.seconds_to_empty() / self._speed_factor
-                await asyncio.sleep(min(left, empty_in))
+                await asyncio.sleep(min(left, max(empty_in, _LEAST_WAIT)))
 
     def lower_deck(self) -> None:
         """The cleaning deck runs (and draws its load) from now on."""

@@ -211,6 +211,18 @@ async def test_an_action_stops_when_the_battery_empties() -> None:
     assert driver.battery().charge == 0
 
 
+async def test_an_action_while_driving_stops_when_the_drive_empties_the_battery() -> None:
+    driver = SimDriver(RobotKind.PATROL_DOG, pose(0, 0), speed_factor=100, battery=0.05, tick=0.01)
+    driving = asyncio.create_task(driver.navigate_through_poses([pose(500, 0)], lambda _: None))
+    waiting = asyncio.create_task(driver.run_action("dwell", {"seconds": 3600}))
+    done, _ = await asyncio.wait([driving, waiting], timeout=2)
+    assert done == {driving, waiting}
+    for task in (driving, waiting):
+        error = task.exception()
+        assert isinstance(error, DriverError) and error.error_type == BATTERY_EMPTY
+    assert 0 < driver.current_pose().x < 500
+
+
 @pytest.mark.parametrize(
     ("kind", "action", "parameters"),
     [
