@@ -64,7 +64,7 @@ class SimDriver:
         self.serial_number = serial_number
         self.speed_factor = speed_factor
         self.profile = profile or profile_for(self.kind)
-        self.energy = energy or self.profile.energy
+        self.energy = energy if energy is not None else self.profile.energy
         self._tick = tick
         self._clock = time.monotonic  # the event loop's clock too
         cell = SimBattery(self.energy, speed_factor, battery, self._clock)
