@@ -5,8 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from simulation.energy import EnergyFigures
 
@@ -52,14 +51,6 @@ class SimBattery:
         self._settle()
         self._level = _percentage(level)
 
-    @contextmanager
-    def load(self, percent_per_minute: float) -> Iterator[None]:
-        """Add a load (an action's work) while the block runs."""
-        load_id = self.add_load(percent_per_minute)
-        try:
-            yield
-        finally:
-            self.remove_load(load_id)
 
     def add_load(self, percent_per_minute: float) -> int:
         """Add a load from now on; its id, to remove it. (While the motion holds the battery,
@@ -69,9 +60,11 @@ class SimBattery:
         self._loads[load_id] = percent_per_minute
         return load_id
 
-    def remove_load(self, load_id: int) -> None:
-        """End a load from now on (a no-op if it has ended already)."""
-        self._settle()
+    def remove_load(self, load_id: int, at: float | None = None) -> None:
+        """End a load from now on, or from the clock time `at` if that is earlier and nothing
+        has been settled since (an action that ended before the event loop woke it); a no-op if
+        the load has ended already."""
+        self._settle(at)
         self._loads.pop(load_id, None)
 
     def start_charging(self, until: float) -> None:
@@ -137,10 +130,12 @@ class SimBattery:
             return (self.figures.charge_per_min - loads) / _SECONDS_PER_MINUTE
         return -(self.figures.idle_per_min + loads) / _SECONDS_PER_MINUTE
 
-    def _settle(self) -> None:
+    def _settle(self, until: float | None = None) -> None:
         if self._held:
             return
-        now = self._clock()
+        now = self._clock() if until is None else min(until, self._clock())
+        if now <= self._settled_at:
+            return
         seconds = (now - self._settled_at) * self._speed_factor
         self._settled_at = now
         level = self._level + self._rate() * seconds

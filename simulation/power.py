@@ -57,9 +57,9 @@ class Power:
     async def work(self, seconds: float, action_type: str | None = None) -> None:
         """Spend `seconds` (sim) on an action with its load on the battery; the battery running
         empty stops the work there."""
-        load = self._figures.work(action_type) if action_type else 0.0
-        with self.battery.load(load):
-            end = self._clock() + seconds / self._speed_factor
+        load = self.battery.add_load(self._figures.work(action_type) if action_type else 0.0)
+        end = self._clock() + seconds / self._speed_factor
+        try:
             while True:
                 self.check()
                 left = end - self._clock()
@@ -69,6 +69,9 @@ class Power:
                 # for a level held by a motion that only changes it at its next step.
                 empty_in = self.battery.seconds_to_empty() / self._speed_factor
                 await asyncio.sleep(min(left, max(empty_in, _LEAST_WAIT)))
+        finally:
+            # The work ended at `end`, however late the event loop woke it (or when cancelled).
+            self.battery.remove_load(load, at=end)
 
     def lower_deck(self) -> None:
         """The cleaning deck runs (and draws its load) from now on."""

@@ -40,13 +40,23 @@ def test_standing_costs_the_idle_load_per_sim_minute() -> None:
 
 def test_an_action_load_adds_to_the_idle_load_while_it_runs() -> None:
     cell, clock = battery(level=50, speed_factor=1)
-    with cell.load(FIGURES.work("announce")):
-        clock.now += 120  # two minutes speaking
-        second = cell.add_load(0.25)  # a second action overlapping for one minute
-        clock.now += 60
-        cell.remove_load(second)
+    speaking = cell.add_load(FIGURES.work("announce"))
+    clock.now += 120  # two minutes speaking
+    second = cell.add_load(0.25)  # a second action overlapping for one minute
+    clock.now += 60
+    cell.remove_load(second)
+    cell.remove_load(speaking)
     clock.now += 60  # one more minute idle
     assert cell.level() == pytest.approx(50 - 4 * 0.1 - 3 * 0.5 - 0.25)
+
+
+def test_a_load_ends_when_its_work_ended_however_late_it_is_removed() -> None:
+    cell, clock = battery(level=50, speed_factor=1)
+    speaking = cell.add_load(0.5)
+    ended = clock.now + 60
+    clock.now += 90  # the event loop woke the action half a minute late
+    cell.remove_load(speaking, at=ended)
+    assert cell.level() == pytest.approx(50 - 1.5 * 0.1 - 0.5)
 
 
 def test_charging_is_net_and_stops_exactly_at_its_limit() -> None:
@@ -69,9 +79,9 @@ def test_level_stays_between_empty_and_full() -> None:
     clock.now += 3600
     assert cell.level() == 100
     cell.stop_charging()
-    with cell.load(10.0):
-        clock.now += 3600
-        assert cell.level() == 0
+    cell.add_load(10.0)
+    clock.now += 3600
+    assert cell.level() == 0
 
 
 def test_time_until_a_level() -> None:
