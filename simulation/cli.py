@@ -20,6 +20,7 @@ from fleet_protocol.kinds import RobotKind
 from fleet_protocol.site import SiteError
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from simulation.fleet import (
+    DEFAULT_ENERGY_VARIATION,
     DEFAULT_MANUFACTURER,
     SIMULATED_KINDS,
     Fleet,
@@ -55,6 +56,16 @@ def _positive(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def _spread(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 0 and below 1")
     return value
 
 
@@ -106,7 +117,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--visualization-interval", type=_positive, help="seconds between visualizations"
     )
-    parser.add_argument("--seed", type=int, default=1, help="placement and battery seed")
+    parser.add_argument(
+        "--energy-variation",
+        type=_spread,
+        default=DEFAULT_ENERGY_VARIATION,
+        metavar="SPREAD",
+        help="each robot's energy figures are its kind's, each times a factor drawn from "
+        f"1 ± SPREAD (default {DEFAULT_ENERGY_VARIATION:g}; 0: the kind's figures)",
+    )
+    parser.add_argument(
+        "--charge-rate",
+        type=_positive,
+        metavar="PERCENT_PER_HOUR",
+        help="charge gained per hour on a dock, for every kind (default: each kind's own)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="placement, battery and energy variation seed"
+    )
     parser.add_argument(
         "--connect-interval",
         type=float,
@@ -204,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 visualization_interval=args.visualization_interval,
                 seed=args.seed,
                 connect_interval=args.connect_interval,
+                energy_variation=args.energy_variation,
+                charge_rate=args.charge_rate,
             )
         )
     except ValueError as error:
@@ -214,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"speed x{args.speed_factor:g}); Ctrl-C stops"
     )
     for robot in fleet.robots:
-        print(f"  {robot.serial_number:<12} {robot.kind.value:<11} at {robot.start_node}")
+        print(
+            f"  {robot.serial_number:<12} {robot.kind.value:<11} at {robot.start_node:<16} "
+            f"{robot.driver.energy.summary()}"
+        )
     asyncio.run(_serve(fleet))
     print("fleet-sim: stopped")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from fleet_protocol.topics import DEFAULT_INTERFACE
 from robot_agent.agent import Agent
 from robot_agent.driver import Pose
 from robot_agent.settings import AgentSettings
+from simulation.energy import EnergyFigures
+from simulation.power import Docks
 from simulation.profiles import profile_for
 from simulation.sim_driver import SimDriver
 
@@ -26,6 +29,8 @@ SIMULATED_KINDS = (RobotKind.PATROL_DOG, RobotKind.SANITATION, RobotKind.SERVICE
 DEFAULT_MANUFACTURER = "FleetSim"
 # Initial battery levels are drawn from this range (percent), so robots do not all charge at once.
 INITIAL_BATTERY = (70.0, 100.0)
+# Each robot's energy figures are its kind's, each times a factor drawn from 1 ± this.
+DEFAULT_ENERGY_VARIATION = 0.2
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ class FleetConfig:
     # Broker logins by serial number (each robot logs in as itself); None: the URL's login.
     credentials: Mapping[str, str] | None = field(default=None, repr=False)
     mqtt_ca_file: Path | None = None
+    energy_variation: float = DEFAULT_ENERGY_VARIATION  # 0: every robot has its kind's figures
+    charge_rate: float | None = None  # percent per hour on a dock for every kind; None: the kind's
+    # Figures for some robots by serial number, used as given (no variation, no charge rate).
+    energy: Mapping[str, EnergyFigures] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.robots < 0:
@@ -54,6 +63,13 @@ class FleetConfig:
             raise ValueError("kinds must name at least one robot kind")
         if self.speed_factor <= 0:
             raise ValueError(f"speed_factor must be positive, got {self.speed_factor}")
+        if not 0 <= self.energy_variation < 1:
+            raise ValueError(
+                f"energy_variation must be at least 0 and below 1, got {self.energy_variation}"
+            )
+        rate = self.charge_rate
+        if rate is not None and not (math.isfinite(rate) and rate > 0):
+            raise ValueError(f"charge_rate must be a percentage per hour > 0, got {rate}")
         parse_broker_url(self.mqtt_url)
         check_ca_file(self.mqtt_ca_file, self.mqtt_url)
 
@@ -71,7 +87,9 @@ class SimRobot:
 def plan_robots(config: FleetConfig) -> list[SimRobot]:
     """Kinds round robin, serials by kind (dog-01, sweeper-01, ...), on distinct nodes, docks first.
 
-    With more robots than nodes, nodes are used again in the same order.
+    With more robots than nodes, nodes are used again in the same order. Each robot's energy
+    figures vary around its kind's by a draw of its own (seed and serial number), so a robot
+    keeps its figures however many robots run with it.
     """
     site = config.site
     rng = random.Random(config.seed)
@@ -79,6 +97,7 @@ def plan_robots(config: FleetConfig) -> list[SimRobot]:
     others = [node.id for node in site.nodes if node.id not in docks]
     rng.shuffle(others)
     order = docks + others
+    dock_positions = _dock_positions(site)
     counters: dict[RobotKind, int] = dict.fromkeys(config.kinds, 0)
     robots = []
     for index in range(config.robots):
@@ -93,9 +112,34 @@ def plan_robots(config: FleetConfig) -> list[SimRobot]:
             speed_factor=config.speed_factor,
             battery=round(rng.uniform(*INITIAL_BATTERY), 1),
             serial_number=serial,
+            energy=robot_energy(config, kind, serial),
+            docks=dock_positions,
         )
         robots.append(SimRobot(serial, kind, node_id, driver))
+    unknown = sorted(set(config.energy) - {robot.serial_number for robot in robots})
+    if unknown:
+        raise ValueError(f"energy figures for {', '.join(unknown)}, not a robot of this fleet")
     return robots
+
+
+def robot_energy(config: FleetConfig, kind: RobotKind, serial_number: str) -> EnergyFigures:
+    """A robot's energy figures: given in the config, or its kind's at the configured charge
+    rate, varied by the robot's own draw."""
+    given = config.energy.get(serial_number)
+    if given is not None:
+        return given
+    figures = profile_for(kind).energy
+    if config.charge_rate is not None:
+        figures = figures.with_charge_per_hour(config.charge_rate)
+    if not config.energy_variation:
+        return figures
+    # A string seed is hashed the same way in every run (unlike hash()), so draws reproduce.
+    rng = random.Random(f"energy/{config.seed}/{serial_number}")
+    return figures.varied(rng, config.energy_variation)
+
+
+def _dock_positions(site: Site) -> Docks:
+    return {dock.id: (site.node(dock.node).x, site.node(dock.node).y) for dock in site.docks}
 
 
 class Fleet:

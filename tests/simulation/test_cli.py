@@ -54,12 +54,25 @@ def test_unknown_kind_is_named(capsys: pytest.CaptureFixture[str]) -> None:
         (["--speed-factor", "-2"], "'-2' must be greater than 0"),
         (["--mqtt", "tcp://host"], "scheme must be mqtt or mqtts"),
         (["--manufacturer", "a/b"], "manufacturer"),
+        (["--energy-variation", "1"], "'1' must be at least 0 and below 1"),
+        (["--energy-variation", "lots"], "'lots' is not a number"),
+        (["--charge-rate", "0"], "'0' must be greater than 0"),
     ],
 )
 def test_bad_options_are_named(
     argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert named in fails_with(["--site", str(DEMO), *argv], capsys)
+
+
+def test_help_names_the_energy_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--energy-variation SPREAD" in text
+    assert "1 ± SPREAD (default 0.2; 0: the kind's figures)" in text
+    assert "--charge-rate PERCENT_PER_HOUR" in text
 
 
 def test_runs_robots_online_until_sigint(broker: MosquittoBroker, wire: WireRecorder) -> None:
@@ -69,6 +82,7 @@ def test_runs_robots_online_until_sigint(broker: MosquittoBroker, wire: WireReco
         "from simulation.cli import main; main()",
         *("--mqtt", broker.url, "--site", str(DEMO), "--robots", "3"),
         *("--speed-factor", "10", "--state-interval", "1", "--manufacturer", "CliSim"),
+        *("--energy-variation", "0", "--charge-rate", "90"),
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     serials = ["dog-01", "sweeper-01", "guide-01"]
@@ -103,6 +117,8 @@ def test_runs_robots_online_until_sigint(broker: MosquittoBroker, wire: WireReco
             what=f"{serial} OFFLINE",
         )
         assert serial in out
+    # Without variation each robot lists its kind's figures, at the chosen charge rate.
+    assert "drive 4.00 %/km, idle 0.120 %/min, charge 90 %/h" in out
     assert "fleet-sim: stopped" in out
 
 

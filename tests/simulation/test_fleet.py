@@ -16,7 +16,16 @@ from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
 from fleet_protocol.order import Edge, Node, NodePosition, Order
 from fleet_protocol.site import Site
 from fleet_protocol.topics import Subtopic, topic
-from simulation.fleet import INITIAL_BATTERY, Fleet, FleetConfig, plan_robots, read_credentials
+from robot_agent.driver import DriverError
+from simulation.fleet import (
+    DEFAULT_ENERGY_VARIATION,
+    INITIAL_BATTERY,
+    Fleet,
+    FleetConfig,
+    plan_robots,
+    read_credentials,
+)
+from simulation.profiles import profile_for
 from simulation.site_file import load_site
 from tests.broker import MosquittoBroker
 from tests.wire import WireRecorder, match
@@ -88,8 +97,71 @@ def test_config_errors_are_named(site: Site) -> None:
         config(site, 1, mqtt_url="http://x")
     with pytest.raises(ValueError, match="speed_factor"):
         config(site, 1, speed_factor=0)
+    with pytest.raises(ValueError, match="energy_variation"):
+        config(site, 1, energy_variation=1.0)
+    with pytest.raises(ValueError, match="charge_rate"):
+        config(site, 1, charge_rate=0.0)
+    dog = profile_for(RobotKind.PATROL_DOG).energy
+    with pytest.raises(ValueError, match="energy figures for dog-02, not a robot of this fleet"):
+        plan_robots(config(site, 1, energy={"dog-02": dog}))
     with pytest.raises(ValueError, match="manufacturer"):
         Fleet(config(site, 1, manufacturer="bad/name"))
+
+
+def test_each_robot_varies_around_its_kind_reproducibly(site: Site) -> None:
+    robots = plan_robots(config(site, 30, kinds=[RobotKind.PATROL_DOG]))
+    kind = profile_for(RobotKind.PATROL_DOG).energy
+    spread = DEFAULT_ENERGY_VARIATION
+    drives = [r.driver.energy.drive_per_km / kind.drive_per_km for r in robots]
+    charges = [r.driver.energy.charge_per_min / kind.charge_per_min for r in robots]
+    assert all(1 - spread <= f <= 1 + spread for f in drives + charges)
+    assert max(drives) - min(drives) > spread  # spread out, not all alike
+    # The same seed gives every robot the same figures, however many robots there are.
+    fewer = plan_robots(config(site, 3, kinds=[RobotKind.PATROL_DOG]))
+    assert [r.driver.energy for r in fewer] == [r.driver.energy for r in robots[:3]]
+    other_seed = plan_robots(config(site, 3, kinds=[RobotKind.PATROL_DOG], seed=2))
+    assert other_seed[0].driver.energy != robots[0].driver.energy
+    # Variation leaves the placement and the initial batteries as they were.
+    plain = plan_robots(config(site, 30, kinds=[RobotKind.PATROL_DOG], energy_variation=0))
+    assert [r.start_node for r in plain] == [r.start_node for r in robots]
+    assert [r.driver.battery().charge for r in plain] == pytest.approx(
+        [r.driver.battery().charge for r in robots], abs=0.01
+    )
+    assert all(r.driver.energy == kind for r in plain)
+
+
+def test_charge_rate_and_figures_given_per_robot(site: Site) -> None:
+    thirsty = profile_for(RobotKind.PATROL_DOG).energy.scaled(1.5)
+    robots = plan_robots(
+        config(
+            site,
+            4,
+            kinds=[RobotKind.PATROL_DOG],
+            energy_variation=0,
+            charge_rate=90.0,
+            energy={"dog-02": thirsty},
+        )
+    )
+    by_serial = {r.serial_number: r.driver.energy for r in robots}
+    assert by_serial["dog-02"] == thirsty  # as given: no charge rate, no variation
+    for serial in ("dog-01", "dog-03", "dog-04"):
+        assert by_serial[serial].charge_per_hour == pytest.approx(90.0)
+        assert by_serial[serial].drive_per_km == thirsty.drive_per_km / 1.5
+
+
+async def test_robots_charge_on_the_site_docks_only(site: Site) -> None:
+    robots = plan_robots(config(site, len(site.docks) + 1, speed_factor=1000))
+    for robot, dock in zip(robots, site.docks, strict=False):
+        assert robot.start_node == dock.node
+        robot.driver.set_battery(50)
+        assert await robot.driver.run_action("dock", {"dockId": dock.id}) is None
+        assert await robot.driver.run_action("charge", {"targetLevel": 51}) == "charged to 51%"
+    elsewhere = robots[-1]
+    assert elsewhere.start_node not in site.dock_nodes()
+    elsewhere.driver.set_battery(50)
+    with pytest.raises(DriverError, match="is not on a dock"):
+        await elsewhere.driver.run_action("charge", {})
+    assert elsewhere.driver.battery().charge <= 50
 
 
 async def test_robots_come_online_with_factsheet_and_state_then_go_offline(

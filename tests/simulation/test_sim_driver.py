@@ -12,11 +12,8 @@ from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
 from robot_agent.action_parameters import ACTION_PARAMETER_ERROR
 from robot_agent.driver import Driver, DriverContext, DriverError, Pose, load_driver
 from robot_agent.errors import UNKNOWN_ACTION
-from simulation.sim_driver import (
-    BATTERY_EMPTY,
-    SimDriver,
-    create_driver,
-)
+from simulation.failures import ACTION_FAILED, BATTERY_EMPTY
+from simulation.sim_driver import SimDriver, create_driver
 from tests.simulation.waiting import wait_for
 
 MAP = "test-map"
@@ -122,14 +119,16 @@ async def test_cancellation_stops_the_robot_mid_edge() -> None:
     assert driver.current_pose() == stopped
 
 
-async def test_battery_drains_faster_when_moving_than_idle() -> None:
+async def test_driving_costs_its_figure_per_km_and_standing_its_figure_per_minute() -> None:
     # One wall second is one sim hour.
     driver = SimDriver(RobotKind.PATROL_DOG, pose(0, 0), speed_factor=3600, tick=0.01)
+    figures = driver.energy
     await driver.navigate_through_poses([pose(2700, 0)], lambda _: None)  # 0.5 h at 1.5 m/s
     after_drive = driver.battery().charge
-    # 15 % for the drive, plus a little for the last tick and for a busy event loop.
-    assert 100 - 15 - 5 <= after_drive <= 100 - 15 + 0.5
-    await wait_for(lambda: driver.battery().charge < after_drive - 1)  # idle: 3 %/h
+    expected = 100 - 2.7 * figures.drive_per_km - 30 * figures.idle_per_min
+    # Each wall millisecond the test loses after the drive costs 1 % of a minute idle.
+    assert expected - 0.3 <= after_drive <= expected + 0.01
+    await wait_for(lambda: driver.battery().charge < after_drive - 1)  # idle
     assert not driver.battery().charging
 
 
@@ -139,12 +138,57 @@ async def test_charge_action_charges_to_target_level() -> None:
     await wait_for(lambda: driver.battery().charging)
     result = await asyncio.wait_for(task, 5)
     battery = driver.battery()
-    assert battery.charge == pytest.approx(80, abs=1)
+    assert battery.charge == pytest.approx(80, abs=0.05)  # a little idle since it stopped
     assert not battery.charging
     assert result == "charged to 80%"
     # Already above the target: nothing to charge.
     again = await driver.run_action("charge", {"targetLevel": "50"})
     assert again is not None and again.startswith("battery at")
+
+
+DOCKS = {"dock-a": (10.0, 0.0), "dock-b": (0.0, 30.0)}
+
+
+async def test_charging_happens_only_on_a_dock() -> None:
+    driver = SimDriver(
+        RobotKind.PATROL_DOG, pose(0, 0), speed_factor=3600, battery=40, tick=0.01, docks=DOCKS
+    )
+    for action, parameters in [("charge", {}), ("dock", {}), ("dock", {"dockId": "dock-a"})]:
+        with pytest.raises(DriverError) as caught:
+            await driver.run_action(action, parameters)
+        assert caught.value.error_type == ACTION_FAILED and not caught.value.fatal
+        assert "at (0.0, 0.0) is not on" in caught.value.description
+    with pytest.raises(DriverError, match=r"unknown dock 'dock-z' \(docks: dock-a, dock-b\)"):
+        await driver.run_action("dock", {"dockId": "dock-z"})
+    assert not driver.battery().charging
+    await driver.navigate_through_poses([pose(10.5, 0.5)], lambda _: None)  # within a metre
+    assert await driver.run_action("dock", {"dockId": "dock-a"}) is None
+    assert await driver.run_action("charge", {"targetLevel": 60}) == "charged to 60%"
+    assert driver.battery().charge == pytest.approx(60, abs=0.05)
+
+
+async def test_driving_off_the_dock_ends_the_charge_short_of_its_target() -> None:
+    driver = SimDriver(RobotKind.SERVICE, pose(10, 0), speed_factor=100, battery=20, docks=DOCKS)
+    charging = asyncio.create_task(driver.run_action("charge", {"targetLevel": 90}))
+    await wait_for(lambda: driver.battery().charging)
+    await driver.navigate_through_poses([pose(10, 1)], lambda _: None)
+    with pytest.raises(DriverError, match=r"left the dock at 2\d%, short of 90%") as caught:
+        await asyncio.wait_for(charging, 2)
+    assert caught.value.error_type == ACTION_FAILED
+    assert not driver.battery().charging
+
+
+async def test_a_driving_robot_cannot_dock() -> None:
+    driver = SimDriver(
+        RobotKind.SERVICE, pose(10, 0), speed_factor=10, battery=50, tick=0.01, docks=DOCKS
+    )
+    driving = asyncio.create_task(driver.navigate_through_poses([pose(500, 0)], lambda _: None))
+    await wait_for(lambda: driver.speed() > 0)
+    with pytest.raises(DriverError, match="cannot dock while driving"):
+        await driver.run_action("charge", {})
+    driving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await driving
 
 
 async def test_empty_battery_is_a_fatal_error() -> None:
@@ -156,6 +200,27 @@ async def test_empty_battery_is_a_fatal_error() -> None:
     assert 0 < driver.current_pose().x < 5000
     with pytest.raises(DriverError, match="battery empty"):
         await driver.run_action("announce", {"text": "hello"})
+
+
+async def test_an_action_stops_when_the_battery_empties() -> None:
+    driver = SimDriver(RobotKind.PATROL_DOG, pose(0, 0), speed_factor=100, battery=0.01)
+    # 0.01 % lasts 5 sim seconds of standing (0.12 %/min); the dwell would last 36 s of wall time.
+    with pytest.raises(DriverError) as caught:
+        await asyncio.wait_for(driver.run_action("dwell", {"seconds": 3600}), 1)
+    assert caught.value.error_type == BATTERY_EMPTY and caught.value.fatal
+    assert driver.battery().charge == 0
+
+
+async def test_an_action_while_driving_stops_when_the_drive_empties_the_battery() -> None:
+    driver = SimDriver(RobotKind.PATROL_DOG, pose(0, 0), speed_factor=100, battery=0.05, tick=0.01)
+    driving = asyncio.create_task(driver.navigate_through_poses([pose(500, 0)], lambda _: None))
+    waiting = asyncio.create_task(driver.run_action("dwell", {"seconds": 3600}))
+    done, _ = await asyncio.wait([driving, waiting], timeout=2)
+    assert done == {driving, waiting}
+    for task in (driving, waiting):
+        error = task.exception()
+        assert isinstance(error, DriverError) and error.error_type == BATTERY_EMPTY
+    assert 0 < driver.current_pose().x < 500
 
 
 @pytest.mark.parametrize(
