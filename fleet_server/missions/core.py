@@ -13,6 +13,7 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import Outbox, instant_action
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.allocation import BatteryModel
+from fleet_server.missions.chargers import ChargerBook
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.plans import MissionPlan
@@ -84,6 +85,8 @@ class MissionCore:
         self._preempting: dict[int, int] = {}
         # Why a mission we are ending ourselves ends (e.g. its battery floor), by mission id.
         self._end_reasons: dict[int, str] = {}
+        # Which robot holds which dock's charger: one robot per charger, none sent to a full dock.
+        self.chargers = ChargerBook()
 
     def get(self, mission_id: int) -> Mission:
         """One mission, or NotFound."""
