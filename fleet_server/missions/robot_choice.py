@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fleet_protocol.site import Site
@@ -40,8 +41,14 @@ class RobotChooser:
 
     sites: SiteRegistry
     battery: BatteryModel
+    # Each robot's own figures (learned from its telemetry); `battery` where none is given.
+    energy_of: Callable[[Robot], BatteryModel] | None = None
     _coverage: dict[int, CoveragePlan] = field(default_factory=dict)
     _length: dict[int, float] = field(default_factory=dict)
+
+    def battery_of(self, robot: Robot) -> BatteryModel:
+        """How much charge the robot's drives take: its own figures, or the settings'."""
+        return self.battery if self.energy_of is None else self.energy_of(robot)
 
     def forget(self, mission_id: int) -> None:
         """Drop what was kept for a mission (it was assigned, or ended)."""
@@ -71,8 +78,9 @@ class RobotChooser:
         for choice in ranked:
             if limit is not None and choice.distance_m > float(limit):
                 return None, f"waiting for a {what} within {float(limit):g} m"
-            battery = by_serial[choice.serial_number].battery
-            needed = self.battery.needed(choice.distance_m + length)
+            robot = by_serial[choice.serial_number]
+            battery = robot.battery
+            needed = self.battery_of(robot).needed(choice.distance_m + length)
             if mission.kind == "dock" or (battery is not None and battery >= needed):
                 return choice, ""
         if not ranked:
