@@ -117,10 +117,19 @@ def _without_repeats(points: np.ndarray) -> np.ndarray:
     return kept
 
 
-def covered_geometry(geometry: ZoneGeometry, path: Sequence[Point], width: float) -> BaseGeometry:
-    """The part of the reachable area that the swath along `path` cleaned."""
-    points = [_point(p, "traversed path") for p in path]
-    return swath(points, width).intersection(geometry.reachable)
+def covered_geometry(
+    geometry: ZoneGeometry,
+    path: Sequence[Point],
+    width: float,
+    other_paths: Sequence[Sequence[Point]] = (),
+) -> BaseGeometry:
+    """The part of the reachable area that the swath along `path` cleaned, with the swaths along
+    `other_paths` (other robots sharing the zone)."""
+    swept = swath([_point(p, "traversed path") for p in path], width)
+    if other_paths:
+        others = [swath([_point(p, "traversed path") for p in one], width) for one in other_paths]
+        swept = shapely.union_all([swept, *others], grid_size=PRECISION_M)
+    return swept.intersection(geometry.reachable)
 
 
 def covered_area(
@@ -131,11 +140,13 @@ def covered_area(
     width: float,
     *,
     margin: float | None = None,
+    other_paths: Sequence[Sequence[Point]] = (),
 ) -> CoverageResult:
-    """Covered and reachable m² for what a robot traversed (its positions, in driving order)."""
+    """Covered and reachable m² for what a robot traversed (its positions, in driving order) and
+    what other robots sharing the zone traversed (`other_paths`)."""
     width = check_width(width)
     geometry = zone_geometry(zone_polygon, holes, no_go_polygons, safety_margin(width, margin))
-    covered = covered_geometry(geometry, traversed_path, width)
+    covered = covered_geometry(geometry, traversed_path, width, other_paths)
     return CoverageResult(covered_m2=covered.area, reachable_m2=geometry.reachable.area)
 
 

@@ -87,8 +87,10 @@ def render_coverage_png(
     traversed_path: Sequence[Point] | None,
     *,
     size_px: int = 800,
+    other_paths: Sequence[Sequence[Point]] = (),
 ) -> bytes:
-    """A square PNG: zone, holes, no-go areas, planned lanes, cleaned swath and a legend.
+    """A square PNG: zone, holes, no-go areas, planned lanes, cleaned swath and a legend; the
+    swath is also that of `other_paths` (other robots sharing the zone).
 
     The cleaning width and no-go margin are the plan's. The same input gives the same bytes.
     """
@@ -99,7 +101,7 @@ def render_coverage_png(
     _draw_legs(ImageDraw.Draw(image), frame, plan)
     result = None
     if traversed_path is not None:
-        covered = covered_geometry(geometry, traversed_path, plan.width_m)
+        covered = covered_geometry(geometry, traversed_path, plan.width_m, other_paths)
         overlay = Image.new("RGBA", image.size, (*COVERED_RGB, 0))
         overlay.putalpha(_mask(frame, covered).point(lambda v: COVERED_ALPHA if v else 0))
         image = Image.alpha_composite(image, overlay)

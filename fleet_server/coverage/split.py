@@ -34,6 +34,11 @@ def split_coverage(plan: CoveragePlan, parts: int) -> list[CoveragePlan]:
     return [_piece(plan, lanes[a][1], lanes[b - 1][1], cleaning_total) for a, b in bounds]
 
 
+def reverse_plan(plan: CoveragePlan) -> CoveragePlan:
+    """The same path driven from its other end (a part's robot may start nearer its last lane)."""
+    return replace(plan, waypoints=plan.waypoints[::-1], leg_kinds=plan.leg_kinds[::-1])
+
+
 def _lanes(plan: CoveragePlan) -> list[tuple[int, int]]:
     """Per lane, the index of its first leg (the transit leading to it, if any, after the first
     lane) and of its cleaning leg."""

@@ -136,9 +136,15 @@ def check_clean(request: CleanCreate, site: Site) -> None:
             f"zone {zone.id!r} is a {zone.kind.value} zone, not a cleaning zone", field="zone"
         )
     try:
-        coverage_of(site, zone.id, request.width)
+        plan = coverage_of(site, zone.id, request.width)
     except CoverageError as exc:
         raise Invalid(f"zone {zone.id!r}: {exc}", field="zone") from None
+    if isinstance(request.robots, int) and request.robots > plan.lane_count:
+        raise Invalid(
+            f"zone {zone.id!r} has {plan.lane_count} lane(s) {request.width:g} m wide: it can be "
+            f"shared by at most {plan.lane_count} robots, not {request.robots}",
+            field="robots",
+        )
 
 
 def check_dock(request: DockCreate, site: Site) -> None:
@@ -185,6 +191,8 @@ def mission_from_request(request: MissionCreate, priority: int) -> Mission:
         route, rounds = [n for n in stops if n is not None], 1
     elif isinstance(request, CleanCreate):
         definition = {"zone": request.zone, "width": request.width, "mode": request.mode}
+        if request.robots is not None:
+            definition["robots"] = request.robots
         route, rounds = [], 1
     else:
         definition = {"dock": request.dock, "target_level": request.target_level}

@@ -42,9 +42,40 @@ def coverage_summary(mission: Mission, site: Site) -> dict[str, Any]:
     geometric truth of what the plan cleans; covered is the swath of the path actually driven.
     """
     plan, passed = _plan_and_path(mission, site)
+    return _summary(mission, site, plan, [passed])
+
+
+def shared_coverage_summary(shared: Mission, parts: list[Mission], site: Site) -> dict[str, Any]:
+    """The coverage of a zone shared by several robots: the whole zone's plan against the
+    swaths of every part's robot, as one report."""
+    return _summary(shared, site, mission_coverage(shared, site), _paths_of(parts, site))
+
+
+def shared_coverage_png(
+    shared: Mission, parts: list[Mission], site: Site, size_px: int = 800
+) -> bytes:
+    """One coverage image of a zone shared by several robots: every part's swath so far."""
+    plan = mission_coverage(shared, site)
+    polygon, holes, no_go = _zone_shapes(shared, site)
+    paths = _paths_of(parts, site)
+    first, others = (paths[0], paths[1:]) if paths else (None, [])
+    return render_coverage_png(
+        polygon, holes, no_go, plan, first, size_px=size_px, other_paths=others
+    )
+
+
+def _paths_of(parts: list[Mission], site: Site) -> list[list[Point]]:
+    """The lane ends each part's robot has passed, for the parts that have had a robot."""
+    return [_plan_and_path(part, site)[1] for part in parts if part.plan]
+
+
+def _summary(
+    mission: Mission, site: Site, plan: CoveragePlan, paths: list[list[Point]]
+) -> dict[str, Any]:
     polygon, holes, no_go = _zone_shapes(mission, site)
     planned = covered_area(polygon, holes, no_go, list(plan.waypoints), plan.width_m)
-    result = covered_area(polygon, holes, no_go, passed, plan.width_m)
+    first, others = (paths[0], paths[1:]) if paths else ([], [])
+    result = covered_area(polygon, holes, no_go, first, plan.width_m, other_paths=others)
     return {
         "zone": mission.definition.get("zone"),
         "width_m": plan.width_m,

@@ -9,6 +9,7 @@ from fleet_protocol.actions import Action
 from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
 from fleet_protocol.site import Dock, Site, ZoneKind
 from fleet_server.coverage.plan import CoveragePlan, LegKind, plan_coverage
+from fleet_server.coverage.split import reverse_plan, split_coverage
 from fleet_server.missions.actions import MissionAction
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.models.requests import Checkpoint, patrol_route
@@ -207,14 +208,27 @@ def no_go_of(site: Site) -> list[list[Point]]:
 
 
 def mission_coverage(mission: Mission, site: Site, start: str | None = None) -> CoveragePlan:
-    """The coverage plan of a cleaning mission, its lanes ordered from the `start` node."""
+    """The coverage plan of a cleaning mission, its lanes ordered from the `start` node.
+
+    A part of a zone shared by several robots is its run of the whole zone's lanes (planned
+    from no start, so every part cuts the same plan), driven from the end nearer `start`.
+    """
     polygon, holes = area_of(mission, site)
     origin = None
     if start is not None:
         node = site.node(start)
         origin = (node.x, node.y)
     width = float(mission.definition["width"])
-    return plan_coverage(polygon, holes, no_go_of(site), width, start=origin)
+    part = mission.definition.get("part")
+    if part is None:
+        return plan_coverage(polygon, holes, no_go_of(site), width, start=origin)
+    whole = plan_coverage(polygon, holes, no_go_of(site), width)
+    piece = split_coverage(whole, int(part["count"]))[int(part["index"])]
+    if origin is not None and math.dist(origin, piece.waypoints[-1]) < math.dist(
+        origin, piece.waypoints[0]
+    ):
+        return reverse_plan(piece)
+    return piece
 
 
 def compile_clean(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
 from fleet_server.errors import Conflict, NotFound
-from fleet_server.missions.clean_results import coverage_png
+from fleet_server.missions.clean_results import coverage_png, shared_coverage_png
 from fleet_server.missions.core import ACTIVE, MissionListener
 from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.missions.parts import PARTS, is_shared
 from fleet_server.missions.plans import is_cleaning
 from fleet_server.missions.tracking import MissionTracking
 
@@ -43,6 +44,9 @@ class MissionService(MissionTracking):
         mission = self.get(mission_id)
         if not is_cleaning(mission):
             raise Conflict(f"mission {mission_id} is a {mission.kind} mission, not a cleaning one")
+        if is_shared(mission):
+            parts = [self.get(i) for i in mission.definition[PARTS]]
+            return shared_coverage_png(mission, parts, self.sites.get(mission.site_id))
         if not mission.plan:
             raise Conflict(f"mission {mission_id} has no robot yet, so no coverage")
         return coverage_png(mission, self.sites.get(mission.site_id))
@@ -63,6 +67,11 @@ class MissionService(MissionTracking):
     def cancel(self, mission_id: int) -> Mission:
         """Cancel: a queued mission at once; an active one when its robot confirms cancelOrder."""
         mission = self._unfinished_or_conflict(mission_id, "cancel")
+        if is_shared(mission):
+            # Each part ends as its robot confirms; the shared mission ends with the last.
+            for part in self._parts_of(mission):
+                self.cancel(part.id or 0)
+            return mission
         if mission.status is MissionStatus.QUEUED:
             self._finish(mission, MissionStatus.CANCELLED, "cancelled by operator")
         else:
@@ -72,6 +81,10 @@ class MissionService(MissionTracking):
     def pause(self, mission_id: int) -> Mission:
         """Ask the robot to pause; the mission shows paused when the robot reports it."""
         mission = self._unfinished_or_conflict(mission_id, "pause")
+        if is_shared(mission):
+            return self._each_part(
+                mission, "pause", (MissionStatus.ASSIGNED, MissionStatus.RUNNING)
+            )
         if mission.status not in (MissionStatus.ASSIGNED, MissionStatus.RUNNING):
             raise Conflict(
                 f"mission {mission_id} is {mission.status.value}; only a running mission pauses"
@@ -82,12 +95,30 @@ class MissionService(MissionTracking):
     def resume(self, mission_id: int) -> Mission:
         """Ask the robot to resume; the mission shows running when the robot reports it."""
         mission = self._unfinished_or_conflict(mission_id, "resume")
+        if is_shared(mission):
+            return self._each_part(mission, "resume", (MissionStatus.PAUSED,))
         if mission.status is not MissionStatus.PAUSED:
             raise Conflict(
                 f"mission {mission_id} is {mission.status.value}; only a paused mission resumes"
             )
         self._control(mission, STOP_PAUSE)
         return mission
+
+    def _parts_of(self, shared: Mission) -> list[Mission]:
+        """The unfinished parts of a shared mission."""
+        return [self._unfinished[i] for i in shared.definition[PARTS] if i in self._unfinished]
+
+    def _each_part(
+        self, shared: Mission, verb: str, statuses: tuple[MissionStatus, ...]
+    ) -> Mission:
+        """Pause or resume every part that can be; Conflict if none can."""
+        parts = [p for p in self._parts_of(shared) if p.status in statuses]
+        if not parts:
+            raise Conflict(f"mission {shared.id} has no part that can {verb} now")
+        control = self.pause if verb == "pause" else self.resume
+        for part in parts:
+            control(part.id or 0)
+        return shared
 
     def current_of(self, serial_number: str, verb: str) -> int:
         """The id of the robot's assigned, running or paused mission; Conflict if it has none."""

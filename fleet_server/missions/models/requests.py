@@ -14,6 +14,8 @@ UNTIL_MAX_ROUNDS = 100
 # A route of more nodes, or a node with more actions, is a mistake rather than a patrol.
 MAX_ROUTE_NODES = 200
 MAX_ACTIONS = 20
+# The most robots one cleaning mission may share a zone between.
+MAX_ZONE_ROBOTS = 32
 
 
 class Checkpoint(BaseModel):
@@ -119,6 +121,9 @@ class CleanCreate(MissionRequestBase):
     zone: Identifier
     width: float = Field(default=1.0, ge=0.2, le=5.0)
     mode: Literal["sweep", "scrub", "vacuum"] = "sweep"
+    # Several robots share the zone: its lanes are cut into this many contiguous, balanced parts,
+    # cleaned in parallel; "auto" takes as many as there are robots online able to clean it.
+    robots: Annotated[int, Field(ge=1, le=MAX_ZONE_ROBOTS)] | Literal["auto"] | None = None
 
 
 MISSION_KINDS: tuple[str, ...] = tuple(
