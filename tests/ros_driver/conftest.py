@@ -1,7 +1,9 @@
-"""The ROS 2 driver package on sys.path (a colcon package, not pip-installed); its setup.py."""
+"""The ROS 2 driver package on sys.path (a colcon package, not pip-installed); its setup.py;
+and DDS kept on this machine, a domain per test worker."""
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -11,6 +13,14 @@ import pytest
 import setuptools
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2] / "ros_ws" / "src" / "fleet_robot_driver"
+
+# Set before any test initialises rclpy: shared memory only, discovery on localhost, and each
+# pytest-xdist worker its own domain, so parallel tests never see each other's nodes.
+os.environ.setdefault("FASTDDS_BUILTIN_TRANSPORTS", "SHM")
+os.environ.setdefault("ROS_AUTOMATIC_DISCOVERY_RANGE", "LOCALHOST")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+os.environ["ROS_DOMAIN_ID"] = str(60 + int(_WORKER) % 40 if _WORKER.isdigit() else 60)
+
 
 if str(PACKAGE_ROOT) not in sys.path:
     sys.path.append(str(PACKAGE_ROOT))

@@ -23,7 +23,7 @@ T_co = TypeVar("T_co", covariant=True)
 class ThreadFuture(Protocol[T_co]):
     """A future completed in another thread (rclpy.task.Future, concurrent.futures.Future)."""
 
-    def add_done_callback(self, fn: Callable[[Any], object], /) -> None:
+    def add_done_callback(self, fn: Callable[[Any], None], /) -> None:
         """Call fn(future) once the future is done (at once if it already is)."""
 
     def cancelled(self) -> bool:

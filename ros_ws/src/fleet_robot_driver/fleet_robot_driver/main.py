@@ -20,6 +20,7 @@ from rclpy.exceptions import ParameterException
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.signals import SignalHandlerOptions
+from rclpy.utilities import ok, try_shutdown
 
 from fleet_protocol.ros_names import ros_namespace
 from fleet_robot_driver.bridge import LoopBridge
@@ -76,7 +77,7 @@ class SpinningDriver(RosDriver):
         self._spin.stop()
         self._node.destroy_node()
         if self._own_rclpy:
-            rclpy.try_shutdown()
+            try_shutdown()
 
 
 def read_parameters(node: Node) -> DriverParameters:
@@ -95,7 +96,7 @@ def read_parameters(node: Node) -> DriverParameters:
 
 def create_driver(context: DriverContext) -> RosDriver:
     """Entry point `ros` of robot_agent.drivers: options are driver parameters (KEY=VALUE)."""
-    own_rclpy = not rclpy.ok()
+    own_rclpy = not ok()
     if own_rclpy:
         rclpy.init(signal_handler_options=SignalHandlerOptions.NO)
     overrides = {
@@ -128,7 +129,8 @@ def main(args: Sequence[str] | None = None) -> None:
     """The `agent` executable: the node's parameters name the robot and its interfaces."""
     logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The agent stops on SIGINT/SIGTERM itself (saying OFFLINE first), so rclpy installs none.
-    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    arguments = None if args is None else list(args)
+    rclpy.init(args=arguments, signal_handler_options=SignalHandlerOptions.NO)
     node = rclpy.create_node(NODE_NAME)
     try:
         parameters = read_parameters(node)
@@ -136,7 +138,7 @@ def main(args: Sequence[str] | None = None) -> None:
     except (ParameterError, ValidationError) as exc:
         log.error("bad parameters of %s: %s", node.get_fully_qualified_name(), exc)
         node.destroy_node()
-        rclpy.try_shutdown()
+        try_shutdown()
         sys.exit(2)
     try:
         asyncio.run(_serve(node, parameters, settings))
@@ -144,4 +146,8 @@ def main(args: Sequence[str] | None = None) -> None:
         log.error("%s did not come up: %s", parameters.serial_number, exc.description)
         sys.exit(1)
     finally:
-        rclpy.try_shutdown()
+        try_shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,7 @@ from geometry_msgs.msg import PoseStamped, PoseWithCovarianceStamped
 from nav2_msgs.action import NavigateThroughPoses
 from nav2_msgs.msg import SpeedLimit
 from nav_msgs.msg import Odometry
-from rclpy.action import ActionClient
+from rclpy.action.client import ActionClient
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data
 from sensor_msgs.msg import BatteryState, CompressedImage, Image
@@ -102,14 +102,18 @@ class RclpyPort:
             node.create_subscription(kind, p.image_topic, self._on_image, sensor)
         self._tts = node.create_publisher(String, p.tts_topic, 10) if p.tts_topic else None
         self._speed_limit = node.create_publisher(SpeedLimit, p.speed_limit_topic, 10)
-        self._navigate = ActionClient(node, NavigateThroughPoses, p.navigate_action)
-        self._dock = ActionClient(node, DockRobot, p.dock_action) if p.dock_action else None
-        self._undock = (
+        # Any: rclpy's ActionClient is generic on Kilted and not on Jazzy, and the generated
+        # message classes carry no types either way.
+        self._navigate: Any = ActionClient(node, NavigateThroughPoses, p.navigate_action)
+        self._dock: Any = ActionClient(node, DockRobot, p.dock_action) if p.dock_action else None
+        self._undock: Any = (
             ActionClient(node, UndockRobot, p.undock_action)
             if p.dock_action and p.undock_action
             else None
         )
-        self._deck = node.create_client(SetBool, p.clean_service) if p.clean_service else None
+        self._deck: Any = (
+            node.create_client(SetBool, p.clean_service) if p.clean_service else None
+        )
 
     # -- servers ---------------------------------------------------------------------------
 
@@ -185,7 +189,7 @@ class RclpyPort:
 
     async def _send(
         self,
-        client: ActionClient,
+        client: Any,
         name: str,
         goal: Any,
         read: Callable[[int, Any], GoalOutcome],

@@ -15,7 +15,7 @@ from typing import Any
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 
-from fleet_robot_driver.bridge import LoopBridge
+from fleet_robot_driver.bridge import LoopBridge, ThreadFuture
 from fleet_robot_driver.port import GoalOutcome
 
 
@@ -39,7 +39,8 @@ class SpinThread:
 
     async def call(self, request: Callable[[], Any]) -> Any:
         """Run request() in the executor's thread; it returns an rclpy Future: its value."""
-        future = await self._bridge.future(self._executor.create_task(request))
+        task: ThreadFuture[Any] = self._executor.create_task(request)
+        future: ThreadFuture[Any] = await self._bridge.future(task)
         return await self._bridge.future(future)
 
 
