@@ -117,6 +117,8 @@ class MissionDispatch(MissionAssignment):
     def _held_back(self, mission: Mission) -> bool:
         """Whether the paused or recalled fleet holds the mission back (it says so)."""
         held = self.fleet_hold.holds(mission)
+        if held is not None:
+            held = _resume_note(mission, held)
         if held is not None and held != mission.reason:
             mission.reason = held
             self.store.save_mission(mission)

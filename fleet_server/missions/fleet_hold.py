@@ -36,4 +36,4 @@ class FleetHold:
         if self.mode is FleetMode.RECALLED and mission.definition.get(RECALL):
             # The recall's own dock missions are what a recalled fleet does.
             return None
-        return f"waiting: the fleet is {self.mode.value} (by {self.by}) until it is resumed"
+        return f"waiting for the fleet to be resumed: {self.mode.value} by {self.by}"

@@ -95,7 +95,7 @@ def test_the_fleet_pauses_resumes_and_is_recalled(
         # New work waits while the fleet is paused, and says why.
         waiting = client.post("/api/v1/missions", json=PATROL | {"rounds": 1}).json()
         assert waiting["status"] == "queued"
-        assert "the fleet is paused (by op-li) until it is resumed" in waiting["reason"]
+        assert waiting["reason"] == "waiting for the fleet to be resumed: paused by op-li"
 
         resumed = client.post("/api/v1/fleet/resume", headers=operator)
         assert resumed.status_code == 200, resumed.text
@@ -109,7 +109,10 @@ def test_the_fleet_pauses_resumes_and_is_recalled(
         assert sorted(notes) == sorted(dogs)
         requeued = _all(client, ids, "queued")
         for mission in requeued:
-            assert mission["reason"].startswith("fleet recalled by op-li; resumes where it stopped")
+            assert mission["reason"] == (
+                "fleet recalled by op-li; resumes where it stopped "
+                "(waiting for the fleet to be resumed: recalled by op-li)"
+            )
             assert mission["definition"]["resume_at"] >= 0
         docks = [m for m in client.get("/api/v1/missions").json() if m["kind"] == "dock"]
         assert sorted(m["robot"] for m in docks) == sorted(dogs)
