@@ -18,7 +18,7 @@ from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.store import RobotStore
-from fleet_server.incidents.fleet_records import FleetControlRecorder
+from fleet_server.incidents.fleet_records import FleetControlRecorder, restore_fleet_control
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.responses import CleanArea
@@ -177,6 +177,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     incidents.listeners.append(feed)
     fleet_control = FleetControl(missions_service)
     fleet_control.listeners += [FleetControlRecorder(logbook, sites), feed]
+    restore_fleet_control(fleet_control, logbook)
     registry.load()
     missions_service.load()
     schedule_store = ScheduleStore(engine)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.missions.fleet_control import FleetControl
+from fleet_server.missions.fleet_hold import FleetMode
 from fleet_server.missions.models.fleet_control import FleetControlChange
 from fleet_server.sites.sites import SiteRegistry
 
@@ -36,3 +38,10 @@ class FleetControlRecorder:
                     "notes": {r: change.notes[r] for r in robots if r in change.notes},
                 },
             )
+
+
+def restore_fleet_control(control: FleetControl, logbook: Logbook) -> None:
+    """Hold the fleet as the logbook's last fleet-wide action left it (after a restart)."""
+    last = logbook.latest(EntryKind.FLEET_CONTROL)
+    if last is not None:
+        control.restore(FleetMode(last.details["mode"]), last.time, last.actor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
@@ -45,6 +46,11 @@ class FleetControl:
         self.missions = missions
         self.listeners: list[FleetControlListener] = []
         self._last: FleetControlChange | None = None
+
+    def restore(self, mode: FleetMode, since: datetime, by: str) -> None:
+        """Take the fleet-wide state over after a restart (as the logbook last recorded it), so
+        a paused or recalled fleet stays held until someone resumes it."""
+        self.missions.fleet_hold = FleetHold(mode, since, by)
 
     def state(self) -> FleetControlPublic:
         """Running, paused or recalled, since when and by whom."""

@@ -11,6 +11,7 @@ from fleet_protocol.kinds import RobotKind
 from fleet_server.accounts.models import Role
 from fleet_server.settings import FleetSettings
 from tests.fleet_server.callers import api_key
+from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
@@ -142,3 +143,17 @@ def test_the_fleet_pauses_resumes_and_is_recalled(
     ]
     assert sorted(entries[0]["details"]["missions"]) == sorted(ids)
     assert client.get("/api/v1/logbook/verify").json()["ok"] is True
+
+
+def test_a_paused_fleet_stays_paused_after_a_restart(settings: FleetSettings) -> None:
+    with running_server(settings) as before:
+        operator = api_key(before, "op-li", Role.OPERATOR)
+        assert before.post("/api/v1/fleet/pause", headers=operator).status_code == 200
+    with running_server(settings) as after:
+        state = after.get("/api/v1/fleet/control").json()
+        assert (state["mode"], state["by"]) == ("paused", "op-li")
+        held = after.post("/api/v1/missions", json=PATROL).json()
+        assert held["reason"] == "waiting for the fleet to be resumed: paused by op-li"
+        assert after.post("/api/v1/fleet/pause").status_code == 409
+        assert after.post("/api/v1/fleet/resume").json()["by"] == "tests-admin"
+        assert after.get("/api/v1/fleet/control").json()["mode"] == "running"
