@@ -21,7 +21,7 @@ from fleet_server.feed import routes as live
 from fleet_server.fleet import routes as robots
 from fleet_server.incidents.routes import incidents, logbook
 from fleet_server.isolation import LoopFailures
-from fleet_server.missions import routes as missions
+from fleet_server.missions.routes import fleet_control, missions
 from fleet_server.schedules.routes import schedules, templates
 from fleet_server.security_headers import SecurityHeaders
 from fleet_server.settings import FleetSettings
@@ -92,6 +92,7 @@ def _background_tasks(fleet: Fleet) -> list[Starter]:
             fleet.incidents.check_overdue,
             # Robots become able to take queued work as they report (position, charge, ...).
             fleet.missions.dispatch,
+            fleet.missions.charge_idle_robots,
         )
         for step in steps:
             try:
@@ -156,6 +157,8 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates, live)
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
-    for module in (*routers, incidents, logbook, *records, settlements, clawbacks, exports, audit):
+    for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
+        app.include_router(module.router, prefix="/api/v1")
+    for module in (exports, audit):
         app.include_router(module.router, prefix="/api/v1")
     return app

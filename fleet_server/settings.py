@@ -94,6 +94,8 @@ class FleetSettings(BaseSettings):
     battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
     # A patrolling robot below this charge ends its patrol and goes to a dock (per patrol too).
     patrol_battery_floor_percent: float = Field(default=20.0, ge=0, le=100)
+    # An idle robot below this charge goes to a free charger by itself (0: never).
+    idle_charge_below_percent: float = Field(default=30.0, ge=0, le=100)
     # How often due schedule runs are looked for (runs up to two intervals late are on time).
     schedule_check_interval_s: float = Field(default=10.0, gt=0)
     # Long missions are released in parts: this many nodes in the base, this many in the horizon,

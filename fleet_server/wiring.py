@@ -18,6 +18,7 @@ from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.store import RobotStore
+from fleet_server.incidents.fleet_records import FleetControlRecorder, restore_fleet_control
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.responses import CleanArea
@@ -26,6 +27,7 @@ from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitR
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.allocation import BatteryModel
+from fleet_server.missions.fleet_control import FleetControl
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.service import MissionService
 from fleet_server.missions.store import MissionStore
@@ -78,6 +80,7 @@ class Fleet:
     failures: LoopFailures
     mqtt_accounts: MqttAccounts
     logins: LoginThrottle
+    fleet_control: FleetControl
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -132,6 +135,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         outbox=gateway,
         offline_grace_s=settings.mission_offline_grace_s,
         battery_floor=settings.patrol_battery_floor_percent,
+        idle_charge_below_percent=settings.idle_charge_below_percent,
         priorities=settings.kind_priorities,
         battery=BatteryModel(
             percent_per_km=settings.battery_percent_per_km,
@@ -171,6 +175,9 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     registry.change_listeners.append(feed.robot_changed)
     missions_service.listeners.append(feed)
     incidents.listeners.append(feed)
+    fleet_control = FleetControl(missions_service)
+    fleet_control.listeners += [FleetControlRecorder(logbook, sites), feed]
+    restore_fleet_control(fleet_control, logbook)
     registry.load()
     missions_service.load()
     schedule_store = ScheduleStore(engine)
@@ -215,4 +222,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
             engine, interface=settings.interface, broker_dir=settings.broker_config_dir
         ),
         LoginThrottle(_login_rules(settings)),
+        fleet_control,
     )

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from fleet_server.fleet.models.robot import Robot, RobotPublic
 from fleet_server.incidents.models.incident import Incident, IncidentPublic
+from fleet_server.missions.models.fleet_control import FleetControlChange, FleetControlPublic
 from fleet_server.missions.models.mission import Mission, MissionPublic
 
 # Messages a subscription may hold before it is reset to a snapshot: about 16 s of batches at
@@ -68,6 +69,13 @@ class IncidentMessage(BaseModel):
 
     type: Literal["incident"] = "incident"
     incident: IncidentPublic
+
+
+class FleetMessage(BaseModel):
+    """The whole fleet was paused, resumed or recalled: its state now."""
+
+    type: Literal["fleet"] = "fleet"
+    control: FleetControlPublic
 
 
 class Subscription:
@@ -125,6 +133,7 @@ class LiveFeed:
         self._robots: set[str] = set()
         self._missions: dict[int, Mission] = {}
         self._incidents: dict[int, Incident] = {}
+        self._fleet: FleetControlPublic | None = None
         # Each robot's (mission, last node) as last sent: when it passes a node, its mission's
         # progress is sent too (the mission service does not announce progress by itself).
         self._progress: dict[str, tuple[int | None, str | None]] = {}
@@ -163,6 +172,14 @@ class LiveFeed:
         with self._lock:
             self._incidents[incident.id] = incident
 
+    def on_fleet_control(self, change: FleetControlChange) -> None:
+        """The whole fleet was paused, resumed or recalled (FleetControlListener)."""
+        if not self._subscriptions:
+            return
+        control = FleetControlPublic(mode=change.mode, since=change.at, by=change.by, last=change)
+        with self._lock:
+            self._fleet = control
+
     # ---- listeners and batches (the event loop)
 
     def subscribe(self) -> Subscription:
@@ -193,9 +210,12 @@ class LiveFeed:
             robots, self._robots = self._robots, set()
             missions, self._missions = self._missions, {}
             incidents, self._incidents = self._incidents, {}
+            fleet, self._fleet = self._fleet, None
         if not self._subscriptions:
             return 0
         messages = self._messages(robots, missions, incidents)
+        if fleet is not None:
+            messages.insert(0, FleetMessage(control=fleet).model_dump_json())
         snapshot: str | None = None
         for subscription in list(self._subscriptions):
             for text in messages:

@@ -18,6 +18,8 @@ Every message is one JSON text frame with a "type":
 - `{"type": "mission", "mission": Mission}`: a mission after it changed (created, assigned,
   progressed, paused, ended); several changes within one interval arrive as the latest.
 - `{"type": "incident", "incident": Incident}`: an incident after it changed, likewise.
+- `{"type": "fleet", "control": FleetControl}`: the whole fleet was paused, resumed or recalled
+  (the body of GET /fleet/control).
 Robot, Mission and Incident are the bodies of GET /robots/{id}, /missions/{id}, /incidents/{id};
 a robot's `status` (offline, error, paused, charging, working, idle) is what the console colours.
 What the client sends is ignored. The credential is not checked again while the feed is open.

@@ -149,6 +149,18 @@ class Logbook:
         found = [e for e in rows if place is None or place.holds(e)]
         return found[:limit]
 
+    def latest(self, kind: EntryKind) -> LogbookEntry | None:
+        """The newest entry of a kind, if any."""
+        query = (
+            select(LogbookEntry)
+            .where(LogbookEntry.kind == kind)
+            .order_by(col(LogbookEntry.id).desc())
+            .limit(1)
+        )
+        with Session(self.engine) as session:
+            entry: LogbookEntry | None = session.exec(query).first()
+        return entry
+
     def verify(self) -> ChainCheck:
         """Walk the whole chain; the first entry whose hash or link does not hold is named."""
         return verify_chain(self.engine, LogbookEntry, entry_content)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.allocation import start_node_of
 from fleet_server.missions.core import MissionCore
+from fleet_server.missions.idle_charging import end_charge_for
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.orders import Release, build_order
 from fleet_server.missions.plans import MissionPlan, compile_mission
@@ -33,6 +34,13 @@ class MissionAssignment(MissionCore):
         site = self.sites.get(mission.site_id)
         graph = self.sites.graph(site.id)
         start, offset = start_node_of(graph, robot.x, robot.y)
+        if robot.mission_id is not None:
+            # Only a robot on an automatic charge is offered while it has a mission (dispatch's
+            # _idle_robots): it ends the charge first, then takes the mission.
+            end_charge_for(self, mission, robot)
+            return
+        if mission.kind == "dock" and self._waits_for_charger(mission, robot, start):
+            return
         if "resume_at" in mission.definition:
             plan = self._resume(mission, start)
         else:
@@ -59,6 +67,18 @@ class MissionAssignment(MissionCore):
         log.info(
             "mission %s assigned to %s (%d nodes)", mission.id, robot.serial_number, len(plan.nodes)
         )
+
+    def _waits_for_charger(self, mission: Mission, robot: Robot, start: str) -> bool:
+        """Reserve a charger for the dock mission; if none is free it stays queued and says
+        which dock it waits for and until about when."""
+        waiting_for = self.charger_keeper.take(mission, robot, start)
+        if waiting_for is None:
+            return False
+        mission.reason = waiting_for
+        if self.charger_keeper.wait_changed(mission, waiting_for):
+            self.store.save_mission(mission)
+            self._notify(mission)
+        return True
 
     def _resume(self, mission: Mission, start: str) -> MissionPlan:
         """The rest of an interrupted mission, from the new robot's start node."""

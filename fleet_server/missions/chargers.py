@@ -98,6 +98,11 @@ class ChargerBook:
         free_at, metres, dock = min(known or waits, key=lambda w: (w[0] or datetime.max, w[1]))
         return DockChoice(dock, metres, free_now=False, free_at=free_at)
 
+    def free_at(self, site_id: str, dock_id: str) -> datetime | None:
+        """When a charger of the full dock is expected free: the earliest end of its holds, if
+        every holder gave one."""
+        return self._first_free_at(site_id, dock_id)
+
     def _first_free_at(self, site_id: str, dock_id: str) -> datetime | None:
         ends = [hold.until for hold in self.holders(site_id, dock_id).values()]
         known = [end for end in ends if end is not None]

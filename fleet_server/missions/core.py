@@ -13,7 +13,9 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import Outbox, instant_action
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.allocation import BatteryModel
+from fleet_server.missions.charger_use import ChargerKeeper
 from fleet_server.missions.chargers import ChargerBook
+from fleet_server.missions.fleet_hold import FleetHold
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.plans import MissionPlan
@@ -53,6 +55,7 @@ class MissionCore:
         lost_robot_policy: Mapping[str, str] | None = None,
         failures: LoopFailures | None = None,
         clock: Callable[[], datetime] = utc_now,
+        idle_charge_below_percent: float = 30.0,
     ) -> None:
         self.store = store
         self.registry = registry
@@ -87,6 +90,13 @@ class MissionCore:
         self._end_reasons: dict[int, str] = {}
         # Which robot holds which dock's charger: one robot per charger, none sent to a full dock.
         self.chargers = ChargerBook()
+        # Dock missions take a charger when assigned and give it back when the robot leaves.
+        self.charger_keeper = ChargerKeeper(self.chargers, sites, clock)
+        self.listeners.insert(0, self.charger_keeper)
+        # An idle robot below this charge goes to a free charger by itself (missions.idle_charging).
+        self.idle_charge_below_percent = idle_charge_below_percent
+        # The whole fleet paused or recalled holds queued work back (missions.fleet_control).
+        self.fleet_hold = FleetHold()
 
     def get(self, mission_id: int) -> Mission:
         """One mission, or NotFound."""

@@ -14,6 +14,7 @@ from fleet_server.missions.assignment import MissionAssignment
 from fleet_server.missions.checks import check_request, mission_from_request
 from fleet_server.missions.clean_results import coverage_summary, shared_coverage_summary
 from fleet_server.missions.core import ACTIVE
+from fleet_server.missions.idle_charging import on_automatic_charge
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.models.requests import MissionCreate
 from fleet_server.missions.parts import (
@@ -165,7 +166,7 @@ class MissionDispatch(MissionAssignment):
         queued = [
             m
             for m in self._unfinished.values()
-            if m.status is MissionStatus.QUEUED and not is_shared(m)
+            if m.status is MissionStatus.QUEUED and not is_shared(m) and not self._held_back(m)
         ]
         if not queued:
             return
@@ -202,6 +203,17 @@ class MissionDispatch(MissionAssignment):
             mission.reason = waiting_for
             self.store.save_mission(mission)
             self._notify(mission)
+
+    def _held_back(self, mission: Mission) -> bool:
+        """Whether the paused or recalled fleet holds the mission back (it says so)."""
+        held = self.fleet_hold.holds(mission)
+        if held is not None:
+            held = _resume_note(mission, held)
+        if held is not None and held != mission.reason:
+            mission.reason = held
+            self.store.save_mission(mission)
+            self._notify(mission)
+        return held is not None
 
     def _set_aside(self, mission: Mission, loop: str, exc: Exception) -> None:
         """A mission whose handling raised fails with the reason, and frees its robot."""
@@ -248,6 +260,7 @@ class MissionDispatch(MissionAssignment):
         its robot has stopped it for a response, or (`lost`: why) is gone."""
         assert mission.id is not None
         by = mission.definition.get("preempted_by")
+        recalled = mission.definition.get("recalled_by")
         self._preempting.pop(by or 0, None)
         if is_cleaning(mission):
             # The lane ends cleaned so far count towards the coverage after it resumes.
@@ -255,10 +268,14 @@ class MissionDispatch(MissionAssignment):
             passed = [n for n in mission.plan[: mission.nodes_passed] if n in own]
             before = mission.results.get("passed_before", [])
             mission.results = mission.results | {"passed_before": [*before, *passed]}
-        causes = ("preempted_by", "interrupted_by", "lost")
+        causes = ("preempted_by", "interrupted_by", "lost", "recalled_by", "recalled")
         definition = {k: v for k, v in mission.definition.items() if k not in causes}
-        if lost is None:
-            cause: dict[str, Any] = {"interrupted_by": by}
+        cause: dict[str, Any]
+        if recalled is not None and lost is None:
+            cause = {"recalled": recalled}
+            mission.reason = f"fleet recalled by {recalled}; resumes where it stopped"
+        elif lost is None:
+            cause = {"interrupted_by": by}
             mission.reason = f"preempted by mission {by}; resumes where it stopped"
         else:
             cause = {"lost": lost}
@@ -282,16 +299,20 @@ class MissionDispatch(MissionAssignment):
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
         """Online robots on the site with no mission and, by their last state, no order under
-        way (a robot back with a stale order is not given work until it has cancelled it)."""
+        way (a robot back with a stale order is not given work until it has cancelled it), and
+        robots on an automatic charge."""
         return [
             r
             for r in self.registry.all()
             if r.online
-            and r.mission_id is None
             and r.map_id == site_id
             and not r.paused
             and not any(e["level"] == "FATAL" for e in r.errors)
-            and self.registry.free_of_orders(r.serial_number)
+            and (
+                (r.mission_id is None and self.registry.free_of_orders(r.serial_number))
+                # A robot charging by itself leaves the charger for work (missions.idle_charging).
+                or on_automatic_charge(self._unfinished.get(r.mission_id or 0))
+            )
         ]
 
     def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
@@ -334,8 +355,11 @@ def _resume_note(mission: Mission, waiting_for: str) -> str:
         return waiting_for
     lost = mission.definition.get("lost")
     by = mission.definition.get("interrupted_by")
+    recalled = mission.definition.get("recalled")
     if lost is not None:
         cause = str(lost)
+    elif recalled is not None:
+        cause = f"fleet recalled by {recalled}"
     elif by is not None:
         cause = f"preempted by mission {by}"
     else:

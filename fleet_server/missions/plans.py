@@ -17,6 +17,8 @@ from fleet_server.missions.planning import plan_patrol
 from fleet_server.sites.routing import NoRoute, RouteGraph
 
 Point = tuple[float, float]
+# The dock whose charger a dock mission holds (missions.charger_use), in its definition.
+CHARGER_DOCK = "charger_dock"
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,9 @@ def nearest_dock(graph: RouteGraph, site: Site, start: str) -> tuple[Dock, float
 
 
 def compile_dock(mission: Mission, graph: RouteGraph, site: Site, start: str) -> MissionPlan:
-    """Drive to the dock (named, or the nearest), dock there and charge to the target level."""
-    dock_id = mission.definition.get("dock")
+    """Drive to the dock (whose charger it holds, the named one, or the nearest), dock there and
+    charge to the target level."""
+    dock_id = mission.definition.get(CHARGER_DOCK) or mission.definition.get("dock")
     if dock_id:
         dock = next(d for d in site.docks if d.id == dock_id)
     else:

@@ -6,7 +6,10 @@ from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
 from fleet_server.errors import Conflict, NotFound
 from fleet_server.missions.clean_results import coverage_png, shared_coverage_png
 from fleet_server.missions.core import ACTIVE, MissionListener
+from fleet_server.missions.fleet_hold import FleetMode
+from fleet_server.missions.idle_charging import AUTOMATIC, charge_reason, robots_to_charge
 from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.missions.models.requests import DockCreate
 from fleet_server.missions.parts import PARTS, is_shared
 from fleet_server.missions.plans import is_cleaning
 from fleet_server.missions.tracking import MissionTracking
@@ -29,6 +32,22 @@ class MissionService(MissionTracking):
                     self.registry.get(mission.robot).mission_id = mission.id
                 except NotFound:
                     self._finish(mission, MissionStatus.FAILED, "robot no longer exists")
+                    continue
+                self.charger_keeper.restore(mission)
+
+    def charge_idle_robots(self) -> list[Mission]:
+        """Send idle robots below the threshold to a free charger (automatic dock missions)."""
+        if self.fleet_hold.mode is not FleetMode.RUNNING:
+            return []
+        made = []
+        for robot in robots_to_charge(self):
+            assert robot.map_id is not None
+            request = DockCreate(kind="dock", site=robot.map_id, robot=robot.serial_number)
+            mission = self.check(request)
+            why = charge_reason(robot, self.idle_charge_below_percent)
+            mission.definition = mission.definition | {AUTOMATIC: why}
+            made.append(self.add(mission))
+        return made
 
     def unfinished(self) -> list[Mission]:
         """Every mission not yet completed, failed or cancelled, oldest first."""

@@ -12,6 +12,7 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
 from fleet_server.missions.core import ACTIVE
 from fleet_server.missions.dispatch import MissionDispatch
+from fleet_server.missions.idle_charging import AUTOMATIC
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.models.requests import DockCreate
 from fleet_server.missions.observe import observe
@@ -40,7 +41,7 @@ class MissionTracking(MissionDispatch):
             self._set_aside(mission, "mission tracking", exc)
 
     def _follow(self, mission: Mission, robot: Robot, state: State) -> None:
-        if "preempted_by" in mission.definition:
+        if "preempted_by" in mission.definition or "recalled_by" in mission.definition:
             self._follow_preemption(mission, robot, state)
             return
         self._check_battery_floor(mission, robot, state.battery_state.battery_charge)
@@ -84,10 +85,14 @@ class MissionTracking(MissionDispatch):
         self._release_if_due(mission, robot)
 
     def _follow_preemption(self, mission: Mission, robot: Robot, state: State) -> None:
-        """Wait for the robot to stop a preempted mission; its action states are the stop's, not
-        the mission's outcome, so they are not folded into its results."""
+        """Wait for the robot to stop a preempted (or recalled) mission; its action states are the
+        stop's, not the mission's outcome, so they are not folded into its results. An automatic
+        charge stopped for work ends; other work re-queues to resume where it stopped."""
         seen = observe(mission, state, self.clock())
-        if seen.status is MissionStatus.CANCELLED:
+        if seen.status is MissionStatus.CANCELLED and mission.definition.get(AUTOMATIC):
+            by = mission.definition.get("preempted_by")
+            self._finish(mission, MissionStatus.CANCELLED, f"charge ended for mission {by}")
+        elif seen.status is MissionStatus.CANCELLED:
             self._requeue(mission, robot)
         elif seen.status is not None and seen.status.finished:
             # It ended on its own (completed, or failed) before the stop took effect.

@@ -64,6 +64,9 @@ def settings(database_url: str, broker: MosquittoBroker, sites_dir: Path) -> Fle
         offline_check_interval_s=0.2,
         flush_interval_s=0.2,
         telemetry_interval_s=0.5,
+        # Robots set to a low charge would go and charge by themselves; the tests of that
+        # (missions/test_charger_use.py) turn it on.
+        idle_charge_below_percent=0.0,
     )
 
 

@@ -20,6 +20,8 @@ class EntryKind(str, Enum):
     ANNOUNCEMENT = "announcement"
     # A robot found running an order the server did not give it (or one of an ended mission).
     UNEXPECTED_ORDER = "unexpected_order"
+    # The whole fleet paused, resumed or recalled by an operator.
+    FLEET_CONTROL = "fleet_control"
 
 
 class LogbookEntry(SQLModel, table=True):

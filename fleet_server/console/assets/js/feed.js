@@ -1,7 +1,10 @@
-// The live feed over a WebSocket: a snapshot first, then robot batches, missions and incidents.
+// The live feed over a WebSocket: a snapshot first, then robot batches, missions, incidents and
+// the fleet-wide state.
 // No polling: the page changes when a message arrives. Close code 4401 means: log in again.
 
-import { putIncidents, putMissions, putRobots, putSnapshot, setConnection } from "./store.js";
+import {
+  putFleetControl, putIncidents, putMissions, putRobots, putSnapshot, setConnection,
+} from "./store.js";
 
 const LOGIN_AGAIN = 4401;
 const RETRY_MIN_MS = 500;
@@ -25,6 +28,9 @@ function handle(message) {
       break;
     case "incident":
       putIncidents([message.incident]);
+      break;
+    case "fleet":
+      putFleetControl(message.control);
       break;
     default:
       console.warn("unknown live message", message.type);

@@ -3,6 +3,7 @@
 import { api, errorText, getToken, logIn, onUnauthorized, setToken } from "./api.js";
 import { h } from "./dom.js";
 import { closeFeed, openFeed } from "./feed.js";
+import { fleetControl, loadFleetControl } from "./fleet-control.js";
 import { setTimezone } from "./format.js";
 import { getLanguage, onLanguageChange, setLanguage, t, tValue } from "./i18n.js";
 import { allowedPages, parseHash } from "./nav.js";
@@ -80,6 +81,7 @@ async function start() {
   if (allowedPages().length > 0) await loadSites();
   if (can("fleet.read")) {
     putMissions(await api("/missions?limit=200"));
+    await loadFleetControl();
     refreshOnSnapshot();
     openFeed(getToken(), () => logOut("login.expired"));
   }
@@ -103,6 +105,8 @@ function refreshOnSnapshot() {
   let first = true;
   snapshotRefresh = subscribe("snapshot", () => {
     readIncidents();
+    // The fleet may have been paused or resumed while the feed was away.
+    loadFleetControl().catch((failure) => console.warn(failure));
     if (first) {
       first = false;
       return;
@@ -136,11 +140,14 @@ function renderShell() {
     }, t(page.label))));
   const connection = connectionBadge();
   shellCleanup.push(connection.unsubscribe);
+  const control = can("fleet.read") ? fleetControl() : null;
+  if (control) shellCleanup.push(control.unsubscribe);
   const user = session.user;
   const header = h("header", { class: "top-bar" },
     h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }), t("app.title")),
     nav,
     h("div", { class: "top-tools" },
+      control ? control.element : null,
       can("fleet.read") ? connection.badge : null,
       h("span", { class: "user", "data-role": user.role },
         h("span", { class: "user-name" }, user.name),

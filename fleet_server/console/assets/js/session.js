@@ -12,6 +12,7 @@ const PERMISSIONS = {
   "fleet.read": READERS,
   "missions.write": OPERATORS,
   "robots.control": OPERATORS,
+  "fleet.control": OPERATORS,
   "incidents.write": OPERATORS,
   "schedules.write": OPERATORS,
   "templates.write": OPERATORS,

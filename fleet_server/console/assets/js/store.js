@@ -14,6 +14,8 @@ export const store = {
   tracks: new Map(),
   sites: new Map(),
   connection: "connecting",
+  // The whole fleet: running, paused or recalled, since when and by whom (GET /fleet/control).
+  fleetControl: null,
 };
 
 const listeners = new Map();
@@ -111,6 +113,12 @@ export function putSnapshot(snapshot) {
   emit("snapshot", snapshot);
 }
 
+/** The fleet-wide state (GET /fleet/control, or the feed's "fleet" message); tells "fleet". */
+export function putFleetControl(control) {
+  store.fleetControl = control;
+  emit("fleet", control);
+}
+
 /** The feed's connection state: connecting, live, reconnecting. */
 export function setConnection(state) {
   store.connection = state;
@@ -125,4 +133,5 @@ export function resetStore() {
   incidentNews.clear();
   store.tracks.clear();
   store.sites.clear();
+  store.fleetControl = null;
 }

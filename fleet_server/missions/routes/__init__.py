@@ -1,0 +1,1 @@
+"""The /missions routes, and /fleet for the whole fleet at once."""
