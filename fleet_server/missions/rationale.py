@@ -128,6 +128,5 @@ def waiting_for(table: PairTable, matching: Matching, row: int) -> str | None:
     missions = sorted({table.needs[taken_by[col]].mission_id for col in able if col in taken_by})
     went_to = ", ".join(str(m) for m in missions)
     return (
-        f"waiting for a robot: the free ones able to do it ({serials}) "
-        f"went to missions {went_to}"
+        f"waiting for a robot: the free ones able to do it ({serials}) went to missions {went_to}"
     )

@@ -80,9 +80,7 @@ class MissionDetail(MissionPublic):
     assignments: list[AssignmentPublic]
 
     @classmethod
-    def of_records(
-        cls, mission: Mission, records: list[MissionAssignmentRecord]
-    ) -> MissionDetail:
+    def of_records(cls, mission: Mission, records: list[MissionAssignmentRecord]) -> MissionDetail:
         """The mission and its assignments, oldest first."""
         shown = [AssignmentPublic.of(r) for r in records]
         return cls(
