@@ -18,6 +18,28 @@ from fleet_server.sites.routing import RouteGraph
 # How many robots that lost a mission its assignment names.
 RUNNERS_UP = 5
 
+# Each reason's one-word code (for the console's labels), by how its words begin.
+REASON_CODES = (
+    ("farther", "farther"),
+    ("slower", "farther"),
+    ("taken by", "taken"),
+    ("as near", "tie"),
+    ("incapable", "incapable"),
+    ("too little charge", "charge"),
+    ("too far", "too_far"),
+    ("cannot reach", "unreachable"),
+    ("busy", "busy"),
+    ("offline", "offline"),
+    ("paused", "paused"),
+    ("has a fatal error", "error"),
+    ("still running", "stale"),
+)
+
+
+def reason_code(reason: str) -> str:
+    """The one-word code of a runner-up's reason ("not_free" for any other)."""
+    return next((code for start, code in REASON_CODES if reason.startswith(start)), "not_free")
+
 
 @dataclass(frozen=True)
 class Bystander:
@@ -73,6 +95,7 @@ def explain(
         others.append(
             RunnerUp(
                 robot=pair.serial_number,
+                code=reason_code(reason),
                 reason=reason,
                 distance_m=pair.distance_m,
                 predicted_s=pair.predicted_s,
@@ -85,7 +108,12 @@ def explain(
         robot = bystander.robot
         metres = _distance(graph, to_goal, robot)
         others.append(
-            RunnerUp(robot=robot.serial_number, reason=bystander.reason, distance_m=metres)
+            RunnerUp(
+                robot=robot.serial_number,
+                code=reason_code(bystander.reason),
+                reason=bystander.reason,
+                distance_m=metres,
+            )
         )
     others.sort(key=lambda r: (r.distance_m is None, r.distance_m or 0.0, r.robot))
     return MissionAssignmentRecord(

@@ -17,6 +17,9 @@ class RunnerUp(BaseModel):
     """A robot that did not get the mission, and why."""
 
     robot: str
+    # One word for the reason (farther, taken, tie, incapable, charge, too_far, unreachable,
+    # busy, offline, paused, error, stale, not_free), then the reason in words.
+    code: str = ""
     reason: str
     distance_m: float | None = None
     predicted_s: float | None = None

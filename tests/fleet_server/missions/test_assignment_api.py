@@ -97,6 +97,14 @@ def test_the_assignment_names_the_robot_its_prediction_and_why_the_others_lost(
         "dog-far": "farther: 300 m / 200 s more",
     }
     assert reasons["dog-flat"].startswith("too little charge: has 5 %, needs ")
+    codes = {r["robot"]: r["code"] for r in assignment["runners_up"]}
+    assert codes == {
+        "dog-busy": "busy",
+        "dog-flat": "charge",
+        "sweeper": "incapable",
+        "dog-gone": "offline",
+        "dog-far": "farther",
+    }
     # Nearest first: the robots on the mission's first node, then the farther ones.
     assert [r["robot"] for r in assignment["runners_up"]][-1] == "dog-far"
     far = next(r for r in assignment["runners_up"] if r["robot"] == "dog-far")
