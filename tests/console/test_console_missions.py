@@ -92,6 +92,7 @@ def test_a_patrol_made_by_clicking_nodes_runs_to_completion(
     expect(runners_up.first.locator("[data-field=runner-up-reason]")).to_have_text(
         shown[0]["reason"]
     )
+    console.screenshot("mission-assignment")
 
 
 def test_a_template_patrol_shows_its_checkpoint_results(
