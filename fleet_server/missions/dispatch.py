@@ -107,7 +107,9 @@ class MissionDispatch(MissionAssignment):
         if mission.site_id not in idle:
             idle[mission.site_id] = self._idle_robots(mission.site_id)
         choice = match if isinstance(match, MissionAssignmentRecord) else None
-        waiting_for = match if isinstance(match, str) else self._why_waiting(mission, idle)
+        waiting_for = ""
+        if choice is None:
+            waiting_for = match if isinstance(match, str) else self._why_waiting(mission, idle)
         if choice is None and self._may_preempt(mission):
             preempt, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
             if preempt is not None:
@@ -143,6 +145,8 @@ class MissionDispatch(MissionAssignment):
                 needs.append(needs_of(mission, self.chooser))
             except Exception as exc:
                 self._set_aside(mission, "dispatch", exc)
+        if not needs or not idle[site_id]:
+            return {}
         graph = self.sites.graph(site_id)
         table = PairTable(
             graph, needs, idle[site_id], self.chooser.battery_of, self.chooser.default_speed_m_s

@@ -88,8 +88,9 @@ def explain(
             later = pair.predicted_s - chosen.predicted_s
             other = taken_by.get(col)
             if other is not None and later <= 0:
-                how = "in the joint assignment" if matching.method == "joint" else "first"
-                reason = f"taken by mission {table.needs[other].mission_id} {how}"
+                # Only a joint match takes a robot that would have suited this mission better.
+                mission_id = table.needs[other].mission_id
+                reason = f"taken by mission {mission_id} in the joint assignment"
             else:
                 reason = _slower(pair.distance_m - chosen.distance_m, later)
         others.append(
