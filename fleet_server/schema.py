@@ -20,6 +20,7 @@ from fleet_server.fleet.models import robot as robot_tables
 from fleet_server.fleet.models import telemetry as telemetry_tables
 from fleet_server.incidents.models import incident as incident_tables
 from fleet_server.incidents.models import logbook as logbook_tables
+from fleet_server.missions.models import choice as mission_choice_tables
 from fleet_server.missions.models import mission as mission_tables
 from fleet_server.schedules.models import schedule as schedule_tables
 from fleet_server.schedules.models import template as template_tables
@@ -43,6 +44,7 @@ TABLE_MODULES = (
     incident_tables,
     logbook_tables,
     mission_tables,
+    mission_choice_tables,
     schedule_tables,
     template_tables,
     claim_tables,

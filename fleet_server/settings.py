@@ -92,6 +92,8 @@ class FleetSettings(BaseSettings):
     # A robot takes a mission only with charge for it and the way to a dock, plus a reserve.
     battery_percent_per_km: float = Field(default=6.0, ge=0)
     battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
+    # Predicted times to start a mission take a robot's factsheet speedMax, or this speed.
+    robot_speed_m_s: float = Field(default=1.0, gt=0, le=20)
     # A patrolling robot below this charge ends its patrol and goes to a dock (per patrol too).
     patrol_battery_floor_percent: float = Field(default=20.0, ge=0, le=100)
     # An idle robot below this charge goes to a free charger by itself (0: never).

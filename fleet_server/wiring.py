@@ -141,6 +141,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
             percent_per_km=settings.battery_percent_per_km,
             reserve_percent=settings.battery_reserve_percent,
         ),
+        default_speed_m_s=settings.robot_speed_m_s,
         policy=ReleasePolicy(
             base_nodes=settings.release_base_nodes,
             horizon_nodes=settings.release_horizon_nodes,

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from fleet_server.sites.routing import RouteGraph
 
+# Metres per second a robot is taken to drive when its factsheet gives no speedMax.
+DEFAULT_SPEED_M_S = 1.0
+
 
 @dataclass(frozen=True)
 class Candidate:

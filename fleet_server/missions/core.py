@@ -12,7 +12,7 @@ from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import Outbox, instant_action
 from fleet_server.isolation import LoopFailures
-from fleet_server.missions.allocation import BatteryModel
+from fleet_server.missions.allocation import DEFAULT_SPEED_M_S, BatteryModel
 from fleet_server.missions.charger_use import ChargerKeeper
 from fleet_server.missions.chargers import ChargerBook
 from fleet_server.missions.fleet_hold import FleetHold
@@ -51,6 +51,7 @@ class MissionCore:
         battery_floor: float = 20.0,
         priorities: dict[str, int] | None = None,
         battery: BatteryModel | None = None,
+        default_speed_m_s: float = DEFAULT_SPEED_M_S,
         preemptible_kinds: Iterable[str] = (),
         lost_robot_policy: Mapping[str, str] | None = None,
         failures: LoopFailures | None = None,
@@ -68,7 +69,9 @@ class MissionCore:
         self.priorities = priorities or {}
         self.battery_floor = battery_floor
         self.chooser = RobotChooser(
-            sites, battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0)
+            sites,
+            battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0),
+            default_speed_m_s=default_speed_m_s,
         )
         # Kinds of work an incident response may interrupt (none: responses wait for a robot).
         self.preemptible_kinds = frozenset(preemptible_kinds)

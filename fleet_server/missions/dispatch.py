@@ -15,6 +15,8 @@ from fleet_server.missions.checks import check_request, mission_from_request
 from fleet_server.missions.clean_results import coverage_summary, shared_coverage_summary
 from fleet_server.missions.core import ACTIVE
 from fleet_server.missions.idle_charging import on_automatic_charge
+from fleet_server.missions.joint import PairTable, assign, needs_of
+from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.models.requests import MissionCreate
 from fleet_server.missions.parts import (
@@ -28,6 +30,7 @@ from fleet_server.missions.parts import (
     wants_parts,
 )
 from fleet_server.missions.plans import is_cleaning, mission_coverage, required_actions
+from fleet_server.missions.rationale import Bystander, explain, waiting_for, why_not_free
 from fleet_server.missions.resume import resume_target
 from fleet_server.missions.robot_choice import fits
 
@@ -157,8 +160,10 @@ class MissionDispatch(MissionAssignment):
             )
 
     def dispatch(self) -> None:
-        """Assign queued missions, highest priority then oldest first, to the nearest capable
-        idle robot on their site that has the charge for the mission and the way to a dock.
+        """Assign queued missions to capable idle robots on their site that have the charge for
+        the mission and the way to a dock: each site's waiting missions and free robots are
+        matched together (missions.joint), highest priority first, and every assignment is
+        recorded with why its robot was chosen (missions.rationale).
 
         A mission that may preempt (an incident response) takes a robot from lower-priority work
         when no robot is idle: that work stops, re-queues, and later resumes where it stopped.
@@ -172,33 +177,52 @@ class MissionDispatch(MissionAssignment):
             return
         # Idle robots by site, found once per pass (a fleet has thousands of robots).
         idle: dict[str, list[Robot]] = {}
+        matched: dict[int, MissionAssignmentRecord | str | None] = {}
+        for site_id in sorted({m.site_id for m in queued}):
+            matched |= self._match_site(site_id, queued, idle)
         for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
             if mission.id in self._preempting or mission.status is not MissionStatus.QUEUED:
                 continue
             try:
-                self._dispatch_one(mission, idle)
+                self._dispatch_one(mission, idle, matched.get(mission.id or 0))
             except Exception as exc:
                 # One mission that cannot be planned (a node its site no longer has, a bug)
                 # fails alone; the rest of the queue is still served.
                 self._set_aside(mission, "dispatch", exc)
 
-    def _dispatch_one(self, mission: Mission, idle: dict[str, list[Robot]]) -> None:
+    def _dispatch_one(
+        self,
+        mission: Mission,
+        idle: dict[str, list[Robot]],
+        match: MissionAssignmentRecord | str | None,
+    ) -> None:
         if mission.site_id not in idle:
             idle[mission.site_id] = self._idle_robots(mission.site_id)
-        choice, waiting_for = self.chooser.choose(mission, idle[mission.site_id])
+        choice = match if isinstance(match, MissionAssignmentRecord) else None
+        waiting_for = ""
+        if choice is None:
+            waiting_for = match if isinstance(match, str) else self._why_waiting(mission, idle)
         if choice is None and self._may_preempt(mission):
-            choice, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
-            if choice is not None:
-                victim = self._preempt(self.registry.get(choice.serial_number), mission)
-                waiting_for = f"waiting for robot {choice.serial_number} to stop mission {victim}"
-                choice = None
+            preempt, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
+            if preempt is not None:
+                victim = self._preempt(self.registry.get(preempt.serial_number), mission)
+                waiting_for = f"waiting for robot {preempt.serial_number} to stop mission {victim}"
         waiting_for = _resume_note(mission, waiting_for)
-        if choice is not None:
+        robot = self.registry.get(choice.robot) if choice is not None else None
+        # A robot taken since the match (a mission set aside dispatches again) waits for the
+        # next pass; a robot on an automatic charge ends it first (missions.idle_charging).
+        free = robot is not None and (
+            robot.mission_id is None or on_automatic_charge(self._unfinished.get(robot.mission_id))
+        )
+        if robot is not None and free and robot in idle[mission.site_id]:
+            assert choice is not None
             mission.reason = None
-            robot = self.registry.get(choice.serial_number)
             idle[mission.site_id].remove(robot)
             self._assign(mission, robot)
-        elif waiting_for != mission.reason:
+            if mission.status is MissionStatus.ASSIGNED:
+                # Recorded once the robot has it (not while it leaves a charger or waits for one).
+                self.store.save_assignment(choice)
+        elif choice is None and waiting_for != mission.reason:
             # Say why the mission waits, so an operator can act on it.
             mission.reason = waiting_for
             self.store.save_mission(mission)
@@ -214,6 +238,52 @@ class MissionDispatch(MissionAssignment):
             self.store.save_mission(mission)
             self._notify(mission)
         return held is not None
+
+    def _match_site(
+        self, site_id: str, queued: list[Mission], idle: dict[str, list[Robot]]
+    ) -> dict[int, MissionAssignmentRecord | str | None]:
+        """The site's waiting missions matched with its idle robots: each matched mission's
+        assignment record, or why a mission waits (None: as the nearest choice says)."""
+        idle[site_id] = self._idle_robots(site_id)
+        needs = []
+        for mission in queued:
+            if mission.site_id != site_id or mission.id in self._preempting:
+                continue
+            try:
+                needs.append(needs_of(mission, self.chooser))
+            except Exception as exc:
+                self._set_aside(mission, "dispatch", exc)
+        if not needs or not idle[site_id]:
+            return {}
+        graph = self.sites.graph(site_id)
+        table = PairTable(
+            graph, needs, idle[site_id], self.chooser.battery_of, self.chooser.default_speed_m_s
+        )
+        matching = assign(table)
+        bystanders = self._bystanders(site_id, idle[site_id]) if matching.robot_of else []
+        now = self.clock()
+        return {
+            need.mission_id: (
+                explain(table, matching, row, bystanders, graph, now)
+                if row in matching.robot_of
+                else waiting_for(table, matching, row)
+            )
+            for row, need in enumerate(table.needs)
+        }
+
+    def _bystanders(self, site_id: str, idle: list[Robot]) -> list[Bystander]:
+        """The site's robots that are not idle, with why (for the runners-up)."""
+        free = {r.serial_number for r in idle}
+        return [
+            Bystander(r, why_not_free(r, not self.registry.free_of_orders(r.serial_number)))
+            for r in self.registry.all()
+            if r.map_id == site_id and r.serial_number not in free
+        ]
+
+    def _why_waiting(self, mission: Mission, idle: dict[str, list[Robot]]) -> str:
+        """What a mission that no idle robot could take waits for, as the nearest choice says."""
+        choice, waiting = self.chooser.choose(mission, idle[mission.site_id])
+        return waiting if choice is None else f"waiting for a free robot on site {mission.site_id}"
 
     def _set_aside(self, mission: Mission, loop: str, exc: Exception) -> None:
         """A mission whose handling raised fails with the reason, and frees its robot."""

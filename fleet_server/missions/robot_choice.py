@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from fleet_protocol.site import Site
 from fleet_server.coverage.plan import CoveragePlan
 from fleet_server.fleet.models.robot import Robot
-from fleet_server.missions.allocation import BatteryModel, Candidate, Choice, rank_by_distance
+from fleet_server.missions.allocation import (
+    DEFAULT_SPEED_M_S,
+    BatteryModel,
+    Candidate,
+    Choice,
+    rank_by_distance,
+)
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.planning import plan_patrol
 from fleet_server.missions.plans import (
@@ -43,6 +49,8 @@ class RobotChooser:
     battery: BatteryModel
     # Each robot's own figures (learned from its telemetry); `battery` where none is given.
     energy_of: Callable[[Robot], BatteryModel] | None = None
+    # How fast a robot whose factsheet gives no speedMax is taken to drive (predicted times).
+    default_speed_m_s: float = DEFAULT_SPEED_M_S
     _coverage: dict[int, CoveragePlan] = field(default_factory=dict)
     _length: dict[int, float] = field(default_factory=dict)
 

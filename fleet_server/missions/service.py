@@ -8,6 +8,7 @@ from fleet_server.missions.clean_results import coverage_png, shared_coverage_pn
 from fleet_server.missions.core import ACTIVE, MissionListener
 from fleet_server.missions.fleet_hold import FleetMode
 from fleet_server.missions.idle_charging import AUTOMATIC, charge_reason, robots_to_charge
+from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.models.requests import DockCreate
 from fleet_server.missions.parts import PARTS, is_shared
@@ -57,6 +58,12 @@ class MissionService(MissionTracking):
         """Missions newest first; unfinished ones as they are in memory."""
         rows = self.store.list_missions(status=status, robot=robot, limit=limit)
         return [self._unfinished.get(m.id, m) for m in rows]
+
+    def assignments(self, mission_id: int) -> list[MissionAssignmentRecord]:
+        """The mission's assignments with their runners-up, oldest first (NotFound if none)."""
+        self.get(mission_id)
+        records: list[MissionAssignmentRecord] = self.store.assignments_of(mission_id)
+        return records
 
     def coverage_image(self, mission_id: int) -> bytes:
         """The PNG of what a cleaning mission has covered so far."""

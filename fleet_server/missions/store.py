@@ -1,4 +1,5 @@
-"""The missions' database side: mission rows saved one by one or written in batches."""
+"""The missions' database side: mission rows saved one by one or written in batches, and the
+records of their assignments."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from fleet_server.db import session_scope
+from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import FINISHED_STATUSES, Mission, MissionStatus
 from fleet_server.rows import Rows
 
@@ -54,5 +56,19 @@ class MissionStore(Rows):
                 select(Mission)
                 .where(col(Mission.status).not_in(list(FINISHED_STATUSES)))
                 .order_by(col(Mission.id))
+            )
+            return list(session.exec(query))
+
+    def save_assignment(self, record: MissionAssignmentRecord) -> MissionAssignmentRecord:
+        """Store one assignment of a mission with its prediction and runners-up."""
+        return self.save(record)
+
+    def assignments_of(self, mission_id: int) -> list[MissionAssignmentRecord]:
+        """A mission's assignments, oldest first."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = (
+                select(MissionAssignmentRecord)
+                .where(MissionAssignmentRecord.mission_id == mission_id)
+                .order_by(col(MissionAssignmentRecord.id))
             )
             return list(session.exec(query))

@@ -79,6 +79,20 @@ def test_a_patrol_made_by_clicking_nodes_runs_to_completion(
     )
     expect(page.locator(".mission-detail [data-field=robot] a")).to_have_text(created["robot"])
     assert fleet.system.mission(mission_id)["status"] == "completed"
+    # Why this robot: the chosen one with its prediction, and the other robots with why they lost.
+    choice = page.locator("[data-field=assignment]")
+    expect(choice.locator("h2")).to_have_text("派单说明")
+    expect(choice.locator("[data-field=assignment-robot] a")).to_have_text(created["robot"])
+    expect(choice.locator("[data-field=assignment-predicted]")).to_contain_text("m）")
+    expect(choice.locator("[data-field=assignment-charge]")).to_contain_text("%")
+    runners_up = choice.locator("[data-field=runners-up] > li")
+    expect(runners_up.first).to_be_visible()
+    shown = fleet.system.api.get(f"/missions/{mission_id}").json()["assignment"]["runners_up"]
+    expect(runners_up).to_have_count(len(shown))
+    expect(runners_up.first.locator("[data-field=runner-up-reason]")).to_have_text(
+        shown[0]["reason"]
+    )
+    console.screenshot("mission-assignment")
 
 
 def test_a_template_patrol_shows_its_checkpoint_results(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field
 
 from fleet_server.fields import Id, Identifier
+from fleet_server.missions.models.choice import MissionDetail
 from fleet_server.missions.models.mission import MissionPublic, MissionStatus
 from fleet_server.missions.models.requests import MissionCreate
 from fleet_server.schedules.models.template import FromTemplate
@@ -42,9 +43,12 @@ async def list_missions(
 
 
 @router.get("/{mission_id}")
-async def get_mission(mission_id: Id, fleet: FleetDep, _: FleetReader) -> MissionPublic:
-    """One mission with its status and progress (roles: admin, operator, viewer, auditor)."""
-    return MissionPublic.of(fleet.missions.get(mission_id))
+async def get_mission(mission_id: Id, fleet: FleetDep, _: FleetReader) -> MissionDetail:
+    """One mission with its status and progress, and its assignments: the robot chosen, its
+    predicted time and charge, and the runners-up with why they lost (roles: admin, operator,
+    viewer, auditor)."""
+    mission = fleet.missions.get(mission_id)
+    return MissionDetail.of_records(mission, fleet.missions.assignments(mission_id))
 
 
 class PriorityChange(BaseModel):

@@ -289,6 +289,9 @@ def test_a_lost_patrol_is_requeued_and_resumes_where_it_stopped(
         )
         assert resumed["robot"] == serial
         assert resumed["order_id"] != patrol["order_id"]
+        # Assigned twice: first, and again to resume; the latest is shown on its own too.
+        assert [a["robot"] for a in resumed["assignments"]] == [serial, serial]
+        assert resumed["assignment"] == resumed["assignments"][-1]
         resume = resumed["definition"]["resumes"][0]
         assert resume["target"] >= patrol["progress"]["nodes_passed"] - 1
         # The stale order was cancelled before the resumed one was sent.

@@ -1,5 +1,6 @@
 // One mission: its route on the map, status and progress live, pause / resume / cancel for
-// roles that may, and the result: checkpoint visits, coverage figures and the coverage image.
+// roles that may, why its robot was chosen (prediction and runners-up), and the result:
+// checkpoint visits, coverage figures and the coverage image.
 
 import { api, errorText, objectUrl } from "../api.js";
 import { h } from "../dom.js";
@@ -53,6 +54,52 @@ function summary(mission, site) {
   );
 }
 
+function duration(seconds) {
+  if (seconds < 90) return t("assignment.seconds", { n: number(seconds) });
+  return t("assignment.minutes", { n: number(seconds / 60, 1) });
+}
+
+function runnerUp(entry) {
+  const distance = entry.distance_m === null || entry.distance_m === undefined
+    ? null : `${number(entry.distance_m)} m`;
+  return h("li", { class: `runner-up runner-up-${entry.code}`, "data-robot": entry.robot },
+    h("div", { class: "visit-head" },
+      h("a", { href: link("robots", entry.robot) }, entry.robot),
+      h("span", { class: "muted" }, distance ?? "")),
+    h("div", {},
+      h("strong", {}, tValue("runnerUp", entry.code)), " · ",
+      h("span", { "data-field": "runner-up-reason" }, entry.reason)));
+}
+
+/** Why the mission got its robot: the latest assignment, its runners-up, how often. */
+function assignmentFacts(detail) {
+  const latest = detail?.assignment;
+  if (!latest) return [h("h2", {}, t("assignment.title")), h("p", { class: "muted" }, t("assignment.none"))];
+  const charge = latest.charge_needed === null ? "—" : t("assignment.chargeText", {
+    needed: number(latest.charge_needed), charge: number(latest.charge),
+  });
+  const others = latest.runners_up || [];
+  return [
+    h("h2", {}, t("assignment.title")),
+    h("dl", { class: "facts" },
+      field("assignment.robot", h("a", { href: link("robots", latest.robot) }, latest.robot),
+        { "data-field": "assignment-robot" }),
+      field("assignment.method", tValue("assignmentMethod", latest.method)),
+      field("assignment.predicted", t("assignment.predictedText", {
+        time: duration(latest.predicted_s), distance: number(latest.distance_m),
+      }), { "data-field": "assignment-predicted" }),
+      field("assignment.charge", charge, { "data-field": "assignment-charge" }),
+      field("assignment.at", dateTime(latest.at))),
+    h("h3", {}, t("assignment.runnersUp")),
+    others.length
+      ? h("ol", { class: "runners-up", "data-field": "runners-up" }, others.map(runnerUp))
+      : h("p", { class: "muted" }, t("assignment.noRunnersUp")),
+    detail.assignments.length > 1
+      ? h("p", { class: "muted" }, t("assignment.times", { n: detail.assignments.length }))
+      : null,
+  ];
+}
+
 function checkpointVisits(mission, site) {
   const visits = mission.results?.checkpoints || [];
   if (visits.length === 0) return null;
@@ -100,15 +147,20 @@ export function renderMissionDetail(container, id) {
   const buttons = h("div", { class: "controls", "data-controls": "mission" });
   const facts = h("div");
   const result = h("section", { class: "panel result", "data-field": "result" });
+  const choice = h("section", { class: "panel assignment", "data-field": "assignment" });
   const image = h("div", { class: "coverage-image" });
   side.append(
     h("a", { class: "button", href: link("missions"), "data-action": "back" }, t("mission.back")),
     h("section", { class: "panel mission-detail", "data-mission": id }, title, buttons, facts),
-    result);
+    choice, result);
   let shownButtons = null;
   let imageUrl = null;
   let imageFor = null;
   let gone = false;
+  // The assignments come with the mission's own GET (the live feed sends missions without
+  // them): fetched again whenever the mission is assigned anew.
+  let detail = null;
+  let detailFor;
 
   const loadImage = async () => {
     // The image is drawn by the server; fetched again when the mission's status changes.
@@ -158,10 +210,27 @@ export function renderMissionDetail(container, id) {
       map.setCheckpoints((mission.results?.checkpoints || []).map((v) => ({ node: v.node, done: visitDone(v) })));
     }
     loadImage();
+    loadAssignment();
+  };
+
+  const loadAssignment = async () => {
+    if (detailFor === mission.assigned_at) return;
+    detailFor = mission.assigned_at;
+    try {
+      const fresh = await api(`/missions/${id}`);
+      if (gone) return;
+      detail = fresh;
+      choice.replaceChildren(...assignmentFacts(detail).filter(Boolean));
+    } catch (failure) {
+      choice.replaceChildren(h("p", { class: "muted" }, errorText(failure)));
+    }
   };
 
   draw();
   api(`/missions/${id}`).then((fresh) => {
+    detail = fresh;
+    detailFor = fresh.assigned_at;
+    choice.replaceChildren(...assignmentFacts(detail).filter(Boolean));
     putMissions([fresh]);
   }).catch((failure) => {
     facts.replaceChildren(h("p", { class: "form-error" }, errorText(failure)));
