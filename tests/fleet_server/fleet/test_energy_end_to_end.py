@@ -193,7 +193,7 @@ def test_the_server_learns_each_robots_figures_and_its_predictions_come_true(
         fleet.on_driver("dog-02", lambda d: d.set_battery(100.0))
         wait_until(lambda: _robot(client, "dog-02")["battery"] >= 99.0, what="a full dog-02")
         mission_id = _mission(
-            client, {"kind": "patrol", "route": STREET_LOOP, "robot": "dog-02", "rounds": 2}
+            client, {"kind": "patrol", "route": STREET_LOOP, "robot": "dog-02", "rounds": 1}
         )
         start = _robot(client, "dog-02")["battery"]
         app_fleet = client.app.state.fleet  # type: ignore[attr-defined]
