@@ -223,7 +223,7 @@ class EnergyLearner:
             predicted = sum(theta.get(n, 0.0) * x for n, x in interval.amounts.items())
             residual = moved - predicted
             weight = huber_weight(residual, self.fit.scale, self.fit.samples)
-            self.fit.note_residual(residual, FORGET)
+            self.fit.note_residual(residual)
             self.fit.add(interval.amounts, moved, weight, FORGET)
         self.version += 1
 

@@ -12,6 +12,9 @@ from typing import Any
 HUBER_K = 2.5
 # Observations needed before residuals are judged (before, the figures may still be far off).
 WARM_UP = 8.0
+# The typical residual follows the last twenty or so observations (the figures' own forgetting is
+# far slower: residuals shrink fast while a robot's figures move from the prior to its own).
+SCALE_KEEP = 0.95
 
 
 def huber_weight(residual: float, scale: float, samples: float) -> float:
@@ -49,12 +52,9 @@ class LinearFit:
                 self.xx[(a, b)] = self.xx.get((a, b), 0.0) + weight * x[a] * x[b]
         self.samples += weight
 
-    def note_residual(self, residual: float, forget: float) -> None:
+    def note_residual(self, residual: float) -> None:
         """Follow the typical size of the residuals (judged before an observation is added)."""
-        if self.samples < 1:
-            self.scale = abs(residual)
-        else:
-            self.scale = forget * self.scale + (1 - forget) * abs(residual)
+        self.scale = _follow(self.scale, residual, self.samples)
 
     def _decay(self, forget: float) -> None:
         for table in (self.xx, self.xy, self.counts, self.amounts):
@@ -116,10 +116,7 @@ class RunningMean:
         """One observation of `rate` over `length` (e.g. minutes)."""
         residual = rate - (self.value(prior, 0.0) if self.samples else rate)
         weight = huber_weight(residual, self.scale, self.samples)
-        if self.samples < 1:
-            self.scale = abs(residual)
-        else:
-            self.scale = forget * self.scale + (1 - forget) * abs(residual)
+        self.scale = _follow(self.scale, residual, self.samples)
         self.total = forget * self.total + weight * rate * length
         self.length = forget * self.length + weight * length
         self.samples = forget * self.samples + weight
@@ -143,6 +140,13 @@ class RunningMean:
     def from_json(cls, data: Mapping[str, Any]) -> RunningMean:
         """A mean written by `to_json`."""
         return cls(**{k: float(data.get(k, 0.0)) for k in ("total", "length", "samples", "scale")})
+
+
+def _follow(scale: float, residual: float, samples: float) -> float:
+    """The typical absolute residual, with one more."""
+    if samples < 1:
+        return abs(residual)
+    return SCALE_KEEP * scale + (1 - SCALE_KEEP) * abs(residual)
 
 
 def non_negative_solve(

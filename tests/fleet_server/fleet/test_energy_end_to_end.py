@@ -167,6 +167,9 @@ def test_the_server_learns_each_robots_figures_and_its_predictions_come_true(
         time.sleep(3)
 
         learned = {s: _robot(client, s)["energy"] for s in serials}
+        listed = {r["serial_number"]: r["energy"] for r in client.get("/api/v1/robots").json()}
+        assert sorted(listed) == serials
+        assert all(energy["drive"]["source"] == "learned" for energy in listed.values())
         for serial in serials:
             energy, truth = learned[serial], TRUTH[serial]
             figures = {
