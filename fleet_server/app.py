@@ -143,7 +143,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await fleet.registry.flush()
+            await fleet.registry.flush(final=True)
             fleet.missions.flush()
             fleet.engine.dispose()
 

@@ -15,6 +15,7 @@ from fleet_server.accounts import models as account_tables
 from fleet_server.audit.models import audit as audit_tables
 from fleet_server.broker import models as broker_tables
 from fleet_server.fleet.models import activity as activity_tables
+from fleet_server.fleet.models import energy as energy_tables
 from fleet_server.fleet.models import header as header_tables
 from fleet_server.fleet.models import robot as robot_tables
 from fleet_server.fleet.models import telemetry as telemetry_tables
@@ -38,6 +39,7 @@ TABLE_MODULES = (
     audit_tables,
     broker_tables,
     activity_tables,
+    energy_tables,
     header_tables,
     robot_tables,
     telemetry_tables,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -90,7 +91,17 @@ class FleetSettings(BaseSettings):
         "dock": 50,
     }
     # A robot takes a mission only with charge for it and the way to a dock, plus a reserve.
+    # Each robot's consumption is learned from its states (fleet/energy.py); these figures are
+    # only the first prior, for a robot of a kind none of whose robots has learned yet (later
+    # ones start from their kind's learned figures). Percent of a full battery: per km driven,
+    # per minute standing, per minute gained on a charger, and per minute of each action on top
+    # of standing or driving (a JSON mapping by action type; an action not named: 0).
     battery_percent_per_km: float = Field(default=6.0, ge=0)
+    energy_idle_percent_per_min: float = Field(default=0.1, ge=0)
+    energy_charge_percent_per_min: float = Field(default=1.0, gt=0)
+    energy_work_percent_per_min: dict[str, float] = {"clean": 0.4}
+    # Each robot's learned figures are written at most this often.
+    energy_write_interval_s: float = Field(default=30.0, gt=0)
     battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
     # Predicted times to start a mission take a robot's factsheet speedMax, or this speed.
     robot_speed_m_s: float = Field(default=1.0, gt=0, le=20)
@@ -166,6 +177,14 @@ class FleetSettings(BaseSettings):
                 f"choose from {', '.join(sorted(allowed))}"
             )
         return kinds
+
+    @field_validator("energy_work_percent_per_min")
+    @classmethod
+    def _work_figures(cls, figures: dict[str, float]) -> dict[str, float]:
+        bad = sorted(k for k, v in figures.items() if not (math.isfinite(v) and v >= 0))
+        if bad:
+            raise ValueError(f"figures for {', '.join(bad)} must be finite numbers >= 0")
+        return figures
 
     @field_validator("lost_robot_policy")
     @classmethod

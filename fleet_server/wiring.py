@@ -15,6 +15,9 @@ from fleet_server.broker.accounts import MqttAccounts
 from fleet_server.feed.hub import LiveFeed
 from fleet_server.fleet.activity import ActivityTracker
 from fleet_server.fleet.activity_store import ActivityStore
+from fleet_server.fleet.energy import EnergyRates
+from fleet_server.fleet.energy_model import EnergyModel
+from fleet_server.fleet.energy_store import EnergyStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.store import RobotStore
@@ -104,6 +107,33 @@ def _login_rules(settings: FleetSettings) -> ThrottleRules:
     )
 
 
+def _energy_model(settings: FleetSettings, engine: Engine, failures: LoopFailures) -> EnergyModel:
+    """Each robot's learned energy use, starting from the settings' figures."""
+    defaults = EnergyRates(
+        drive_per_km=settings.battery_percent_per_km,
+        idle_per_min=settings.energy_idle_percent_per_min,
+        charge_per_min=settings.energy_charge_percent_per_min,
+        work_per_min=settings.energy_work_percent_per_min,
+    )
+    return EnergyModel(
+        defaults,
+        EnergyStore(engine),
+        write_interval_s=settings.energy_write_interval_s,
+        failures=failures,
+    )
+
+
+def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
+    """What the missions plan with: a robot's learned figures and the settings' reserve."""
+    return BatteryModel(
+        percent_per_km=rates.drive_per_km,
+        reserve_percent=reserve_percent,
+        idle_percent_per_min=rates.idle_per_min,
+        work_percent_per_min=dict(rates.work_per_min),
+        charge_percent_per_min=rates.charge_per_min,
+    )
+
+
 def build_fleet(settings: FleetSettings) -> Fleet:
     """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
     engine = make_engine(settings.database_url)
@@ -112,6 +142,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())
     # One record of every loop's set-aside items, shown in GET /health.
     failures = LoopFailures()
+    energy = _energy_model(settings, engine, failures)
     registry = FleetRegistry(
         robot_store,
         offline_timeout_s=settings.offline_timeout_s,
@@ -120,6 +151,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         activity_store=ActivityStore(engine),
         failures=failures,
         auto_register=settings.auto_register,
+        energy=energy,
     )
     gateway = Gateway(
         registry,
@@ -152,6 +184,9 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         failures=failures,
     )
     registry.listeners.append(missions_service)
+    missions_service.chooser.energy_of = lambda robot: battery_model(
+        energy.rates(robot), settings.battery_reserve_percent
+    )
     logbook = Logbook(engine)
     incidents = IncidentService(
         store=IncidentStore(engine),
@@ -180,6 +215,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     fleet_control.listeners += [FleetControlRecorder(logbook, sites), feed]
     restore_fleet_control(fleet_control, logbook)
     registry.load()
+    energy.load()
     missions_service.load()
     schedule_store = ScheduleStore(engine)
     schedules = ScheduleService(

@@ -18,6 +18,7 @@ from fleet_protocol.topics import Subtopic, TopicAddress
 from fleet_server.fleet.activity import ActivityTracker, DayActivity, Observation
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.batch_writer import MAX_PENDING, BatchWriter, state_row
+from fleet_server.fleet.energy_model import EnergyModel
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.roster import FleetRoster
 from fleet_server.fleet.store import RobotStore
@@ -78,8 +79,11 @@ class FleetRegistry(FleetRoster):
         activity_store: ActivityStore | None = None,
         failures: LoopFailures | None = None,
         auto_register: bool = False,
+        energy: EnergyModel | None = None,
     ) -> None:
         super().__init__(store, auto_register=auto_register)
+        # Each robot's energy use, learned from its states.
+        self.energy = energy
         self.failures = failures or LoopFailures()
         # Per robot and day: time online/active/in geofences and distance, added to at each flush.
         self.activity = activity
@@ -186,6 +190,8 @@ class FleetRegistry(FleetRoster):
         self._observe(robot, now, message.driving or running)
         self.mark_dirty(robot.serial_number)
         self._maybe_sample(robot, now)
+        if self.energy is not None:
+            self.energy.on_state(robot, message, now)
         for listener in self.listeners:
             self._tell(listener.on_robot_state, robot, message)
 
@@ -224,6 +230,8 @@ class FleetRegistry(FleetRoster):
         position = message.agv_position
         self._set_pose(robot, position.x, position.y, position.theta, position.map_id)
         self.mark_dirty(robot.serial_number)
+        if self.energy is not None:
+            self.energy.on_pose(robot)
 
     @staticmethod
     def _set_pose(robot: Robot, x: float, y: float, theta: float, map_id: str) -> None:
@@ -302,11 +310,14 @@ class FleetRegistry(FleetRoster):
             }
         )
 
-    async def flush(self) -> int:
+    async def flush(self, final: bool = False) -> int:
         """Write every changed robot and pending telemetry in one batch; returns rows written.
 
         Rows that cannot be written are set aside (and counted); what failed because the
-        database could not be reached waits for the next flush."""
+        database could not be reached waits for the next flush. Energy figures are written
+        every while (all of them at the `final` flush)."""
+        if self.energy is not None:
+            await self.energy.flush(everything=final)
         days = self._retry_days + (self.activity.take_pending() if self.activity else [])
         if not self._dirty and not self._samples and not days:
             return 0

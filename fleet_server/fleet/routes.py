@@ -22,7 +22,7 @@ from fleet_server.errors import BrokerNotUpdated, Invalid
 from fleet_server.fields import Day, Identifier
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.models.activity import RobotDayPublic
-from fleet_server.fleet.models.robot import RobotCreate, RobotPublic
+from fleet_server.fleet.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.fleet.models.telemetry import TrackPoint
 from fleet_server.missions.models.mission import MissionPublic
 from fleet_server.web.deps import FleetDep
@@ -46,13 +46,21 @@ async def list_robots(
     """All robots (optionally only online or offline ones), by serial number (roles: admin,
     operator, viewer, auditor)."""
     robots = fleet.registry.all()
-    return [fleet.registry.public(r) for r in robots if online is None or r.online == online]
+    return [_with_energy(fleet, r) for r in robots if online is None or r.online == online]
 
 
 @router.get("/{robot_id}")
 async def get_robot(robot_id: Identifier, fleet: FleetDep, _: FleetReader) -> RobotPublic:
-    """One robot by its id, its serial number (roles: admin, operator, viewer, auditor)."""
-    return fleet.registry.public(fleet.registry.get(robot_id))
+    """One robot by its id, its serial number, with its learned energy figures (roles: admin,
+    operator, viewer, auditor)."""
+    return _with_energy(fleet, fleet.registry.get(robot_id))
+
+
+def _with_energy(fleet: Fleet, robot: Robot) -> RobotPublic:
+    public = fleet.registry.public(robot)
+    if fleet.registry.energy is not None:
+        public.energy = fleet.registry.energy.public(robot)
+    return public
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from fleet_server.sites.routing import RouteGraph
 
@@ -52,11 +54,51 @@ def choose_nearest(graph: RouteGraph, candidates: list[Candidate], goal: str) ->
 
 @dataclass(frozen=True)
 class BatteryModel:
-    """How much charge a drive takes: a rate per kilometre plus a reserve to keep."""
+    """How much charge work takes: a rate per kilometre driven (all the robot uses while
+    driving), per minute standing, per minute of each action on top of standing or driving, and
+    a reserve to keep; and how fast a charger fills the battery (None: not known)."""
 
     percent_per_km: float
     reserve_percent: float
+    idle_percent_per_min: float = 0.0
+    work_percent_per_min: Mapping[str, float] = field(default_factory=dict, hash=False)
+    charge_percent_per_min: float | None = None
 
     def needed(self, metres: float) -> float:
         """Charge (percent) a robot needs to drive this far and keep the reserve."""
         return self.reserve_percent + self.percent_per_km * metres / 1000.0
+
+    def used_for(
+        self,
+        metres: float,
+        work_minutes: Mapping[str, float] | None = None,
+        idle_minutes: float = 0.0,
+    ) -> float:
+        """Charge (percent) a piece of work uses: `metres` driven, `idle_minutes` standing
+        (the time its actions take while the robot stands included), and each action's minutes
+        (its load on top of standing or driving; an action with no figure adds nothing)."""
+        work = sum(
+            self.work_percent_per_min.get(action, 0.0) * minutes
+            for action, minutes in (work_minutes or {}).items()
+        )
+        return (
+            self.percent_per_km * metres / 1000.0 + self.idle_percent_per_min * idle_minutes + work
+        )
+
+    def needed_for(
+        self,
+        metres: float,
+        work_minutes: Mapping[str, float] | None = None,
+        idle_minutes: float = 0.0,
+    ) -> float:
+        """Charge (percent) a robot needs for that work and to keep the reserve."""
+        return self.reserve_percent + self.used_for(metres, work_minutes, idle_minutes)
+
+    def minutes_to_charge(self, from_percent: float, to_percent: float) -> float:
+        """Minutes on a charger from one level to another (0 if already there; inf when the
+        charge rate is not known)."""
+        gap = min(to_percent, 100.0) - from_percent
+        if gap <= 0:
+            return 0.0
+        rate = self.charge_percent_per_min
+        return gap / rate if rate else math.inf

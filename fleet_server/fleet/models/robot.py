@@ -14,6 +14,7 @@ from fleet_protocol.base import utc_now
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.state import ErrorLevel
 from fleet_server.db import json_column, utc_column
+from fleet_server.fleet.models.energy import EnergyPublic
 
 SERIAL_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 
@@ -137,6 +138,8 @@ class RobotPublic(RobotBase):
     actions: list[str]
     last_seen: datetime | None
     unexpected_order: UnexpectedOrder | None = None
+    # What the server learned of the robot's energy use (GET /robots only, not the live feed).
+    energy: EnergyPublic | None = None
 
     @classmethod
     def of(cls, robot: Robot, alert: UnexpectedOrder | None = None) -> RobotPublic:
