@@ -10,8 +10,8 @@ drain interval is one observation of
 fitted by weighted non-negative least squares with forgetting (energy_fit.LinearFit); a charging
 interval is one observation of the charger's rate. Intervals with a gap, a jump of the charge (a
 battery swap, a charge on a charger that does not say so) or a change between charging and not
-are dropped. Minutes are the server's clock's: a simulation at speed factor F shows F times its
-per-minute figures, which is what the server then really sees.
+are dropped. Minutes are wall-clock minutes, timed by the states' own timestamps: a simulation at
+speed factor F shows F times its per-minute figures, which is what the server then really sees.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class EnergyRates:
 class Reading:
     """What one state says about energy: when, the charge, and what the robot was doing."""
 
-    time: float  # seconds on the server's clock
+    time: float  # seconds (the state's own timestamp, or the server's clock)
     charge: float
     charging: bool
     driving: bool

@@ -81,7 +81,7 @@ class EnergyModel:
             self._kinds[serial] = robot.kind.value
             learner = self.learner(serial)
             self._moved(learner, robot)
-            reading = learner.reading(state, now.timestamp())
+            reading = learner.reading(state, _robot_time(state, now))
             if learner.observe(reading, self.prior(robot.kind.value)[0]):
                 self._changed.add(serial)
         except Exception as exc:  # a learner's fault must not cost the state its ingest
@@ -242,3 +242,15 @@ def _all_finite(data: Any) -> bool:
     if isinstance(data, float):
         return math.isfinite(data)
     return True
+
+
+# A robot clock further than this from the server's is not trusted for timing its intervals.
+CLOCK_TRUST_S = 300.0
+
+
+def _robot_time(state: State, now: datetime) -> float:
+    """When the robot measured the state: its header's timestamp, which a busy network or server
+    does not delay (messages that arrive bunched would otherwise make charge rates look steep);
+    the server's clock where the robot's is far off."""
+    sent = state.timestamp.timestamp()
+    return sent if abs(sent - now.timestamp()) <= CLOCK_TRUST_S else now.timestamp()
