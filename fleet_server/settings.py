@@ -6,7 +6,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
@@ -92,8 +99,24 @@ class FleetSettings(BaseSettings):
     # A robot takes a mission only with charge for it and the way to a dock, plus a reserve.
     battery_percent_per_km: float = Field(default=6.0, ge=0)
     battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
-    # A patrolling robot below this charge ends its patrol and goes to a dock (per patrol too).
-    patrol_battery_floor_percent: float = Field(default=20.0, ge=0, le=100)
+    # A robot working below this charge pauses its mission (any kind but dock; a mission may set
+    # its own `battery_floor`), charges, and resumes where it stopped. Formerly patrols only:
+    # FLEET_PATROL_BATTERY_FLOOR_PERCENT is still read.
+    battery_floor_percent: float = Field(
+        default=20.0,
+        ge=0,
+        le=100,
+        validation_alias=AliasChoices(
+            "battery_floor_percent",
+            "fleet_battery_floor_percent",
+            "patrol_battery_floor_percent",
+            "fleet_patrol_battery_floor_percent",
+        ),
+    )
+    # Until a robot's charging rate is learned: percent gained per minute on a charger, and the
+    # speed (m/s) at which a charging leg's times are estimated.
+    charge_percent_per_min: float = Field(default=1.0, gt=0)
+    planning_speed_m_s: float = Field(default=1.0, gt=0)
     # How often due schedule runs are looked for (runs up to two intervals late are on time).
     schedule_check_interval_s: float = Field(default=10.0, gt=0)
     # Long missions are released in parts: this many nodes in the base, this many in the horizon,

@@ -131,7 +131,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         sites=sites,
         outbox=gateway,
         offline_grace_s=settings.mission_offline_grace_s,
-        battery_floor=settings.patrol_battery_floor_percent,
+        battery_floor=settings.battery_floor_percent,
         priorities=settings.kind_priorities,
         battery=BatteryModel(
             percent_per_km=settings.battery_percent_per_km,
