@@ -26,6 +26,7 @@ from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitR
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.allocation import BatteryModel
+from fleet_server.missions.legs import LegRules
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.service import MissionService
 from fleet_server.missions.store import MissionStore
@@ -145,6 +146,10 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         preemptible_kinds=settings.preemptible_kinds if settings.incident_preemption else (),
         lost_robot_policy=settings.lost_robot_policy,
         failures=failures,
+    )
+    missions_service.leg_rules = LegRules(
+        charge_percent_per_min=settings.charge_percent_per_min,
+        speed_m_s=settings.planning_speed_m_s,
     )
     registry.listeners.append(missions_service)
     logbook = Logbook(engine)

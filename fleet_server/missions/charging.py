@@ -187,7 +187,9 @@ class MissionLegs(MissionDispatch):
         ready = now + drive_time(choice.distance_m, rules) + timedelta(minutes=minutes)
         self.chargers.reserve(robot.serial_number, site, choice.dock, now, until=ready)
         number = len(mission.results.get("charging_legs", [])) + 1
-        charge_id = self._send_charge_order(mission, robot, choice.dock.id, target, start, offset)
+        charge_id, nodes = self._send_charge_order(
+            mission, robot, choice.dock.id, target, start, offset
+        )
         mission.results = mission.results | {
             "charging_legs": [
                 *mission.results.get("charging_legs", []),
@@ -208,6 +210,7 @@ class MissionLegs(MissionDispatch):
             "dock": choice.dock.id,
             "target": target,
             "charge_action": charge_id,
+            "nodes": nodes,
             "back_m": back_m,
             "rest_m": rest_m,
             "after_m": after_m,
@@ -230,9 +233,10 @@ class MissionLegs(MissionDispatch):
 
     def _send_charge_order(
         self, mission: Mission, robot: Robot, dock_id: str, target: float, start: str, offset: float
-    ) -> str:
+    ) -> tuple[str, list[str]]:
         """The robot's order for the leg: to the dock, dock and charge to the target, as a dock
-        mission's. The mission's order id is this order's until the work resumes."""
+        mission's. The mission's order id is this order's until the work resumes. The charge
+        action's id and the order's nodes."""
         assert mission.id is not None
         site = self.sites.get(mission.site_id)
         graph = self.sites.graph(site.id)
@@ -268,11 +272,8 @@ class MissionLegs(MissionDispatch):
         )
         mission.order_id = order_id
         mission.order_update_id = 0
-        mission.definition = mission.definition | {
-            "leg": mission.definition["leg"] | {"nodes": plan.nodes}
-        }
         self.outbox.send_order(robot, order)
-        return actions_at[total - 1][-1].action_id
+        return actions_at[total - 1][-1].action_id, plan.nodes
 
     def _rest_of(self, mission: Mission, dock_node: str) -> tuple[float, float, float]:
         """Metres from the dock back to where the mission resumes, of the rest of its plan, and

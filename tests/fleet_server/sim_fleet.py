@@ -39,9 +39,14 @@ class ThreadedFleet:
 
 @contextmanager
 def sim_fleet(
-    mqtt_url: str, robots: int, kind: RobotKind | list[RobotKind], speed_factor: float
+    mqtt_url: str,
+    robots: int,
+    kind: RobotKind | list[RobotKind],
+    speed_factor: float,
+    charge_rate: float | None = None,
 ) -> Iterator[ThreadedFleet]:
-    """Simulated robots (kinds round robin) on the demo site, reporting state every second."""
+    """Simulated robots (kinds round robin) on the demo site, reporting state every second;
+    `charge_rate`: percent per hour on a dock (None: each kind's own)."""
     config = FleetConfig(
         mqtt_url=mqtt_url,
         site=load_site(DEFAULT_SITES_DIR / "longgang-demo.yaml"),
@@ -49,6 +54,7 @@ def sim_fleet(
         kinds=kind if isinstance(kind, list) else [kind],
         speed_factor=speed_factor,
         state_interval=1.0,
+        charge_rate=charge_rate,
     )
     running = ThreadedFleet(Fleet(config))
     running.start()
