@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.settings import FleetSettings
+from simulation.energy import EnergyFigures
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
@@ -67,7 +68,7 @@ def _battery(client: TestClient, fleet: ThreadedFleet, serial: str, level: float
     )
 
 
-def _follow(client: TestClient, mission_id: int, timeout: float = 60) -> list[dict[str, Any]]:
+def _follow(client: TestClient, mission_id: int, timeout: float = 90) -> list[dict[str, Any]]:
     """Every distinct view of the mission (status, reason, robot) until it ends."""
     seen: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
@@ -133,22 +134,26 @@ def test_a_two_round_patrol_longer_than_the_charge_completes_after_charging(
 def test_a_clean_bigger_than_the_charge_covers_its_zone_in_one_report(
     legs_settings: FleetSettings, wire: WireRecorder
 ) -> None:
-    # A sweeper with its deck down uses about 15 % a km (the figure to be learned, item 1).
-    sweeping = legs_settings.model_copy(update={"battery_percent_per_km": 15.0})
+    # A thirsty sweeper: about 41 % a km with its deck down (the server is told 40).
+    sweeping = legs_settings.model_copy(update={"battery_percent_per_km": 40.0})
     with running_server(sweeping) as client:
         _clean_in_legs(client, sweeping)
 
 
 def _clean_in_legs(client: TestClient, legs_settings: FleetSettings) -> None:
+    thirsty = EnergyFigures(
+        drive_per_km=10.0, idle_per_min=0.05, charge_per_min=5.0, work_per_min={"clean": 1.5}
+    )
     with sim_fleet(
-        legs_settings.mqtt_url, 1, RobotKind.SANITATION, 4 * SPEED, CHARGE_RATE
+        legs_settings.mqtt_url, 1, RobotKind.SANITATION, 4 * SPEED, energy={"sweeper-01": thirsty}
     ) as fleet:
         sweeper = _ready(client, fleet)[0]
-        _battery(client, fleet, sweeper, 45.0)
+        _battery(client, fleet, sweeper, 60.0)
         body = {
             "kind": "clean",
             "site": "longgang-demo",
             "zone": "longcheng-square",
+            # About 2.4 km of lanes: more than this sweeper's full charge.
             "width": 5,
             "battery_floor": 25,
         }
