@@ -439,6 +439,12 @@ class MissionLegs(MissionDispatch):
         self.registry.mark_dirty(robot.serial_number)
         self._notify(dock)
 
+    def _requeue(self, mission: Mission, robot: Robot, *, lost: str | None = None) -> None:
+        # A robot lost while charging for the mission gives its charger back.
+        if mission.definition.get("leg", {}).get("stage") == "charging":
+            self.chargers.release(robot.serial_number)
+        super()._requeue(mission, robot, lost=lost)
+
     def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
         # A charger held for a leg (or a charge handed off) is free again when the mission ends.
         charging = mission.definition.get("leg", {}).get("stage") == "charging"
