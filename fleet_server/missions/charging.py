@@ -121,7 +121,9 @@ class MissionLegs(MissionDispatch):
     def _leg_due(self, mission: Mission, state: State) -> str | None:
         """Why the robot must stop to charge now, if it must."""
         floor = self.floor_of(mission)
-        if floor is None or mission.nodes_passed >= mission.nodes_total:
+        # A robot an operator paused stays where it is until it is resumed.
+        paused = mission.status is MissionStatus.PAUSED
+        if floor is None or paused or mission.nodes_passed >= mission.nodes_total:
             return None
         charge = state.battery_state.battery_charge
         if charge < floor:
