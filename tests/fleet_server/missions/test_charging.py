@@ -241,3 +241,42 @@ def _hand_over(client: TestClient, legs_settings: FleetSettings) -> None:
     charging = client.get("/api/v1/missions", params={"robot": first}).json()
     docks = [m for m in charging if m["kind"] == "dock"]
     assert docks and docks[0]["definition"]["charging_for"] == mission["id"]
+
+
+def test_a_response_reaching_its_floor_charges_and_still_resolves_the_incident(
+    legs_client: TestClient, legs_settings: FleetSettings, wire: WireRecorder
+) -> None:
+    client = legs_client
+    with sim_fleet(legs_settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED, CHARGE_RATE) as fleet:
+        dog = _ready(client, fleet)[0]
+        # Just above the server's floor of 20 %: the way to the stall takes it below.
+        _battery(client, fleet, dog, 20.6)
+        report = {
+            "type": "street_vending",
+            "site": "longgang-demo",
+            "source": "camera-0417",
+            "node": "street-s2",
+        }
+        reported = client.post("/api/v1/incidents", json=report)
+        assert reported.status_code == 201, reported.text
+        incident = reported.json()
+        assert incident["robot"] == dog
+        views = _follow(client, incident["mission_id"])
+        resolved = wait_until(
+            lambda: (
+                (i := client.get(f"/api/v1/incidents/{incident['id']}").json())["status"]
+                in ("resolved", "escalated")
+                and i
+            ),
+            what="the incident to end",
+        )
+    done = views[-1]
+    assert done["kind"] == "respond"
+    assert done["status"] == "completed", done["reason"]
+    assert _charging_views(views), [v["reason"] for v in views]
+    # The leg planned for its charge ends (or the floor is reached) on the way: it charges.
+    leg = done["results"]["charging_legs"][0]
+    assert leg["robot"] == dog and leg["charged_to_percent"] > 20
+    assert resolved["status"] == "resolved", resolved["reason"]
+    actions = done["results"]["checkpoints"][0]["actions"]
+    assert all(a["status"] == "FINISHED" for a in actions)
