@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+import yaml
 
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.chargers import ChargerBook
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.robot_choice import RobotChooser
-from fleet_server.settings import DEFAULT_SITES_DIR
+from fleet_server.settings import DEFAULT_SITES_DIR, DEFAULT_TEMPLATES_DIR
 from fleet_server.sites.sites import SiteRegistry
 
 NOW = datetime(2026, 12, 6, 8, 0, tzinfo=timezone.utc)
@@ -73,3 +74,21 @@ def test_work_longer_than_a_full_charge_starts_in_legs(sites: SiteRegistry) -> N
     # Work that fits a full charge waits for a robot with the charge for all of it.
     choice, why = chooser.choose(_patrol(5, 3), [_dog("dog-01", 20.0)])
     assert choice is None and "enough charge" in why
+
+
+def test_the_forecourt_scrub_no_charge_covers_now_goes_to_a_sweeper(sites: SiteRegistry) -> None:
+    template = yaml.safe_load((DEFAULT_TEMPLATES_DIR / "clean-uc-forecourt.yaml").read_text())
+    request = template["mission"]
+    forecourt = Mission(
+        id=6,
+        kind="clean",
+        site_id=request["site"],
+        definition={k: request[k] for k in ("zone", "width", "mode")},
+    )
+    chooser = RobotChooser(sites, BatteryModel(6.0, 10.0), chargers=ChargerBook())
+    # About 44 km of lanes: some 270 % of a battery at 6 % a km.
+    assert chooser.battery.needed(chooser.length(forecourt, sites.get("longgang-demo"))) > 200
+    sweeper = _dog("sweeper-01", 60.0)
+    sweeper.actions = ["clean", "dock", "charge"]
+    choice, why = chooser.choose(forecourt, [sweeper])
+    assert choice is not None, why
