@@ -137,8 +137,8 @@ class RobotChooser:
         if mission.kind in ("service", "respond"):
             nodes, length = graph.path_through(mission.route)
         else:
-            # A patrol until an end time needs charge for one round; its battery floor ends it
-            # early if the charge runs low.
+            # A patrol until an end time needs charge for one round; more rounds are done in
+            # charging legs (missions.charging).
             rounds = 1 if mission.definition.get("until") else mission.rounds
             plan = plan_patrol(graph, mission.route[0], driven_route(mission), rounds)
             nodes, length = plan.nodes, plan.length_m
