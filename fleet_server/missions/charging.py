@@ -6,18 +6,17 @@ one mission: its id, progress, results and coverage go on across legs (missions.
 from __future__ import annotations
 
 import logging
-import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import ActionStatus, ErrorLevel, State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.allocation import start_node_of
+from fleet_server.missions.charge_orders import charge_order
 from fleet_server.missions.dispatch import MissionDispatch
 from fleet_server.missions.legs import (
     LegRules,
-    best_handover,
     charge_minutes,
     charge_target,
     charger_distances,
@@ -32,10 +31,8 @@ from fleet_server.missions.legs import (
 )
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.observe import observe
-from fleet_server.missions.orders import Release, build_order
-from fleet_server.missions.plans import compile_dock, required_actions
+from fleet_server.missions.orders import Release
 from fleet_server.missions.resume import approach_to, resume_target
-from fleet_server.missions.robot_choice import fits
 from fleet_server.sites.routing import NoRoute
 
 log = logging.getLogger(__name__)
@@ -236,46 +233,26 @@ class MissionLegs(MissionDispatch):
     def _send_charge_order(
         self, mission: Mission, robot: Robot, dock_id: str, target: float, start: str, offset: float
     ) -> tuple[str, list[str]]:
-        """The robot's order for the leg: to the dock, dock and charge to the target, as a dock
-        mission's. The mission's order id is this order's until the work resumes. The charge
-        action's id and the order's nodes."""
+        """Send the robot its order for the leg (missions.charge_orders); the mission's order id
+        is this order's until the work resumes. The charge action's id and the order's nodes."""
         assert mission.id is not None
         site = self.sites.get(mission.site_id)
-        graph = self.sites.graph(site.id)
-        number = len(mission.results.get("charging_legs", [])) + 1
-        charging = Mission(
-            id=mission.id,
-            kind="dock",
-            site_id=site.id,
-            definition={"dock": dock_id, "target_level": target},
-        )
-        plan = compile_dock(charging, graph, site, start)
-        # Ids of their own, so they are never taken for the mission's checkpoint actions.
-        actions_at = {
-            index: [
-                a.model_copy(update={"action_id": f"m{mission.id}-leg{number}-a{k}"})
-                for k, a in enumerate(actions)
-            ]
-            for index, actions in plan.actions_at.items()
-        }
-        order_id = f"mission-{mission.id}-charge{number}-{uuid.uuid4().hex[:8]}"
-        total = len(plan.nodes)
-        order = build_order(
+        leg = charge_order(
+            mission_id=mission.id,
+            leg=len(mission.results.get("charging_legs", [])) + 1,
             site=site,
-            plan=plan.nodes,
-            actions_at=actions_at,
-            release=Release(0, total, total),
-            order_id=order_id,
-            order_update_id=0,
-            header_id=0,
+            graph=self.sites.graph(site.id),
+            start=start,
+            start_deviation_m=offset,
+            dock_id=dock_id,
+            target=target,
             manufacturer=robot.manufacturer,
             serial_number=robot.serial_number,
-            start_deviation_m=offset,
         )
-        mission.order_id = order_id
+        mission.order_id = leg.order.order_id
         mission.order_update_id = 0
-        self.outbox.send_order(robot, order)
-        return actions_at[total - 1][-1].action_id, plan.nodes
+        self.outbox.send_order(robot, leg.order)
+        return leg.charge_action_id, leg.nodes
 
     def _rest_of(self, mission: Mission, dock_node: str) -> tuple[float, float, float]:
         """Metres from the dock back to where the mission resumes, of the rest of its plan, and
@@ -350,96 +327,8 @@ class MissionLegs(MissionDispatch):
         self._assign(mission, robot)
 
     def _try_handover(self, mission: Mission, robot: Robot, state: State) -> bool:
-        """On the charger: hand the rest to an idle robot charged for all of it if it finishes
-        sooner than this one charging and coming back; the first robot just charges."""
-        leg = mission.definition["leg"]
-        site = self.sites.get(mission.site_id)
-        graph = self.sites.graph(site.id)
-        plan = self._plan(mission)
-        target = int(mission.definition["resume_at"])
-        floor = self.floor_of(mission) or 0.0
-        now = self.clock()
-        rules = self._rules_of(robot)
-        minutes = charge_minutes(state.battery_state.battery_charge, leg["target"], rules)
-        mine = now + timedelta(minutes=minutes) + drive_time(leg["back_m"] + leg["rest_m"], rules)
-        required = required_actions(mission)
-        offers: list[tuple[str, datetime]] = []
-        for other in self._idle_robots(mission.site_id):
-            if not fits(mission, other, required) or other.battery is None:
-                continue
-            assert other.x is not None and other.y is not None
-            start, offset = start_node_of(graph, other.x, other.y)
-            try:
-                approach = approach_to(graph, site, plan, target, start)
-            except NoRoute:
-                continue
-            work_m = offset + plan_length(site, plan.positions, approach) + leg["rest_m"]
-            model = self.chooser.battery_of(other)
-            needs = max(floor + used(model, work_m), model.needed(work_m + leg["after_m"]))
-            if other.battery >= needs:
-                offers.append((other.serial_number, now + drive_time(work_m, rules)))
-        handover = best_handover(mine, offers)
-        if handover is None:
-            return False
-        taker = self.registry.get(handover.serial_number)
-        reason = (
-            f"handed over to {taker.serial_number}: finishes about "
-            f"{clock_time(handover.finishes_at, site.timezone)}, "
-            f"{handover.gain.total_seconds() / 60:.0f} min sooner than charging "
-            f"{robot.serial_number}"
-        )
-        self._adopt_charging(mission, robot, taker.serial_number)
-        mission.results = mission.results | {
-            "handovers": [
-                *mission.results.get("handovers", []),
-                {
-                    "from": robot.serial_number,
-                    "to": taker.serial_number,
-                    "at": now.isoformat(),
-                    "finishes_about": handover.finishes_at.isoformat(),
-                    "sooner_min": round(handover.gain.total_seconds() / 60, 1),
-                },
-            ]
-        }
-        self._keep_lanes_passed(mission)
-        mission.reason = reason
-        log.info("mission %s %s", mission.id, reason)
-        self._assign(mission, taker)
-        return True
-
-    def _adopt_charging(self, mission: Mission, robot: Robot, taker: str) -> None:
-        """The first robot's charging order goes on as a dock mission of its own."""
-        leg = mission.definition["leg"]
-        nodes = list(leg["nodes"])
-        now = self.clock()
-        dock = Mission(
-            kind="dock",
-            site_id=mission.site_id,
-            requested_robot=robot.serial_number,
-            robot=robot.serial_number,
-            status=MissionStatus.RUNNING,
-            priority=self.priorities.get("dock", 0),
-            definition={
-                "dock": leg["dock"],
-                "target_level": leg["target"],
-                "start_node": nodes[0],
-                "charging_for": mission.id,
-            },
-            plan=nodes,
-            approach_nodes=len(nodes),
-            nodes_passed=len(nodes),
-            order_id=mission.order_id,
-            released_until=len(nodes),
-            reason=f"charging after handing mission {mission.id} over to {taker}",
-            assigned_at=now,
-            started_at=now,
-        )
-        self.store.save_mission(dock)
-        assert dock.id is not None
-        self._unfinished[dock.id] = dock
-        robot.mission_id = dock.id
-        self.registry.mark_dirty(robot.serial_number)
-        self._notify(dock)
+        """On the charger: whether the rest went to another robot (missions.handover)."""
+        return False
 
     def _requeue(self, mission: Mission, robot: Robot, *, lost: str | None = None) -> None:
         # A robot lost while charging for the mission gives its charger back.

@@ -9,8 +9,8 @@ from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
-from fleet_server.missions.charging import MissionLegs
 from fleet_server.missions.core import ACTIVE
+from fleet_server.missions.handover import MissionHandover
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.observe import observe
 from fleet_server.missions.orders import Release
@@ -19,7 +19,7 @@ from fleet_server.missions.results import update_results
 log = logging.getLogger(__name__)
 
 
-class MissionTracking(MissionLegs):
+class MissionTracking(MissionHandover):
     """Reads each robot's state into its mission and releases the next part when due."""
 
     def on_robot_state(self, robot: Robot, state: State) -> None:
