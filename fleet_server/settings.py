@@ -7,7 +7,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
@@ -103,10 +110,23 @@ class FleetSettings(BaseSettings):
     # Each robot's learned figures are written at most this often.
     energy_write_interval_s: float = Field(default=30.0, gt=0)
     battery_reserve_percent: float = Field(default=10.0, ge=0, le=100)
-    # Predicted times to start a mission take a robot's factsheet speedMax, or this speed.
+    # Predicted times to start a mission, and a charging leg's times, take a robot's factsheet
+    # speedMax, or this speed.
     robot_speed_m_s: float = Field(default=1.0, gt=0, le=20)
-    # A patrolling robot below this charge ends its patrol and goes to a dock (per patrol too).
-    patrol_battery_floor_percent: float = Field(default=20.0, ge=0, le=100)
+    # A robot working below this charge pauses its mission (any kind but dock; a mission may set
+    # its own `battery_floor`), charges, and resumes where it stopped. Formerly patrols only:
+    # FLEET_PATROL_BATTERY_FLOOR_PERCENT is still read.
+    battery_floor_percent: float = Field(
+        default=20.0,
+        ge=0,
+        le=100,
+        validation_alias=AliasChoices(
+            "battery_floor_percent",
+            "fleet_battery_floor_percent",
+            "patrol_battery_floor_percent",
+            "fleet_patrol_battery_floor_percent",
+        ),
+    )
     # An idle robot below this charge goes to a free charger by itself (0: never).
     idle_charge_below_percent: float = Field(default=30.0, ge=0, le=100)
     # How often due schedule runs are looked for (runs up to two intervals late are on time).

@@ -31,6 +31,7 @@ from fleet_server.isolation import LoopFailures
 from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.fleet_control import FleetControl
+from fleet_server.missions.legs import LegRules
 from fleet_server.missions.orders import ReleasePolicy
 from fleet_server.missions.service import MissionService
 from fleet_server.missions.store import MissionStore
@@ -166,7 +167,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         sites=sites,
         outbox=gateway,
         offline_grace_s=settings.mission_offline_grace_s,
-        battery_floor=settings.patrol_battery_floor_percent,
+        battery_floor=settings.battery_floor_percent,
         idle_charge_below_percent=settings.idle_charge_below_percent,
         priorities=settings.kind_priorities,
         battery=BatteryModel(
@@ -183,9 +184,18 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         lost_robot_policy=settings.lost_robot_policy,
         failures=failures,
     )
+    # Legs and charger waits are timed by each robot's learned charging rate; these are the
+    # figures for a robot the model cannot yet speak for.
+    missions_service.leg_rules = LegRules(
+        charge_percent_per_min=settings.energy_charge_percent_per_min,
+        speed_m_s=settings.robot_speed_m_s,
+    )
     registry.listeners.append(missions_service)
     missions_service.chooser.energy_of = lambda robot: battery_model(
         energy.rates(robot), settings.battery_reserve_percent
+    )
+    missions_service.charger_keeper.charge_percent_per_hour = (
+        lambda robot: 60.0 * energy.rates(robot).charge_per_min
     )
     logbook = Logbook(engine)
     incidents = IncidentService(

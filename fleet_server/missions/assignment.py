@@ -135,8 +135,7 @@ class MissionAssignment(MissionCore):
         self.store.save_mission(mission)
         self.outbox.send_order(robot, order)
 
-    @staticmethod
-    def _held(mission: Mission, release: Release | None) -> Release | None:
+    def _held(self, mission: Mission, release: Release | None) -> Release | None:
         """The release cut short at a checkpoint that may still retry, or None if that leaves
         nothing new to send."""
         if release is None:

@@ -186,11 +186,17 @@ def mission_from_request(request: MissionCreate, priority: int) -> Mission:
             "mode": request.mode,
             "home": request.home,
             "checkpoints": [c.model_dump() for c in request.checkpoints()],
+            "battery_floor": request.battery_floor,
         }
         stops = [request.origin, request.destination, request.home]
         route, rounds = [n for n in stops if n is not None], 1
     elif isinstance(request, CleanCreate):
-        definition = {"zone": request.zone, "width": request.width, "mode": request.mode}
+        definition = {
+            "zone": request.zone,
+            "width": request.width,
+            "mode": request.mode,
+            "battery_floor": request.battery_floor,
+        }
         if request.robots is not None:
             definition["robots"] = request.robots
         route, rounds = [], 1

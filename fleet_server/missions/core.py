@@ -23,7 +23,12 @@ from fleet_server.missions.reconcile import OrderReconciler
 from fleet_server.missions.robot_choice import RobotChooser
 from fleet_server.sites.sites import SiteRegistry
 
-ACTIVE = (MissionStatus.ASSIGNED, MissionStatus.RUNNING, MissionStatus.PAUSED)
+ACTIVE = (
+    MissionStatus.ASSIGNED,
+    MissionStatus.RUNNING,
+    MissionStatus.PAUSED,
+    MissionStatus.CHARGING,
+)
 
 
 class MissionListener(Protocol):
@@ -68,10 +73,13 @@ class MissionCore:
         self._dirty: set[int] = set()
         self.priorities = priorities or {}
         self.battery_floor = battery_floor
+        # Which robot holds which dock's charger: one robot per charger, none sent to a full dock.
+        self.chargers = ChargerBook()
         self.chooser = RobotChooser(
             sites,
             battery or BatteryModel(percent_per_km=6.0, reserve_percent=10.0),
             default_speed_m_s=default_speed_m_s,
+            chargers=self.chargers,
         )
         # Kinds of work an incident response may interrupt (none: responses wait for a robot).
         self.preemptible_kinds = frozenset(preemptible_kinds)
@@ -91,8 +99,6 @@ class MissionCore:
         self._preempting: dict[int, int] = {}
         # Why a mission we are ending ourselves ends (e.g. its battery floor), by mission id.
         self._end_reasons: dict[int, str] = {}
-        # Which robot holds which dock's charger: one robot per charger, none sent to a full dock.
-        self.chargers = ChargerBook()
         # Dock missions take a charger when assigned and give it back when the robot leaves.
         self.charger_keeper = ChargerKeeper(self.chargers, sites, clock)
         self.listeners.insert(0, self.charger_keeper)

@@ -332,12 +332,7 @@ class MissionDispatch(MissionAssignment):
         by = mission.definition.get("preempted_by")
         recalled = mission.definition.get("recalled_by")
         self._preempting.pop(by or 0, None)
-        if is_cleaning(mission):
-            # The lane ends cleaned so far count towards the coverage after it resumes.
-            own = self._plan(mission).positions
-            passed = [n for n in mission.plan[: mission.nodes_passed] if n in own]
-            before = mission.results.get("passed_before", [])
-            mission.results = mission.results | {"passed_before": [*before, *passed]}
+        self._keep_lanes_passed(mission)
         causes = ("preempted_by", "interrupted_by", "lost", "recalled_by", "recalled")
         definition = {k: v for k, v in mission.definition.items() if k not in causes}
         cause: dict[str, Any]
@@ -366,6 +361,15 @@ class MissionDispatch(MissionAssignment):
         self._notify(mission)
         log.info("mission %s re-queued: %s", mission.id, mission.reason)
         self.dispatch()
+
+    def _keep_lanes_passed(self, mission: Mission) -> None:
+        """The lane ends a cleaning mission has passed count towards its coverage after it
+        resumes (its plan is replaced by the rest)."""
+        if is_cleaning(mission):
+            own = self._plan(mission).positions
+            passed = [n for n in mission.plan[: mission.nodes_passed] if n in own]
+            before = mission.results.get("passed_before", [])
+            mission.results = mission.results | {"passed_before": [*before, *passed]}
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
         """Online robots on the site with no mission and, by their last state, no order under

@@ -15,16 +15,16 @@ from fleet_server.missions.allocation import (
     Choice,
     rank_by_distance,
 )
+from fleet_server.missions.chargers import ChargerBook
+from fleet_server.missions.legs import starts_in_legs, way_to_charger
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.planning import plan_patrol
 from fleet_server.missions.plans import (
     driven_route,
     is_cleaning,
     mission_coverage,
-    nearest_dock,
     required_actions,
 )
-from fleet_server.sites.routing import NoRoute
 from fleet_server.sites.sites import SiteRegistry
 
 
@@ -51,6 +51,8 @@ class RobotChooser:
     energy_of: Callable[[Robot], BatteryModel] | None = None
     # How fast a robot whose factsheet gives no speedMax is taken to drive (predicted times).
     default_speed_m_s: float = DEFAULT_SPEED_M_S
+    # Which chargers are free: the way a mission needs after its work is to a free one.
+    chargers: ChargerBook | None = None
     _coverage: dict[int, CoveragePlan] = field(default_factory=dict)
     _length: dict[int, float] = field(default_factory=dict)
 
@@ -91,6 +93,11 @@ class RobotChooser:
             needed = self.battery_of(robot).needed(choice.distance_m + length)
             if mission.kind == "dock" or (battery is not None and battery >= needed):
                 return choice, ""
+            # Work longer than a full charge is done in legs (missions.legs).
+            if battery is not None and starts_in_legs(
+                self.battery_of(robot), battery, choice.distance_m, length
+            ):
+                return choice, ""
         if not ranked:
             return None, f"waiting for a {what} that can reach the mission on site {site.id}"
         return None, f"waiting for a {what} with enough charge (about {needed:.0f} % needed)"
@@ -130,19 +137,17 @@ class RobotChooser:
     def _measure(self, mission: Mission, site: Site) -> float:
         if mission.kind == "dock":
             return 0.0
-        if is_cleaning(mission):
-            return self.coverage(mission, site).length_m
         graph = self.sites.graph(site.id)
+        if is_cleaning(mission):
+            cover = self.coverage(mission, site)
+            end = site.nearest_node(*cover.waypoints[-1]).id
+            return cover.length_m + way_to_charger(graph, site, end, self.chargers)
         if mission.kind in ("service", "respond"):
             nodes, length = graph.path_through(mission.route)
         else:
-            # A patrol until an end time needs charge for one round; its battery floor ends it
-            # early if the charge runs low.
+            # A patrol until an end time needs charge for one round; more rounds are done in
+            # charging legs (missions.charging).
             rounds = 1 if mission.definition.get("until") else mission.rounds
             plan = plan_patrol(graph, mission.route[0], driven_route(mission), rounds)
             nodes, length = plan.nodes, plan.length_m
-        try:
-            _, to_dock = nearest_dock(graph, site, nodes[-1])
-        except NoRoute:
-            to_dock = 0.0
-        return length + to_dock
+        return length + way_to_charger(graph, site, nodes[-1], self.chargers)

@@ -7,14 +7,12 @@ from datetime import datetime
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import State
-from fleet_server.errors import FleetError
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
 from fleet_server.missions.core import ACTIVE
-from fleet_server.missions.dispatch import MissionDispatch
+from fleet_server.missions.handover import MissionHandover
 from fleet_server.missions.idle_charging import AUTOMATIC
 from fleet_server.missions.models.mission import Mission, MissionStatus
-from fleet_server.missions.models.requests import DockCreate
 from fleet_server.missions.observe import observe
 from fleet_server.missions.orders import Release
 from fleet_server.missions.results import update_results
@@ -22,7 +20,7 @@ from fleet_server.missions.results import update_results
 log = logging.getLogger(__name__)
 
 
-class MissionTracking(MissionDispatch):
+class MissionTracking(MissionHandover):
     """Reads each robot's state into its mission and releases the next part when due."""
 
     def on_robot_state(self, robot: Robot, state: State) -> None:
@@ -44,7 +42,8 @@ class MissionTracking(MissionDispatch):
         if "preempted_by" in mission.definition or "recalled_by" in mission.definition:
             self._follow_preemption(mission, robot, state)
             return
-        self._check_battery_floor(mission, robot, state.battery_state.battery_charge)
+        if self._follow_leg(mission, robot, state):
+            return
         seen = observe(mission, state, self.clock())
         assert mission.id is not None
         if seen.nodes_passed is not None and seen.nodes_passed != mission.nodes_passed:
@@ -98,25 +97,6 @@ class MissionTracking(MissionDispatch):
             # It ended on its own (completed, or failed) before the stop took effect.
             reason = self._end_reasons.pop(robot.mission_id or 0, seen.reason)
             self._finish(mission, seen.status, reason)
-
-    def _check_battery_floor(self, mission: Mission, robot: Robot, charge: float) -> None:
-        """Below its battery floor a patrol ends and its robot is sent to the nearest dock."""
-        assert mission.id is not None
-        floor = mission.definition.get("battery_floor")
-        floor = self.battery_floor if floor is None else float(floor)
-        if mission.kind != "patrol" or charge >= floor or mission.id in self._end_reasons:
-            return
-        reason = f"ended early: battery {charge:.0f} % is below the patrol's floor of {floor:.0f} %"
-        self._control(mission, CANCEL_ORDER)
-        try:
-            dock = self.create(
-                DockCreate(kind="dock", site=mission.site_id, robot=robot.serial_number)
-            )
-            reason += f"; sent to a dock (mission {dock.id})"
-        except FleetError as exc:
-            reason += f"; no dock mission: {exc.message}"
-        self._end_reasons[mission.id] = reason
-        log.info("mission %s %s", mission.id, reason)
 
     def _release_if_due(self, mission: Mission, robot: Robot) -> None:
         if self._end_time_reached(mission):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.settings import DEFAULT_SITES_DIR
+from simulation.energy import EnergyFigures
 from simulation.fleet import Fleet, FleetConfig
 from simulation.sim_driver import SimDriver
 from simulation.site_file import load_site
@@ -39,9 +40,16 @@ class ThreadedFleet:
 
 @contextmanager
 def sim_fleet(
-    mqtt_url: str, robots: int, kind: RobotKind | list[RobotKind], speed_factor: float
+    mqtt_url: str,
+    robots: int,
+    kind: RobotKind | list[RobotKind],
+    speed_factor: float,
+    charge_rate: float | None = None,
+    energy: Mapping[str, EnergyFigures] | None = None,
 ) -> Iterator[ThreadedFleet]:
-    """Simulated robots (kinds round robin) on the demo site, reporting state every second."""
+    """Simulated robots (kinds round robin) on the demo site, reporting state every second;
+    `charge_rate`: percent per hour on a dock (None: each kind's own); `energy`: figures of
+    some robots by serial number, used as given."""
     config = FleetConfig(
         mqtt_url=mqtt_url,
         site=load_site(DEFAULT_SITES_DIR / "longgang-demo.yaml"),
@@ -49,6 +57,8 @@ def sim_fleet(
         kinds=kind if isinstance(kind, list) else [kind],
         speed_factor=speed_factor,
         state_interval=1.0,
+        charge_rate=charge_rate,
+        energy=energy or {},
     )
     running = ThreadedFleet(Fleet(config))
     running.start()

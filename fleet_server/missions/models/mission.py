@@ -20,6 +20,8 @@ class MissionStatus(str, Enum):
     ASSIGNED = "assigned"
     RUNNING = "running"
     PAUSED = "paused"
+    # Between two legs of work longer than one charge: the robot charges, the mission waits.
+    CHARGING = "charging"
     COMPLETED = "completed"
     FAILED = "failed"
     CANCELLED = "cancelled"

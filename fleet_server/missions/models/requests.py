@@ -45,7 +45,15 @@ class MissionRequestBase(BaseModel):
     priority: int | None = Field(default=None, ge=0, le=1000)
 
 
-class PatrolCreate(MissionRequestBase):
+class WorkRequestBase(MissionRequestBase):
+    """Fields of every kind of work (every kind but dock)."""
+
+    # Below this charge (percent) the mission pauses and its robot charges, then resumes where
+    # it stopped; None: the server's FLEET_BATTERY_FLOOR_PERCENT.
+    battery_floor: float | None = Field(default=None, ge=0, le=100)
+
+
+class PatrolCreate(WorkRequestBase):
     """A patrol: loop the route `rounds` times, stopping at checkpoints to run their actions."""
 
     kind: Literal["patrol"]
@@ -57,8 +65,6 @@ class PatrolCreate(MissionRequestBase):
     # (100 when `rounds` is not given).
     until: Moment | None = None
     checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=MAX_ROUTE_NODES)
-    # Below this charge (percent) the patrol ends and the robot goes to a dock; None: the default.
-    battery_floor: float | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")
     def _rounds_for_an_end_time(self) -> PatrolCreate:
@@ -91,7 +97,7 @@ class DockCreate(MissionRequestBase):
     target_level: float = Field(default=DEFAULT_CHARGE_TARGET, gt=0, le=100)
 
 
-class ServiceCreate(MissionRequestBase):
+class ServiceCreate(WorkRequestBase):
     """Guide a visitor or deliver an item from one node to another, optionally returning home."""
 
     kind: Literal["service"]
@@ -114,7 +120,7 @@ class ServiceCreate(MissionRequestBase):
         ]
 
 
-class CleanCreate(MissionRequestBase):
+class CleanCreate(WorkRequestBase):
     """Clean a zone of the site in parallel lanes `width` apart (holes and no-go areas excluded)."""
 
     kind: Literal["clean"]

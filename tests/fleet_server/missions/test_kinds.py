@@ -278,32 +278,6 @@ def test_clean_requests_name_a_bad_zone(client: TestClient) -> None:
     assert refused.status_code == 409 and "not a cleaning one" in refused.json()["detail"]
 
 
-def test_battery_floor_ends_the_patrol_and_sends_the_dog_to_a_dock(
-    client: TestClient, settings: FleetSettings, wire: WireRecorder
-) -> None:
-    with sim_fleet(settings.mqtt_url, 1, RobotKind.PATROL_DOG, SPEED) as fleet:
-        dog = _ready(client, fleet)[0]
-        fleet.on_driver(dog, lambda d: d.set_battery(21.0))
-        wait_until(lambda: (_robot(client, dog)["battery"] or 100.0) <= 21.5, what="low battery")
-        body = _patrol([], rounds=3, battery_floor=20)
-        patrol = client.post("/api/v1/missions", json=body).json()
-        assert patrol["robot"] == dog
-        ended = _finished(client, patrol["id"])
-        assert ended["status"] == "cancelled"
-        assert "below the patrol's floor of 20 %" in ended["reason"]
-        dock_id = int(ended["reason"].rsplit("mission ", 1)[1].rstrip(")"))
-        dock = wait_until(
-            lambda: (
-                (m := client.get(f"/api/v1/missions/{dock_id}").json())["status"]
-                in ("running", "completed")
-                and m
-            ),
-            what="the dock mission to run",
-        )
-        assert dock["kind"] == "dock" and dock["robot"] == dog
-        client.post(f"/api/v1/missions/{dock_id}/cancel")
-
-
 def test_patrol_until_an_end_time_finishes_the_round_under_way(
     client: TestClient, settings: FleetSettings, wire: WireRecorder
 ) -> None:

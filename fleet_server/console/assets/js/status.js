@@ -2,7 +2,7 @@
 
 export const ROBOT_STATES = ["working", "idle", "charging", "paused", "error", "offline"];
 export const ROBOT_KINDS = ["patrol_dog", "sanitation", "service", "other"];
-export const ACTIVE_MISSION = ["queued", "assigned", "running", "paused"];
+export const ACTIVE_MISSION = ["queued", "assigned", "running", "paused", "charging"];
 // As the feed's snapshot counts them: escalated incidents are in people's hands.
 export const ACTIVE_INCIDENT = ["open", "dispatched", "on_scene"];
 export const INCIDENT_TYPES = ["street_vending", "crowd", "litter", "other"];
