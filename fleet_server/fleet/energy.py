@@ -271,5 +271,6 @@ class EnergyLearner:
 def _jump(change: float, charging: bool) -> bool:
     """Whether a change of charge between two states is a jump rather than use or charging."""
     if charging:
-        return change < -RISE_JUMP
+        # A charger adds little between two states: a big step up is a swap or a reset.
+        return change < -RISE_JUMP or change > DROP_JUMP
     return change > RISE_JUMP or change < -DROP_JUMP

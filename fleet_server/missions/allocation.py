@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from fleet_server.fleet.models.robot import Robot
 from fleet_server.sites.routing import RouteGraph
 
 # Metres per second a robot is taken to drive when its factsheet gives no speedMax.
@@ -102,3 +103,12 @@ class BatteryModel:
             return 0.0
         rate = self.charge_percent_per_min
         return gap / rate if rate else math.inf
+
+
+def speed_of(robot: Robot, default: float = DEFAULT_SPEED_M_S) -> float:
+    """The robot's speed (m/s) from its factsheet's physicalParameters.speedMax, else `default`."""
+    physical = robot.factsheet.get("physicalParameters") or {}
+    speed = physical.get("speedMax") if isinstance(physical, dict) else None
+    if isinstance(speed, (int, float)) and math.isfinite(speed) and speed > 0:
+        return float(speed)
+    return default

@@ -34,9 +34,10 @@ class MissionAssignment(MissionCore):
         site = self.sites.get(mission.site_id)
         graph = self.sites.graph(site.id)
         start, offset = start_node_of(graph, robot.x, robot.y)
-        if robot.mission_id is not None:
-            # Only a robot on an automatic charge is offered while it has a mission (dispatch's
-            # _idle_robots): it ends the charge first, then takes the mission.
+        if robot.mission_id not in (None, mission.id):
+            # Only a robot on an automatic charge is offered while it has another mission
+            # (dispatch's _idle_robots): it ends the charge first, then takes the mission. (Its
+            # own mission comes back to it after a charging leg, missions.charging.)
             end_charge_for(self, mission, robot)
             return
         if mission.kind == "dock" and self._waits_for_charger(mission, robot, start):

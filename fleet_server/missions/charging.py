@@ -89,7 +89,7 @@ class MissionLegs(MissionDispatch):
             steps_of(site, plan.positions, plan.nodes),
             plan_to_charger(site, plan.positions, plan.nodes, to_dock),
             robot.battery,
-            self.chooser.battery_of(robot),
+            self.chooser.battery_for(robot, mission),
             floor,
         )
         if end is not None and end < len(plan.nodes) - 1:
@@ -176,7 +176,7 @@ class MissionLegs(MissionDispatch):
             reason = f"{leg['why']}; waiting for a free charger (dock {choice.dock.id}{about})"
             self._set_leg(mission, leg | {"stage": "waiting"}, reason)
             return
-        model = self.chooser.battery_of(robot)
+        model = self.chooser.battery_for(robot, mission)
         rules = self._rules_of(robot)
         back_m, rest_m, after_m = self._rest_of(mission, choice.dock.node)
         floor = self.floor_of(mission) or 0.0

@@ -257,7 +257,12 @@ class MissionDispatch(MissionAssignment):
             return {}
         graph = self.sites.graph(site_id)
         table = PairTable(
-            graph, needs, idle[site_id], self.chooser.battery_of, self.chooser.default_speed_m_s
+            graph,
+            needs,
+            idle[site_id],
+            self.chooser.battery_of,
+            self.chooser.default_speed_m_s,
+            charging=self._on_automatic_charge(idle[site_id]),
         )
         matching = assign(table)
         bystanders = self._bystanders(site_id, idle[site_id]) if matching.robot_of else []
@@ -280,9 +285,16 @@ class MissionDispatch(MissionAssignment):
             if r.map_id == site_id and r.serial_number not in free
         ]
 
+    def _on_automatic_charge(self, robots: list[Robot]) -> frozenset[str]:
+        """Those of the idle robots that are on an automatic charge (the only idle ones with a
+        mission, missions.idle_charging)."""
+        return frozenset(r.serial_number for r in robots if r.mission_id is not None)
+
     def _why_waiting(self, mission: Mission, idle: dict[str, list[Robot]]) -> str:
         """What a mission that no idle robot could take waits for, as the nearest choice says."""
-        choice, waiting = self.chooser.choose(mission, idle[mission.site_id])
+        robots = idle[mission.site_id]
+        no_legs = self._on_automatic_charge(robots)
+        choice, waiting = self.chooser.choose(mission, robots, no_legs=no_legs)
         return waiting if choice is None else f"waiting for a free robot on site {mission.site_id}"
 
     def _set_aside(self, mission: Mission, loop: str, exc: Exception) -> None:

@@ -66,7 +66,7 @@ class MissionHandover(MissionLegs):
             except NoRoute:
                 continue
             work_m = offset + plan_length(site, plan.positions, approach) + leg["rest_m"]
-            model = self.chooser.battery_of(other)
+            model = self.chooser.battery_for(other, mission)
             needs = max(floor + used(model, work_m), model.needed(work_m + leg["after_m"]))
             if other.battery >= needs:
                 rules = self._rules_of(other)

@@ -10,7 +10,7 @@ say the rule plainly: a mission never waits so that a lower-priority one gets a 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,13 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from fleet_server.fleet.models.robot import Robot
-from fleet_server.missions.allocation import DEFAULT_SPEED_M_S, BatteryModel, start_node_of
+from fleet_server.missions.allocation import (
+    DEFAULT_SPEED_M_S,
+    BatteryModel,
+    speed_of,
+    start_node_of,
+)
+from fleet_server.missions.legs import legs_allowed
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import required_actions
 from fleet_server.missions.robot_choice import RobotChooser, fits
@@ -76,15 +82,6 @@ def needs_of(mission: Mission, chooser: RobotChooser) -> MissionNeeds:
     return MissionNeeds(mission, required, goal, chooser.length(mission, site))
 
 
-def speed_of(robot: Robot, default: float = DEFAULT_SPEED_M_S) -> float:
-    """The robot's speed (m/s) from its factsheet's physicalParameters.speedMax, else `default`."""
-    physical = robot.factsheet.get("physicalParameters") or {}
-    speed = physical.get("speedMax") if isinstance(physical, dict) else None
-    if isinstance(speed, (int, float)) and math.isfinite(speed) and speed > 0:
-        return float(speed)
-    return default
-
-
 class PairTable:
     """The pairs of one site's waiting missions (rows) and free robots (columns, by serial
     number so that ties go as the nearest choice breaks them): distance, time, charge, and
@@ -97,10 +94,14 @@ class PairTable:
         robots: Sequence[Robot],
         battery_of: Callable[[Robot], BatteryModel],
         default_speed_m_s: float = DEFAULT_SPEED_M_S,
+        charging: Collection[str] = (),
     ) -> None:
         self.needs = list(needs)
         self.robots = sorted(robots, key=lambda r: r.serial_number)
         self._battery_of = battery_of
+        # Robots on an automatic charge: they leave it only for work their charge covers whole,
+        # never to start work in legs (they would be back on the charger after one).
+        self._charging = frozenset(charging)
         rows, cols = len(self.needs), len(self.robots)
         self.capable = self._capable()
         self.distance = self._distances(graph)
@@ -159,10 +160,16 @@ class PairTable:
             if rows.size == 0:
                 continue
             needed = self._battery_of(robot).needed
-            metres = (self.distance[rows, j] + lengths[rows]).tolist()
-            self.needed[rows, j] = [needed(m) for m in metres]
+            metres = self.distance[rows, j] + lengths[rows]
+            self.needed[rows, j] = [needed(m) for m in metres.tolist()]
             battery = -math.inf if robot.battery is None else robot.battery
-            self.feasible[rows, j] = docking[rows] | (battery >= self.needed[rows, j])
+            # Work longer than a full charge may start in legs (missions.legs).
+            whole = np.array([needed(m) for m in lengths[rows].tolist()])
+            back = np.array([needed(2 * m) for m in self.distance[rows, j].tolist()])
+            in_legs = legs_allowed(whole, back, battery) & ~docking[rows]
+            if robot.serial_number in self._charging:
+                in_legs[:] = False
+            self.feasible[rows, j] = docking[rows] | (battery >= self.needed[rows, j]) | in_legs
 
     def pair(self, row: int, col: int) -> Pair:
         """One pair with the reason it is infeasible, if it is."""

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+from numpy.typing import NDArray
+
 from fleet_protocol.site import Site
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.chargers import ChargerBook
@@ -92,9 +95,17 @@ def charge_target(battery: BatteryModel, rest_m: float, after_m: float, floor: f
 def starts_in_legs(battery: BatteryModel, charge: float, to_start_m: float, whole_m: float) -> bool:
     """Whether a robot may start work longer than a full charge: it has the charge to reach the
     work, do a first leg of it and come back to a charger near where it started."""
-    if battery.needed(whole_m) <= 100.0:
-        return False
-    return charge >= battery.needed(2 * to_start_m) + LEAST_LEG_PERCENT
+    whole = np.array([battery.needed(whole_m)])
+    back = np.array([battery.needed(2 * to_start_m)])
+    return bool(legs_allowed(whole, back, charge)[0])
+
+
+def legs_allowed(
+    whole_needed: NDArray[np.float64], back_needed: NDArray[np.float64], charge: float
+) -> NDArray[np.bool_]:
+    """starts_in_legs for many pieces of work at once (joint assignment): each whole piece needs
+    more than a full battery, and the charge covers the way there and back with a first leg."""
+    return (whole_needed > 100.0) & (charge >= back_needed + LEAST_LEG_PERCENT)
 
 
 def way_to_charger(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from fleet_protocol.site import Site
@@ -60,13 +60,25 @@ class RobotChooser:
         """How much charge the robot's drives take: its own figures, or the settings'."""
         return self.battery if self.energy_of is None else self.energy_of(robot)
 
+    def battery_for(self, robot: Robot, mission: Mission) -> BatteryModel:
+        """The robot's figures for this mission.
+
+        The same for every kind for now: a cleaning's deck load is learned per minute, and a
+        minute's worth of metres needs the robot's real speed, which at a simulation speed
+        factor is not its factsheet's; until that speed is learned, a cleaning that runs low
+        is caught by its battery floor and charges in legs."""
+        return self.battery_of(robot)
+
     def forget(self, mission_id: int) -> None:
         """Drop what was kept for a mission (it was assigned, or ended)."""
         self._coverage.pop(mission_id, None)
         self._length.pop(mission_id, None)
 
-    def choose(self, mission: Mission, robots: list[Robot]) -> tuple[Choice | None, str]:
-        """The nearest robot of `robots` able to do the mission, or None and why it waits."""
+    def choose(
+        self, mission: Mission, robots: list[Robot], no_legs: Collection[str] = ()
+    ) -> tuple[Choice | None, str]:
+        """The nearest robot of `robots` able to do the mission, or None and why it waits;
+        robots in `no_legs` (on an automatic charge) may not start work in legs."""
         site = self.sites.get(mission.site_id)
         required = required_actions(mission)
         candidates = [
@@ -90,12 +102,15 @@ class RobotChooser:
                 return None, f"waiting for a {what} within {float(limit):g} m"
             robot = by_serial[choice.serial_number]
             battery = robot.battery
-            needed = self.battery_of(robot).needed(choice.distance_m + length)
+            model = self.battery_for(robot, mission)
+            needed = model.needed(choice.distance_m + length)
             if mission.kind == "dock" or (battery is not None and battery >= needed):
                 return choice, ""
             # Work longer than a full charge is done in legs (missions.legs).
-            if battery is not None and starts_in_legs(
-                self.battery_of(robot), battery, choice.distance_m, length
+            if (
+                battery is not None
+                and robot.serial_number not in no_legs
+                and starts_in_legs(model, battery, choice.distance_m, length)
             ):
                 return choice, ""
         if not ranked:

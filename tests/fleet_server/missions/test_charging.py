@@ -31,7 +31,7 @@ CHARGE_RATE = 300.0
 def legs_settings(settings: FleetSettings) -> FleetSettings:
     """The server's figures near the simulated robots' (until they are learned)."""
     return settings.model_copy(
-        update={"battery_percent_per_km": 6.0, "charge_percent_per_min": 5.0}
+        update={"battery_percent_per_km": 6.0, "energy_charge_percent_per_min": 5.0}
     )
 
 
@@ -203,8 +203,9 @@ def test_a_service_run_reaching_its_floor_charges_instead_of_failing(
 def test_the_rest_is_handed_to_a_charged_idle_robot_that_finishes_sooner(
     legs_settings: FleetSettings, wire: WireRecorder
 ) -> None:
-    # The server expects slow chargers (half a percent a minute): charging is the slower way.
-    slow = legs_settings.model_copy(update={"charge_percent_per_min": 0.5})
+    # The server expects slow chargers (half a percent a minute, its prior before it has seen a
+    # robot charge): charging is the slower way.
+    slow = legs_settings.model_copy(update={"energy_charge_percent_per_min": 0.5})
     with running_server(slow) as client:
         _hand_over(client, slow)
 

@@ -265,12 +265,13 @@ def test_infeasible_pairs_say_why() -> None:
     asked.requested_robot = "dog-09"
     long_one = patrol(3, ["street-sw", "street-ne"])
     long_one.rounds = 20
-    dogs = [robot("dog-01", *at("street-sw"), battery=30.0)]
+    # 15 %: too little even to start the long patrol in legs (the way back and a first leg).
+    dogs = [robot("dog-01", *at("street-sw"), battery=15.0)]
     table = table_of([limited, asked, long_one], dogs)
     assert not table.feasible.any()
     assert table.pair(0, 0).why_not == "too far: 1081 m is over the mission's limit of 200 m"
     assert table.pair(1, 0).why_not == "incapable: the mission asks for robot dog-09"
     low = table.pair(2, 0).why_not
-    assert low is not None and low.startswith("too little charge: has 30 %, needs ")
+    assert low is not None and low.startswith("too little charge: has 15 %, needs ")
     assert assign(table) == Matching({}, "nearest")
     assert assign_jointly(table) == {}
