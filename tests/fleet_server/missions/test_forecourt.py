@@ -7,9 +7,11 @@ is told nothing of the sweepers' consumption (it learns it from their states).""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 
@@ -24,6 +26,13 @@ DEMO_SWEEPERS = 2
 SPEED_FACTOR = 200
 # Percent per hour on a dock: a full charge in about a simulated minute, so the test is driving.
 CHARGE_RATE = 6000.0
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """SQLite only: this test is about hours of simulated work (minutes of CI), not storage,
+    which every other mission test checks on both databases."""
+    yield f"sqlite:///{tmp_path / 'fleet.db'}"
 
 
 def _mission(client: TestClient, mission_id: int) -> dict[str, Any]:
