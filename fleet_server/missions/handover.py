@@ -57,6 +57,10 @@ class MissionHandover(MissionLegs):
         required = required_actions(mission)
         offers: list[tuple[str, datetime]] = []
         for other in self._idle_robots(mission.site_id):
+            # A robot on an automatic charge is not offered: the rest would wait, unplanned,
+            # for that charge to end (it is dispatch's to end one, for queued work).
+            if other.mission_id is not None:
+                continue
             if not fits(mission, other, required) or other.battery is None:
                 continue
             assert other.x is not None and other.y is not None
