@@ -6,6 +6,9 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.settings import DEFAULT_SITES_DIR
@@ -13,6 +16,7 @@ from simulation.energy import EnergyFigures
 from simulation.fleet import Fleet, FleetConfig
 from simulation.sim_driver import SimDriver
 from simulation.site_file import load_site
+from tests.waiting import wait_until
 
 
 class ThreadedFleet:
@@ -66,3 +70,26 @@ def sim_fleet(
         yield running
     finally:
         running.stop()
+
+
+def robot_view(client: TestClient, serial: str) -> dict[str, Any]:
+    """A robot as the API shows it."""
+    return dict(client.get(f"/api/v1/robots/{serial}").json())
+
+
+def mission_view(client: TestClient, mission_id: int) -> dict[str, Any]:
+    """A mission as the API shows it."""
+    return dict(client.get(f"/api/v1/missions/{mission_id}").json())
+
+
+def ready(client: TestClient, fleet: ThreadedFleet) -> list[str]:
+    """The fleet's serial numbers, once the server has every robot's factsheet and position."""
+    serials = [r.serial_number for r in fleet.fleet.robots]
+    wait_until(
+        lambda: all(
+            robot_view(client, s).get("actions") and robot_view(client, s)["position"]
+            for s in serials
+        ),
+        what="factsheets and positions",
+    )
+    return serials

@@ -17,7 +17,10 @@ from fleet_protocol.kinds import RobotKind
 from fleet_server.missions.charger_use import DEFAULT_CHARGE_PERCENT_PER_HOUR
 from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
 from tests.fleet_server.servers import running_server
-from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
+from tests.fleet_server.sim_fleet import mission_view as _mission
+from tests.fleet_server.sim_fleet import ready as _ready
+from tests.fleet_server.sim_fleet import robot_view as _robot
+from tests.fleet_server.sim_fleet import sim_fleet
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
@@ -37,25 +40,6 @@ def sites_dir(tmp_path: Path) -> Path:
     text = yaml.safe_dump(data, allow_unicode=True)
     (folder / "longgang-demo.yaml").write_text(text, encoding="utf-8")
     return folder
-
-
-def _robot(client: TestClient, serial: str) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/robots/{serial}").json())
-
-
-def _mission(client: TestClient, mission_id: int) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/missions/{mission_id}").json())
-
-
-def _ready(client: TestClient, fleet: ThreadedFleet) -> list[str]:
-    serials = [r.serial_number for r in fleet.fleet.robots]
-    wait_until(
-        lambda: all(
-            _robot(client, s).get("actions") and _robot(client, s)["position"] for s in serials
-        ),
-        what="factsheets and positions",
-    )
-    return serials
 
 
 def _dock(client: TestClient, robot: str, **more: Any) -> dict[str, Any]:
@@ -111,8 +95,7 @@ def test_no_two_robots_are_sent_to_one_charger(
         # The first dog leaves (its dock mission is cancelled): the charger goes to the third.
         client.post(f"/api/v1/missions/{first['id']}/cancel")
         moved = wait_until(
-            lambda: (m := _mission(client, third["id"]))["status"] in ("assigned", "running")
-            and m,
+            lambda: (m := _mission(client, third["id"]))["status"] in ("assigned", "running") and m,
             what="the waiting dog to get the hall's charger",
         )
         assert moved["robot"] == dogs[2] and moved["definition"]["charger_dock"] == "dock-hall"

@@ -16,6 +16,9 @@ from fleet_server.settings import FleetSettings
 from simulation.energy import EnergyFigures
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
+from tests.fleet_server.sim_fleet import mission_view as _mission
+from tests.fleet_server.sim_fleet import ready as _ready
+from tests.fleet_server.sim_fleet import robot_view as _robot
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
@@ -39,25 +42,6 @@ def legs_settings(settings: FleetSettings) -> FleetSettings:
 def legs_client(legs_settings: FleetSettings) -> Iterator[TestClient]:
     with running_server(legs_settings) as test_client:
         yield test_client
-
-
-def _robot(client: TestClient, serial: str) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/robots/{serial}").json())
-
-
-def _mission(client: TestClient, mission_id: int) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/missions/{mission_id}").json())
-
-
-def _ready(client: TestClient, fleet: ThreadedFleet) -> list[str]:
-    serials = [r.serial_number for r in fleet.fleet.robots]
-    wait_until(
-        lambda: all(
-            _robot(client, s).get("actions") and _robot(client, s)["position"] for s in serials
-        ),
-        what="factsheets and positions",
-    )
-    return serials
 
 
 def _battery(client: TestClient, fleet: ThreadedFleet, serial: str, level: float) -> None:

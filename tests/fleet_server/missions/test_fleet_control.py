@@ -12,7 +12,10 @@ from fleet_server.accounts.models import Role
 from fleet_server.settings import FleetSettings
 from tests.fleet_server.callers import api_key
 from tests.fleet_server.servers import running_server
-from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
+from tests.fleet_server.sim_fleet import mission_view as _mission
+from tests.fleet_server.sim_fleet import ready as _ready
+from tests.fleet_server.sim_fleet import robot_view as _robot
+from tests.fleet_server.sim_fleet import sim_fleet
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
@@ -20,32 +23,15 @@ ROUTE = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3
 PATROL = {"kind": "patrol", "site": "longgang-demo", "route": ROUTE, "rounds": 30}
 
 
-def _robot(client: TestClient, serial: str) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/robots/{serial}").json())
-
-
-def _mission(client: TestClient, mission_id: int) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/missions/{mission_id}").json())
-
-
-def _ready(client: TestClient, fleet: ThreadedFleet) -> list[str]:
-    serials = [r.serial_number for r in fleet.fleet.robots]
-    wait_until(
-        lambda: all(
-            _robot(client, s).get("actions") and _robot(client, s)["position"] for s in serials
-        ),
-        what="factsheets and positions",
-    )
-    return serials
-
-
 def _all(client: TestClient, ids: list[int], *statuses: str) -> list[dict[str, Any]]:
     """Wait until every mission is in one of the statuses."""
     return list(
         wait_until(
-            lambda: (ms := [_mission(client, i) for i in ids])
-            and all(m["status"] in statuses for m in ms)
-            and ms,
+            lambda: (
+                (ms := [_mission(client, i) for i in ids])
+                and all(m["status"] in statuses for m in ms)
+                and ms
+            ),
             timeout=60,
             what=f"missions {ids} to be {' or '.join(statuses)}",
         )
@@ -119,8 +105,10 @@ def test_the_fleet_pauses_resumes_and_is_recalled(
         assert sorted(m["robot"] for m in docks) == sorted(dogs)
         assert all(m["definition"]["recall"] == "op-li" for m in docks)
         _all(client, [m["id"] for m in docks], "assigned", "running", "completed")
-        held = {m["definition"]["charger_dock"] for m in _all(client, [m["id"] for m in docks],
-                                                             "running", "completed")}
+        held = {
+            m["definition"]["charger_dock"]
+            for m in _all(client, [m["id"] for m in docks], "running", "completed")
+        }
         assert len(held) == 2, "each dog has a charger of its own"
         assert client.post("/api/v1/fleet/recall", headers=operator).status_code == 409
 

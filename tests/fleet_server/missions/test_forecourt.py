@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.settings import FleetSettings
+from tests.fleet_server.sim_fleet import mission_view as _mission
 from tests.fleet_server.sim_fleet import sim_fleet
 from tests.waiting import wait_until
 
@@ -33,10 +33,6 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     """SQLite only: this test is about hours of simulated work (minutes of CI), not storage,
     which every other mission test checks on both databases."""
     yield f"sqlite:///{tmp_path / 'fleet.db'}"
-
-
-def _mission(client: TestClient, mission_id: int) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/missions/{mission_id}").json())
 
 
 def test_the_demo_sweepers_cover_the_forecourt_in_legs(
@@ -57,8 +53,7 @@ def test_the_demo_sweepers_cover_the_forecourt_in_legs(
         assert len(parts) == DEMO_SWEEPERS
         done = wait_until(
             lambda: (
-                (m := _mission(client, shared["id"]))["status"] not in ("queued", "running")
-                and m
+                (m := _mission(client, shared["id"]))["status"] not in ("queued", "running") and m
             ),
             timeout=900,
             interval=2.0,

@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.settings import FleetSettings
-from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
+from tests.fleet_server.sim_fleet import ready as _ready
+from tests.fleet_server.sim_fleet import robot_view as _robot
+from tests.fleet_server.sim_fleet import sim_fleet
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
 
@@ -24,21 +26,6 @@ ANNOUNCE_EN = {
     "params": {"text": "Please keep the way clear", "language": "en"},
 }
 PHOTO = {"type": "capturePhoto", "params": {"direction": "front"}}
-
-
-def _robot(client: TestClient, serial: str) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/robots/{serial}").json())
-
-
-def _ready(client: TestClient, fleet: ThreadedFleet) -> list[str]:
-    serials = [r.serial_number for r in fleet.fleet.robots]
-    wait_until(
-        lambda: all(
-            _robot(client, s).get("actions") and _robot(client, s)["position"] for s in serials
-        ),
-        what="factsheets and positions",
-    )
-    return serials
 
 
 def _finished(client: TestClient, mission_id: int) -> dict[str, Any]:

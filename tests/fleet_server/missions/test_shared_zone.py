@@ -3,14 +3,13 @@ by simulated sweepers through the server, with one coverage report and one image
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
 from fleet_protocol.kinds import RobotKind
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.parts import part_count, shared_state
 from fleet_server.settings import FleetSettings
+from tests.fleet_server.sim_fleet import mission_view as _mission
 from tests.fleet_server.sim_fleet import sim_fleet
 from tests.waiting import wait_until
 
@@ -40,10 +39,6 @@ def test_shared_status_follows_the_parts() -> None:
     failed.reason = "battery empty"
     status, reason = shared_state([done, failed])
     assert status is MissionStatus.FAILED and "part 2" in reason and "battery empty" in reason
-
-
-def _mission(client: TestClient, mission_id: int) -> dict[str, Any]:
-    return dict(client.get(f"/api/v1/missions/{mission_id}").json())
 
 
 def test_two_sweepers_share_a_square_and_one_report_covers_it(
