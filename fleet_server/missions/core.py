@@ -97,8 +97,6 @@ class MissionCore:
         self._plans: dict[int, MissionPlan] = {}
         # Responses waiting for a robot to stop preempted work: respond mission → preempted one.
         self._preempting: dict[int, int] = {}
-        # Why a mission we are ending ourselves ends (e.g. its battery floor), by mission id.
-        self._end_reasons: dict[int, str] = {}
         # Dock missions take a charger when assigned and give it back when the robot leaves.
         self.charger_keeper = ChargerKeeper(self.chargers, sites, clock)
         self.listeners.insert(0, self.charger_keeper)

@@ -424,7 +424,6 @@ class MissionDispatch(MissionAssignment):
         self._offline_since.pop(mission.id, None)
         self.chooser.forget(mission.id)
         self._plans.pop(mission.id, None)
-        self._end_reasons.pop(mission.id, None)
         # A mission that ends while being stopped for a response frees its robot all the same.
         self._preempting.pop(mission.definition.get("preempted_by") or 0, None)
         if robot is not None and robot.mission_id == mission.id:

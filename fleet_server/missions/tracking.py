@@ -73,8 +73,7 @@ class MissionTracking(MissionHandover):
         if seen.status.finished:
             if seen.stop_robot:
                 self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
-            reason = self._end_reasons.pop(mission.id, seen.reason)
-            self._finish(mission, seen.status, reason)
+            self._finish(mission, seen.status, seen.reason)
             return
         if mission.started_at is None:
             mission.started_at = self.clock()
@@ -95,8 +94,7 @@ class MissionTracking(MissionHandover):
             self._requeue(mission, robot)
         elif seen.status is not None and seen.status.finished:
             # It ended on its own (completed, or failed) before the stop took effect.
-            reason = self._end_reasons.pop(robot.mission_id or 0, seen.reason)
-            self._finish(mission, seen.status, reason)
+            self._finish(mission, seen.status, seen.reason)
 
     def _release_if_due(self, mission: Mission, robot: Robot) -> None:
         if self._end_time_reached(mission):
