@@ -14,7 +14,7 @@ from fleet_protocol.state import ActionStatus, ErrorLevel, State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.allocation import start_node_of
 from fleet_server.missions.charge_orders import charge_order
-from fleet_server.missions.dispatch import MissionDispatch
+from fleet_server.missions.intake import MissionIntake
 from fleet_server.missions.legs import (
     LegRules,
     charge_minutes,
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 TERMINAL = (ActionStatus.FINISHED, ActionStatus.FAILED)
 
 
-class MissionLegs(MissionDispatch):
+class MissionLegs(MissionIntake):
     """Plans each assignment's leg for the robot's charge and carries missions across charges."""
 
     leg_rules: LegRules = LegRules()
