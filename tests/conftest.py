@@ -31,6 +31,38 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return WORKERS
 
 
+# The test files that take minutes (simulated hours of work), longest first. The workers take
+# whole files in collection order (`--no-loadscope-reorder` in pyproject's addopts): started
+# first, these run beside the many short files instead of trailing after them.
+LONG_RUNNING = (
+    "tests/fleet_server/missions/test_charging.py",
+    "tests/fleet_server/missions/test_kinds.py",
+    "tests/fleet_server/fleet/test_energy_end_to_end.py",
+    "tests/fleet_server/missions/test_forecourt.py",
+    "tests/test_end_to_end.py",
+    "tests/fleet_server/fleet/test_activity_api.py",
+    "tests/fleet_server/missions/test_reconcile.py",
+    "tests/fleet_server/missions/test_failures.py",
+    "tests/fleet_server/incidents/test_incidents.py",
+    "tests/fleet_server/test_openapi_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long-running files first (in LONG_RUNNING's order), the rest as collected."""
+    root = config.rootpath
+    rank = {name: index for index, name in enumerate(LONG_RUNNING)}
+
+    def place(item: pytest.Item) -> int:
+        try:
+            name = item.path.relative_to(root).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(name, len(rank))
+
+    items.sort(key=place)  # stable: each file's tests keep their order
+
+
 @pytest.fixture(scope="module")
 def broker() -> Iterator[MosquittoBroker]:
     """A real mosquitto on a free port for the tests of one module."""
