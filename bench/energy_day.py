@@ -45,11 +45,17 @@ ENDED = ("completed", "failed", "cancelled")
 
 
 @contextmanager
-def fleet(robots: int, kinds: str, speed_factor: float) -> Iterator[httpx.Client]:
-    """Broker, server and simulator running; an operator's API client for the server."""
+def fleet(
+    robots: int, kinds: str, speed_factor: float, keep: bool = False
+) -> Iterator[httpx.Client]:
+    """Broker, server and simulator running; an operator's API client for the server. With
+    `keep`, the run's folder (database, server and simulator logs) stays for a look after."""
     with ExitStack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="fleet-energy-"))
-        stack.callback(shutil.rmtree, folder, True)
+        if keep:
+            print(f"keeping {folder}", flush=True)
+        else:
+            stack.callback(shutil.rmtree, folder, True)
         mqtt_url = start_mosquitto(stack, folder)
         port = free_port()
         database_url = f"sqlite:///{folder / 'energy.db'}"
@@ -61,7 +67,8 @@ def fleet(robots: int, kinds: str, speed_factor: float) -> Iterator[httpx.Client
             # A robot charging on a dock sends state as usual; give simulated minutes room.
             "FLEET_OFFLINE_TIMEOUT_S": "60",
         }
-        serve = [script("fleet"), "serve", "--port", str(port), "--log-level", "warning"]
+        level = "info" if keep else "warning"
+        serve = [script("fleet"), "serve", "--port", str(port), "--log-level", level]
         start(stack, serve, env, folder / "server.log")
         wait_port(port)
         sim = [script("fleet-sim"), "--mqtt", mqtt_url, "--site", str(SITE_FILE)]
@@ -187,14 +194,17 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=12.0, help="day: simulated hours")
     parser.add_argument("--limit-hours", type=float, default=48.0, help="forecourt: give up")
     parser.add_argument("--speed-factor", type=float, default=50.0)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each run's folder, with the server's info log"
+    )
     args = parser.parse_args()
     if args.scenario == "forecourt":
         for count in (int(n) for n in args.sweepers.split(",")):
-            with fleet(count, "sanitation", args.speed_factor) as api:
+            with fleet(count, "sanitation", args.speed_factor, args.keep) as api:
                 print(forecourt(api, count, args.speed_factor, args.limit_hours), flush=True)
     else:
         kinds = "patrol_dog,sanitation,service"
-        with fleet(6, kinds, args.speed_factor) as api:
+        with fleet(6, kinds, args.speed_factor, args.keep) as api:
             print(day(api, args.hours, args.speed_factor), flush=True)
 
 

@@ -132,6 +132,7 @@ def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
         idle_percent_per_min=rates.idle_per_min,
         work_percent_per_min=dict(rates.work_per_min),
         charge_percent_per_min=rates.charge_per_min,
+        metres_per_min=rates.metres_per_min,
     )
 
 

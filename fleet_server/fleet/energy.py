@@ -34,6 +34,7 @@ from fleet_server.fleet.energy_fit import LinearFit, RunningMean, huber_weight
 DRIVE = "drive"  # km driven
 IDLE = "idle"  # minutes standing, off the charger
 WORK = "work:"  # + action type: minutes the action ran
+SPEED = "speed"  # metres per minute of driving (not a drain figure)
 
 # A longer silence between two states ends the interval (the robot may have been off).
 MAX_GAP_S = 120.0
@@ -73,6 +74,10 @@ class EnergyRates:
     idle_per_min: float
     charge_per_min: float
     work_per_min: Mapping[str, float] = field(default_factory=dict)
+    # How far the robot gets per minute of driving (turns and stops on the way included), once
+    # learned; None before. What turns a per-minute load while driving (the cleaning deck)
+    # into a per-km one.
+    metres_per_min: float | None = None
 
     def as_names(self) -> dict[str, float]:
         """The drain figures by the learner's names."""
@@ -86,6 +91,7 @@ class EnergyRates:
             "idle_per_min": self.idle_per_min,
             "charge_per_min": self.charge_per_min,
             "work_per_min": dict(sorted(self.work_per_min.items())),
+            "metres_per_min": self.metres_per_min,
         }
 
 
@@ -114,9 +120,15 @@ class _Interval:
 class EnergyLearner:
     """Learns one robot's energy figures from its states (and its poses between them)."""
 
-    def __init__(self, fit: LinearFit | None = None, charge: RunningMean | None = None) -> None:
+    def __init__(
+        self,
+        fit: LinearFit | None = None,
+        charge: RunningMean | None = None,
+        speed: RunningMean | None = None,
+    ) -> None:
         self.fit = fit or LinearFit()
         self.charge = charge or RunningMean()
+        self.speed = speed or RunningMean()  # metres per minute, between two driving states
         self.version = 0  # grows with every observation learned
         self._last: Reading | None = None
         self._open: _Interval | None = None
@@ -191,6 +203,8 @@ class EnergyLearner:
             return False
         interval = self._open
         minutes = seconds / 60.0
+        if last.driving and reading.driving and minutes > 0:
+            self.speed.add(metres / minutes, minutes, FORGET, 0.0)
         if reading.charging:
             interval.add("charging", minutes)
         else:
@@ -243,13 +257,23 @@ class EnergyLearner:
             idle_per_min=theta[IDLE],
             charge_per_min=self.charge.value(prior.charge_per_min, PRIOR_COUNT),
             work_per_min={n[len(WORK) :]: v for n, v in theta.items() if n.startswith(WORK)},
+            metres_per_min=self.metres_per_min() or prior.metres_per_min,
         )
+
+    def metres_per_min(self) -> float | None:
+        """The robot's learned driving speed (metres per minute), once it rests on enough
+        driving of its own; None before (a factsheet's speed is not what a simulation faster
+        than real time shows)."""
+        if self.speed.samples < LEARNED_COUNT or self.speed.length <= 0:
+            return None
+        return self.speed.value(0.0, 0.0)
 
     def basis(self) -> dict[str, tuple[float, float]]:
         """Per figure (drive, idle, charge, work:<type>): the amount of data it rests on (km or
         minutes, older data counting less) and how many observations."""
         found = {n: (self.fit.amounts.get(n, 0.0), c) for n, c in self.fit.counts.items()}
         found["charge"] = (self.charge.length, self.charge.samples)
+        found[SPEED] = (self.speed.length, self.speed.samples)
         return found
 
     def learned(self, name: str) -> bool:
@@ -258,13 +282,20 @@ class EnergyLearner:
 
     def to_json(self) -> dict[str, Any]:
         """What the learner knows, to be stored (not the interval under way)."""
-        return {"fit": self.fit.to_json(), "charge": self.charge.to_json()}
+        return {
+            "fit": self.fit.to_json(),
+            "charge": self.charge.to_json(),
+            "speed": self.speed.to_json(),
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EnergyLearner:
         """A learner from what `to_json` stored."""
         return cls(
-            LinearFit.from_json(data.get("fit", {})), RunningMean.from_json(data.get("charge", {}))
+            LinearFit.from_json(data.get("fit", {})),
+            RunningMean.from_json(data.get("charge", {})),
+            # Learners stored before the speed was learned start it afresh.
+            RunningMean.from_json(data.get("speed", {})),
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from fleet_protocol.base import utc_now
 from fleet_protocol.state import State
-from fleet_server.fleet.energy import DRIVE, IDLE, WORK, EnergyLearner, EnergyRates
+from fleet_server.fleet.energy import DRIVE, IDLE, SPEED, WORK, EnergyLearner, EnergyRates
 from fleet_server.fleet.energy_store import EnergyStore
 from fleet_server.fleet.models.energy import (
     DriveFigure,
@@ -82,8 +82,13 @@ class EnergyModel:
             learner = self.learner(serial)
             self._moved(learner, robot)
             reading = learner.reading(state, _robot_time(state, now))
+            had_speed = learner.metres_per_min() is not None
             if learner.observe(reading, self.prior(robot.kind.value)[0]):
                 self._changed.add(serial)
+            if not had_speed and learner.metres_per_min() is not None:
+                # The kind's first learned speed is every robot of the kind's at once: drives
+                # of robots that have not learned theirs are timed alike (handover compares).
+                self._kind_figures.pop(robot.kind.value, None)
         except Exception as exc:  # a learner's fault must not cost the state its ingest
             self.failures.record("energy learning", serial, exc)
 
@@ -113,7 +118,9 @@ class EnergyModel:
         names = {**settings, **learned}
         sources: dict[str, Source] = {n: "kind" if n in learned else "settings" for n in names}
         work = {n[len(WORK) :]: v for n, v in names.items() if n.startswith(WORK)}
-        rates = EnergyRates(names[DRIVE], names[IDLE], names[CHARGE], work)
+        # A speed only once a robot of the kind has learned one (the settings have none).
+        speed = learned.get(SPEED)
+        rates = EnergyRates(names[DRIVE], names[IDLE], names[CHARGE], work, speed)
         return rates, sources
 
     def _kind_average(self, kind: str) -> dict[str, float]:
@@ -130,6 +137,8 @@ class EnergyModel:
             basis = learner.basis()
             rates = learner.rates(self.defaults)
             values = {**rates.as_names(), CHARGE: rates.charge_per_min}
+            if rates.metres_per_min is not None:
+                values[SPEED] = rates.metres_per_min
             for name, value in values.items():
                 if learner.learned(name):
                     count = basis[name][1]
@@ -161,6 +170,7 @@ class EnergyModel:
                 percent_per_km=_round(rates.drive_per_km),
                 km=round(basis.get(DRIVE, (0.0, 0.0))[0], 3),
                 source=source(DRIVE),
+                speed_m_s=_round(rates.metres_per_min / 60) if rates.metres_per_min else None,
             ),
             idle=rate(IDLE, rates.idle_per_min),
             charge=rate(CHARGE, rates.charge_per_min),

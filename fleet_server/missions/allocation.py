@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.sites.routing import RouteGraph
@@ -64,6 +64,22 @@ class BatteryModel:
     idle_percent_per_min: float = 0.0
     work_percent_per_min: Mapping[str, float] = field(default_factory=dict, hash=False)
     charge_percent_per_min: float | None = None
+    # The robot's learned driving speed (metres per minute of its clock), None until learned.
+    metres_per_min: float | None = None
+
+    def deck_per_km(self) -> float:
+        """What the cleaning deck adds to a km (its per-minute load, `clean`, at the robot's
+        learned speed); 0 while the speed or the load is not known: a cleaning that runs low
+        is then caught by its battery floor and charges in legs."""
+        deck = self.work_percent_per_min.get("clean", 0.0)
+        if not self.metres_per_min or deck <= 0:
+            return 0.0
+        return deck * 1000.0 / self.metres_per_min
+
+    def with_deck(self) -> BatteryModel:
+        """The figures of driving with the cleaning deck down."""
+        extra = self.deck_per_km()
+        return replace(self, percent_per_km=self.percent_per_km + extra) if extra else self
 
     def needed(self, metres: float) -> float:
         """Charge (percent) a robot needs to drive this far and keep the reserve."""
@@ -105,8 +121,13 @@ class BatteryModel:
         return gap / rate if rate else math.inf
 
 
-def speed_of(robot: Robot, default: float = DEFAULT_SPEED_M_S) -> float:
-    """The robot's speed (m/s) from its factsheet's physicalParameters.speedMax, else `default`."""
+def speed_of(
+    robot: Robot, default: float = DEFAULT_SPEED_M_S, battery: BatteryModel | None = None
+) -> float:
+    """The robot's speed (m/s): learned from its driving (in `battery`), else its factsheet's
+    physicalParameters.speedMax, else `default`."""
+    if battery is not None and battery.metres_per_min:
+        return battery.metres_per_min / 60.0
     physical = robot.factsheet.get("physicalParameters") or {}
     speed = physical.get("speedMax") if isinstance(physical, dict) else None
     if isinstance(speed, (int, float)) and math.isfinite(speed) and speed > 0:

@@ -91,6 +91,7 @@ class MissionLegs(MissionIntake):
             robot.battery,
             self.chooser.battery_for(robot, mission),
             floor,
+            self.chooser.battery_of(robot),
         )
         if end is not None and end < len(plan.nodes) - 1:
             mission.definition = definition | {"leg_end": end}
@@ -176,12 +177,12 @@ class MissionLegs(MissionIntake):
             reason = f"{leg['why']}; waiting for a free charger (dock {choice.dock.id}{about})"
             self._set_leg(mission, leg | {"stage": "waiting"}, reason)
             return
-        model = self.chooser.battery_for(robot, mission)
+        model, plain = self.chooser.battery_for(robot, mission), self.chooser.battery_of(robot)
         rules = self._rules_of(robot)
         back_m, rest_m, after_m = self._rest_of(mission, choice.dock.node)
         floor = self.floor_of(mission) or 0.0
-        target = charge_target(model, back_m + rest_m, after_m, floor)
-        arrives = (robot.battery or 0.0) - used(model, choice.distance_m)
+        target = charge_target(model, back_m + rest_m, after_m, floor, plain)
+        arrives = (robot.battery or 0.0) - used(plain, choice.distance_m)
         minutes = charge_minutes(arrives, target, rules)
         ready = now + drive_time(choice.distance_m, rules) + timedelta(minutes=minutes)
         self.chargers.reserve(robot.serial_number, site, choice.dock, now, until=ready)
@@ -274,11 +275,12 @@ class MissionLegs(MissionIntake):
         return back_m, rest_m, after_m
 
     def _rules_of(self, robot: Robot) -> LegRules:
-        """The leg figures, with the robot's own charging rate where one is known."""
-        rate = getattr(self.chooser.battery_of(robot), "charge_percent_per_min", None)
-        if not rate:
-            return self.leg_rules
-        return LegRules(charge_percent_per_min=float(rate), speed_m_s=self.leg_rules.speed_m_s)
+        """The leg figures, with the robot's own charging rate and driving speed where they
+        are known (learned from its telemetry)."""
+        model = self.chooser.battery_of(robot)
+        rate = model.charge_percent_per_min or self.leg_rules.charge_percent_per_min
+        speed = model.metres_per_min / 60.0 if model.metres_per_min else self.leg_rules.speed_m_s
+        return LegRules(charge_percent_per_min=float(rate), speed_m_s=speed)
 
     def _follow_charging(self, mission: Mission, robot: Robot, state: State) -> None:
         """Follow the charging order: an operator's cancel ends the mission, a failure fails it,

@@ -18,8 +18,8 @@ from fleet_server.missions.legs import (
     charge_minutes,
     clock_time,
     drive_time,
+    level_for,
     plan_length,
-    used,
 )
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import required_actions
@@ -71,7 +71,8 @@ class MissionHandover(MissionLegs):
                 continue
             work_m = offset + plan_length(site, plan.positions, approach) + leg["rest_m"]
             model = self.chooser.battery_for(other, mission)
-            needs = max(floor + used(model, work_m), model.needed(work_m + leg["after_m"]))
+            plain = self.chooser.battery_of(other)
+            needs = level_for(model, work_m, leg["after_m"], floor, plain)
             if other.battery >= needs:
                 rules = self._rules_of(other)
                 offers.append((other.serial_number, now + drive_time(work_m, rules)))

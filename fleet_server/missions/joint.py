@@ -40,6 +40,8 @@ class MissionNeeds:
     # The node a robot heads for first, and metres from there through the mission to a dock.
     goal: str
     length_m: float
+    # Of those, metres with the cleaning deck down (a cleaning's lanes).
+    deck_m: float = 0.0
 
     @property
     def mission_id(self) -> int:
@@ -79,7 +81,8 @@ def needs_of(mission: Mission, chooser: RobotChooser) -> MissionNeeds:
     if goal not in site.node_ids():
         raise NoRoute(f"site {site.id!r} has no node {goal!r}")
     required = frozenset(required_actions(mission))
-    return MissionNeeds(mission, required, goal, chooser.length(mission, site))
+    length = chooser.length(mission, site)
+    return MissionNeeds(mission, required, goal, length, chooser.deck_metres(mission, site))
 
 
 class PairTable:
@@ -98,14 +101,21 @@ class PairTable:
     ) -> None:
         self.needs = list(needs)
         self.robots = sorted(robots, key=lambda r: r.serial_number)
-        self._battery_of = battery_of
         # Robots on an automatic charge: they leave it only for work their charge covers whole,
         # never to start work in legs (they would be back on the charger after one).
         self._charging = frozenset(charging)
         rows, cols = len(self.needs), len(self.robots)
+        # Each robot's figures, once: what it uses, and its speed once learned.
+        self._models = [battery_of(r) for r in self.robots]
         self.capable = self._capable()
         self.distance = self._distances(graph)
-        self.speed = np.array([speed_of(r, default_speed_m_s) for r in self.robots], dtype=float)
+        self.speed = np.array(
+            [
+                speed_of(r, default_speed_m_s, m)
+                for r, m in zip(self.robots, self._models, strict=True)
+            ],
+            dtype=float,
+        )
         self.seconds = self.distance / self.speed if cols else np.zeros((rows, 0))
         limits = np.array(
             [math.inf if n.max_distance_m is None else n.max_distance_m for n in self.needs]
@@ -155,16 +165,20 @@ class PairTable:
         a robot without it drops out, except for a dock mission (that is how it charges)."""
         lengths = np.array([n.length_m for n in self.needs], dtype=float)
         docking = np.array([n.mission.kind == "dock" for n in self.needs], dtype=bool)
+        # A cleaning's lanes carry the deck's load (BatteryModel.deck_per_km).
+        deck_m = np.array([n.deck_m for n in self.needs], dtype=float)
         for j, robot in enumerate(self.robots):
             rows = np.flatnonzero(self.feasible[:, j])
             if rows.size == 0:
                 continue
-            needed = self._battery_of(robot).needed
+            model = self._models[j]
+            needed = model.needed
+            deck = model.deck_per_km() * deck_m[rows] / 1000.0
             metres = self.distance[rows, j] + lengths[rows]
-            self.needed[rows, j] = [needed(m) for m in metres.tolist()]
+            self.needed[rows, j] = np.array([needed(m) for m in metres.tolist()]) + deck
             battery = -math.inf if robot.battery is None else robot.battery
             # Work longer than a full charge may start in legs (missions.legs).
-            whole = np.array([needed(m) for m in lengths[rows].tolist()])
+            whole = np.array([needed(m) for m in lengths[rows].tolist()]) + deck
             back = np.array([needed(2 * m) for m in self.distance[rows, j].tolist()])
             in_legs = legs_allowed(whole, back, battery) & ~docking[rows]
             if robot.serial_number in self._charging:

@@ -66,36 +66,60 @@ def leg_end(
     charge: float,
     battery: BatteryModel,
     floor: float,
+    way: BatteryModel | None = None,
 ) -> int | None:
     """The plan index where the leg under way ends, or None if the charge covers the whole plan.
 
     The leg ends at the last node the robot reaches with its charge still at the floor or above
-    and enough left for the way from there to a free charger with the reserve kept. 0 means it
-    must charge before it starts.
+    and enough left for the way from there to a free charger with the reserve kept (`battery`:
+    the work's figures, `way`: the plain drive's, where a cleaning deck makes them differ). 0
+    means it must charge before it starts.
     """
     metres = 0.0
     last_ok = 0
     for index, (step, away) in enumerate(zip(steps, to_charger, strict=True)):
         metres += step
         left = charge - used(battery, metres)
-        if left < floor or left < battery.needed(away):
+        if left < floor or left < (way or battery).needed(away):
             return last_ok
         last_ok = index
     return None
 
 
-def charge_target(battery: BatteryModel, rest_m: float, after_m: float, floor: float) -> float:
-    """The charge (percent) a robot takes on before the rest of its mission: the rest (way back
-    included) staying at the floor, then the way to a charger with the reserve, plus a margin;
-    a full battery at most (work longer than that is done in further legs)."""
-    level = max(floor + used(battery, rest_m), battery.needed(rest_m + after_m))
-    return min(100.0, level + CHARGE_MARGIN_PERCENT)
+def level_for(
+    battery: BatteryModel,
+    work_m: float,
+    after_m: float,
+    floor: float,
+    way: BatteryModel | None = None,
+) -> float:
+    """The charge (percent) work of `work_m` takes staying at the floor, then the way of
+    `after_m` to a charger with the reserve kept (`way`: that drive's figures, if not the
+    work's)."""
+    use = used(battery, work_m)
+    return max(floor + use, use + (way or battery).needed(after_m))
 
 
-def starts_in_legs(battery: BatteryModel, charge: float, to_start_m: float, whole_m: float) -> bool:
+def charge_target(
+    battery: BatteryModel,
+    rest_m: float,
+    after_m: float,
+    floor: float,
+    way: BatteryModel | None = None,
+) -> float:
+    """The charge (percent) a robot takes on before the rest of its mission (way back included):
+    level_for it, plus a margin; a full battery at most (work longer than that is done in
+    further legs)."""
+    return min(100.0, level_for(battery, rest_m, after_m, floor, way) + CHARGE_MARGIN_PERCENT)
+
+
+def starts_in_legs(
+    battery: BatteryModel, charge: float, to_start_m: float, whole_m: float, extra: float = 0.0
+) -> bool:
     """Whether a robot may start work longer than a full charge: it has the charge to reach the
-    work, do a first leg of it and come back to a charger near where it started."""
-    whole = np.array([battery.needed(whole_m)])
+    work, do a first leg of it and come back to a charger near where it started (`extra`:
+    what the work takes beyond its drive, a cleaning deck's load)."""
+    whole = np.array([battery.needed(whole_m) + extra])
     back = np.array([battery.needed(2 * to_start_m)])
     return bool(legs_allowed(whole, back, charge)[0])
 

@@ -54,20 +54,18 @@ class RobotChooser:
     # Which chargers are free: the way a mission needs after its work is to a free one.
     chargers: ChargerBook | None = None
     _coverage: dict[int, CoveragePlan] = field(default_factory=dict)
-    _length: dict[int, float] = field(default_factory=dict)
+    # Per mission: metres through it and on to a dock, and of those with the deck down.
+    _length: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def battery_of(self, robot: Robot) -> BatteryModel:
         """How much charge the robot's drives take: its own figures, or the settings'."""
         return self.battery if self.energy_of is None else self.energy_of(robot)
 
     def battery_for(self, robot: Robot, mission: Mission) -> BatteryModel:
-        """The robot's figures for this mission.
-
-        The same for every kind for now: a cleaning's deck load is learned per minute, and a
-        minute's worth of metres needs the robot's real speed, which at a simulation speed
-        factor is not its factsheet's; until that speed is learned, a cleaning that runs low
-        is caught by its battery floor and charges in legs."""
-        return self.battery_of(robot)
+        """The robot's figures for this mission's work: a cleaning's km carry the deck's load
+        (BatteryModel.with_deck, once the robot's speed is learned)."""
+        model = self.battery_of(robot)
+        return model.with_deck() if is_cleaning(mission) else model
 
     def forget(self, mission_id: int) -> None:
         """Drop what was kept for a mission (it was assigned, or ended)."""
@@ -94,6 +92,7 @@ class RobotChooser:
             return None, f"waiting for an idle online {what} on site {site.id}{needs}"
         limit = mission.definition.get("max_distance_m")
         length = self.length(mission, site)
+        deck_m = self.deck_metres(mission, site)
         needed = 0.0
         ranked = rank_by_distance(self.sites.graph(site.id), candidates, self.first_goal(mission))
         by_serial = {r.serial_number: r for r in robots}
@@ -102,15 +101,17 @@ class RobotChooser:
                 return None, f"waiting for a {what} within {float(limit):g} m"
             robot = by_serial[choice.serial_number]
             battery = robot.battery
-            model = self.battery_for(robot, mission)
-            needed = model.needed(choice.distance_m + length)
+            model = self.battery_of(robot)
+            # The drives at the plain figures, and the deck's load over a cleaning's lanes.
+            deck = model.deck_per_km() * deck_m / 1000.0
+            needed = model.needed(choice.distance_m + length) + deck
             if mission.kind == "dock" or (battery is not None and battery >= needed):
                 return choice, ""
             # Work longer than a full charge is done in legs (missions.legs).
             if (
                 battery is not None
                 and robot.serial_number not in no_legs
-                and starts_in_legs(model, battery, choice.distance_m, length)
+                and starts_in_legs(model, battery, choice.distance_m, length, deck)
             ):
                 return choice, ""
         if not ranked:
@@ -144,19 +145,27 @@ class RobotChooser:
 
     def length(self, mission: Mission, site: Site) -> float:
         """Metres from the first stop through the mission and on to the nearest dock."""
+        return self._lengths(mission, site)[0]
+
+    def deck_metres(self, mission: Mission, site: Site) -> float:
+        """Of those, the metres driven with the cleaning deck down (a cleaning's lanes)."""
+        return self._lengths(mission, site)[1]
+
+    def _lengths(self, mission: Mission, site: Site) -> tuple[float, float]:
         assert mission.id is not None
         if mission.id not in self._length:
             self._length[mission.id] = self._measure(mission, site)
         return self._length[mission.id]
 
-    def _measure(self, mission: Mission, site: Site) -> float:
+    def _measure(self, mission: Mission, site: Site) -> tuple[float, float]:
         if mission.kind == "dock":
-            return 0.0
+            return 0.0, 0.0
         graph = self.sites.graph(site.id)
         if is_cleaning(mission):
             cover = self.coverage(mission, site)
             end = site.nearest_node(*cover.waypoints[-1]).id
-            return cover.length_m + way_to_charger(graph, site, end, self.chargers)
+            after = way_to_charger(graph, site, end, self.chargers)
+            return cover.length_m + after, cover.length_m
         if mission.kind in ("service", "respond"):
             nodes, length = graph.path_through(mission.route)
         else:
@@ -165,4 +174,4 @@ class RobotChooser:
             rounds = 1 if mission.definition.get("until") else mission.rounds
             plan = plan_patrol(graph, mission.route[0], driven_route(mission), rounds)
             nodes, length = plan.nodes, plan.length_m
-        return length + way_to_charger(graph, site, nodes[-1], self.chargers)
+        return length + way_to_charger(graph, site, nodes[-1], self.chargers), 0.0

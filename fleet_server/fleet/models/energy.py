@@ -35,6 +35,10 @@ class DriveFigure(BaseModel):
     percent_per_km: float
     km: float  # of the robot's own driving the figure rests on (older data counting less)
     source: Source
+    # The robot's driving speed learned from its poses (turns and stops included), by the
+    # server's clock: its own once it rests on enough driving, else its kind's learned average,
+    # else None. It times drives and turns the cleaning deck's per-minute load into a per-km one.
+    speed_m_s: float | None = None
 
 
 class RateFigure(BaseModel):

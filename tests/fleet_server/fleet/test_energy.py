@@ -17,12 +17,15 @@ from fleet_server.fleet.energy_model import EnergyModel
 from fleet_server.fleet.energy_store import EnergyStore
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.allocation import BatteryModel
+from fleet_server.wiring import battery_model
 from tests.fleet_server.fleet.energy_world import START, SyntheticRobot, Truth, working_day
 
 SETTINGS = EnergyRates(drive_per_km=6.0, idle_per_min=0.1, charge_per_min=1.0)
 DOG = Truth(drive_per_km=4.0, idle_per_min=0.12, charge_per_min=1.1, work_per_min={"announce": 0.3})
 THIRSTY_DOG = Truth(drive_per_km=7.0, idle_per_min=0.2, charge_per_min=0.8)
 SPEED = 1.5  # m/s, the synthetic robots' driving speed
+SWEEPER = Truth(drive_per_km=4.5, idle_per_min=0.2, charge_per_min=1.0, work_per_min={"clean": 0.6})
+SWEEPER_SPEED = 0.8
 
 
 class Clock:
@@ -57,6 +60,8 @@ def test_learns_a_robots_figures_through_a_coarse_gauge_gaps_and_battery_swaps()
     assert energy.work["dwell"].percent_per_min < 0.03  # waiting adds nothing to standing
     assert energy.drive.source == energy.idle.source == energy.charge.source == "learned"
     assert energy.drive.km > 10 and energy.idle.minutes > 60 and energy.charge.minutes > 30
+    # Its speed too, from its poses (the line's turns cost it a little).
+    assert energy.drive.speed_m_s is not None and _error(energy.drive.speed_m_s, SPEED) < 0.03
 
 
 def test_two_robots_of_a_kind_learn_their_own_figures() -> None:
@@ -99,8 +104,11 @@ def test_a_new_robot_starts_from_its_kinds_learned_figures_else_the_settings() -
     assert low * 0.95 < energy.drive.percent_per_km < high * 1.05
     assert energy.drive.source == energy.idle.source == energy.charge.source == "kind"
     assert energy.drive.km == 0.0
+    # Its drives are timed at its kind's learned speed, as the others' are.
+    assert energy.drive.speed_m_s is not None and _error(energy.drive.speed_m_s, SPEED) < 0.03
     sweeper = Robot(serial_number="sweeper-01", manufacturer="Synth", kind=RobotKind.SANITATION)
     figures = model.public(sweeper)
+    assert figures.drive.speed_m_s is None  # no sweeper has driven
     assert figures.drive.percent_per_km == SETTINGS.drive_per_km
     assert figures.idle.source == figures.drive.source == "settings"
 
@@ -128,6 +136,38 @@ def test_the_prediction_of_a_days_work_comes_true() -> None:
     assert battery.needed_for(3000, {"announce": 2.0}, 12.0) == pytest.approx(predicted + 10.0)
     minutes = battery.minutes_to_charge(20.0, 80.0)
     assert _error(minutes, 60.0 / DOG.charge_per_min) < 0.05
+
+
+def test_a_cleanings_estimate_carries_the_deck_at_the_learned_speed() -> None:
+    model, clock = _model()
+    robot = SyntheticRobot(model, "sweeper-01", SWEEPER, kind=RobotKind.SANITATION)
+    assert model.public(robot.robot).drive.speed_m_s is None  # nothing driven yet
+    rng = robot.rng
+    end = robot.now + timedelta(hours=10)
+    while robot.now < end:
+        if robot.level < 30:
+            robot.charge(until=95)
+        robot.drive(rng.uniform(200, 600), speed=SWEEPER_SPEED, actions=("clean",))
+        robot.drive(rng.uniform(50, 300), speed=SWEEPER_SPEED)
+        robot.stand(rng.uniform(30, 300))
+    clock.now = robot.now
+    energy = model.public(robot.robot)
+    assert energy.drive.speed_m_s is not None
+    assert _error(energy.drive.speed_m_s, SWEEPER_SPEED) < 0.03
+    assert _error(energy.work["clean"].percent_per_min, 0.6) < 0.15
+
+    battery = battery_model(model.rates(robot.robot), reserve_percent=10.0)
+    robot.charge(until=99)
+    robot.used = 0.0
+    robot.drive(2000, speed=SWEEPER_SPEED, actions=("clean",))
+    predicted = battery.with_deck().used_for(2000)
+    assert _error(predicted, robot.used) < 0.05
+    # Counted as a plain drive, the same lanes would be estimated at well under half.
+    assert battery.used_for(2000) < 0.5 * robot.used
+    # Before the speed is learned a cleaning is estimated as a drive (its floor catches it).
+    assert BatteryModel(6.0, 10.0, work_percent_per_min={"clean": 0.6}).with_deck().needed(
+        1000
+    ) == pytest.approx(16.0)
 
 
 def test_the_battery_model_keeps_its_old_meaning() -> None:
@@ -173,6 +213,7 @@ def test_what_was_learned_survives_a_restart(engine: Engine) -> None:
         restored = getattr(again.rates(robot.robot), figure)
         assert restored == pytest.approx(getattr(model.rates(robot.robot), figure), rel=0.01)
     assert again.public(robot.robot).drive.source == "learned"
+    assert again.public(robot.robot).drive.speed_m_s == before.drive.speed_m_s
     assert _error(again.rates(robot.robot).drive_per_km, learned.drive.percent_per_km) < 0.02
     row = EnergyStore(engine).load()[0]
     assert row.serial_number == "dog-01" and row.kind == "patrol_dog"

@@ -55,6 +55,8 @@ PATCH = {
 # The errors allowed: learned figures against the true ones, a prediction against the outcome.
 FIGURE_ERROR = 0.15
 PREDICTION_ERROR = 0.10
+# A cleaning adds the deck's figure (learned within FIGURE_ERROR) and the learned speed.
+CLEANING_PREDICTION_ERROR = 0.15
 
 
 def _kind(serial: str) -> RobotKind:
@@ -209,3 +211,32 @@ def test_the_server_learns_each_robots_figures_and_its_predictions_come_true(
         used = start - _robot(client, "dog-02")["battery"]
         print(f"dog-02 patrol {metres:.0f} m: predicted {predicted:.2f} %, used {used:.2f} %")
         assert _error(predicted, used) < PREDICTION_ERROR
+
+        # A cleaning's prediction carries its deck over the lanes, at the sweeper's learned
+        # speed: the way to the patch as a drive, the lanes with the deck down.
+        assert _robot(client, "sweeper-02")["energy"]["drive"]["speed_m_s"] > 0
+        fleet.on_driver("sweeper-02", lambda d: d.set_battery(100.0))
+        wait_until(lambda: _robot(client, "sweeper-02")["battery"] >= 99.0, what="a full sweeper")
+        start = _robot(client, "sweeper-02")["battery"]
+        mission_id = _mission(
+            client, {"kind": "clean", "zone": PATCH["id"], "width": 5, "robot": "sweeper-02"}
+        )
+        chooser = app_fleet.missions.chooser
+        sweeper = app_fleet.registry.get("sweeper-02")
+        lanes_m = chooser.deck_metres(app_fleet.missions.get(mission_id), app_fleet.sites.get(SITE))
+        assert _ended(client, mission_id)["status"] == "completed"
+        used = start - _robot(client, "sweeper-02")["battery"]
+        (assignment,) = client.get(f"/api/v1/missions/{mission_id}").json()["assignments"]
+        plain = chooser.battery_of(sweeper)
+        predicted = plain.used_for(assignment["distance_m"]) + plain.with_deck().used_for(lanes_m)
+        as_a_drive = plain.used_for(assignment["distance_m"] + lanes_m)
+        print(
+            f"sweeper-02 cleaning {lanes_m:.0f} m of lanes, {assignment['distance_m']:.0f} m "
+            f"there: predicted {predicted:.2f} %, used {used:.2f} % (as a plain drive "
+            f"{as_a_drive:.2f} %)"
+        )
+        assert _error(predicted, used) < CLEANING_PREDICTION_ERROR
+        assert _error(as_a_drive, used) > 0.3  # the deck is most of a cleaning's use
+        # The assignment planned with the same figures: the prediction, the way from the
+        # patch to a dock and the reserve.
+        assert assignment["charge_needed"] > predicted + settings.battery_reserve_percent
