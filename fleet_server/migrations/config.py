@@ -1,0 +1,53 @@
+"""Alembic's configuration, built in code: the revisions ship inside the package, no alembic.ini."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+
+# This folder: env.py, script.py.mako and versions/, wherever the package is installed.
+MIGRATIONS_DIR = Path(__file__).resolve().parent
+
+
+def alembic_config(
+    connection: Connection | None = None, metadata: MetaData | None = None
+) -> Config:
+    """A Config for this package's revisions; env.py runs them on `connection`, and autogenerate
+    compares the database with `metadata` (the models')."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # New revision files sort by date: 20260101_<rev>_<slug>.py ('%%' escapes configparser's %).
+    config.set_main_option(
+        "file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
+    )
+    config.attributes["connection"] = connection
+    config.attributes["target_metadata"] = metadata
+    return config
+
+
+@cache
+def script_directory() -> ScriptDirectory:
+    """The revisions (read once: they are part of the installed code)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The newest revision, the one this release's models match."""
+    head = script_directory().get_current_head()
+    if head is None:
+        raise RuntimeError(f"no revisions in {MIGRATIONS_DIR / 'versions'}")
+    return head
+
+
+def model_differences(connection: Connection, metadata: MetaData) -> list[Any]:
+    """What autogenerate would write to bring the database to the models (empty: they match)."""
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
