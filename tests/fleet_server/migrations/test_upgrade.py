@@ -1,0 +1,168 @@
+"""Upgrading keeps every record: a filled database from before migrations is adopted and brought
+to head, then a further revision that copies a table (SQLite's batch mode) applies to it, with
+every row and both hash chains (audit log, logbook) intact, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from fleet_server.migrations.adoption import AdoptionRefused, initial_revision
+from fleet_server.migrations.config import MIGRATIONS_DIR, alembic_config, head_revision
+from fleet_server.migrations.upgrade import SchemaNotCurrent, schema_state, upgrade_database
+from fleet_server.schema import connect, open_configured_database
+from fleet_server.settings import FleetSettings
+from tests.fleet_server.migrations.databases import (
+    all_rows,
+    audit_chains_hold,
+    columns,
+    drop_revision_table,
+    fill,
+    make_as_before_migrations,
+)
+
+NEXT_REVISION = "0badc0ffee02"
+# A revision after head: adds columns, and changes a column's type, which SQLite does by copying
+# the whole table (batch mode), the step where rows could be lost.
+NEXT_REVISION_SOURCE = '''"""a test's next revision: a review note on claims, robots' nicknames"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("claim") as batch_op:
+        batch_op.add_column(
+            sa.Column("review_note", sa.String(), nullable=False, server_default="none")
+        )
+        batch_op.alter_column("decision_reason", type_=sa.Text(), existing_nullable=True)
+    with op.batch_alter_table("robot") as batch_op:
+        batch_op.add_column(sa.Column("nickname", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("robot") as batch_op:
+        batch_op.drop_column("nickname")
+    with op.batch_alter_table("claim") as batch_op:
+        batch_op.drop_column("review_note")
+'''
+
+
+def _with_next_revision(folder: Path) -> Path:
+    """A copy of the shipped revisions plus NEXT_REVISION on top of head."""
+    copy = folder / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    source = NEXT_REVISION_SOURCE.format(revision=NEXT_REVISION, down=head_revision())
+    (copy / "versions" / f"29990101_{NEXT_REVISION}_next.py").write_text(source)
+    return copy
+
+
+def test_a_filled_database_from_before_migrations_upgrades_without_losing_a_row(
+    empty_database: str, tmp_path: Path
+) -> None:
+    make_as_before_migrations(empty_database)
+    # The services open the database the server's way, which adopts it; take the history away
+    # again, and the database is what the release before migrations leaves: its tables and rows.
+    fill(empty_database)
+    engine = connect(empty_database)
+    try:
+        drop_revision_table(engine)
+        before = all_rows(engine)
+        for table in ("robot", "mission", "incident", "voucher", "contract", "claim", "payout"):
+            assert before[table], f"no {table} rows to carry over"
+        assert before["clawbackcase"] and before["auditentry"] and before["logbookentry"]
+        chains = audit_chains_hold(engine)
+        assert schema_state(engine).unversioned
+
+        was, now = upgrade_database(engine, SQLModel.metadata)
+
+        assert was.unversioned and now.at_head and now.revision == head_revision()
+        assert all_rows(engine) == before
+        assert audit_chains_hold(engine) == chains
+
+        # The next release's revision applies to the adopted database like to any other.
+        config = alembic_config()
+        config.set_main_option("script_location", str(_with_next_revision(tmp_path)))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            stamped = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert stamped == [(NEXT_REVISION,)]
+        assert {"review_note"} <= columns(engine, "claim")
+        assert {"nickname"} <= columns(engine, "robot")
+        # The models' columns (the new ones are not in them) hold every row as before.
+        assert all_rows(engine) == before
+        with engine.connect() as connection:
+            notes = connection.execute(text("SELECT review_note FROM claim")).scalars().all()
+        assert notes == ["none"] * len(before["claim"])
+        assert audit_chains_hold(engine) == chains
+    finally:
+        engine.dispose()
+
+
+def test_an_empty_database_is_created_at_head_and_a_second_upgrade_changes_nothing(
+    empty_database: str,
+) -> None:
+    engine = connect(empty_database)
+    try:
+        state = schema_state(engine)
+        assert state.revision is None and not state.unversioned and not state.at_head
+        was, now = upgrade_database(engine, SQLModel.metadata)
+        assert (was.revision, now.revision) == (None, head_revision())
+        assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+        again_was, again_now = upgrade_database(engine, SQLModel.metadata)
+        assert again_was.at_head and again_now.at_head
+    finally:
+        engine.dispose()
+
+
+def test_tables_that_are_not_the_initial_schema_are_left_alone(empty_database: str) -> None:
+    make_as_before_migrations(empty_database)
+    engine = connect(empty_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE robotday"))
+            connection.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY)"))
+        with pytest.raises(AdoptionRefused) as refused:
+            upgrade_database(engine, SQLModel.metadata)
+        assert "table robotday is missing" in str(refused.value)
+        assert initial_revision() in str(refused.value)
+        # Not stamped, nothing created: the operator's database is as it was.
+        assert schema_state(engine).unversioned
+        assert "robotday" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_without_auto_upgrade_a_database_behind_head_is_refused_naming_the_command(
+    empty_database: str,
+) -> None:
+    # The default on PostgreSQL; on SQLite the setting turns it off.
+    sqlite = empty_database.startswith("sqlite")
+    settings = FleetSettings(
+        database_url=empty_database, database_auto_upgrade=False if sqlite else None
+    )
+    assert not settings.upgrades_database
+    with pytest.raises(SchemaNotCurrent) as refused:
+        open_configured_database(settings)
+    assert "fleet db upgrade" in str(refused.value)
+    assert "empty" in str(refused.value)
+    assert schema_state(connect(empty_database)).revision is None
+
+    engine = connect(empty_database)
+    upgrade_database(engine, SQLModel.metadata)
+    engine.dispose()
+    open_configured_database(settings).dispose()
+    # On by default for SQLite only.
+    assert FleetSettings(database_url=empty_database).upgrades_database is sqlite
