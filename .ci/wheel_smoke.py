@@ -35,7 +35,12 @@ AGENT_PACKAGES = ["pydantic", "pydantic-settings", "aiomqtt", "paho-mqtt"]
 # The server's libraries the agent must never pull in (DESIGN.md, the rule of direction).
 SERVER_ONLY = ["fastapi", "sqlalchemy", "sqlmodel", "numpy", "uvicorn"]
 # Source folders whose every file the wheel must carry, as package data.
-PACKAGE_DATA = ["fleet_server/console/assets", "missions/sites", "missions/templates"]
+PACKAGE_DATA = [
+    "fleet_server/console/assets",
+    "fleet_server/migrations",
+    "missions/sites",
+    "missions/templates",
+]
 # pip's notes about this machine's unused local package folders, not about our install.
 PIP_NOISE = "is neither a file nor a directory"
 
