@@ -9,13 +9,14 @@ stamped at the initial revision, and later revisions apply to it as to any other
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from alembic import command
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import Connection
 
-from fleet_server.migrations.config import alembic_config, script_directory
+from fleet_server.migrations.config import MIGRATIONS_DIR, alembic_config, script_directory
 
 TableShape = dict[str, tuple[frozenset[str], frozenset[str]]]
 
@@ -24,18 +25,18 @@ class AdoptionRefused(Exception):
     """The unversioned database is not the schema the initial revision describes."""
 
 
-def initial_revision() -> str:
+def initial_revision(location: Path = MIGRATIONS_DIR) -> str:
     """The first revision: the schema the releases before migrations made with create_all."""
-    (base,) = script_directory().get_bases()
+    (base,) = script_directory(location).get_bases()
     return base
 
 
 @cache
-def initial_tables() -> TableShape:
+def initial_tables(location: Path = MIGRATIONS_DIR) -> TableShape:
     """Each table of the initial revision with its column names and index names."""
     engine = create_engine("sqlite://")
     with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), initial_revision())
+        command.upgrade(alembic_config(connection, location=location), initial_revision(location))
         return _shape(connection, exclude={"alembic_version"})
 
 
@@ -56,9 +57,9 @@ def _shape(connection: Connection, exclude: set[str]) -> TableShape:
     }
 
 
-def differences(connection: Connection) -> list[str]:
+def differences(connection: Connection, location: Path = MIGRATIONS_DIR) -> list[str]:
     """How the database's tables differ from the initial revision's (tables not ours are let be)."""
-    expected = initial_tables()
+    expected = initial_tables(location)
     present = set(inspect(connection).get_table_names())
     found = _shape(connection, exclude=present - set(expected))
     problems = [f"table {name} is missing" for name in sorted(set(expected) - set(found))]
@@ -77,27 +78,27 @@ def differences(connection: Connection) -> list[str]:
     return problems
 
 
-def has_initial_tables(connection: Connection) -> bool:
+def has_initial_tables(connection: Connection, location: Path = MIGRATIONS_DIR) -> bool:
     """Whether any of the initial revision's tables is in the database."""
-    return bool(set(inspect(connection).get_table_names()) & set(initial_tables()))
+    return bool(set(inspect(connection).get_table_names()) & set(initial_tables(location)))
 
 
-def adopt(connection: Connection, metadata: MetaData) -> None:
+def adopt(connection: Connection, metadata: MetaData, location: Path = MIGRATIONS_DIR) -> None:
     """Check an unversioned database against the initial revision and stamp it there; commits.
 
     On PostgreSQL the enum types also get the members the models name that they lack, as every
     start of the releases before migrations did (create_all never changed an existing type).
     """
-    problems = differences(connection)
+    problems = differences(connection, location)
     if problems:
         raise AdoptionRefused(
             "the database has tables but no migration history, and they are not the schema "
-            f"revision {initial_revision()} describes, so it is left as it is: "
+            f"revision {initial_revision(location)} describes, so it is left as it is: "
             + "; ".join(problems)
         )
     if connection.dialect.name == "postgresql":
         _add_missing_enum_members(connection, metadata)
-    command.stamp(alembic_config(connection), initial_revision())
+    command.stamp(alembic_config(connection, location=location), initial_revision(location))
     connection.commit()
 
 

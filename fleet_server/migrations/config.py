@@ -18,12 +18,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 
 def alembic_config(
-    connection: Connection | None = None, metadata: MetaData | None = None
+    connection: Connection | None = None,
+    metadata: MetaData | None = None,
+    location: Path = MIGRATIONS_DIR,
 ) -> Config:
-    """A Config for this package's revisions; env.py runs them on `connection`, and autogenerate
-    compares the database with `metadata` (the models')."""
+    """A Config for the revisions in `location` (this package's unless a test gives a copy);
+    env.py runs them on `connection`, and autogenerate compares the database with `metadata`
+    (the models')."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(location))
     # New revision files sort by date: 20260101_<rev>_<slug>.py ('%%' escapes configparser's %).
     config.set_main_option(
         "file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
@@ -34,16 +37,16 @@ def alembic_config(
 
 
 @cache
-def script_directory() -> ScriptDirectory:
+def script_directory(location: Path = MIGRATIONS_DIR) -> ScriptDirectory:
     """The revisions (read once: they are part of the installed code)."""
-    return ScriptDirectory.from_config(alembic_config())
+    return ScriptDirectory.from_config(alembic_config(location=location))
 
 
-def head_revision() -> str:
+def head_revision(location: Path = MIGRATIONS_DIR) -> str:
     """The newest revision, the one this release's models match."""
-    head = script_directory().get_current_head()
+    head = script_directory(location).get_current_head()
     if head is None:
-        raise RuntimeError(f"no revisions in {MIGRATIONS_DIR / 'versions'}")
+        raise RuntimeError(f"no revisions in {location / 'versions'}")
     return head
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
@@ -12,7 +13,12 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, Engine
 
 from fleet_server.migrations.adoption import adopt, has_initial_tables
-from fleet_server.migrations.config import alembic_config, head_revision, script_directory
+from fleet_server.migrations.config import (
+    MIGRATIONS_DIR,
+    alembic_config,
+    head_revision,
+    script_directory,
+)
 
 UPGRADE_COMMAND = "fleet db upgrade"
 # Any fixed number: PostgreSQL's advisory lock that lets one process at a time upgrade.
@@ -32,15 +38,12 @@ class SchemaState:
     head: str
     # Our tables without a revision stamp: made by create_all before migrations, to be adopted.
     unversioned: bool
+    # False: the database's revision is not among ours (a newer release's).
+    known: bool
 
     @property
     def at_head(self) -> bool:
         return self.revision == self.head
-
-    @property
-    def known(self) -> bool:
-        """Whether this release has the database's revision (not one from a newer release)."""
-        return self.revision is None or script_directory().get_revision(self.revision) is not None
 
     def describe(self) -> str:
         """One line for `fleet db current` and for the refusal to start."""
@@ -61,16 +64,17 @@ class SchemaState:
         return f"at revision {self.revision}, behind head {self.head}"
 
 
-def _state(connection: Connection) -> SchemaState:
+def _state(connection: Connection, location: Path) -> SchemaState:
     revision = MigrationContext.configure(connection).get_current_revision()
-    unversioned = revision is None and has_initial_tables(connection)
-    return SchemaState(revision=revision, head=head_revision(), unversioned=unversioned)
+    unversioned = revision is None and has_initial_tables(connection, location)
+    known = revision is None or script_directory(location).get_revision(revision) is not None
+    return SchemaState(revision, head_revision(location), unversioned, known)
 
 
-def schema_state(engine: Engine) -> SchemaState:
+def schema_state(engine: Engine, location: Path = MIGRATIONS_DIR) -> SchemaState:
     """Where the database stands; reads only."""
     with engine.connect() as connection:
-        return _state(connection)
+        return _state(connection, location)
 
 
 def require_head(engine: Engine) -> SchemaState:
@@ -89,7 +93,7 @@ def require_head(engine: Engine) -> SchemaState:
 @contextmanager
 def _one_upgrader(connection: Connection) -> Iterator[None]:
     """On PostgreSQL, one process at a time upgrades (servers starting together wait their turn);
-    SQLite's own write lock does the same for it."""
+    on SQLite the write transaction of _all_or_nothing does the same."""
     if connection.dialect.name != "postgresql":
         yield
         return
@@ -103,20 +107,50 @@ def _one_upgrader(connection: Connection) -> Iterator[None]:
         connection.commit()
 
 
-def upgrade_database(engine: Engine, metadata: MetaData) -> tuple[SchemaState, SchemaState]:
+@contextmanager
+def _all_or_nothing(connection: Connection) -> Iterator[None]:
+    """One transaction round every revision, committed at the end or rolled back whole.
+
+    PostgreSQL's DDL is transactional as it is. Python's sqlite3 driver commits before each
+    CREATE, DROP or ALTER unless it is told to leave transactions to us, which it is here, for
+    this connection and this upgrade only: a revision that fails half-way (a table copied by batch
+    mode, say) leaves the file as it was.
+    """
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    driver = connection.connection.driver_connection
+    saved = driver.isolation_level  # type: ignore[union-attr]
+    driver.isolation_level = None  # type: ignore[union-attr]
+    try:
+        with connection.begin():
+            # IMMEDIATE: take the write lock now, so a second upgrader waits here.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield
+    finally:
+        driver.isolation_level = saved  # type: ignore[union-attr]
+
+
+def upgrade_database(
+    engine: Engine, metadata: MetaData, location: Path = MIGRATIONS_DIR
+) -> tuple[SchemaState, SchemaState]:
     """Bring the database to head: create an empty one, adopt one made by create_all, apply the
-    revisions a versioned one lacks. The states before and after."""
+    revisions a versioned one lacks. The states before and after.
+
+    `location`: the revisions to apply, this package's unless a test gives a copy.
+    """
     with engine.connect() as connection, _one_upgrader(connection):
-        before = _state(connection)
+        before = _state(connection, location)
         connection.rollback()
         if not before.known:
             raise SchemaNotCurrent(f"the database is {before.describe()}: use that release")
         if before.unversioned:
-            adopt(connection, metadata)
+            adopt(connection, metadata, location)
         if not before.at_head:
-            # Every revision in one transaction where the database allows it (PostgreSQL).
-            with connection.begin():
-                command.upgrade(alembic_config(connection, metadata), "head")
-        after = _state(connection)
+            with _all_or_nothing(connection):
+                config = alembic_config(connection, metadata, location)
+                command.upgrade(config, "head")
+        after = _state(connection, location)
         connection.rollback()
     return before, after

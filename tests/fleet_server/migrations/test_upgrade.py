@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from fleet_server.migrations.adoption import AdoptionRefused, initial_revision
-from fleet_server.migrations.config import MIGRATIONS_DIR, alembic_config, head_revision
+from fleet_server.migrations.config import MIGRATIONS_DIR, head_revision
 from fleet_server.migrations.upgrade import SchemaNotCurrent, schema_state, upgrade_database
 from fleet_server.schema import connect, open_configured_database
 from fleet_server.settings import FleetSettings
@@ -58,11 +58,18 @@ def downgrade() -> None:
 '''
 
 
-def _with_next_revision(folder: Path) -> Path:
-    """A copy of the shipped revisions plus NEXT_REVISION on top of head."""
+def _with_next_revision(folder: Path, *, failing: bool = False) -> Path:
+    """A copy of the shipped revisions plus NEXT_REVISION on top of head; `failing`: one whose
+    last step fails, after the table copy."""
     copy = folder / "migrations"
     shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     source = NEXT_REVISION_SOURCE.format(revision=NEXT_REVISION, down=head_revision())
+    if failing:
+        source = source.replace(
+            'batch_op.add_column(sa.Column("nickname", sa.String(), nullable=True))',
+            'batch_op.add_column(sa.Column("nickname", sa.String(), nullable=True))\n'
+            '    op.execute("UPDATE claim SET no_such_column = 1")',
+        )
     (copy / "versions" / f"29990101_{NEXT_REVISION}_next.py").write_text(source)
     return copy
 
@@ -91,11 +98,9 @@ def test_a_filled_database_from_before_migrations_upgrades_without_losing_a_row(
         assert audit_chains_hold(engine) == chains
 
         # The next release's revision applies to the adopted database like to any other.
-        config = alembic_config()
-        config.set_main_option("script_location", str(_with_next_revision(tmp_path)))
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        next_release = _with_next_revision(tmp_path)
+        was, now = upgrade_database(engine, SQLModel.metadata, next_release)
+        assert (was.revision, now.revision) == (head_revision(), NEXT_REVISION)
         with engine.connect() as connection:
             stamped = connection.execute(text("SELECT version_num FROM alembic_version")).all()
         assert stamped == [(NEXT_REVISION,)]
@@ -106,6 +111,31 @@ def test_a_filled_database_from_before_migrations_upgrades_without_losing_a_row(
         with engine.connect() as connection:
             notes = connection.execute(text("SELECT review_note FROM claim")).scalars().all()
         assert notes == ["none"] * len(before["claim"])
+        assert audit_chains_hold(engine) == chains
+    finally:
+        engine.dispose()
+
+
+def test_a_revision_that_fails_half_way_leaves_the_database_as_it_was(
+    tmp_path: Path, empty_database: str
+) -> None:
+    engine = connect(empty_database)
+    try:
+        upgrade_database(engine, SQLModel.metadata)
+        fill(empty_database)
+        before = all_rows(engine)
+        claim_columns = columns(engine, "claim")
+        chains = audit_chains_hold(engine)
+
+        with pytest.raises(DBAPIError, match="no_such_column"):
+            upgrade_database(engine, SQLModel.metadata, _with_next_revision(tmp_path, failing=True))
+
+        assert schema_state(engine).revision == head_revision()
+        assert columns(engine, "claim") == claim_columns
+        assert "nickname" not in columns(engine, "robot")
+        tables = inspect(engine).get_table_names()
+        assert not [name for name in tables if name.startswith("_alembic_tmp")], tables
+        assert all_rows(engine) == before
         assert audit_chains_hold(engine) == chains
     finally:
         engine.dispose()
