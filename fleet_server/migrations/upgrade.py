@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from fleet_server.migrations.config import (
     head_revision,
     script_directory,
 )
+
+log = logging.getLogger(__name__)
 
 UPGRADE_COMMAND = "fleet db upgrade"
 # Any fixed number: PostgreSQL's advisory lock that lets one process at a time upgrade.
@@ -147,10 +150,14 @@ def upgrade_database(
             raise SchemaNotCurrent(f"the database is {before.describe()}: use that release")
         if before.unversioned:
             adopt(connection, metadata, location)
+            log.info("database made before migrations adopted: tables checked, stamped")
         if not before.at_head:
             with _all_or_nothing(connection):
                 config = alembic_config(connection, metadata, location)
                 command.upgrade(config, "head")
         after = _state(connection, location)
         connection.rollback()
+    if not before.at_head:
+        start = before.revision or "nothing"
+        log.info("database schema upgraded from %s to %s (head)", start, after.revision)
     return before, after
