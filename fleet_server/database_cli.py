@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from fleet_server.cli_support import command_group, fail, load_settings
 from fleet_server.migrations.adoption import AdoptionRefused
-from fleet_server.migrations.config import alembic_config, model_differences
+from fleet_server.migrations.config import ALEMBIC_RUN, alembic_config, model_differences
 from fleet_server.migrations.upgrade import SchemaNotCurrent, schema_state, upgrade_database
 from fleet_server.schema import connect, open_configured_database, open_database
 from fleet_server.settings import FleetSettings
@@ -79,7 +79,7 @@ def db_revision(
     with tempfile.TemporaryDirectory(prefix="fleet-revision-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'head.db'}", upgrade=True)
         try:
-            with engine.begin() as connection:
+            with ALEMBIC_RUN, engine.begin() as connection:
                 if not empty and not model_differences(connection, SQLModel.metadata):
                     raise fail("the models match head: no revision to write (--empty for one)")
                 config = alembic_config(connection, SQLModel.metadata)

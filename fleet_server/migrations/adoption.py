@@ -16,7 +16,12 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import Connection
 
-from fleet_server.migrations.config import MIGRATIONS_DIR, alembic_config, script_directory
+from fleet_server.migrations.config import (
+    ALEMBIC_RUN,
+    MIGRATIONS_DIR,
+    alembic_config,
+    script_directory,
+)
 
 TableShape = dict[str, tuple[frozenset[str], frozenset[str]]]
 
@@ -35,7 +40,7 @@ def initial_revision(location: Path = MIGRATIONS_DIR) -> str:
 def initial_tables(location: Path = MIGRATIONS_DIR) -> TableShape:
     """Each table of the initial revision with its column names and index names."""
     engine = create_engine("sqlite://")
-    with engine.connect() as connection:
+    with ALEMBIC_RUN, engine.connect() as connection:
         command.upgrade(alembic_config(connection, location=location), initial_revision(location))
         return _shape(connection, exclude={"alembic_version"})
 

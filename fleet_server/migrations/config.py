@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from sqlalchemy.engine import Connection
 
 # This folder: env.py, script.py.mako and versions/, wherever the package is installed.
 MIGRATIONS_DIR = Path(__file__).resolve().parent
+# Alembic runs a revision through module-level proxies (alembic.op, alembic.context): one run at a
+# time in a process. Processes wait for each other in the database (see upgrade.py).
+ALEMBIC_RUN = threading.RLock()
 
 
 def alembic_config(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from fleet_server.migrations.adoption import adopt, has_initial_tables
 from fleet_server.migrations.config import (
+    ALEMBIC_RUN,
     MIGRATIONS_DIR,
     alembic_config,
     head_revision,
@@ -24,6 +25,8 @@ from fleet_server.migrations.config import (
 log = logging.getLogger(__name__)
 
 UPGRADE_COMMAND = "fleet db upgrade"
+# How long a SQLite upgrader waits for another one's write lock.
+UPGRADE_WAIT_MS = 15 * 60 * 1000
 # Any fixed number: PostgreSQL's advisory lock that lets one process at a time upgrade.
 _PG_LOCK_KEY = 5050_0017
 
@@ -125,6 +128,10 @@ def _all_or_nothing(connection: Connection) -> Iterator[None]:
         return
     driver = connection.connection.driver_connection
     saved = driver.isolation_level  # type: ignore[union-attr]
+    timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    # A second upgrader waits for the first however long its table copies take.
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {UPGRADE_WAIT_MS}")
+    connection.commit()
     driver.isolation_level = None  # type: ignore[union-attr]
     try:
         with connection.begin():
@@ -133,6 +140,8 @@ def _all_or_nothing(connection: Connection) -> Iterator[None]:
             yield
     finally:
         driver.isolation_level = saved  # type: ignore[union-attr]
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout or 0)}")
+        connection.commit()
 
 
 def upgrade_database(
@@ -143,7 +152,7 @@ def upgrade_database(
 
     `location`: the revisions to apply, this package's unless a test gives a copy.
     """
-    with engine.connect() as connection, _one_upgrader(connection):
+    with ALEMBIC_RUN, engine.connect() as connection, _one_upgrader(connection):
         before = _state(connection, location)
         connection.rollback()
         if not before.known:

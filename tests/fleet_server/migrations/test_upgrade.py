@@ -4,7 +4,11 @@ every row and both hash chains (audit log, logbook) intact, on SQLite and Postgr
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,7 +19,7 @@ from sqlmodel import SQLModel
 from fleet_server.migrations.adoption import AdoptionRefused, initial_revision
 from fleet_server.migrations.config import MIGRATIONS_DIR, head_revision
 from fleet_server.migrations.upgrade import SchemaNotCurrent, schema_state, upgrade_database
-from fleet_server.schema import connect, open_configured_database
+from fleet_server.schema import connect, open_configured_database, open_database
 from fleet_server.settings import FleetSettings
 from tests.fleet_server.migrations.databases import (
     all_rows,
@@ -26,6 +30,7 @@ from tests.fleet_server.migrations.databases import (
     make_as_before_migrations,
 )
 
+ROOT = Path(__file__).resolve().parents[3]
 NEXT_REVISION = "0badc0ffee02"
 # A revision after head: adds columns, and changes a column's type, which SQLite does by copying
 # the whole table (batch mode), the step where rows could be lost.
@@ -196,3 +201,51 @@ def test_without_auto_upgrade_a_database_behind_head_is_refused_naming_the_comma
     open_configured_database(settings).dispose()
     # On by default for SQLite only.
     assert FleetSettings(database_url=empty_database).upgrades_database is sqlite
+
+
+def test_threads_opening_an_empty_database_together_all_find_it_at_head(
+    empty_database: str,
+) -> None:
+    # Alembic's module-level state lets one revision run at a time in a process: the others wait.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        engines = list(pool.map(lambda _: open_database(empty_database, upgrade=True), range(3)))
+    try:
+        for engine in engines:
+            assert schema_state(engine).at_head
+        with engines[0].connect() as connection:
+            stamps = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert stamps == [(head_revision(),)]
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_server_processes_starting_together_upgrade_once(empty_database: str) -> None:
+    # Separate processes, as servers are: they wait for each other in the database itself.
+    program = (
+        "import sys\n"
+        "from fleet_server.schema import open_database\n"
+        "open_database(sys.argv[1], upgrade=True).dispose()\n"
+    )
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", program, empty_database],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for start in starts:
+        _, errors = start.communicate(timeout=120)
+        assert start.returncode == 0, errors
+    engine = connect(empty_database)
+    try:
+        with engine.connect() as connection:
+            stamps = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert stamps == [(head_revision(),)]
+        assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
