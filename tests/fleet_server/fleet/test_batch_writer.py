@@ -93,7 +93,7 @@ def test_a_row_the_database_refuses_costs_only_itself(database_url: str) -> None
 
 def test_a_database_that_cannot_be_reached_keeps_the_batch() -> None:
     # Nothing listens on this port: every write fails to connect (create_engine connects only
-    # when used, where make_engine would create the schema at once).
+    # when used, where open_database would upgrade the schema at once).
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/x"
     unreachable = RobotStore(create_engine(url))
     rows, samples = [_robot_row("dog-1")], [_sample("dog-1")]
