@@ -33,8 +33,10 @@ def opened_database(settings: FleetSettings) -> Engine:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Bring the database to the newest revision: create an empty one, adopt one made before
-    migrations, apply the revisions it lacks. Safe to run again."""
+    """Bring the database to the newest revision (creates, adopts or upgrades it; safe to rerun)."""
+    # An empty database gets the whole schema; one made before migrations (tables, no revision) is
+    # checked against the first revision and stamped there; then the revisions it lacks are
+    # applied, all in one transaction.
     engine = connect(load_settings().database_url)
     try:
         before, after = upgrade_database(engine, SQLModel.metadata)
@@ -74,8 +76,9 @@ def db_revision(
         bool, typer.Option(help="An empty revision to write by hand (data moves, enum values).")
     ] = False,
 ) -> None:
-    """For developers: write a new revision from how the models differ from head (autogenerate,
-    against a scratch SQLite database brought to head). Review it before committing."""
+    """For developers: write a revision for how the models differ from head (autogenerate)."""
+    # The comparison runs against a scratch SQLite database brought to head; the file goes into
+    # fleet_server/migrations/versions/, to be reviewed and committed with the models.
     with tempfile.TemporaryDirectory(prefix="fleet-revision-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'head.db'}", upgrade=True)
         try:
