@@ -37,8 +37,9 @@ def make_as_before_migrations(url: str) -> None:
 
 
 def fill(url: str) -> None:
-    """Robots, missions, incidents with their logbook, and a programme's vouchers, contracts,
-    claims, payouts and clawback cases with their audit chain, written through the services."""
+    """A programme's vouchers, contracts, claims, payouts and clawback cases with their audit
+    chain (through the voucher services), missions with an assignment (the mission store),
+    robots, an incident (rows as the server writes them) and the logbook's chain (the logbook)."""
     engine = connect(url)
     try:
         with session_scope(engine) as session:

@@ -193,11 +193,12 @@ def test_without_auto_upgrade_a_database_behind_head_is_refused_naming_the_comma
         open_configured_database(settings)
     assert "fleet db upgrade" in str(refused.value)
     assert "empty" in str(refused.value)
-    assert schema_state(connect(empty_database)).revision is None
-
     engine = connect(empty_database)
-    upgrade_database(engine, SQLModel.metadata)
-    engine.dispose()
+    try:
+        assert schema_state(engine).revision is None
+        upgrade_database(engine, SQLModel.metadata)
+    finally:
+        engine.dispose()
     open_configured_database(settings).dispose()
     # On by default for SQLite only.
     assert FleetSettings(database_url=empty_database).upgrades_database is sqlite
