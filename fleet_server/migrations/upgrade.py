@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -73,8 +74,16 @@ class SchemaState:
 def _state(connection: Connection, location: Path) -> SchemaState:
     revision = MigrationContext.configure(connection).get_current_revision()
     unversioned = revision is None and has_initial_tables(connection, location)
-    known = revision is None or script_directory(location).get_revision(revision) is not None
-    return SchemaState(revision, head_revision(location), unversioned, known)
+    return SchemaState(revision, head_revision(location), unversioned, _known(revision, location))
+
+
+def _known(revision: str | None, location: Path) -> bool:
+    if revision is None:
+        return True
+    try:
+        return script_directory(location).get_revision(revision) is not None
+    except CommandError:  # alembic's "Can't locate revision"
+        return False
 
 
 def schema_state(engine: Engine, location: Path = MIGRATIONS_DIR) -> SchemaState:

@@ -250,3 +250,21 @@ def test_server_processes_starting_together_upgrade_once(empty_database: str) ->
         assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_a_database_from_a_newer_release_is_neither_upgraded_nor_served(
+    empty_database: str,
+) -> None:
+    engine = connect(empty_database)
+    try:
+        upgrade_database(engine, SQLModel.metadata)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'feedfacecafe'"))
+        state = schema_state(engine)
+        assert not state.known and not state.at_head
+        for upgrade in (True, False):
+            with pytest.raises(SchemaNotCurrent, match=r"feedfacecafe.*does not know"):
+                open_database(empty_database, upgrade=upgrade)
+        assert schema_state(engine).revision == "feedfacecafe"
+    finally:
+        engine.dispose()
