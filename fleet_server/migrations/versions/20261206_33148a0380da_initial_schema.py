@@ -1,8 +1,13 @@
 """initial schema: every table as the releases before migrations made them with create_all
 
 A database made by those releases (no alembic_version table) is adopted: its tables are checked
-against this revision's and it is stamped here (fleet_server/migrations/adoption.py). Constraints
-keep their unnamed form, as create_all made them (PostgreSQL names them table_column_key etc.).
+against this revision's and it is stamped here (fleet_server/migrations/adoption.py).
+
+Reviewed against what create_all makes: constraints keep their unnamed form (PostgreSQL names them
+table_column_key, table_column_fkey, table_pkey); enums store member names, as native types on
+PostgreSQL (role and payee are each shared by two tables, created once) and as VARCHAR without a
+CHECK on SQLite; JSON columns are JSON on both; no column has a server default (defaults are the
+models'); times are DateTime(timezone=True), which the models' UTCDateTime stores.
 
 Revision ID: 33148a0380da
 Revises:
