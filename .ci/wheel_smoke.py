@@ -1,11 +1,12 @@
 """CI: the wheel as an integrator gets it, installed and run outside the checkout.
 
-Builds the sdist and the wheel from it, checks the wheel holds the console's assets and the
-missions/ data, installs it in a fresh virtual environment in a temporary folder and, from there,
-runs `fleet demo` (embedded broker on a free port): banner, health, the demo site, the templates,
-the console page, a clean stop on SIGINT. Then the agent's small install: the wheel without its
-dependencies plus the agent's few packages; `robot-agent --help` works and the agent imports no
-server library. Exits non-zero at the first failure, with what the failing command printed.
+Builds the sdist and the wheel from it, checks the wheel holds the console's assets, the schema
+revisions and the missions/ data, installs it in a fresh virtual environment in a temporary folder
+and, from there, runs `fleet demo` (embedded broker on a free port): banner, health, the demo
+site, the templates, the console page, a clean stop on SIGINT; `fleet db current` then finds the
+database it made at head. Then the agent's small install: the wheel without its dependencies plus
+the agent's few packages; `robot-agent --help` works and the agent imports no server library.
+Exits non-zero at the first failure, with what the failing command printed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ AGENT_PACKAGES = ["pydantic", "pydantic-settings", "aiomqtt", "paho-mqtt"]
 # The server's libraries the agent must never pull in (DESIGN.md, the rule of direction).
 SERVER_ONLY = ["fastapi", "sqlalchemy", "sqlmodel", "numpy", "uvicorn"]
 # Source folders whose every file the wheel must carry, as package data.
-PACKAGE_DATA = ["fleet_server/console/assets", "missions/sites", "missions/templates"]
+PACKAGE_DATA = [
+    "fleet_server/console/assets",
+    "fleet_server/migrations",
+    "missions/sites",
+    "missions/templates",
+]
 # pip's notes about this machine's unused local package folders, not about our install.
 PIP_NOISE = "is neither a file nor a directory"
 
@@ -302,6 +308,11 @@ def main() -> int:
                 installed_in(venv, env, work, ["fleet_server", "missions", "simulation"])
                 step("fleet demo from the installed wheel")
                 check_demo(venv, env, work)
+                step("the demo's database, made by the revisions the wheel ships")
+                current = run([str(venv / "bin" / "fleet"), "db", "current"], work, env).strip()
+                if not current.endswith("(head)"):
+                    raise SmokeFailure(f"fleet db current after the demo: {current}")
+                print(f"   {current}")
                 step("the agent's small install from the wheel (made meanwhile)")
                 print(f"   {agent.result()}")
         except SmokeFailure as failure:

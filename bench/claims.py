@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from fleet_server.audit.audit import AuditLog
 from fleet_server.fleet.activity import DayActivity
 from fleet_server.fleet.activity_store import ActivityStore
-from fleet_server.schema import make_engine
+from fleet_server.schema import open_database
 from fleet_server.settings import DEFAULT_SITES_DIR
 from fleet_server.sites.sites import SiteRegistry
 from fleet_server.vouchers.claims import ClaimService
@@ -87,7 +87,7 @@ class Bench:
 
     def __init__(self, database_url: str, now: datetime) -> None:
         self.now = now
-        engine = make_engine(database_url)
+        engine = open_database(database_url, upgrade=True)
         sites = SiteRegistry.from_directory(DEFAULT_SITES_DIR)
         self.store = RecordStore(engine, AuditLog(engine, self.clock))
         self.activity = ActivityStore(engine)

@@ -25,9 +25,9 @@ from fleet_server.broker.robot_cli import robot_app
 from fleet_server.cli_support import command_group
 from fleet_server.cli_support import fail as _fail
 from fleet_server.cli_support import load_settings as _settings
+from fleet_server.database_cli import db_app, opened_database
 from fleet_server.errors import FleetError, Invalid
 from fleet_server.schedules.templates import TemplateFileError, checked_template_files
-from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import SiteRegistry
 
@@ -42,6 +42,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(audit_app, name="audit")
 app.add_typer(broker_app, name="broker")
 app.add_typer(robot_app, name="robot")
+app.add_typer(db_app, name="db")
 
 
 def _checked_settings() -> FleetSettings:
@@ -55,10 +56,19 @@ def _checked_settings() -> FleetSettings:
     return settings
 
 
+def _ready_database(settings: FleetSettings) -> None:
+    """Upgrade the database before the server starts, or refuse to start (exit 1) with what to
+    run, rather than fail inside the server's start-up."""
+    opened_database(settings).dispose()
+
+
 def _logging(level: str) -> None:
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic tells each step of its set-up at INFO (shown at debug); ours logs the outcome.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @app.command()
@@ -70,6 +80,7 @@ def serve(
     """Run the fleet server; configure it with FLEET_* environment variables."""
     _logging(log_level)
     settings = _checked_settings()
+    _ready_database(settings)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
@@ -86,6 +97,7 @@ def demo(
 
     _logging(log_level)
     settings = _checked_settings()
+    _ready_database(settings)
     options = DemoOptions(
         host=host, port=port, per_kind=per_kind, speed_factor=speed_factor, log_level=log_level
     )
@@ -97,7 +109,7 @@ def demo(
 def _accounts() -> Iterator[AccountService]:
     """The account service on the configured database; its errors end the command."""
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    engine = opened_database(settings)
     try:
         # The CLI issues no tokens, so the signing secret is never used.
         yield AccountService(engine, secrets.token_urlsafe(32), settings.token_ttl_s)
@@ -190,7 +202,7 @@ def apikey_revoke(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the audit log's hash chain; exit 1 naming the first broken entry if any was altered."""
-    engine = make_engine(_settings().database_url)
+    engine = opened_database(_settings())
     try:
         check = AuditLog(engine).verify()
     finally:
@@ -217,7 +229,7 @@ def export_bag(
     from fleet_server.missions.bag_export import export_mission_bag
 
     path = output if output is not None else Path(f"mission-{mission_id}-bag")
-    engine = make_engine(_settings().database_url)
+    engine = opened_database(_settings())
     try:
         with Session(engine) as session:
             summary = export_mission_bag(session, mission_id, path)

@@ -1,12 +1,12 @@
-"""The database schema: every domain's tables, imported here so that create_all sees them all,
-and the engine that opens a database (SQLite file by default, PostgreSQL by URL) with it created."""
+"""The database schema: every domain's tables, imported here so that the migrations (and their
+autogenerate) see them all, and opening a database (SQLite file by default, PostgreSQL by URL)
+with its schema at the newest revision."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Enum as SAEnum
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
@@ -21,10 +21,12 @@ from fleet_server.fleet.models import robot as robot_tables
 from fleet_server.fleet.models import telemetry as telemetry_tables
 from fleet_server.incidents.models import incident as incident_tables
 from fleet_server.incidents.models import logbook as logbook_tables
+from fleet_server.migrations.upgrade import require_head, upgrade_database
 from fleet_server.missions.models import choice as mission_choice_tables
 from fleet_server.missions.models import mission as mission_tables
 from fleet_server.schedules.models import schedule as schedule_tables
 from fleet_server.schedules.models import template as template_tables
+from fleet_server.settings import FleetSettings
 from fleet_server.vouchers.models import claim as claim_tables
 from fleet_server.vouchers.models import clawback as clawback_tables
 from fleet_server.vouchers.models import contract as contract_tables
@@ -60,42 +62,41 @@ TABLE_MODULES = (
 )
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL, with the schema created."""
+def connect(url: str) -> Engine:
+    """An engine for the URL; the schema is left as it is."""
     if url.startswith("sqlite:"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
-    if engine.dialect.name == "postgresql":
-        _add_new_enum_values(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_database(url: str, *, upgrade: bool) -> Engine:
+    """An engine on a database whose schema is at the newest revision.
+
+    With `upgrade`, the database is brought there (created if empty, adopted if made by create_all
+    before migrations); without, one not there is refused with SchemaNotCurrent, whose message
+    names `fleet db upgrade`. AdoptionRefused: tables that are not ours to adopt.
+    """
+    engine = connect(url)
+    try:
+        if upgrade:
+            upgrade_database(engine, SQLModel.metadata)
+        else:
+            require_head(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
-def _add_new_enum_values(engine: Engine) -> None:
-    """Give PostgreSQL's enum types the members added to our enums since they were created
-    (create_all makes a type once and never changes it; a new member would fail every insert)."""
-    types = {
-        column.type.name: column.type.enums
-        for table in SQLModel.metadata.tables.values()
-        for column in table.columns
-        if isinstance(column.type, SAEnum) and column.type.native_enum and column.type.name
-    }
-    existing = text(
-        "SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
-    )
-    with engine.begin() as connection:
-        have = {(row[0], row[1]) for row in connection.execute(existing)}
-        for name, values in types.items():
-            for value in values:
-                if (name, value) not in have:
-                    # DDL takes no bound parameters; names and values are our own enums'.
-                    quoted = value.replace("'", "''")
-                    connection.execute(text(f"ALTER TYPE \"{name}\" ADD VALUE '{quoted}'"))
+def open_configured_database(settings: FleetSettings) -> Engine:
+    """The settings' database, brought to the newest revision if they say so, else required there
+    (FLEET_DATABASE_AUTO_UPGRADE; see open_database)."""
+    return open_database(settings.database_url, upgrade=settings.upgrades_database)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _: object) -> None:

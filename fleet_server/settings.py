@@ -54,6 +54,10 @@ class FleetSettings(BaseSettings):
     )
 
     database_url: str = "sqlite:///fleet-data/fleet.db"
+    # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
+    # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
+    # `fleet db upgrade` themselves and a server finding the database behind refuses to start.
+    database_auto_upgrade: bool | None = None
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     # The CA that signed the broker's certificate (mqtts:// only); unset: the system's CAs.
     mqtt_ca_file: Path | None = None
@@ -175,6 +179,13 @@ class FleetSettings(BaseSettings):
     login_address_lockout_failures: int = Field(default=50, ge=1)
     login_lockout_s: float = Field(default=900.0, gt=0)
     login_failure_window_s: float = Field(default=900.0, gt=0)
+
+    @property
+    def upgrades_database(self) -> bool:
+        """Whether opening the database brings its schema to the newest revision."""
+        if self.database_auto_upgrade is not None:
+            return self.database_auto_upgrade
+        return self.database_url.startswith("sqlite:")
 
     @model_validator(mode="after")
     def _lockout_after_free_failures(self) -> FleetSettings:

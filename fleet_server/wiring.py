@@ -38,7 +38,7 @@ from fleet_server.missions.store import MissionStore
 from fleet_server.schedules.schedules import ScheduleService
 from fleet_server.schedules.store import ScheduleStore
 from fleet_server.schedules.templates import TemplateService
-from fleet_server.schema import make_engine
+from fleet_server.schema import open_configured_database
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import SiteRegistry
 from fleet_server.vouchers.claims import ClaimService
@@ -138,7 +138,7 @@ def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
 
 def build_fleet(settings: FleetSettings) -> Fleet:
     """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
-    engine = make_engine(settings.database_url)
+    engine = open_configured_database(settings)
     robot_store = RobotStore(engine)
     sites = SiteRegistry.from_directory(settings.sites_dir)
     activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())

@@ -36,8 +36,8 @@ from fleet_server.broker.files import (
     write_file,
 )
 from fleet_server.cli_support import command_group, fail, load_settings
+from fleet_server.database_cli import opened_database
 from fleet_server.errors import FleetError, Invalid
-from fleet_server.schema import make_engine
 
 broker_app = command_group("The production Mosquitto broker: its configuration and certificates.")
 
@@ -164,7 +164,7 @@ def broker_config(
             raise fail(f"no CA certificate at {cafile}")
         ca_file = None
     _check_readable(options.keyfile, owner)
-    engine = make_engine(settings.database_url)
+    engine = opened_database(settings)
     accounts = MqttAccounts(engine, interface=settings.interface, broker_dir=output)
     try:
         conf = mosquitto_conf(options)
@@ -218,7 +218,7 @@ def mqtt_accounts(config_dir: Path | None) -> Iterator[MqttAccounts]:
     """The MQTT accounts on FLEET_DATABASE_URL for a `fleet robot` command: the broker's
     configuration directory checked first, a FleetError a message and an exit code."""
     settings = load_settings()
-    engine = make_engine(settings.database_url)
+    engine = opened_database(settings)
     directory = config_dir if config_dir is not None else settings.broker_config_dir
     if directory is not None:
         try:

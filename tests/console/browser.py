@@ -16,7 +16,7 @@ import pytest
 
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.models import Role
-from fleet_server.schema import make_engine
+from tests.databases import engine_at_head
 from tests.system import System
 from tests.waiting import wait_until
 
@@ -103,7 +103,7 @@ def chromium() -> Iterator[Browser]:
 def add_users(database_url: str, accounts: list[Account]) -> None:
     """Users on the server's database through the account service, as `fleet user add` does
     (in this process: a CLI run per user would cost seconds each)."""
-    engine = make_engine(database_url)
+    engine = engine_at_head(database_url)
     try:
         service = AccountService(engine, secrets.token_urlsafe(32), token_ttl_s=60)
         for account in accounts:

@@ -11,19 +11,23 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from fleet_server.schema import make_engine
 from fleet_server.settings import DEFAULT_SITES_DIR, FleetSettings
 from tests.broker import MosquittoBroker
-from tests.databases import fresh_postgres_database, postgres_admin_url
+from tests.databases import (
+    engine_at_head,
+    fresh_postgres_database,
+    postgres_admin_url,
+    sqlite_database,
+)
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.small_site import SMALL_SITE
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL: a SQLite file, or a fresh PostgreSQL database."""
+    """A database URL, schema at head: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fleet.db'}"
+        yield sqlite_database(tmp_path / "fleet.db")
         return
     admin = postgres_admin_url()
     if admin is None:
@@ -35,7 +39,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """An engine on the test's database, schema created."""
-    engine = make_engine(database_url)
+    engine = engine_at_head(database_url)
     yield engine
     engine.dispose()
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from fleet_protocol.base import utc_now
 from fleet_server.fleet.models.telemetry import TelemetrySample
 from fleet_server.fleet.store import RobotStore
-from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
+from tests.databases import engine_at_head
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
 
@@ -30,7 +30,7 @@ def _sample(serial: str, days_ago: float) -> dict[str, object]:
 
 
 def _kept(settings: FleetSettings) -> list[str]:
-    engine = make_engine(settings.database_url)
+    engine = engine_at_head(settings.database_url)
     try:
         with Session(engine) as session:
             return sorted(s.serial_number for s in session.exec(select(TelemetrySample)))
@@ -39,7 +39,7 @@ def _kept(settings: FleetSettings) -> list[str]:
 
 
 def test_telemetry_past_its_retention_is_pruned_at_start(settings: FleetSettings) -> None:
-    engine = make_engine(settings.database_url)
+    engine = engine_at_head(settings.database_url)
     RobotStore(engine).add_samples([_sample("old-1", 8), _sample("old-2", 30), _sample("new-1", 6)])
     engine.dispose()
     assert settings.telemetry_retention_days == 7

@@ -14,7 +14,7 @@ from fleet_server.accounts.accounts import AccountService, Principal
 from fleet_server.accounts.models import Role
 from fleet_server.cli import app
 from fleet_server.errors import Unauthorized
-from fleet_server.schema import make_engine
+from tests.databases import engine_at_head
 from tests.system import script
 
 SECRET = "test-secret-that-is-at-least-32-bytes-long"
@@ -28,7 +28,7 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def accounts(sqlite_url: str) -> Iterator[AccountService]:
     """The service on the database the commands write to, as the server would open it."""
-    engine = make_engine(sqlite_url)
+    engine = engine_at_head(sqlite_url)
     yield AccountService(engine, SECRET, token_ttl_s=60)
     engine.dispose()
 

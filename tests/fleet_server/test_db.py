@@ -1,27 +1,34 @@
-"""The database engine: the schema is created, and PostgreSQL enum types gain our new members."""
+"""Opening a database made before migrations: PostgreSQL enum types an older release created
+gain our new members when it is adopted."""
 
 from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.logbook import EntryKind, LogbookEntry
-from fleet_server.schema import make_engine
-from tests.databases import fresh_postgres_database, postgres_admin_url
+from fleet_server.migrations.upgrade import schema_state
+from fleet_server.schema import connect
+from tests.databases import engine_at_head, fresh_postgres_database, postgres_admin_url
 
 
 def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
-    with fresh_postgres_database(admin) as url:
-        # The logbook's kind type as the version before unexpected orders created it.
+    with fresh_postgres_database(admin, empty=True) as url:
+        # The logbook's kind type as the version before unexpected orders created it, and the
+        # tables as create_all made them then (it leaves an existing type as it is).
         with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
             connection.execute("CREATE TYPE entrykind AS ENUM ('INCIDENT', 'CHECKPOINT')")
-        engine = make_engine(url)
+        old = connect(url)
+        SQLModel.metadata.create_all(old)
+        old.dispose()
+        engine = engine_at_head(url)
         try:
+            assert schema_state(engine).at_head
             logbook = Logbook(engine)
             logbook.append(
                 EntryKind.UNEXPECTED_ORDER, site_id="square", actor="fleet", summary="x"
@@ -30,7 +37,7 @@ def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
             with Session(engine) as session:
                 kinds = [entry.kind for entry in session.exec(select(LogbookEntry))]
             assert kinds == [EntryKind.UNEXPECTED_ORDER, EntryKind.ANNOUNCEMENT]
-            # A second start finds nothing to add.
-            make_engine(url).dispose()
+            # A second start finds nothing to do.
+            engine_at_head(url).dispose()
         finally:
             engine.dispose()

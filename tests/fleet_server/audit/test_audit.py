@@ -16,7 +16,6 @@ from fleet_server.audit.audit import AuditLog
 from fleet_server.cli import app
 from fleet_server.db import session_scope
 from fleet_server.errors import Conflict
-from fleet_server.schema import make_engine
 from fleet_server.vouchers.models.party import (
     Enterprise,
     EnterpriseCreate,
@@ -25,6 +24,7 @@ from fleet_server.vouchers.models.party import (
 )
 from fleet_server.vouchers.parties import EnterpriseService, InstitutionService
 from fleet_server.vouchers.record_store import RecordStore
+from tests.databases import engine_at_head
 
 CODES = ["91350100M000100Y43", "91230184MA1BUFLT44", "92371000MA3MXH0E3W"]
 T0 = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=timezone.utc)
@@ -150,7 +150,7 @@ def test_fleet_audit_verify(database_url: str, engine: Engine) -> None:
 
 
 def test_entries_written_with_a_local_clock_still_verify(database_url: str) -> None:
-    engine = make_engine(database_url)
+    engine = engine_at_head(database_url)
     shanghai = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
     log = AuditLog(engine, lambda: shanghai)
     with session_scope(engine) as session:

@@ -15,9 +15,9 @@ from fleet_server.fleet.activity import ActivityTracker, DayActivity
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.store import RobotStore
-from fleet_server.schema import make_engine
 from tests import vehicles
 from tests.clock import ManualClock
+from tests.databases import engine_at_head
 from tests.fleet_server.small_site import small_site
 
 MAY_1, MAY_2, MAY_3 = date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)
@@ -28,7 +28,7 @@ def _day(day: date, **figures: object) -> DayActivity:
 
 
 def test_adding_twice_adds_up_and_survives_a_new_store(database_url: str) -> None:
-    store = ActivityStore(make_engine(database_url))
+    store = ActivityStore(engine_at_head(database_url))
     store.add(
         [
             _day(MAY_1, seconds_online=100.0, seconds_active=40.0, zone_seconds={"fence": 90.0}),
@@ -41,7 +41,7 @@ def test_adding_twice_adds_up_and_survives_a_new_store(database_url: str) -> Non
             _day(MAY_1, missions_completed=2, distance_m=3.0),
         ]
     )
-    again = ActivityStore(make_engine(database_url))
+    again = ActivityStore(engine_at_head(database_url))
     days = again.days("dog-01")
     assert [d.day for d in days] == [MAY_1, MAY_2]
     first = days[0]
@@ -53,7 +53,7 @@ def test_adding_twice_adds_up_and_survives_a_new_store(database_url: str) -> Non
 
 
 def test_days_are_read_by_inclusive_range_and_robot(database_url: str) -> None:
-    store = ActivityStore(make_engine(database_url))
+    store = ActivityStore(engine_at_head(database_url))
     store.add([_day(d, seconds_online=1.0) for d in (MAY_1, MAY_2, MAY_3)])
     store.add([DayActivity("dog-02", MAY_2, seconds_online=9.0)])
     assert [d.day for d in store.days("dog-01", since=MAY_2)] == [MAY_2, MAY_3]
@@ -73,7 +73,7 @@ def _state(serial: str, x: float, *, driving: bool = False, running: bool = Fals
 
 
 def test_the_registry_records_days_from_state_messages_on_its_clock(database_url: str) -> None:
-    engine = make_engine(database_url)
+    engine = engine_at_head(database_url)
     clock = ManualClock(datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc))  # 20:00 in Shanghai
     registry = FleetRegistry(
         RobotStore(engine),
@@ -115,7 +115,7 @@ def test_the_registry_records_days_from_state_messages_on_its_clock(database_url
 def test_overlapping_writes_of_a_new_day_add_up(database_url: str) -> None:
     # The server's last flush can start while the previous batch is still writing in its
     # thread: both may carry the first figures of a day that has no row yet.
-    store = ActivityStore(make_engine(database_url))
+    store = ActivityStore(engine_at_head(database_url))
     days = [date(2024, 6, 1) + timedelta(days=n) for n in range(20)]
     start = threading.Barrier(2)
 

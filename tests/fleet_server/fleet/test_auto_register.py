@@ -22,9 +22,9 @@ from fleet_server.fleet.models.robot import Robot, RobotCreate
 from fleet_server.fleet.rejections import Rejections
 from fleet_server.fleet.store import RobotStore
 from fleet_server.fleet.unknown_robots import UnknownRobots
-from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from tests import vehicles
+from tests.databases import engine_at_head
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
@@ -163,7 +163,7 @@ def test_the_server_shows_unregistered_messages_in_health_and_never_lists_them(
         assert health["robots"] == 1
         assert [r["id"] for r in client.get("/api/v1/robots").json()] == ["dog-01"]
         assert client.get("/api/v1/robots/evil-01").status_code == 404
-    engine = make_engine(settings.database_url)
+    engine = engine_at_head(settings.database_url)
     try:
         assert _rows(engine) == ["dog-01"]
     finally:

@@ -19,9 +19,9 @@ from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.models.telemetry import TelemetrySample
 from fleet_server.fleet.store import RobotStore
-from fleet_server.schema import make_engine
 from tests import vehicles
 from tests.broker import free_port
+from tests.databases import engine_at_head
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
 DAY = date(2026, 12, 1)
@@ -37,7 +37,7 @@ def _sample(serial: str, **changes: Any) -> dict[str, Any]:
 
 
 def _stores(database_url: str) -> tuple[RobotStore, ActivityStore]:
-    engine = make_engine(database_url)
+    engine = engine_at_head(database_url)
     store = RobotStore(engine)
     for serial in ("dog-1", "dog-2"):
         store.insert_robot(Robot(serial_number=serial, manufacturer="TestWorks"))
@@ -93,7 +93,7 @@ def test_a_row_the_database_refuses_costs_only_itself(database_url: str) -> None
 
 def test_a_database_that_cannot_be_reached_keeps_the_batch() -> None:
     # Nothing listens on this port: every write fails to connect (create_engine connects only
-    # when used, where make_engine would create the schema at once).
+    # when used, where open_database would upgrade the schema at once).
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/x"
     unreachable = RobotStore(create_engine(url))
     rows, samples = [_robot_row("dog-1")], [_sample("dog-1")]

@@ -14,9 +14,9 @@ from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.store import RobotStore
-from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from tests import vehicles
+from tests.databases import engine_at_head
 from tests.fleet_server.servers import running_server
 from tests.waiting import wait_until
 from tests.wire import WireRecorder
@@ -173,7 +173,7 @@ class _Broken(_Recorder):
 
 def test_a_failing_listener_does_not_keep_the_others_from_hearing(tmp_path: Path) -> None:
     registry = FleetRegistry(
-        RobotStore(make_engine(f"sqlite:///{tmp_path / 'fleet.db'}")),
+        RobotStore(engine_at_head(f"sqlite:///{tmp_path / 'fleet.db'}")),
         offline_timeout_s=60,
         telemetry_interval_s=1,
         auto_register=True,
@@ -192,7 +192,7 @@ def test_a_message_whose_handling_fails_is_counted_and_ingest_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registry = FleetRegistry(
-        RobotStore(make_engine(f"sqlite:///{tmp_path / 'fleet.db'}")),
+        RobotStore(engine_at_head(f"sqlite:///{tmp_path / 'fleet.db'}")),
         offline_timeout_s=60,
         telemetry_interval_s=1,
         auto_register=True,

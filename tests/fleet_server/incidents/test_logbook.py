@@ -8,15 +8,15 @@ from sqlalchemy import text
 
 from fleet_server.incidents.logbook import Logbook, Place
 from fleet_server.incidents.models.logbook import EntryKind
-from fleet_server.schema import make_engine
 from tests.clock import ManualClock
+from tests.databases import engine_at_head
 
 T0 = datetime(2026, 11, 22, 9, 30, 0, 123000, tzinfo=timezone.utc)
 
 
 def _filled(database_url: str) -> tuple[Logbook, ManualClock]:
     clock = ManualClock(T0)
-    book = Logbook(make_engine(database_url), clock)
+    book = Logbook(engine_at_head(database_url), clock)
     for minute, (x, y, kind) in enumerate(
         [
             (300, 0, EntryKind.INCIDENT),

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from fleet_protocol.kinds import RobotKind
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.store import MissionStore
-from fleet_server.schema import make_engine
 from fleet_server.settings import FleetSettings
 from simulation.sim_driver import SimDriver
+from tests.databases import engine_at_head
 from tests.fleet_server.servers import running_server
 from tests.fleet_server.sim_fleet import ThreadedFleet, sim_fleet
 from tests.waiting import wait_until
@@ -101,7 +101,7 @@ def test_navigation_failure_aborts_the_order_and_fails_the_mission(
 def _stored_queued_patrol(database_url: str, route: list[str]) -> int:
     """A queued patrol written straight to the database, as an older server (or a site file
     edited since) may have left it: it is not checked against today's site."""
-    engine = make_engine(database_url)
+    engine = engine_at_head(database_url)
     try:
         mission = MissionStore(engine).save_mission(
             Mission(kind="patrol", site_id="longgang-demo", route=route, rounds=1, priority=30)

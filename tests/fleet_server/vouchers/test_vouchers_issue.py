@@ -18,13 +18,13 @@ from fleet_server.accounts.models import Role
 from fleet_server.audit.audit import AuditLog
 from fleet_server.audit.models.audit import AuditEntry
 from fleet_server.errors import Conflict
-from fleet_server.schema import make_engine
 from fleet_server.vouchers.models.party import Enterprise
 from fleet_server.vouchers.models.programme import Programme, ProgrammeRules
 from fleet_server.vouchers.programmes import programme_balances
 from fleet_server.vouchers.record_store import RecordStore
 from fleet_server.vouchers.vouchers import VoucherService
 from tests.clock import ManualClock
+from tests.databases import engine_at_head
 from tests.fleet_server.callers import api_key, create_record, credit_code, without_credentials
 from tests.fleet_server.vouchers.voucher_world import VoucherWorld
 
@@ -292,7 +292,7 @@ def voucher_db(
 ) -> tuple[VoucherService, ManualClock, list[int]]:
     """A voucher service on one SQLite database, with three eligible enterprises."""
     path: Path = tmp_path_factory.mktemp("vouchers") / "fleet.db"
-    engine = make_engine(f"sqlite:///{path}")
+    engine = engine_at_head(f"sqlite:///{path}")
     clock = ManualClock(START)
     service = VoucherService(RecordStore(engine, AuditLog(engine)), clock)
     with Session(engine) as session:

@@ -16,7 +16,6 @@ from fleet_server.db import session_scope
 from fleet_server.fleet.activity import ActivityTracker, Observation
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.models.robot import Robot
-from fleet_server.schema import make_engine
 from fleet_server.settings import DEFAULT_SITES_DIR
 from fleet_server.sites.sites import SiteRegistry, load_site_file
 from fleet_server.vouchers.claims import ClaimService
@@ -35,6 +34,7 @@ from fleet_server.vouchers.settlement import SettlementService
 from fleet_server.vouchers.units import UnitService
 from fleet_server.vouchers.vouchers import VoucherService
 from tests.clock import ManualClock
+from tests.databases import engine_at_head
 from tests.fleet_server.callers import credit_code
 
 YUAN = 100
@@ -63,7 +63,7 @@ class VoucherWorld:
 
     def __init__(self, database_url: str, start: datetime, **rules: Any) -> None:
         self.clock = ManualClock(start)
-        self.engine = make_engine(database_url)
+        self.engine = engine_at_head(database_url)
         self.sites = SiteRegistry.from_directory(DEFAULT_SITES_DIR)
         self.store = RecordStore(self.engine, AuditLog(self.engine, self.clock))
         self.programmes = ProgrammeService(self.store, self.sites, self.clock)
