@@ -20,6 +20,7 @@ from types import FrameType
 import rclpy
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.signals import SignalHandlerOptions
+from rclpy.utilities import try_shutdown
 
 from fleet_sim_robot.base import SimBase
 from fleet_sim_robot.node import SimRobotNode
@@ -93,5 +94,5 @@ def main(argv: Sequence[str] | None = None) -> None:
             log.info("%s said %d time(s): %s", node.base.serial_number, len(spoken), spoken)
             node.close()
         executor.shutdown()
-        rclpy.try_shutdown()
+        try_shutdown()
     log.info("simulated robots stopped")
