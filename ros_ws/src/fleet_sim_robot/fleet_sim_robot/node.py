@@ -227,7 +227,9 @@ class SimRobotNode(Node):
             goal.handle.succeed()
         else:
             goal.handle.abort()
-        if not outcome.succeeded and not cancelled:
+        if cancelled:
+            log.info("%s: goal cancelled", self.base.serial_number)
+        elif not outcome.succeeded:
             log.info(
                 "%s: goal failed, error code %d: %s",
                 self.base.serial_number,
