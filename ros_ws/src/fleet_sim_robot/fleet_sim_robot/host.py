@@ -23,7 +23,7 @@ from rclpy.signals import SignalHandlerOptions
 from rclpy.utilities import try_shutdown
 
 from fleet_sim_robot.base import SimBase
-from fleet_sim_robot.node import SimRobotNode
+from fleet_sim_robot.node import TICK, SimRobotNode
 from simulation.ros_spec import FleetSpec, SpecError
 
 log = logging.getLogger("fleet_sim_robot")
@@ -33,11 +33,20 @@ SPIN_SLICE = 0.2
 
 
 def build_nodes(spec: FleetSpec) -> list[SimRobotNode]:
-    """One node per robot of the spec, each in its namespace (rclpy must be initialised)."""
+    """One node per robot of the spec, each in its namespace, all ticked by one timer.
+
+    rclpy must be initialised.
+    """
     nodes = []
     for robot in spec.robots:
         base = SimBase(robot, spec.speed_factor, spec.docks)
         nodes.append(SimRobotNode(base, spec.map_frame, robot.namespace))
+
+    def tick() -> None:
+        for node in nodes:
+            node.tick()
+
+    nodes[0].create_timer(TICK, tick)
     return nodes
 
 

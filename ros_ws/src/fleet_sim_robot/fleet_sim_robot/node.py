@@ -45,10 +45,14 @@ except ImportError:  # Humble: the opennav_docking backport's own message packag
 log = logging.getLogger(__name__)
 
 NODE_NAME = "fleet_sim_robot"
-# Wall seconds between updates of the motion and the pose, battery readings and camera frames.
+# Wall seconds between two ticks, which move the robot and publish its pose and feedback; the
+# pose of a robot standing still, its battery and its camera go out every so many ticks (every
+# callback costs the executor a look at every robot's entities, so the host ticks them all in
+# one timer callback).
 TICK = 0.1
-BATTERY_PERIOD = 1.0
-CAMERA_PERIOD = 0.25
+STANDING_POSE_EVERY = 5
+BATTERY_EVERY = 10
+CAMERA_EVERY = 3
 # Nav2's TF_ERROR for goals in a frame the robot has no transform to (the navigators' codes on
 # Kilted; Jazzy's results define none, so the same number is used there).
 NAVIGATE_THROUGH_POSES_TF_ERROR = 9102
@@ -106,12 +110,7 @@ class SimRobotNode(Node):
             descriptor = ParameterDescriptor(description="set to make the next goal fail")
             self.declare_parameter(name, default, descriptor)
         self.add_post_set_parameters_callback(self._on_parameters)
-        self.create_timer(TICK, self._tick)
-        self.create_timer(BATTERY_PERIOD, self._publish_battery)
-        if self._camera is not None:
-            self.create_timer(CAMERA_PERIOD, self._publish_frame)
-        self._publish_pose()
-        self._publish_battery()
+        self._ticks = 0
 
     def close(self) -> None:
         """Stop the goal under way and let the servers go."""
@@ -134,6 +133,8 @@ class SimRobotNode(Node):
                 handle.abort()
                 return _result(action, started)
             self._goal = started
+            if started.feedback is not None:  # where the goal starts from
+                handle.publish_feedback(started.feedback())
             return await started.done
 
         return ActionServer(
@@ -200,9 +201,20 @@ class SimRobotNode(Node):
     ) -> _Goal:
         return _Goal(handle, activity, lambda outcome: _result(action, outcome), feedback, Future())
 
-    def _tick(self) -> None:
-        """Advance the goal under way, publish its feedback or finish it; publish the pose."""
+    def tick(self) -> None:
+        """Advance the goal under way (its feedback, or its end); publish what is due."""
         self.base.settle()
+        moving = self._goal is not None
+        self._advance_goal()
+        if moving or self._ticks % STANDING_POSE_EVERY == 0:
+            self._publish_pose()
+        if self._ticks % BATTERY_EVERY == 0:
+            self._publish_battery()
+        if self._camera is not None and self._ticks % CAMERA_EVERY == 0:
+            self._publish_frame()
+        self._ticks += 1
+
+    def _advance_goal(self) -> None:
         goal = self._goal
         if goal is not None:
             if goal.handle.is_cancel_requested:
@@ -214,7 +226,6 @@ class SimRobotNode(Node):
                     self._finish(outcome)
                 elif goal.feedback is not None:
                     goal.handle.publish_feedback(goal.feedback())
-        self._publish_pose()
 
     def _finish(self, outcome: Outcome, *, cancelled: bool = False) -> None:
         goal, self._goal = self._goal, None
