@@ -112,11 +112,24 @@ def fleet_spec(config: FleetConfig, robots: Sequence[SimRobot]) -> FleetSpec:
     return FleetSpec(specs, config.speed_factor, dock_positions(config.site), MAP_FRAME)
 
 
+def simulated_interfaces(kind: RobotKind) -> dict[str, str]:
+    """The ROS driver's parameters naming what a simulated robot of this kind has: speaker,
+    camera, cleaning deck (the simulated robot serves what its kind's actions need)."""
+    actions = {action.action_type for action in KIND_ACTIONS[kind]}
+    interfaces = {}
+    if "announce" in actions:
+        interfaces["tts_topic"] = SPEECH_TOPIC
+    if "capturePhoto" in actions:
+        interfaces["image_topic"] = IMAGE_TOPIC
+    if "clean" in actions:
+        interfaces["clean_service"] = DECK_SERVICE
+    return interfaces
+
+
 def driver_options(kind: RobotKind) -> dict[str, str]:
     """The ROS driver's parameters for a simulated robot of this kind (robot-agent options)."""
     profile = profile_for(kind)
-    actions = {action.action_type for action in KIND_ACTIONS[kind]}
-    options = {
+    return {
         "pose_source": "amcl",
         "map_frame": MAP_FRAME,
         "speed_max": str(profile.speed),
@@ -124,14 +137,8 @@ def driver_options(kind: RobotKind) -> dict[str, str]:
         "length": str(profile.length),
         "height": str(profile.height),
         "series_description": profile.series_description,
+        **simulated_interfaces(kind),
     }
-    if "announce" in actions:
-        options["tts_topic"] = SPEECH_TOPIC
-    if "capturePhoto" in actions:
-        options["image_topic"] = IMAGE_TOPIC
-    if "clean" in actions:
-        options["clean_service"] = DECK_SERVICE
-    return options
 
 
 def robot_agent_command(python: str) -> list[str]:
