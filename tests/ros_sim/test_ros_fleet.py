@@ -53,9 +53,13 @@ def ros_fleet(
         try:
             yield process, log
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            if process.poll() is None:  # the test failed early: fleet-sim stops its children
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 def online(serial: str) -> Any:
