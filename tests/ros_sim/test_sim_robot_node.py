@@ -294,3 +294,24 @@ def test_the_camera_publishes_small_rgb_frames(robots: Robots) -> None:
     assert frame.step == 64 * 3 and len(frame.data) == 64 * 48 * 3
     assert bytes(frames[0].data) != bytes(frames[-1].data)
     assert not math.isnan(frame.header.stamp.sec)
+
+
+def test_robots_stopped_mid_goal_abort_it_and_close(robots: Robots) -> None:
+    spec = FleetSpec([robot("dog-09", RobotKind.PATROL_DOG, 0.0)], speed_factor=SPEED_FACTOR)
+    [node] = build_nodes(spec)
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    thread = threading.Thread(target=executor.spin, daemon=True)
+    thread.start()
+    client = robots.action(NavigateToPose, "/dog_09", "navigate_to_pose")
+    goal = NavigateToPose.Goal()
+    goal.pose.header.frame_id = "map"
+    goal.pose.pose.position.x = 500.0
+    goal.pose.pose.orientation.w = 1.0
+    feedback: list[Any] = []
+    send(robots, client, goal, feedback)
+    robots.spin_until(lambda: bool(feedback))
+    executor.shutdown()
+    thread.join(timeout=5)
+    node.close()  # as sim_robots does on SIGINT: the goal is aborted, not left executing
+    assert node.base.body.speed == 0.0

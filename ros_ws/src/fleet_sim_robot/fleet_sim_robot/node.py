@@ -113,9 +113,9 @@ class SimRobotNode(Node):
         self._ticks = 0
 
     def close(self) -> None:
-        """Stop the goal under way and let the servers go."""
+        """Abort the goal under way (nobody asked to cancel it) and let the servers go."""
         if self._goal is not None:
-            self._finish(CANCELLED, cancelled=True)
+            self._finish(Outcome(False, 0, "the simulated robot was shut down"))
         for server in self._servers:
             server.destroy()
         self.destroy_node()
