@@ -6,14 +6,14 @@ A hand-moved clock drives the fleet simulator's Body and SimBattery underneath.
 from __future__ import annotations
 
 import pytest
-from fleet_sim_robot.base import (
+from fleet_sim_robot.base import SimBase
+from fleet_sim_robot.outcomes import (
     DOCK_NOT_IN_DB,
     DOCK_NOT_VALID,
     FAILED_TO_MAKE_PROGRESS,
     FAILED_TO_STAGE,
     Activity,
     Outcome,
-    SimBase,
 )
 
 from fleet_protocol.kinds import RobotKind

@@ -10,7 +10,6 @@ one thread without locks.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +18,9 @@ from geometry_msgs.msg import PoseStamped, PoseWithCovarianceStamped
 from nav2_msgs.action import NavigateThroughPoses, NavigateToPose
 from nav2_msgs.msg import SpeedLimit
 from nav_msgs.msg import Odometry
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.action.server import ActionServer, CancelResponse, GoalResponse
 from rclpy.duration import Duration
 from rclpy.node import Node
-from rclpy.parameter import Parameter
 from rclpy.qos import qos_profile_sensor_data
 from rclpy.task import Future
 from sensor_msgs.msg import BatteryState, Image
@@ -31,9 +28,11 @@ from std_msgs.msg import String
 from std_srvs.srv import SetBool
 
 from fleet_protocol.kinds import KIND_ACTIONS
-from fleet_protocol.orientation import Quaternion, quaternion_to_yaw, yaw_to_quaternion
-from fleet_sim_robot import frames
-from fleet_sim_robot.base import CANCELLED, Activity, Outcome, Route, SimBase
+from fleet_sim_robot import messages
+from fleet_sim_robot.activities import Route
+from fleet_sim_robot.base import SimBase
+from fleet_sim_robot.injection import FailureParameters
+from fleet_sim_robot.outcomes import CANCELLED, Activity, Outcome
 from robot_agent.driver import Pose
 from simulation.ros_spec import DECK_SERVICE, IMAGE_TOPIC, SPEECH_TOPIC
 
@@ -57,14 +56,6 @@ CAMERA_EVERY = 3
 # Kilted; Jazzy's results define none, so the same number is used there).
 NAVIGATE_THROUGH_POSES_TF_ERROR = 9102
 NAVIGATE_TO_POSE_TF_ERROR = 9002
-# The parameters a test or an operator sets to make the next goal fail (0: no failure).
-FAILURE_PARAMETERS: dict[str, Any] = {
-    "fail_navigation_code": 0,
-    "fail_navigation_after_poses": 0,
-    "fail_navigation_message": "simulated failure",
-    "fail_dock_code": 0,
-    "fail_dock_message": "simulated docking failure",
-}
 
 @dataclass
 class _Goal:
@@ -105,11 +96,7 @@ class SimRobotNode(Node):
             self._server(DockRobot, "dock_robot", self._dock),
             self._server(UndockRobot, "undock_robot", self._undock),
         ]
-        for name, default in FAILURE_PARAMETERS.items():
-            # A descriptor each: rclpy writes the parameter's type into the one it is given.
-            descriptor = ParameterDescriptor(description="set to make the next goal fail")
-            self.declare_parameter(name, default, descriptor)
-        self.add_post_set_parameters_callback(self._on_parameters)
+        self._failures = FailureParameters(self, base)
         self._ticks = 0
 
     def close(self) -> None:
@@ -131,7 +118,7 @@ class SimRobotNode(Node):
             started = start(handle)
             if isinstance(started, Outcome):  # refused before anything moved
                 handle.abort()
-                return _result(action, started)
+                return messages.result(action, started)
             self._goal = started
             if started.feedback is not None:  # where the goal starts from
                 handle.publish_feedback(started.feedback())
@@ -156,7 +143,7 @@ class SimRobotNode(Node):
             return Outcome(False, NAVIGATE_THROUGH_POSES_TF_ERROR, self._frame_message())
         route = self.base.drive([self._pose_of(pose) for pose in poses])
         if route.failure is not None:
-            self._disarm("fail_navigation_code")
+            self._failures.disarm("fail_navigation_code")
         log.info("%s: navigating through %d poses", self.base.serial_number, len(route.poses))
 
         def feedback() -> Any:
@@ -173,7 +160,7 @@ class SimRobotNode(Node):
             return Outcome(False, NAVIGATE_TO_POSE_TF_ERROR, self._frame_message())
         route = self.base.drive([self._pose_of(pose)])
         if route.failure is not None:
-            self._disarm("fail_navigation_code")
+            self._failures.disarm("fail_navigation_code")
 
         def feedback() -> Any:
             message = NavigateToPose.Feedback()
@@ -190,7 +177,7 @@ class SimRobotNode(Node):
             dock_id, position.x, position.y, bool(request.navigate_to_staging_pose)
         )
         if docking.failure is not None:
-            self._disarm("fail_dock_code")
+            self._failures.disarm("fail_dock_code")
         return self._goal_of(handle, docking, DockRobot, None)
 
     def _undock(self, handle: Any) -> _Goal | Outcome:
@@ -199,7 +186,10 @@ class SimRobotNode(Node):
     def _goal_of(
         self, handle: Any, activity: Activity, action: Any, feedback: Callable[[], Any] | None
     ) -> _Goal:
-        return _Goal(handle, activity, lambda outcome: _result(action, outcome), feedback, Future())
+        def result(outcome: Outcome) -> Any:
+            return messages.result(action, outcome)
+
+        return _Goal(handle, activity, result, feedback, Future())
 
     def tick(self) -> None:
         """Advance the goal under way (its feedback, or its end); publish what is due."""
@@ -250,7 +240,7 @@ class SimRobotNode(Node):
         goal.done.set_result(goal.result(outcome))
 
     def _fill_feedback(self, message: Any, route: Route) -> None:
-        message.current_pose = self._stamped(self.base.pose())
+        message.current_pose = messages.stamped(self.base.pose(), self.map_frame, self._now())
         elapsed = self.base.clock() - route.started
         message.navigation_time = Duration(seconds=elapsed).to_msg()
         message.estimated_time_remaining = Duration(seconds=route.seconds_remaining()).to_msg()
@@ -272,77 +262,24 @@ class SimRobotNode(Node):
         log.info("%s: cleaning deck %s", self.base.serial_number, response.message)
         return response
 
-    def _on_parameters(self, parameters: list[Any]) -> None:  # rclpy Parameters
-        # SetParameters sets one parameter after the other: arm with the values as they stand.
-        names = {parameter.name for parameter in parameters}
-
-        def value(name: str) -> Any:
-            return self.get_parameter(name).value
-
-        if any(name.startswith("fail_navigation_") for name in names):
-            code = int(value("fail_navigation_code"))
-            self.base.fail_next_navigation(
-                code,
-                str(value("fail_navigation_message")),
-                int(value("fail_navigation_after_poses")),
-            )
-            if code:
-                log.info("%s: the next navigation fails (%d)", self.base.serial_number, code)
-        if any(name.startswith("fail_dock_") for name in names):
-            code = int(value("fail_dock_code"))
-            self.base.fail_next_dock(code, str(value("fail_dock_message")))
-            if code:
-                log.info("%s: the next docking fails (%d)", self.base.serial_number, code)
-
-    def _disarm(self, name: str) -> None:
-        """An injected failure is used once: its code parameter goes back to 0."""
-        self.set_parameters([Parameter(name, value=0)])
-
     def _publish_pose(self) -> None:
-        pose = self.base.pose()
-        stamp = self.get_clock().now().to_msg()
-        odom = Odometry()
-        odom.header.stamp = stamp
-        odom.header.frame_id = self.map_frame  # the odometry is in the map: no drift simulated
-        odom.child_frame_id = "base_link"
-        odom.pose.pose = self._stamped(pose).pose
-        odom.twist.twist.linear.x = float(self.base.body.speed)
-        self._odom.publish(odom)
-        amcl = PoseWithCovarianceStamped()
-        amcl.header.stamp = stamp
-        amcl.header.frame_id = self.map_frame
-        amcl.pose.pose = odom.pose.pose
-        self._amcl.publish(amcl)
+        pose, stamp = self.base.pose(), self._now()
+        self._odom.publish(messages.odometry(pose, self.base.body.speed, self.map_frame, stamp))
+        self._amcl.publish(messages.amcl_pose(pose, self.map_frame, stamp))
 
     def _publish_battery(self) -> None:
-        level = self.base.battery_level()
-        message = BatteryState()
-        message.header.stamp = self.get_clock().now().to_msg()
-        message.percentage = float(level / 100.0)
-        message.voltage = math.nan
-        message.present = True
-        if not self.base.battery.charging:
-            message.power_supply_status = BatteryState.POWER_SUPPLY_STATUS_DISCHARGING
-        elif level >= 100.0:
-            message.power_supply_status = BatteryState.POWER_SUPPLY_STATUS_FULL
-        else:
-            message.power_supply_status = BatteryState.POWER_SUPPLY_STATUS_CHARGING
-        self._battery.publish(message)
+        level, charging = self.base.battery_level(), self.base.battery.charging
+        self._battery.publish(messages.battery_state(level, charging, self._now()))
 
     def _publish_frame(self) -> None:
         assert self._camera is not None
-        pose = self.base.pose()
         self._frames += 1
-        message = Image()
-        message.header.stamp = self.get_clock().now().to_msg()
-        message.header.frame_id = "camera"
-        message.width, message.height = frames.WIDTH, frames.HEIGHT
-        message.encoding = frames.ENCODING
-        message.step = frames.WIDTH * frames.CHANNELS
-        message.data = frames.frame(pose.x, pose.y, pose.theta, self._frames)
-        self._camera.publish(message)
+        self._camera.publish(messages.camera_image(self.base.pose(), self._frames, self._now()))
 
     # -- poses --------------------------------------------------------------------------------
+
+    def _now(self) -> Any:
+        return self.get_clock().now().to_msg()
 
     def _in_map(self, pose: PoseStamped) -> bool:
         return pose.header.frame_id in ("", self.map_frame)
@@ -351,27 +288,5 @@ class SimRobotNode(Node):
         return f"goal poses must be in frame {self.map_frame!r}"
 
     def _pose_of(self, pose: PoseStamped) -> Pose:
-        o = pose.pose.orientation
-        q = Quaternion(o.x, o.y, o.z, o.w)
-        theta = quaternion_to_yaw(q) if any((o.x, o.y, o.z, o.w)) else self.base.pose().theta
-        return Pose(pose.pose.position.x, pose.pose.position.y, theta, self.base.body.map_id)
-
-    def _stamped(self, pose: Pose) -> PoseStamped:
-        message = PoseStamped()
-        message.header.stamp = self.get_clock().now().to_msg()
-        message.header.frame_id = self.map_frame
-        message.pose.position.x, message.pose.position.y = pose.x, pose.y
-        q = yaw_to_quaternion(pose.theta)
-        message.pose.orientation.x, message.pose.orientation.y = q.x, q.y
-        message.pose.orientation.z, message.pose.orientation.w = q.z, q.w
-        return message
-
-
-def _result(action: Any, outcome: Outcome) -> Any:
-    """The action's result message: Nav2's error code and message (and success for docking)."""
-    message = action.Result()
-    message.error_code = outcome.error_code
-    message.error_msg = outcome.error_msg
-    if hasattr(message, "success"):  # DockRobot, UndockRobot
-        message.success = outcome.succeeded
-    return message
+        here = self.base.pose()
+        return messages.goal_pose(pose, here.theta, here.map_id)
