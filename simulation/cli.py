@@ -1,7 +1,8 @@
 """`fleet-sim`: run N simulated robots until SIGINT/SIGTERM, or export a site to Gazebo and Nav2.
 
-`fleet-sim --site S --robots N` runs the simulator; `fleet-sim export-gazebo S` and
-`fleet-sim export-map S` write a gz sim world and a Nav2 map of the same site.
+`fleet-sim --site S --robots N` runs the simulator (`--backend ros`: as ROS 2 robots, each with
+an agent on the ROS driver); `fleet-sim export-gazebo S` and `fleet-sim export-map S` write a
+gz sim world and a Nav2 map of the same site.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from fleet_protocol.broker_url import redact_url
 from fleet_protocol.kinds import RobotKind
+from fleet_protocol.ros_names import ros_namespace
 from fleet_protocol.site import SiteError
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from simulation.fleet import (
@@ -27,6 +30,7 @@ from simulation.fleet import (
     FleetConfig,
     read_credentials,
 )
+from simulation.ros_backend import MAX_DOMAIN_ID, RosFleet, RosUnavailable
 from simulation.site_file import load_site
 from simulation.world_export import write_map, write_world
 
@@ -77,6 +81,21 @@ def _count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
+
+
+def _domain_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_DOMAIN_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0..{MAX_DOMAIN_ID}")
+    return value
+
+
+def _default_domain_id() -> int:
+    text = os.environ.get("ROS_DOMAIN_ID", "")
+    return int(text) if text.isdigit() and int(text) <= MAX_DOMAIN_ID else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,6 +158,20 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=0.01,
         help="seconds between two robots' first connects (default 0.01)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("sim", "ros"),
+        default="sim",
+        help="sim: agents with the kinematic SimDriver in this process (default); ros: simulated "
+        "ROS 2 robots (ros_ws fleet_sim_robot) and one `robot-agent --driver ros` process each",
+    )
+    parser.add_argument(
+        "--ros-domain-id",
+        type=_domain_id,
+        default=_default_domain_id(),
+        help="ROS_DOMAIN_ID of the ROS backend's processes (default: $ROS_DOMAIN_ID, else 0); "
+        "DDS stays on this machine (shared memory, localhost discovery)",
     )
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING ...")
     return parser
@@ -215,28 +248,34 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(f"cannot read {args.credentials}: {error.strerror}")
     except ValueError as error:
         parser.error(str(error))
+    fleet: Fleet | RosFleet
     try:
-        fleet = Fleet(
-            FleetConfig(
-                mqtt_url=args.mqtt,
-                credentials=credentials,
-                mqtt_ca_file=args.mqtt_ca_file,
-                site=site,
-                robots=args.robots,
-                kinds=args.kinds,
-                speed_factor=args.speed_factor,
-                manufacturer=args.manufacturer,
-                interface=args.interface,
-                state_interval=args.state_interval,
-                visualization_interval=args.visualization_interval,
-                seed=args.seed,
-                connect_interval=args.connect_interval,
-                energy_variation=args.energy_variation,
-                charge_rate=args.charge_rate,
-            )
+        config = FleetConfig(
+            mqtt_url=args.mqtt,
+            credentials=credentials,
+            mqtt_ca_file=args.mqtt_ca_file,
+            site=site,
+            robots=args.robots,
+            kinds=args.kinds,
+            speed_factor=args.speed_factor,
+            manufacturer=args.manufacturer,
+            interface=args.interface,
+            state_interval=args.state_interval,
+            visualization_interval=args.visualization_interval,
+            seed=args.seed,
+            connect_interval=args.connect_interval,
+            energy_variation=args.energy_variation,
+            charge_rate=args.charge_rate,
         )
+        if args.backend == "ros":
+            fleet = RosFleet(config, args.ros_domain_id, log_level=args.log_level)
+        else:
+            fleet = Fleet(config)
     except ValueError as error:
         parser.error(str(error))
+    if isinstance(fleet, RosFleet):
+        _run_ros(fleet)
+        return
     print(
         f"fleet-sim: {len(fleet.robots)} robots on site {site.id} via {redact_url(args.mqtt)} "
         f"(interface {args.interface}, manufacturer {args.manufacturer}, "
@@ -249,3 +288,30 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     asyncio.run(_serve(fleet))
     print("fleet-sim: stopped")
+
+
+def _run_ros(fleet: RosFleet) -> None:
+    """Run the ROS 2 fleet until SIGINT or SIGTERM; exit 1 if a robot or agent ended early."""
+    try:
+        fleet.check()
+    except RosUnavailable as error:
+        print(f"fleet-sim: {error}", file=sys.stderr)
+        sys.exit(2)
+    config = fleet.config
+    print(
+        f"fleet-sim: {len(fleet.robots)} ROS 2 robots on site {config.site.id} via "
+        f"{redact_url(config.mqtt_url)} (interface {config.interface}, manufacturer "
+        f"{config.manufacturer}, speed x{config.speed_factor:g}, ROS_DOMAIN_ID "
+        f"{fleet.env['ROS_DOMAIN_ID']}); Ctrl-C stops"
+    )
+    for robot in fleet.robots:
+        namespace = "/" + ros_namespace(robot.serial_number)
+        print(
+            f"  {robot.serial_number:<12} {robot.kind.value:<11} at {robot.start_node:<16} "
+            f"{namespace}"
+        )
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, fleet.request_stop)
+    code = fleet.run()
+    print("fleet-sim: stopped" if code == 0 else "fleet-sim: stopped after a failure")
+    sys.exit(code)

@@ -97,7 +97,7 @@ def plan_robots(config: FleetConfig) -> list[SimRobot]:
     others = [node.id for node in site.nodes if node.id not in docks]
     rng.shuffle(others)
     order = docks + others
-    dock_positions = _dock_positions(site)
+    positions = dock_positions(site)
     counters: dict[RobotKind, int] = dict.fromkeys(config.kinds, 0)
     robots = []
     for index in range(config.robots):
@@ -113,7 +113,7 @@ def plan_robots(config: FleetConfig) -> list[SimRobot]:
             battery=round(rng.uniform(*INITIAL_BATTERY), 1),
             serial_number=serial,
             energy=robot_energy(config, kind, serial),
-            docks=dock_positions,
+            docks=positions,
         )
         robots.append(SimRobot(serial, kind, node_id, driver))
     unknown = sorted(set(config.energy) - {robot.serial_number for robot in robots})
@@ -138,7 +138,8 @@ def robot_energy(config: FleetConfig, kind: RobotKind, serial_number: str) -> En
     return figures.varied(rng, config.energy_variation)
 
 
-def _dock_positions(site: Site) -> Docks:
+def dock_positions(site: Site) -> Docks:
+    """Each dock's id and the position of its node."""
     return {dock.id: (site.node(dock.node).x, site.node(dock.node).y) for dock in site.docks}
 
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Make a Python virtual environment a ROS 2 one, without a ROS installation: rclpy, Fast DDS and
-# the common message packages from PyPI wheels, and nav2_msgs generated and built from the
-# interface files in ../shared/ros2/nav2_msgs/<distro> with the rosidl generator wheels.
+# the common message packages from PyPI wheels, nav2_msgs generated and built from the
+# interface files in ../shared/ros2/nav2_msgs/<distro> with the rosidl generator wheels, and
+# this workspace's Python packages (the ROS driver and the simulated robot) installed editable,
+# as colcon would put them on the path: `robot-agent --driver ros` and `fleet-sim --backend ros`
+# then run from the venv.
 #
 #   ros_ws/tools/setup_ros2.sh VENV kilted|jazzy [NAV2_MSGS_DIR]
 #
@@ -33,8 +36,13 @@ if ! "$python" -c 'import rclpy, geometry_msgs.msg, nav_msgs.msg, sensor_msgs.ms
         "${prefix}rcl-interfaces"
 fi
 
+# Editable: a change in ros_ws runs at once, as with colcon's --symlink-install. No
+# dependencies: rclpy and the messages are the wheels above, robot_agent the repository's.
+workspace=$(cd "$here/../src" && pwd)
+quiet_pip --no-deps -e "$workspace/fleet_robot_driver" -e "$workspace/fleet_sim_robot"
+
 if "$python" -c 'import nav2_msgs.action' 2>/dev/null; then
-    echo "ROS 2 $distro in $venv: rclpy and nav2_msgs present"
+    echo "ROS 2 $distro in $venv: rclpy and nav2_msgs present, ros_ws packages installed"
     exit 0
 fi
 

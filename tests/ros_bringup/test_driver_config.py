@@ -14,7 +14,7 @@ from fleet_bringup.driver_config import (
     driver_parameters,
     spec_driver_setting,
 )
-from fleet_bringup.layout import GAZEBO, LOOPBACK, LayoutError, plan_layout
+from fleet_bringup.layout import GAZEBO, LOOPBACK, SIM_ROBOT, LayoutError, plan_layout
 from fleet_bringup.nav2_config import GAZEBO_ROBOT_SPEED
 from fleet_robot_driver.parameters import PARAMETER_DEFAULTS, DriverParameters, offered_actions
 
@@ -75,6 +75,21 @@ def test_simulated_robots_speak_and_move_at_their_simulated_speed(demo_site: Sit
     assert "announce" in {a.action_type for a in offered_actions(_as_driver_sees_it(loopback))}
     gazebo = driver_parameters(spec_driver_setting(dog, "m", "jazzy", GAZEBO, ""))
     assert gazebo["speed_max"] == GAZEBO_ROBOT_SPEED
+
+
+def test_on_simulated_ros_robots_each_kind_offers_what_the_simulated_robot_serves(
+    demo_site: Site,
+) -> None:
+    dog, sweeper, guide = plan_layout(demo_site, 3, tuple(RobotKind)[:3], SIM_ROBOT)
+    offered = {}
+    for spec in (dog, sweeper, guide):
+        parameters = driver_parameters(spec_driver_setting(spec, "m", "jazzy", SIM_ROBOT, ""))
+        checked = _as_driver_sees_it(parameters)
+        offered[spec.kind] = {action.action_type for action in offered_actions(checked)}
+    assert {"announce", "capturePhoto", "dock", "charge"} <= offered[RobotKind.PATROL_DOG]
+    assert {"clean", "dock", "charge"} <= offered[RobotKind.SANITATION]
+    assert "clean" not in offered[RobotKind.PATROL_DOG]
+    assert "announce" in offered[RobotKind.SERVICE]
 
 
 def test_a_bad_broker_url_or_kind_is_named() -> None:

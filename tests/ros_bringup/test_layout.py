@@ -12,6 +12,7 @@ from fleet_bringup.layout import (
     GAZEBO,
     GAZEBO_DOCK_CLEARANCE,
     LOOPBACK,
+    SIM_ROBOT,
     LayoutError,
     approach_heading,
     docked_pose,
@@ -158,6 +159,9 @@ def test_backends_and_the_distribution_they_need() -> None:
         parse_backend("loopback", "humble")
     with pytest.raises(LayoutError, match=r"nav2_minimal_tb3_sim.*humble"):
         parse_backend("gazebo", "humble")
+    assert parse_backend("sim_robot", "kilted") == SIM_ROBOT
+    with pytest.raises(LayoutError, match=r"fleet_sim_robot.*humble"):
+        parse_backend("sim_robot", "humble")
 
 
 def test_a_missing_or_empty_site_file_is_named(tmp_path) -> None:

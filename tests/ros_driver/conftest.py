@@ -3,7 +3,6 @@ and DDS kept on this machine, a domain per test worker."""
 
 from __future__ import annotations
 
-import os
 import runpy
 import sys
 from pathlib import Path
@@ -12,14 +11,13 @@ from typing import Any
 import pytest
 import setuptools
 
+from tests.ros_environment import configure_ros_environment
+
 PACKAGE_ROOT = Path(__file__).resolve().parents[2] / "ros_ws" / "src" / "fleet_robot_driver"
 
 # Set before any test initialises rclpy: shared memory only, discovery on localhost, and each
 # pytest-xdist worker its own domain, so parallel tests never see each other's nodes.
-os.environ.setdefault("FASTDDS_BUILTIN_TRANSPORTS", "SHM")
-os.environ.setdefault("ROS_AUTOMATIC_DISCOVERY_RANGE", "LOCALHOST")
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-os.environ["ROS_DOMAIN_ID"] = str(60 + int(_WORKER) % 40 if _WORKER.isdigit() else 60)
+configure_ros_environment()
 
 
 if str(PACKAGE_ROOT) not in sys.path:

@@ -15,7 +15,7 @@ from catkin_pkg.package import parse_package
 from tests.ros_driver.conftest import PACKAGE_ROOT, setup_keywords
 
 WORKSPACE_SOURCES = PACKAGE_ROOT.parent
-ROS_PACKAGES = ("fleet_robot_driver", "fleet_bringup")
+ROS_PACKAGES = ("fleet_robot_driver", "fleet_bringup", "fleet_sim_robot")
 SCHEMA_LINE = (
     '<?xml-model href="http://download.ros.org/schema/package_format3.xsd" '
     'schematypens="http://www.w3.org/2001/XMLSchema"?>'

@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from fleet_bringup.docks import DOCK_PLUGIN, MAP_FRAME
-from fleet_bringup.layout import GAZEBO, HUMBLE, LayoutError, RobotSpec
+from fleet_bringup.layout import GAZEBO, HUMBLE, SIM_ROBOT, LayoutError, RobotSpec
 from fleet_bringup.nav2_config import GAZEBO_ROBOT_SPEED
 from fleet_protocol.broker_url import parse_broker_url
 from fleet_protocol.kinds import RobotKind
 from simulation.profiles import profile_for
+from simulation.ros_backend import simulated_interfaces
+from simulation.ros_spec import SPEECH_TOPIC
 
-# Simulated robots speak (std_msgs/String) here, so a patrol dog's `announce` is offered; nothing
-# in the simulation listens, the text is on the topic to see.
-SIM_TTS_TOPIC = "speech"
+# Simulated robots speak (std_msgs/String) here, so a patrol dog's `announce` is offered; in
+# gz sim and on loopback nothing listens (the text is on the topic to see), fleet_sim_robot
+# records it.
+SIM_TTS_TOPIC = SPEECH_TOPIC
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,10 @@ def driver_parameters(setting: DriverSetting) -> dict[str, Any]:
         # Humble's Nav2 has no docking server: leave dock and charge out of the factsheet.
         parameters["dock_action"] = ""
     if setting.backend is not None:
-        parameters["tts_topic"] = SIM_TTS_TOPIC
+        if setting.backend == SIM_ROBOT:  # the simulated robot's speaker, camera and deck
+            parameters.update(simulated_interfaces(setting.kind))
+        else:
+            parameters["tts_topic"] = SIM_TTS_TOPIC
         profile = profile_for(setting.kind)
         speed = GAZEBO_ROBOT_SPEED if setting.backend == GAZEBO else profile.speed
         parameters.update(

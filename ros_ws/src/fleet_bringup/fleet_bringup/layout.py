@@ -21,16 +21,24 @@ from simulation.world_export import DOCK_SIZE
 
 GAZEBO = "gazebo"
 LOOPBACK = "loopback"
-BACKENDS = (GAZEBO, LOOPBACK)
+# fleet_sim_robot: simulated robots that serve Nav2's actions themselves, without Nav2.
+SIM_ROBOT = "sim_robot"
+BACKENDS = (GAZEBO, LOOPBACK, SIM_ROBOT)
 HUMBLE = "humble"
-# Simulation needs a Jazzy-or-later package on either backend: nav2_loopback_sim, and
-# nav2_minimal_tb3_sim's gz sim robot (Humble's turtlebot3_gazebo is for Gazebo Classic).
-SIMULATION_PACKAGE = {LOOPBACK: "nav2_loopback_sim", GAZEBO: "nav2_minimal_tb3_sim"}
+# Simulation needs a Jazzy-or-later package on every backend: nav2_loopback_sim,
+# nav2_minimal_tb3_sim's gz sim robot (Humble's turtlebot3_gazebo is for Gazebo Classic), and
+# fleet_sim_robot (Nav2's error codes in the action results, which Humble's lack).
+SIMULATION_PACKAGE = {
+    LOOPBACK: "nav2_loopback_sim",
+    GAZEBO: "nav2_minimal_tb3_sim",
+    SIM_ROBOT: "fleet_sim_robot",
+}
 
 # Seconds from launch to the first robot, and between two robots: gz sim needs a moment to load
-# the world, and Nav2 stacks brought up all at once starve each other of CPU.
-FIRST_SPAWN_DELAY = {GAZEBO: 5.0, LOOPBACK: 0.0}
-SPAWN_INTERVAL = {GAZEBO: 5.0, LOOPBACK: 2.0}
+# the world, and Nav2 stacks brought up all at once starve each other of CPU; simulated robots
+# without Nav2 need only their one process up first.
+FIRST_SPAWN_DELAY = {GAZEBO: 5.0, LOOPBACK: 0.0, SIM_ROBOT: 2.0}
+SPAWN_INTERVAL = {GAZEBO: 5.0, LOOPBACK: 2.0, SIM_ROBOT: 0.5}
 
 # In the gz sim world a charger is a box on its dock node (simulation.world_export), so a robot
 # docks, and starts, in front of the box: half the box, the stand-in robot's front overhang from

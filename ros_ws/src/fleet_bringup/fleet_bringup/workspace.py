@@ -1,4 +1,4 @@
-"""The files a launch writes before it starts anything: world, map, dock database, Nav2 copies.
+"""The files a launch writes before it starts anything: world, map, docks, Nav2 copies, robots.
 
 They go under $ROS_HOME/fleet_bringup/<site id>/<setting>/ (ROS_HOME defaults to ~/.ros) and are
 rewritten on every launch, so they always match the site file.
@@ -45,6 +45,11 @@ class SiteFiles:
     def docks(self) -> Path:
         """The docking server's dock database."""
         return self.root / "docks.yaml"
+
+    @property
+    def robots(self) -> Path:
+        """The robots file of fleet_sim_robot's simulated robots."""
+        return self.root / "robots.json"
 
     def nav2_parameters(self, namespace: str) -> Path:
         """One robot's Nav2 parameter file."""

@@ -7,8 +7,11 @@ ros2 launch fleet_bringup simulation.launch.py robots:=20 backend:=loopback \
 backend gazebo: the site's gz sim world (walls, no-go kerbs, chargers) with a TurtleBot3 Waffle
 from nav2_minimal_tb3_sim standing in for each robot (diff drive and lidar; our robots have no
 public model), on simulated time. backend loopback: nav2_loopback_sim per robot, no physics,
-for many robots on one machine. Both need ROS 2 Jazzy or later. Robots are fleet-sim's (same
-serials, kinds and start nodes: docks first), started a few seconds apart.
+for many robots on one machine. backend sim_robot: no Nav2 at all, fleet_sim_robot's simulated
+robots (one process) serve Nav2's and the docking server's actions, pose, battery, camera,
+speaker and deck themselves (what `fleet-sim --backend ros` runs without launch). All need ROS 2
+Jazzy or later. Robots are fleet-sim's (same serials, kinds and start nodes: docks first),
+started a few seconds apart.
 """
 
 import os
@@ -35,6 +38,7 @@ from fleet_bringup.docks import write_dock_database
 from fleet_bringup.driver_config import check_mqtt_url, driver_parameters, spec_driver_setting
 from fleet_bringup.layout import (
     GAZEBO,
+    SIM_ROBOT,
     gz_sim_arguments,
     parse_backend,
     parse_flag,
@@ -57,6 +61,7 @@ from fleet_bringup.sim_inputs import (
     initial_pose_message,
     loopback_parameters,
 )
+from fleet_bringup.sim_robots import write_sim_robots
 from fleet_bringup.workspace import (
     cache_root,
     parse_resolution,
@@ -73,7 +78,11 @@ ARGUMENTS = {
     "site": ("", f"The site YAML (empty: the demo site, share/{PACKAGE}/sites/{DEMO_SITE})."),
     "robots": ("3", "How many robots."),
     "kinds": ("patrol_dog,sanitation,service", "Comma-separated kinds, assigned round robin."),
-    "backend": ("gazebo", "gazebo (gz sim physics) or loopback (nav2_loopback_sim, no physics)."),
+    "backend": (
+        "gazebo",
+        "gazebo (gz sim physics), loopback (nav2_loopback_sim, no physics) or sim_robot "
+        "(fleet_sim_robot, no Nav2).",
+    ),
     "mqtt_url": ("mqtt://127.0.0.1:1883", "The fleet's MQTT broker."),
     "spawn_interval": ("", "Seconds between two robots (empty: 5 for gazebo, 2 for loopback)."),
     "map_resolution": ("0.5", "Metres per cell of the Nav2 map made from the site."),
@@ -95,15 +104,19 @@ def _simulation(context, *args, **kwargs):
     interval = None
     if value["spawn_interval"]:
         interval = parse_seconds("spawn_interval", value["spawn_interval"])
+    seed = parse_whole_number("seed", value["seed"], 0)
     specs = plan_layout(
         site,
         parse_robot_count(value["robots"]),
         parse_kinds(value["kinds"]),
         backend,
         spawn_interval=interval,
-        seed=parse_whole_number("seed", value["seed"], 0),
+        seed=seed,
     )
     files = site_files(cache_root(os.environ, value["cache_dir"]), site, backend)
+    if backend == SIM_ROBOT:
+        robots_file = write_sim_robots(site, specs, seed, files)
+        return _sim_robot_simulation(site, specs, robots_file, distro, mqtt_url)
     map_yaml = write_site_map(site, files, parse_resolution(value["map_resolution"]))
     docks = write_dock_database(site, files.docks, backend)
     base_params = load_parameters(share / "config" / "nav2_params.yaml")
@@ -149,6 +162,40 @@ def _simulation(context, *args, **kwargs):
             # The group sits inside the timer so that its launch arguments are scoped when it
             # runs (a timer inside a scoped group loses the scope on older launch releases).
             TimerAction(period=spec.spawn_delay, actions=[GroupAction(robot, scoped=True)]),
+        ]
+    return actions
+
+
+def _sim_robot_simulation(site, specs, robots_file, distro, mqtt_url):
+    """fleet_sim_robot's robots in one process, and each robot's driver: no Nav2, no simulator."""
+    driver_params_file = os.path.join(
+        get_package_share_directory("fleet_robot_driver"), "config", "driver.yaml"
+    )
+    actions = [
+        LogInfo(msg=f"fleet_bringup: {len(specs)} simulated robots on {site.id} (sim_robot)"),
+        # No name: launch would remap every node of the process to it.
+        Node(
+            package="fleet_sim_robot",
+            executable="sim_robots",
+            arguments=["--spec", str(robots_file)],
+            output="screen",
+        ),
+    ]
+    for spec in specs:
+        setting = spec_driver_setting(spec, site.map_id, distro, SIM_ROBOT, mqtt_url)
+        driver = Node(
+            package="fleet_robot_driver",
+            executable="agent",
+            name="fleet_robot_driver",
+            namespace=spec.namespace,
+            parameters=[driver_params_file, driver_parameters(setting)],
+            output="screen",
+            respawn=True,
+            respawn_delay=5.0,
+        )
+        actions += [
+            LogInfo(msg=f"fleet_bringup: {spec.serial_number} in {spec.ros_namespace}"),
+            TimerAction(period=spec.spawn_delay, actions=[driver]),
         ]
     return actions
 
