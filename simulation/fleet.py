@@ -33,6 +33,10 @@ INITIAL_BATTERY = (70.0, 100.0)
 DEFAULT_ENERGY_VARIATION = 0.2
 
 
+# The shortest default state interval (wall seconds) of a simulation faster than real time.
+MIN_STATE_INTERVAL_S = 1.0
+
+
 @dataclass(frozen=True)
 class FleetConfig:
     """What to simulate: how many robots of which kinds, on which site, talking to which broker."""
@@ -44,7 +48,10 @@ class FleetConfig:
     speed_factor: float = 1.0
     manufacturer: str = DEFAULT_MANUFACTURER
     interface: str = DEFAULT_INTERFACE
-    state_interval: float | None = None  # None: the agent's default
+    # None: the agent's default in simulated time (30 s at speed factor 1, 1 s of the wall
+    # clock at least): a robot that stands draining its battery (a lowered deck, say) reports
+    # it as often in simulated time as a real one would.
+    state_interval: float | None = None
     visualization_interval: float | None = None
     seed: int = 1
     connect_interval: float = 0.01  # seconds between two agents' first connects
@@ -228,6 +235,9 @@ class Fleet:
             settings["mqtt_password"] = config.credentials[robot.serial_number]
         if config.state_interval is not None:
             settings["state_interval"] = config.state_interval
+        elif config.speed_factor > 1:
+            default = AgentSettings.model_fields["state_interval"].default
+            settings["state_interval"] = max(MIN_STATE_INTERVAL_S, default / config.speed_factor)
         if config.visualization_interval is not None:
             settings["visualization_interval"] = config.visualization_interval
         return AgentSettings(**settings)

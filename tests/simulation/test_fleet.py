@@ -308,3 +308,27 @@ def test_with_credentials_each_robot_logs_in_as_itself(site: Site, tmp_path: Pat
         "sweeper-01": ("sweeper-01", "pw-sweeper", True),
     }
     assert "pw-dog" not in repr(fleet.config)
+
+
+@pytest.mark.parametrize(("speed_factor", "interval"), [(1.0, 30.0), (10.0, 3.0), (100.0, 1.0)])
+async def test_a_faster_fleet_reports_standing_robots_as_often_in_simulated_time(
+    site: Site, broker: MosquittoBroker, wire: WireRecorder, speed_factor: float, interval: float
+) -> None:
+    # A standing robot sends state only every defaultStateInterval: at 100x, the agent's 30 s
+    # would be 50 simulated minutes in which a sweeper's lowered deck drains a quarter of its
+    # battery unseen by the server.
+    maker = f"Speed{speed_factor:g}"  # its own topics: no retained factsheet of another run
+    fleet = Fleet(
+        config(site, 1, mqtt_url=broker.url, speed_factor=speed_factor, manufacturer=maker)
+    )
+    await fleet.start()
+    try:
+        serial = fleet.robots[0].serial_number
+        factsheet = await wire.async_wait_for(
+            match(Subtopic.FACTSHEET, serial_number=serial, manufacturer=maker),
+            what=f"{serial} factsheet",
+        )
+        timing = factsheet.json()["protocolLimits"]["timing"]
+        assert timing["defaultStateInterval"] == interval
+    finally:
+        await fleet.stop()
