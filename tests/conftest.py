@@ -41,6 +41,7 @@ LONG_RUNNING = (
     "tests/fleet_server/missions/test_forecourt.py",
     "tests/test_end_to_end.py",
     "tests/fleet_server/fleet/test_activity_api.py",
+    "tests/fleet_server/missions/test_charging_lost.py",
     "tests/fleet_server/missions/test_reconcile.py",
     "tests/fleet_server/missions/test_failures.py",
     "tests/fleet_server/incidents/test_incidents.py",
