@@ -6,7 +6,7 @@ one mission: its id, progress, results and coverage go on across legs (missions.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fleet_protocol.kinds import CANCEL_ORDER
@@ -30,7 +30,7 @@ from fleet_server.missions.legs import (
     way_to_charger,
 )
 from fleet_server.missions.models.mission import Mission, MissionStatus
-from fleet_server.missions.observe import observe
+from fleet_server.missions.observe import DEFAULT_ACCEPT_TIMEOUT, observe
 from fleet_server.missions.orders import Release
 from fleet_server.missions.resume import approach_to, resume_target
 from fleet_server.sites.routing import NoRoute
@@ -38,6 +38,8 @@ from fleet_server.sites.routing import NoRoute
 log = logging.getLogger(__name__)
 
 TERMINAL = (ActionStatus.FINISHED, ActionStatus.FAILED)
+# A robot that has not taken its charging order by then never will (as for any order).
+CHARGE_ORDER_TIMEOUT = DEFAULT_ACCEPT_TIMEOUT
 
 
 class MissionLegs(MissionIntake):
@@ -207,6 +209,7 @@ class MissionLegs(MissionIntake):
         }
         leg = leg | {
             "stage": "charging",
+            "sent_at": now.isoformat(),
             "dock": choice.dock.id,
             "target": target,
             "charge_action": charge_id,
@@ -290,12 +293,16 @@ class MissionLegs(MissionIntake):
         if mission.control_action_type == CANCEL_ORDER and seen.status is MissionStatus.CANCELLED:
             self._finish(mission, MissionStatus.CANCELLED, seen.reason)
             return
+        # A FATAL error, a failure of the charging order, or the robot's refusal of it (an
+        # order error naming it while the robot keeps another order).
+        refused = bool(seen.errors) and state.order_id != mission.order_id
         if any(e.error_level is ErrorLevel.FATAL for e in state.errors) or (
-            seen.status is MissionStatus.FAILED and state.order_id == mission.order_id
+            seen.status is MissionStatus.FAILED and (state.order_id == mission.order_id or refused)
         ):
             self._finish(mission, MissionStatus.FAILED, f"charging leg: {seen.reason}")
             return
         if state.order_id != mission.order_id:
+            self._check_taken(mission, leg)
             return
         charge = next((a for a in state.action_states if a.action_id == leg["charge_action"]), None)
         if charge is None:
@@ -311,6 +318,18 @@ class MissionLegs(MissionIntake):
             self._finish(mission, MissionStatus.FAILED, f"charging leg failed: {detail}")
             return
         self._resume_after_charging(mission, robot, state.battery_state.battery_charge)
+
+    def _check_taken(self, mission: Mission, leg: dict[str, Any]) -> None:
+        """Fail the mission if its robot has not taken the charging order in time (it reports
+        another order, or none, and no error): it would otherwise wait on it for ever."""
+        sent = leg.get("sent_at")
+        if sent is None:  # a leg begun before the time was kept
+            return
+        waited = self.clock() - datetime.fromisoformat(sent)
+        if waited > CHARGE_ORDER_TIMEOUT:
+            seconds = CHARGE_ORDER_TIMEOUT.total_seconds()
+            reason = f"charging leg: the robot did not take its charging order within {seconds:g} s"
+            self._finish(mission, MissionStatus.FAILED, reason)
 
     def _resume_after_charging(self, mission: Mission, robot: Robot, charge: float) -> None:
         assert mission.id is not None
