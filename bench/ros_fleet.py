@@ -244,7 +244,7 @@ def ros_fleet(
                 timeout=30,
             )
         )
-        deadline = began + 60 + 5 * robots
+        deadline = began + 60 + (5 + args.connect_interval) * robots
         while api.get("/health").json()["robots_online"] < robots:
             if sim.poll() is not None or time.monotonic() > deadline:
                 log = (folder / "fleet-sim.log").read_text()[-3000:]
@@ -263,6 +263,7 @@ def fleet_sim_command(args: argparse.Namespace, robots: int, mqtt_url: str) -> l
         *("--site", str(SITE_FILE), "--mqtt", mqtt_url),
         *("--ros-domain-id", str(args.ros_domain_id)),
         *("--visualization-interval", f"{args.visualization_interval:g}"),
+        *("--connect-interval", f"{args.connect_interval:g}"),
         *("--log-level", "WARNING"),
     ]
 
@@ -423,6 +424,12 @@ def main() -> None:
         help="ROS_DOMAIN_ID of the fleet and of the benchmark's own node",
     )
     parser.add_argument("--visualization-interval", type=float, default=1.0)
+    parser.add_argument(
+        "--connect-interval",
+        type=float,
+        default=0.01,
+        help="seconds between two agents' starts (fleet-sim's --connect-interval, default 0.01)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep each run's folder and logs")
     args = parser.parse_args()
     sizes = [int(size) for size in args.robots.split(",")]
