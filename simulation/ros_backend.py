@@ -46,6 +46,12 @@ SETUP_COMMAND = "ros_ws/tools/setup_ros2.sh VENV kilted|jazzy"
 STOP_TIMEOUT = 15.0
 # Seconds between two looks at the children.
 WATCH_INTERVAL = 0.5
+# Seconds an agent's driver waits for its robot's servers, pose and battery: the driver's own
+# default, or more in a large fleet. Every robot and agent shares one DDS domain here, so each
+# driver discovers every robot's and agent's endpoints; on one core, 35 agents started together
+# did not all find their robot within 30 s (bench/ros_fleet.py, 2026-12-06).
+STARTUP_TIMEOUT = 30.0
+STARTUP_SECONDS_PER_ROBOT = 2.0
 
 # Run by the Python the children will use: what the ROS backend needs, or what is missing.
 _PROBE = """
@@ -126,10 +132,13 @@ def simulated_interfaces(kind: RobotKind) -> dict[str, str]:
     return interfaces
 
 
-def driver_options(kind: RobotKind) -> dict[str, str]:
-    """The ROS driver's parameters for a simulated robot of this kind (robot-agent options)."""
+def driver_options(kind: RobotKind, fleet_size: int = 1) -> dict[str, str]:
+    """The ROS driver's parameters for a simulated robot of this kind in a fleet of this many
+    robots (robot-agent options)."""
     profile = profile_for(kind)
+    startup = max(STARTUP_TIMEOUT, STARTUP_SECONDS_PER_ROBOT * fleet_size)
     return {
+        "startup_timeout": f"{startup:g}",
         "pose_source": "amcl",
         "map_frame": MAP_FRAME,
         "speed_max": str(profile.speed),
@@ -237,7 +246,7 @@ class RosFleet:
             command += ["--mqtt-username", robot.serial_number, "--mqtt-password-file", str(secret)]
         if config.mqtt_ca_file is not None:
             command += ["--mqtt-ca-file", str(config.mqtt_ca_file)]
-        for key, value in driver_options(robot.kind).items():
+        for key, value in driver_options(robot.kind, len(self.robots)).items():
             command += ["--driver-option", f"{key}={value}"]
         return command
 

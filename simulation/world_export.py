@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fleet_protocol.site import Point, Site, ZoneKind
+from simulation.chargers import CHARGER_SIZE, charger_pose
 
 WALL_HEIGHT = 1.2
 WALL_THICKNESS = 0.2
 KERB_HEIGHT = 0.15
 KERB_THICKNESS = 0.2
-DOCK_SIZE = (0.6, 0.6, 0.3)
 # Without a geofence the boundary is the nodes' bounding box grown by this much (metres).
 NODE_MARGIN = 5.0
 # Unknown space kept around the boundary in the map image (metres).
@@ -120,9 +120,9 @@ def world_sdf(site: Site) -> str:
         length = math.hypot(x1 - x0, y1 - y0) + wall.thickness  # overlap so corners close
         pose = ((x0 + x1) / 2, (y0 + y1) / 2, wall.height / 2, 0, 0, math.atan2(y1 - y0, x1 - x0))
         _box_model(world, wall.name, pose, (length, wall.thickness, wall.height))
-    for dock in site.docks:
-        node = site.node(dock.node)
-        _box_model(world, dock.id, (node.x, node.y, DOCK_SIZE[2] / 2, 0, 0, 0), DOCK_SIZE)
+    for dock in site.docks:  # beyond the dock's node, where a docked robot stands
+        x, y, yaw = charger_pose(site, dock)
+        _box_model(world, dock.id, (x, y, CHARGER_SIZE[2] / 2, 0, 0, yaw), CHARGER_SIZE)
     ET.indent(sdf)
     return '<?xml version="1.0"?>\n' + ET.tostring(sdf, encoding="unicode") + "\n"
 

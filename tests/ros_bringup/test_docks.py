@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 import yaml
 from fleet_bringup.docks import DOCK_PLUGIN, MAP_FRAME, dock_database, write_dock_database
-from fleet_bringup.layout import GAZEBO, GAZEBO_DOCK_CLEARANCE, approach_heading
 
 from fleet_protocol.site import Site, site_from_mapping
+from simulation.chargers import approach_heading
 
 
 def test_every_site_dock_is_in_the_database_at_its_node(demo_site: Site) -> None:
@@ -24,14 +22,6 @@ def test_every_site_dock_is_in_the_database_at_its_node(demo_site: Site) -> None
         assert entry["frame"] == MAP_FRAME
         assert entry["type"] == DOCK_PLUGIN
         assert entry["id"] == dock.id
-
-
-def test_in_gazebo_the_docked_pose_is_in_front_of_the_charger_box(demo_site: Site) -> None:
-    docks = dock_database(demo_site, GAZEBO)["docks"]
-    for dock in demo_site.docks:
-        node = demo_site.node(dock.node)
-        x, y, _ = docks[dock.id]["pose"]
-        assert math.hypot(x - node.x, y - node.y) == pytest.approx(GAZEBO_DOCK_CLEARANCE, abs=1e-3)
 
 
 def test_the_written_file_has_opennav_dockings_layout(demo_site: Site, tmp_path) -> None:

@@ -10,14 +10,11 @@ import pytest
 from fleet_bringup.layout import (
     FIRST_SPAWN_DELAY,
     GAZEBO,
-    GAZEBO_DOCK_CLEARANCE,
     LOOPBACK,
     SIM_ROBOT,
     LayoutError,
-    approach_heading,
     docked_pose,
     gz_sim_arguments,
-    node_heading,
     parse_backend,
     parse_flag,
     parse_kinds,
@@ -29,8 +26,8 @@ from fleet_bringup.layout import (
 
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.site import Site
+from simulation.chargers import approach_heading, charger_pose, node_heading
 from simulation.fleet import FleetConfig, plan_robots
-from simulation.world_export import DOCK_SIZE
 
 ALL_SIMULATED = (RobotKind.PATROL_DOG, RobotKind.SANITATION, RobotKind.SERVICE)
 ROS_NAME_TOKEN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -80,27 +77,27 @@ def test_headings_point_along_the_sites_edges(demo_site: Site) -> None:
     assert approach_heading(demo_site, dock) == pytest.approx(-math.pi / 2)
 
 
-def test_gazebo_robots_on_a_dock_start_in_front_of_the_charger_box(demo_site: Site) -> None:
+def test_gazebo_robots_on_a_dock_start_on_its_node_facing_the_charger_box(
+    demo_site: Site,
+) -> None:
+    # The same docked pose as the fleet server's and fleet_sim_robot's: the dock's node. The
+    # world's charger box stands straight ahead of it.
+    docks = {dock.node: dock for dock in demo_site.docks}
     specs = plan_layout(demo_site, 3, ALL_SIMULATED, GAZEBO)
     for spec in specs:
         node = demo_site.node(spec.start_node)
-        gap = math.hypot(spec.start.x - node.x, spec.start.y - node.y)
-        assert gap == pytest.approx(GAZEBO_DOCK_CLEARANCE)
-        assert gap > DOCK_SIZE[0] / 2
-        # Facing the box: a step forward along the start heading reaches the node.
-        ahead = (
-            spec.start.x + gap * math.cos(spec.start.yaw),
-            spec.start.y + gap * math.sin(spec.start.yaw),
-        )
-        assert ahead == pytest.approx((node.x, node.y))
+        assert (spec.start.x, spec.start.y) == (node.x, node.y)
+        x, y, _ = charger_pose(demo_site, docks[spec.start_node])
+        heading_to_box = math.atan2(y - node.y, x - node.x)
+        assert heading_to_box == pytest.approx(spec.start.yaw)
 
 
-def test_docked_pose_is_the_dock_node_off_gazebo(demo_site: Site) -> None:
-    dock = demo_site.docks[1]
-    node = demo_site.node(dock.node)
-    for backend in (None, LOOPBACK):
-        pose = docked_pose(demo_site, dock, backend)
+def test_docked_pose_is_the_dock_node(demo_site: Site) -> None:
+    for dock in demo_site.docks:
+        node = demo_site.node(dock.node)
+        pose = docked_pose(demo_site, dock)
         assert (pose.x, pose.y) == (node.x, node.y)
+        assert pose.yaw == pytest.approx(approach_heading(demo_site, dock))
 
 
 @pytest.mark.parametrize("backend", [GAZEBO, LOOPBACK])

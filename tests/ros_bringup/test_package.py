@@ -129,6 +129,19 @@ def test_setup_installs_every_launch_and_config_file_and_the_sites(monkeypatch) 
     assert marker == {(PACKAGE_ROOT / "resource" / "fleet_bringup").resolve()}
 
 
+@pytest.mark.parametrize("root", [PACKAGE_ROOT, DRIVER_ROOT], ids=lambda p: p.name)
+def test_every_installed_file_is_named_by_a_path_inside_its_package(
+    root: Path, monkeypatch
+) -> None:
+    # colcon build --symlink-install mirrors each data file at its path under the package's
+    # build folder; a path with `..` would make it write outside the build base (seen with
+    # colcon-core 0.21 and a --build-base of another depth than the sources).
+    for folder, sources in setup_keywords(root, monkeypatch)["data_files"]:
+        for source in sources:
+            assert ".." not in Path(source).parts, f"{folder}: {source}"
+            assert not Path(source).is_absolute(), f"{folder}: {source}"
+
+
 def test_the_driver_the_launch_files_start_is_what_its_package_installs(monkeypatch) -> None:
     keywords = setup_keywords(DRIVER_ROOT, monkeypatch)
     scripts = {entry.split("=")[0].strip() for entry in keywords["entry_points"]["console_scripts"]}

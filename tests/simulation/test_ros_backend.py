@@ -83,6 +83,13 @@ def test_each_kind_s_agent_is_told_the_simulated_robot_s_speaker_camera_and_deck
     assert driver_options(RobotKind.SERVICE)["speed_max"] == "1.0"
 
 
+def test_a_large_fleet_s_drivers_wait_longer_for_their_robots() -> None:
+    # Each driver discovers every robot's and agent's endpoints in the shared domain.
+    assert driver_options(RobotKind.PATROL_DOG)["startup_timeout"] == "30"
+    assert driver_options(RobotKind.PATROL_DOG, fleet_size=10)["startup_timeout"] == "30"
+    assert driver_options(RobotKind.PATROL_DOG, fleet_size=40)["startup_timeout"] == "80"
+
+
 def test_the_children_keep_dds_on_this_machine_in_the_domain_given() -> None:
     env = ros_environment(
         {"PATH": "/bin", "FASTDDS_BUILTIN_TRANSPORTS": "UDPv4", "ROS_DOMAIN_ID": "7"}, 61

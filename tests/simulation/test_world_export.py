@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from fleet_protocol.site import ZoneKind
+from simulation.chargers import CHARGER_GAP, CHARGER_SIZE, charger_pose
 from simulation.cli import main
 from simulation.site_file import load_site
 from simulation.world_export import (
@@ -111,8 +112,24 @@ def test_world_has_a_wall_per_boundary_edge_kerbs_and_docks() -> None:
         assert len(kerbs) == len(zone.polygon)
         assert all(poses[name][2] == pytest.approx(0.075) for name in kerbs)
     for dock in site.docks:
+        assert poses[dock.id] == pytest.approx(
+            [*charger_pose(site, dock)[:2], 0.15, 0, 0, charger_pose(site, dock)[2]]
+        )
+
+
+def test_a_robot_docked_on_the_dock_node_stands_clear_of_the_charger_box() -> None:
+    site = load_site(DEMO)
+    poses = models(world_sdf(site))
+    for dock in site.docks:
         node = site.node(dock.node)
-        assert poses[dock.id][:2] == pytest.approx([node.x, node.y])
+        x, y, _, _, _, yaw = poses[dock.id]
+        # The box's centre lies straight ahead of a robot on the node facing the way it drove in
+        # (the bringup's docked pose), its near face CHARGER_GAP away.
+        along = (x - node.x) * math.cos(yaw) + (y - node.y) * math.sin(yaw)
+        across = -(x - node.x) * math.sin(yaw) + (y - node.y) * math.cos(yaw)
+        assert across == pytest.approx(0, abs=1e-9)
+        assert along - CHARGER_SIZE[0] / 2 == pytest.approx(CHARGER_GAP)
+        assert CHARGER_GAP > 0.08  # the Gazebo stand-in's front overhang
 
 
 def test_world_models_are_static_boxes_of_the_stated_size(yard_file: Path) -> None:
@@ -204,7 +221,8 @@ def test_cli_writes_the_world(yard_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "yard.sdf"
     main(["export-gazebo", str(yard_file), "-o", str(out)])
     poses = models(out.read_text())
-    assert poses["dock-yard"][:3] == pytest.approx([30, 10, 0.15])
+    # Beyond its node c (30, 10), reached from b to the south: 0.13 m gap plus half the box.
+    assert poses["dock-yard"] == pytest.approx([30, 10.43, 0.15, 0, 0, math.pi / 2])
     assert len([name for name in poses if name.startswith("boundary_wall_")]) == 4
     assert len([name for name in poses if name.startswith("pit_kerb_")]) == 4
 

@@ -5,9 +5,12 @@ from glob import glob
 from setuptools import find_packages, setup
 
 PACKAGE = "fleet_bringup"
-# The repository's site files, so that the demo site is the simulation's default; a copy of the
-# package outside the repository installs none (then give site:=).
-SITES = "../../../missions/sites"
+# The repository's site files, so that the demo site is the simulation's default. `sites` is a
+# symbolic link to the repository's missions/sites, so that no installed file's path leaves the
+# package: colcon --symlink-install mirrors each one at its path under the build base, and a
+# `../..` path would land outside it. A copy of the package outside the repository installs
+# none (then give site:=).
+SITES = "sites"
 
 setup(
     name=PACKAGE,

@@ -21,11 +21,11 @@ DOCK_PLUGIN = "charging_dock"
 MAP_FRAME = "map"
 
 
-def dock_database(site: Site, backend: str | None = None) -> dict[str, Any]:
+def dock_database(site: Site) -> dict[str, Any]:
     """The docking server's database of the site's docks, in the map frame."""
     docks: dict[str, Any] = {}
     for dock in site.docks:
-        pose = docked_pose(site, dock, backend)
+        pose = docked_pose(site, dock)
         docks[dock.id] = {
             "type": DOCK_PLUGIN,
             "frame": MAP_FRAME,
@@ -35,10 +35,10 @@ def dock_database(site: Site, backend: str | None = None) -> dict[str, Any]:
     return {"docks": docks}
 
 
-def write_dock_database(site: Site, path: Path, backend: str | None = None) -> Path:
+def write_dock_database(site: Site, path: Path) -> Path:
     """Write the dock database YAML; the docking server reads it on configure."""
     path.parent.mkdir(parents=True, exist_ok=True)
     header = f"# Docks of site {site.id}, written by fleet_bringup from the site file.\n"
-    text = yaml.safe_dump(dock_database(site, backend), sort_keys=False, allow_unicode=True)
+    text = yaml.safe_dump(dock_database(site), sort_keys=False, allow_unicode=True)
     path.write_text(header + text, encoding="utf-8")
     return path

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fleet_protocol.kinds import RobotKind
-from fleet_protocol.orientation import normalize_angle
 from fleet_protocol.ros_names import ros_namespace
 from fleet_protocol.site import Dock, Site, SiteError
+from simulation.chargers import approach_heading, node_heading
 from simulation.fleet import FleetConfig, plan_robots
 from simulation.site_file import load_site
-from simulation.world_export import DOCK_SIZE
 
 GAZEBO = "gazebo"
 LOOPBACK = "loopback"
@@ -39,11 +38,6 @@ SIMULATION_PACKAGE = {
 # without Nav2 need only their one process up first.
 FIRST_SPAWN_DELAY = {GAZEBO: 5.0, LOOPBACK: 0.0, SIM_ROBOT: 2.0}
 SPAWN_INTERVAL = {GAZEBO: 5.0, LOOPBACK: 2.0, SIM_ROBOT: 0.5}
-
-# In the gz sim world a charger is a box on its dock node (simulation.world_export), so a robot
-# docks, and starts, in front of the box: half the box, the stand-in robot's front overhang from
-# its base frame (TurtleBot3 Waffle: 0.08 m), and a gap.
-GAZEBO_DOCK_CLEARANCE = DOCK_SIZE[0] / 2 + 0.08 + 0.05
 
 
 class LayoutError(ValueError):
@@ -171,7 +165,7 @@ def plan_layout(
         if dock is None:
             start = Pose2D(*_node_xy(site, robot.start_node), node_heading(site, robot.start_node))
         else:
-            start = docked_pose(site, dock, backend)
+            start = docked_pose(site, dock)
         specs.append(
             RobotSpec(
                 serial_number=robot.serial_number,
@@ -189,46 +183,18 @@ def plan_layout(
     return specs
 
 
-def node_heading(site: Site, node_id: str) -> float:
-    """The heading along the node's first edge, away from it (0 for a node without edges)."""
-    for edge in site.edges:
-        if node_id in (edge.start, edge.end):
-            other = edge.end if edge.start == node_id else edge.start
-            return _heading(_node_xy(site, node_id), _node_xy(site, other))
-    return 0.0
+def docked_pose(site: Site, dock: Dock) -> Pose2D:
+    """Where a docked robot stands: on the dock's node, facing the charger.
 
-
-def approach_heading(site: Site, dock: Dock) -> float:
-    """The heading a robot drives into the dock: from the node its first edge comes from."""
-    if not _has_edge(site, dock.node):
-        return 0.0
-    return normalize_angle(node_heading(site, dock.node) + math.pi)
-
-
-def docked_pose(site: Site, dock: Dock, backend: str | None) -> Pose2D:
-    """Where a docked robot stands, facing the charger.
-
-    On the dock node itself, except in Gazebo, whose world puts the charger's box on the node.
+    The same in every world; in gz sim the charger's box stands beyond the node
+    (simulation.chargers).
     """
-    x, y = _node_xy(site, dock.node)
-    yaw = approach_heading(site, dock)
-    if backend == GAZEBO:
-        x -= GAZEBO_DOCK_CLEARANCE * math.cos(yaw)
-        y -= GAZEBO_DOCK_CLEARANCE * math.sin(yaw)
-    return Pose2D(x, y, yaw)
-
-
-def _has_edge(site: Site, node_id: str) -> bool:
-    return any(node_id in (edge.start, edge.end) for edge in site.edges)
+    return Pose2D(*_node_xy(site, dock.node), approach_heading(site, dock))
 
 
 def _node_xy(site: Site, node_id: str) -> tuple[float, float]:
     node = site.node(node_id)
     return node.x, node.y
-
-
-def _heading(start: tuple[float, float], end: tuple[float, float]) -> float:
-    return math.atan2(end[1] - start[1], end[0] - start[0])
 
 
 def gz_sim_arguments(world: Path, gui: bool) -> str:

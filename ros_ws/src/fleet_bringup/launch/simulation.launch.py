@@ -118,7 +118,7 @@ def _simulation(context, *args, **kwargs):
         robots_file = write_sim_robots(site, specs, seed, files)
         return _sim_robot_simulation(site, specs, robots_file, distro, mqtt_url)
     map_yaml = write_site_map(site, files, parse_resolution(value["map_resolution"]))
-    docks = write_dock_database(site, files.docks, backend)
+    docks = write_dock_database(site, files.docks)
     base_params = load_parameters(share / "config" / "nav2_params.yaml")
     use_sim_time = backend == GAZEBO
     actions = [LogInfo(msg=f"fleet_bringup: {len(specs)} robots on {site.id} ({backend})")]
