@@ -88,15 +88,19 @@ class ChargerKeeper:
         return True
 
     def restore(self, mission: Mission) -> None:
-        """Hold again the charger of an active dock mission taken over after a restart."""
-        dock_id = mission.definition.get(CHARGER_DOCK)
+        """Hold again the charger of an active dock mission, or of a mission charging in a leg
+        (missions.charging), taken over after a restart."""
+        leg = mission.definition.get("leg") or {}
+        in_leg = leg.get("dock") if leg.get("stage") == "charging" else None
+        dock_id = mission.definition.get(CHARGER_DOCK) or in_leg
         if mission.id is None or mission.robot is None or not dock_id:
             return
         site = self.sites.get(mission.site_id)
         dock = next((d for d in site.docks if d.id == dock_id), None)
         if dock is not None:
             self.book.reserve(mission.robot, site, dock, self.clock(), None)
-            self._holders[mission.id] = mission.robot
+            if not in_leg:  # a leg gives its charger back itself (missions.charging)
+                self._holders[mission.id] = mission.robot
 
     def _waits(self, robot: Robot, dock: Dock, site: Site, free_at: datetime | None) -> str:
         return (

@@ -114,3 +114,26 @@ def test_a_paused_fleet_holds_all_work_a_recalled_one_all_but_its_docking() -> N
     recalled = FleetHold(FleetMode.RECALLED, NOW, "op-li")
     assert recalled.holds(patrol) == "waiting for the fleet to be resumed: recalled by op-li"
     assert recalled.holds(recall) is None
+
+
+def test_after_a_restart_a_mission_charging_in_a_leg_holds_its_charger_again(
+    keeper: ChargerKeeper,
+) -> None:
+    leg = {"stage": "charging", "dock": "dock-C", "target": 80.0}
+    charging = Mission(
+        id=7,
+        kind="patrol",
+        site_id="square",
+        status=MissionStatus.CHARGING,
+        robot="dog-01",
+        definition={"leg": leg},
+    )
+    keeper.restore(charging)
+    hold = keeper.book.held_by("dog-01")
+    assert hold is not None and hold.dock_id == "dock-C"
+    # Its only charger is taken: another robot is not sent there.
+    assert keeper.book.free("square", SITE.docks[1], "dog-02") == 0
+    # A mission stopping for its leg (not yet on a charger) holds none.
+    keeper.book.release("dog-01")
+    keeper.restore(charging.model_copy(update={"definition": {"leg": leg | {"stage": "stopping"}}}))
+    assert keeper.book.held_by("dog-01") is None
