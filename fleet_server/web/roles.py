@@ -1,7 +1,8 @@
 """Who may call what: the role groups the routes admit, each defined once and named by a type.
 
 A route takes one of the types below as a parameter (or its router takes the dependency); the
-only routes without one are GET /health (monitoring) and POST /auth/token (logging in).
+only routes without one are GET /health, /health/live and /health/ready (monitoring) and
+POST /auth/token (logging in).
 """
 
 from __future__ import annotations

@@ -31,7 +31,12 @@ try:
 except ImportError:  # a FastAPI that includes routers eagerly lists every route in app.routes
     iter_route_contexts = None
 
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/health/live"),
+    ("GET", "/api/v1/health/ready"),
+    ("POST", "/api/v1/auth/token"),
+}
 # A browser cannot set headers on a WebSocket: the live feed takes its credential from the query
 # and checks it in its handler (tests/fleet_server/feed/test_live.py tests the refusals).
 CHECKED_IN_HANDLER = {"/api/v1/live"}
