@@ -31,9 +31,18 @@ Clock = Callable[[], datetime]
 STATE_AFTER_OFFLINE = timedelta(seconds=5)
 
 
+_ACTION_DONE = (ActionStatus.FINISHED, ActionStatus.FAILED)
+
+
 def order_running(state: State) -> bool:
-    """Whether the robot is still working through an order (nodes or edges left to pass)."""
-    return bool(state.order_id) and bool(state.node_states or state.edge_states)
+    """Whether the robot is still working through an order: nodes or edges left to pass, or an
+    action not yet FINISHED or FAILED (a charge at the dock the order ended on). A vehicle
+    refuses a new order while one is running (VDA 5050 6.6.3), so the server must wait too."""
+    if not state.order_id:
+        return False
+    if state.node_states or state.edge_states:
+        return True
+    return any(a.action_status not in _ACTION_DONE for a in state.action_states)
 
 
 class RobotListener(Protocol):

@@ -109,8 +109,10 @@ async def test_an_empty_battery_stops_the_robot_where_it_emptied_however_long_th
         await driver.navigate_through_poses([pose(50, 0), pose(500, 0)], reached.append)
     assert caught.value.error_type == BATTERY_EMPTY and caught.value.fatal
     assert reached == [0]
-    assert 59.0 < driver.current_pose().x <= 60.0
-    assert driver.current_pose().x == pytest.approx(60 * left, abs=0.01)
+    # Where that charge ran out, give or take the charge of the instant between the reading and
+    # the start (on a busy machine a few ms of the wall clock, a few cm): 50 m further without
+    # the check inside the long step.
+    assert 60 * left - 0.5 < driver.current_pose().x <= 60 * left + 0.01
     assert level(driver) == 0
     assert driver.speed() == 0
 

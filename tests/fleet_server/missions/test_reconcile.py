@@ -16,7 +16,7 @@ from fleet_protocol.base import utc_now
 from fleet_protocol.connection import ConnectionState
 from fleet_protocol.kinds import CANCEL_ORDER, RobotKind
 from fleet_protocol.order import Edge, Node, NodePosition, Order
-from fleet_protocol.state import State
+from fleet_protocol.state import ActionStatus, State
 from fleet_protocol.topics import Subtopic, topic
 from fleet_server.accounts.models import Role
 from fleet_server.missions.reconcile import unexpected_order
@@ -103,7 +103,17 @@ def test_a_state_shows_an_unexpected_order_only_while_it_runs() -> None:
     assert unexpected_order(running, running.order_id) is None
     assert unexpected_order(running, None) == running.order_id
     assert unexpected_order(running, "another-order") == running.order_id
-    done = running.model_copy(update={"node_states": [], "edge_states": []})
+    passed = running.model_copy(update={"node_states": [], "edge_states": []})
+    acting = [
+        a.model_copy(update={"action_status": ActionStatus.RUNNING}) for a in running.action_states
+    ]
+    assert acting, "the sample state has actions"
+    # Every node passed, an action still running (a charge at the last node): still under way,
+    # as the vehicle sees it (it refuses a new order until the action ends).
+    busy = passed.model_copy(update={"action_states": acting})
+    assert unexpected_order(busy, None) == running.order_id
+    finished = [a.model_copy(update={"action_status": ActionStatus.FINISHED}) for a in acting]
+    done = passed.model_copy(update={"action_states": finished})
     assert unexpected_order(done, None) is None
 
 
