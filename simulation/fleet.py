@@ -150,18 +150,23 @@ def dock_positions(site: Site) -> Docks:
     return {dock.id: (site.node(dock.node).x, site.node(dock.node).y) for dock in site.docks}
 
 
+def plan_robots_with_logins(config: FleetConfig) -> list[SimRobot]:
+    """plan_robots, checking that each robot has its broker password when logins are given
+    (ValueError naming those without)."""
+    robots = plan_robots(config)
+    if config.credentials is not None:
+        missing = [r.serial_number for r in robots if r.serial_number not in config.credentials]
+        if missing:
+            raise ValueError(f"no broker password for {', '.join(missing)}")
+    return robots
+
+
 class Fleet:
     """The planned robots' agents on the current event loop: `await start()`, `await stop()`."""
 
     def __init__(self, config: FleetConfig) -> None:
         self.config = config
-        self.robots = plan_robots(config)
-        if config.credentials is not None:
-            missing = [
-                r.serial_number for r in self.robots if r.serial_number not in config.credentials
-            ]
-            if missing:
-                raise ValueError(f"no broker password for {', '.join(missing)}")
+        self.robots = plan_robots_with_logins(config)
         # Built now so that a bad URL or topic level fails here, before any robot connects.
         self._agent_settings = {r.serial_number: self._settings(r) for r in self.robots}
         self._tasks: dict[str, asyncio.Task[None]] = {}

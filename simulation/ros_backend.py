@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType
 
 from fleet_protocol.kinds import KIND_ACTIONS, RobotKind
-from simulation.fleet import FleetConfig, SimRobot, dock_positions, plan_robots
+from simulation.fleet import FleetConfig, SimRobot, dock_positions, plan_robots_with_logins
 from simulation.profiles import profile_for
 from simulation.ros_spec import (
     DECK_SERVICE,
@@ -177,13 +177,7 @@ class RosFleet:
         log_level: str = "INFO",
     ) -> None:
         self.config = config
-        self.robots = plan_robots(config)
-        if config.credentials is not None:
-            missing = [
-                r.serial_number for r in self.robots if r.serial_number not in config.credentials
-            ]
-            if missing:
-                raise ValueError(f"no broker password for {', '.join(missing)}")
+        self.robots = plan_robots_with_logins(config)
         self.env = ros_environment(os.environ if env is None else env, domain_id)
         self._python = python
         self._log_level = log_level.upper()
