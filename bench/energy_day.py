@@ -20,8 +20,6 @@ simulator's figures.
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -32,8 +30,7 @@ from typing import Any
 import httpx
 import yaml
 
-from bench.fleet_scale import SITE_FILE, script, start
-from bench.ingest import create_api_key, free_port, start_mosquitto, wait_port
+from bench.fleet_scale import SITE_FILE, script, served, start
 
 ROOT = Path(__file__).resolve().parents[1]
 FORECOURT = yaml.safe_load(
@@ -51,36 +48,13 @@ def fleet(
     """Broker, server and simulator running; an operator's API client for the server. With
     `keep`, the run's folder (database, server and simulator logs) stays for a look after."""
     with ExitStack() as stack:
-        folder = Path(tempfile.mkdtemp(prefix="fleet-energy-"))
-        if keep:
-            print(f"keeping {folder}", flush=True)
-        else:
-            stack.callback(shutil.rmtree, folder, True)
-        mqtt_url = start_mosquitto(stack, folder)
-        port = free_port()
-        database_url = f"sqlite:///{folder / 'energy.db'}"
-        key = create_api_key(database_url, "operator")
-        env = {
-            "FLEET_DATABASE_URL": database_url,
-            "FLEET_MQTT_URL": mqtt_url,
-            "FLEET_AUTO_REGISTER": "true",
-            # A robot charging on a dock sends state as usual; give simulated minutes room.
-            "FLEET_OFFLINE_TIMEOUT_S": "60",
-        }
+        # A robot charging on a dock sends state as usual; give simulated minutes room.
         level = "info" if keep else "warning"
-        serve = [script("fleet"), "serve", "--port", str(port), "--log-level", level]
-        start(stack, serve, env, folder / "server.log")
-        wait_port(port)
+        env = {"FLEET_OFFLINE_TIMEOUT_S": "60"}
+        folder, mqtt_url, api = served(stack, "fleet-energy-", keep, env, level)
         sim = [script("fleet-sim"), "--mqtt", mqtt_url, "--site", str(SITE_FILE)]
         sim += ["--robots", str(robots), "--kinds", kinds, "--speed-factor", str(speed_factor)]
         start(stack, [*sim, "--log-level", "WARNING", "--seed", "7"], {}, folder / "sim.log")
-        api = stack.enter_context(
-            httpx.Client(
-                base_url=f"http://127.0.0.1:{port}/api/v1",
-                headers={"X-API-Key": key},
-                timeout=30,
-            )
-        )
         deadline = time.monotonic() + 120
         while api.get("/health").json()["robots_online"] < robots:
             if time.monotonic() > deadline:

@@ -60,6 +60,36 @@ def start(
     return process
 
 
+def served(
+    stack: ExitStack, prefix: str, keep: bool, env: dict[str, str], log_level: str = "warning"
+) -> tuple[Path, str, httpx.Client]:
+    """A run's folder (removed at the end unless `keep`), a Mosquitto and `fleet serve` on a new
+    SQLite database in it: the folder, the broker's URL and an operator's API client."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if keep:
+        print(f"keeping {folder}", flush=True)
+    else:
+        stack.callback(shutil.rmtree, folder, True)
+    mqtt_url = start_mosquitto(stack, folder)
+    port = free_port()
+    database_url = f"sqlite:///{folder / 'fleet.db'}"
+    key = create_api_key(database_url, "operator")
+    server_env = {
+        "FLEET_DATABASE_URL": database_url,
+        "FLEET_MQTT_URL": mqtt_url,
+        "FLEET_AUTO_REGISTER": "true",
+    }
+    serve = [script("fleet"), "serve", "--port", str(port), "--log-level", log_level]
+    start(stack, serve, server_env | env, folder / "server.log")
+    wait_port(port)
+    api = stack.enter_context(
+        httpx.Client(
+            base_url=f"http://127.0.0.1:{port}/api/v1", headers={"X-API-Key": key}, timeout=30
+        )
+    )
+    return folder, mqtt_url, api
+
+
 def run(args: argparse.Namespace) -> None:
     with ExitStack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="fleet-scale-"))

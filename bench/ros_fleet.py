@@ -33,9 +33,7 @@ import argparse
 import json
 import math
 import os
-import shutil
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -48,8 +46,15 @@ import httpx
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from bench.fleet_scale import LONG_PATROL, SITE_FILE, STREET_LOOP, cpu_seconds, script, start
-from bench.ingest import create_api_key, free_port, start_mosquitto, wait_port
+from bench.fleet_scale import (
+    LONG_PATROL,
+    SITE_FILE,
+    STREET_LOOP,
+    cpu_seconds,
+    script,
+    served,
+    start,
+)
 from fleet_protocol.broker_url import parse_broker_url
 from fleet_protocol.kinds import RobotKind
 from fleet_protocol.ros_names import ros_namespace
@@ -217,33 +222,10 @@ def ros_fleet(
     """Broker, server and the ROS fleet, every robot online: the API client, broker URL and
     fleet-sim's pid."""
     with ExitStack() as stack:
-        folder = Path(tempfile.mkdtemp(prefix="fleet-ros-bench-"))
-        if args.keep:
-            print(f"keeping {folder}", flush=True)
-        else:
-            stack.callback(shutil.rmtree, folder, True)
-        mqtt_url = start_mosquitto(stack, folder)
-        port = free_port()
-        database_url = f"sqlite:///{folder / 'fleet.db'}"
-        key = create_api_key(database_url, "operator")
-        env = {
-            "FLEET_DATABASE_URL": database_url,
-            "FLEET_MQTT_URL": mqtt_url,
-            "FLEET_AUTO_REGISTER": "true",
-        }
-        serve = [script("fleet"), "serve", "--port", str(port), "--log-level", "warning"]
-        start(stack, serve, env, folder / "server.log")
-        wait_port(port)
+        folder, mqtt_url, api = served(stack, "fleet-ros-bench-", args.keep, {})
         command = fleet_sim_command(args, robots, mqtt_url)
         began = time.monotonic()
         sim = start(stack, command, {}, folder / "fleet-sim.log")
-        api = stack.enter_context(
-            httpx.Client(
-                base_url=f"http://127.0.0.1:{port}/api/v1",
-                headers={"X-API-Key": key},
-                timeout=30,
-            )
-        )
         deadline = began + 60 + (5 + args.connect_interval) * robots
         while api.get("/health").json()["robots_online"] < robots:
             if sim.poll() is not None or time.monotonic() > deadline:
