@@ -134,7 +134,7 @@ function renderShell() {
   const pages = allowedPages();
   const { id } = parseHash(location.hash);
   const nav = h("nav", { class: "main-nav", "aria-label": t("nav.label") },
-    pages.map((page) => h("a", {
+    pages.filter((page) => !page.hidden).map((page) => h("a", {
       href: `#/${page.id}`, "data-page": page.id,
       "aria-current": page.id === id ? "page" : false,
     }, t(page.label))));

@@ -8,6 +8,7 @@ import * as robotsPage from "./pages/robots-page.js";
 import * as schedulesPage from "./pages/schedules-page.js";
 import * as templatesPage from "./pages/templates-page.js";
 import * as vouchersPage from "./pages/vouchers-page.js";
+import * as wallPage from "./pages/wall-page.js";
 import { hasRole, READERS, RECORD_READERS } from "./session.js";
 
 export const PAGES = [
@@ -18,9 +19,11 @@ export const PAGES = [
   { id: "schedules", label: "nav.schedules", roles: READERS, page: schedulesPage },
   { id: "templates", label: "nav.templates", roles: READERS, page: templatesPage },
   { id: "vouchers", label: "nav.vouchers", roles: RECORD_READERS, page: vouchersPage },
+  // Not in the navigation: opened from the map.
+  { id: "wall", label: "map.wall", roles: READERS, page: wallPage, hidden: true },
 ];
 
-/** The pages the logged-in user's role may open. */
+/** The pages the logged-in user's role may open (the navigation leaves out hidden ones). */
 export function allowedPages() {
   return PAGES.filter((page) => hasRole(page.roles));
 }

@@ -37,11 +37,13 @@ function emit(topic, payload) {
   }
 }
 
-function addPoint(track, position) {
+function addPoint(track, position, at = null) {
   const last = track[track.length - 1];
   const moved = !last || last.map_id !== position.map_id ||
     Math.hypot(last.x - position.x, last.y - position.y) >= TRACK_MIN_STEP_M;
-  if (moved) track.push({ x: position.x, y: position.y, map_id: position.map_id });
+  // `at` (ms, this browser's clock) on what the feed brought: how fast the robot goes lately.
+  if (moved) track.push(at === null ? { x: position.x, y: position.y, map_id: position.map_id }
+    : { x: position.x, y: position.y, map_id: position.map_id, at });
 }
 
 function bounded(track) {
@@ -55,7 +57,7 @@ function recordTrack(robot) {
   const position = robot.position;
   if (!position) return;
   const track = store.tracks.get(robot.id) || [];
-  addPoint(track, position);
+  addPoint(track, position, Date.now());
   store.tracks.set(robot.id, bounded(track));
 }
 
@@ -64,7 +66,7 @@ function recordTrack(robot) {
 export function seedTrack(robotId, points) {
   const track = [];
   for (const point of points) addPoint(track, point);
-  for (const point of store.tracks.get(robotId) || []) addPoint(track, point);
+  for (const point of store.tracks.get(robotId) || []) addPoint(track, point, point.at ?? null);
   store.tracks.set(robotId, bounded(track));
   const robot = store.robots.get(robotId);
   if (robot) emit("robots", [robot]);
