@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
+from fleet_protocol.logs import LogFormat, LogLevel
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from fleet_server.broker.config import CONF_FILE
 
@@ -53,6 +54,10 @@ class FleetSettings(BaseSettings):
         env_prefix="FLEET_", extra="ignore", hide_input_in_errors=True
     )
 
+    # How `fleet serve` and `fleet demo` log to stderr: readable text, or one JSON object a line
+    # (time, level, logger, message, exception, robot, mission, request) for a log shipper.
+    log_format: LogFormat = "text"
+    log_level: LogLevel = "info"
     database_url: str = "sqlite:///fleet-data/fleet.db"
     # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
     # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
@@ -196,6 +201,11 @@ class FleetSettings(BaseSettings):
             if getattr(self, lockout) <= getattr(self, free):
                 raise ValueError(f"{lockout} must be greater than {free}")
         return self
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, name: object) -> object:
+        return name.lower() if isinstance(name, str) else name
 
     @field_validator("preemptible_kinds")
     @classmethod

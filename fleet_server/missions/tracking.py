@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from fleet_protocol.kinds import CANCEL_ORDER
+from fleet_protocol.logs import log_context
 from fleet_protocol.state import State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
@@ -33,7 +34,8 @@ class MissionTracking(MissionHandover):
         if mission is None:
             return
         try:
-            self._follow(mission, robot, state)
+            with log_context(mission=mission.id):
+                self._follow(mission, robot, state)
         except Exception as exc:
             # One mission whose state cannot be followed fails alone; the fleet goes on.
             self._set_aside(mission, "mission tracking", exc)
@@ -171,7 +173,8 @@ class MissionTracking(MissionHandover):
             if mission is None or mission.status not in ACTIVE:
                 continue
             try:
-                self._robot_lost(mission, reason)
+                with log_context(robot=mission.robot, mission=mission_id):
+                    self._robot_lost(mission, reason)
             except Exception as exc:
                 self._set_aside(mission, "offline check", exc)
 
