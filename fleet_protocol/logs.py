@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import datetime, timezone
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 LogFormat = Literal["text", "json"]
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
@@ -30,19 +28,31 @@ CONTEXT: dict[str, ContextVar[str | None] | ContextVar[int | None]] = {
 }
 
 
-@contextmanager
-def log_context(
-    *, robot: str | None = None, mission: int | None = None, request: str | None = None
-) -> Iterator[None]:
-    """Name the robot, mission or request (those given) in every record logged inside."""
-    with ExitStack() as resets:
+class LogContext:
+    """Names the robot, mission or request (those given) in every record logged inside it; a
+    plain class, not a generator, since the MQTT ingest enters one for every message."""
+
+    __slots__ = ("_tokens", "_values")
+
+    def __init__(
+        self, *, robot: str | None = None, mission: int | None = None, request: str | None = None
+    ) -> None:
+        self._values = (robot, mission, request)
+        self._tokens: list[Token[Any]] = []
+
+    def __enter__(self) -> None:
+        robot, mission, request = self._values
         if robot is not None:
-            resets.callback(ROBOT.reset, ROBOT.set(robot))
+            self._tokens.append(ROBOT.set(robot))
         if mission is not None:
-            resets.callback(MISSION.reset, MISSION.set(mission))
+            self._tokens.append(MISSION.set(mission))
         if request is not None:
-            resets.callback(REQUEST.reset, REQUEST.set(request))
-        yield
+            self._tokens.append(REQUEST.set(request))
+
+    def __exit__(self, *_: object) -> None:
+        while self._tokens:
+            token = self._tokens.pop()
+            token.var.reset(token)
 
 
 class JsonFormatter(logging.Formatter):

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from fleet_protocol.kinds import RobotKind
-from fleet_protocol.logs import LOG_FORMATS, configure_logging
+from fleet_protocol.logs import LOG_FORMATS, LogContext, configure_logging
 from robot_agent.agent import Agent
 from robot_agent.driver import Driver, DriverContext, DriverError, load_driver
 from robot_agent.settings import AgentSettings
@@ -162,11 +162,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValidationError as exc:
         log.error("invalid settings:\n%s", exc)
         sys.exit(2)
-    try:
-        asyncio.run(_serve(settings))
-    except LookupError as exc:
-        log.error("%s", exc)
-        sys.exit(2)
-    except DriverError as exc:  # the robot did not come up (start() failed)
-        log.error("driver %s: %s", settings.driver, exc.description)
-        sys.exit(1)
+    # Every record of the run names the robot: the driver's and this command's own too.
+    with LogContext(robot=settings.serial_number):
+        try:
+            asyncio.run(_serve(settings))
+        except LookupError as exc:
+            log.error("%s", exc)
+            sys.exit(2)
+        except DriverError as exc:  # the robot did not come up (start() failed)
+            log.error("driver %s: %s", settings.driver, exc.description)
+            sys.exit(1)

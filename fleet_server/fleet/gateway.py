@@ -16,7 +16,7 @@ from fleet_protocol.base import Header, utc_now
 from fleet_protocol.broker_url import parse_broker_url, tls_context
 from fleet_protocol.connection import Connection
 from fleet_protocol.factsheet import Factsheet
-from fleet_protocol.logs import log_context
+from fleet_protocol.logs import LogContext
 from fleet_protocol.order import InstantActions, Order
 from fleet_protocol.state import State, Visualization
 from fleet_protocol.topics import (
@@ -165,7 +165,7 @@ class Gateway:
             self.registry.rejections.count(name, TOPIC, str(exc))
             return
         # What is logged while the message is handled (missions too) names its robot.
-        with log_context(robot=address.serial_number):
+        with LogContext(robot=address.serial_number):
             self._handle(name, address, payload)
 
     def _handle(self, name: str, address: TopicAddress, payload: object) -> None:

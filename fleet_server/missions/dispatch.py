@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from fleet_protocol.logs import log_context
+from fleet_protocol.logs import LogContext
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.ending import MissionEnding, resume_note
 from fleet_server.missions.idle_charging import on_automatic_charge
@@ -47,7 +47,7 @@ class MissionDispatch(MissionEnding):
             if mission.id in self._preempting or mission.status is not MissionStatus.QUEUED:
                 continue
             try:
-                with log_context(mission=mission.id):
+                with LogContext(mission=mission.id):
                     self._dispatch_one(mission, idle, matched.get(mission.id or 0))
             except Exception as exc:
                 # One mission that cannot be planned (a node its site no longer has, a bug)

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from fleet_protocol.kinds import CANCEL_ORDER
-from fleet_protocol.logs import log_context
+from fleet_protocol.logs import LogContext
 from fleet_protocol.state import State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
@@ -34,7 +34,7 @@ class MissionTracking(MissionHandover):
         if mission is None:
             return
         try:
-            with log_context(mission=mission.id):
+            with LogContext(mission=mission.id):
                 self._follow(mission, robot, state)
         except Exception as exc:
             # One mission whose state cannot be followed fails alone; the fleet goes on.
@@ -173,7 +173,7 @@ class MissionTracking(MissionHandover):
             if mission is None or mission.status not in ACTIVE:
                 continue
             try:
-                with log_context(robot=mission.robot, mission=mission_id):
+                with LogContext(robot=mission.robot, mission=mission_id):
                     self._robot_lost(mission, reason)
             except Exception as exc:
                 self._set_aside(mission, "offline check", exc)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from fleet_protocol.logs import JsonFormatter, log_context
+from fleet_protocol.logs import JsonFormatter, LogContext
 
 
 @pytest.fixture
@@ -86,10 +86,10 @@ def test_context_names_robot_mission_and_request_and_extra_wins(
     lines: tuple[logging.Logger, io.StringIO],
 ) -> None:
     logger, stream = lines
-    with log_context(request="req-1"), log_context(robot="dog-01", mission=7):
+    with LogContext(request="req-1"), LogContext(robot="dog-01", mission=7):
         logger.info("inside")
         logger.info("about another robot", extra={"robot": "dog-02", "mission": 8})
-        with log_context(robot="dog-03"):
+        with LogContext(robot="dog-03"):
             logger.info("nested")
         logger.info("back")
     logger.info("outside")
@@ -106,7 +106,7 @@ async def test_each_task_keeps_its_own_robot(lines: tuple[logging.Logger, io.Str
     logger, stream = lines
 
     async def robot(serial: str) -> None:
-        with log_context(robot=serial):
+        with LogContext(robot=serial):
             for step in range(3):
                 await asyncio.sleep(0)
                 logger.info("step %d of %s", step, serial)
