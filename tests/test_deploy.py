@@ -80,11 +80,14 @@ def command(line: str, port: str) -> list[str]:
     return [port if word == README_PORT else word for word in words]
 
 
-def fleet(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
-    """A `fleet` command as the operator runs it in the README's shell."""
+def fleet(
+    env: dict[str, str], *args: object, typed: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A `fleet` command as the operator runs it in the README's shell (`typed`: its input)."""
     return subprocess.run(
         [script("fleet"), *(str(a) for a in args)],
         env={**_base_environment(), **env},
+        input=typed,
         capture_output=True,
         text=True,
         timeout=120,
@@ -237,6 +240,10 @@ def _serve_and_connect(
         "database": "ok",
         "broker": "connected",
     }
+    password = secrets.token_urlsafe(16)
+    ok(fleet(settings, "user", "add", "admin", "--role", "admin", typed=f"{password}\n"))
+    login = {"username": "admin", "password": password}
+    assert "access_token" in httpx.post(f"{base}/auth/token", data=login).json()
     key = ok(fleet(settings, "apikey", "create", "--role", "viewer", "--name", "ops-check")).strip()
     api = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=10)
     # Step 7: robots with their own logins; one added while the server runs (the shell reads

@@ -9,9 +9,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from typer.testing import CliRunner
 
 from fleet_protocol.site import Site
+from fleet_server.cli import app
 from tests.broker import MosquittoBroker
 from tests.databases import sqlite_database
 from tests.system import DEMO_SITE_FILE, System
@@ -88,3 +91,19 @@ def test_json_lines_name_the_request_the_robot_and_the_mission(
     agent_records = _json_lines(agent.output(), "robot-agent")
     assert any("connected to" in r["message"] for r in agent_records), agent_records
     assert all(r.get("robot") == SERIAL for r in agent_records), agent_records
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        ([], {"FLEET_LOG_FORMAT": "xml"}, "bad setting: FLEET_LOG_FORMAT: Input should be"),
+        ([], {"FLEET_LOG_LEVEL": "loud"}, "bad setting: FLEET_LOG_LEVEL: Input should be"),
+        (["--log-level", "loud"], {}, "--log-level 'loud': choose from debug, info, warning"),
+    ],
+)
+def test_a_bad_log_setting_is_refused_naming_it(
+    args: list[str], env: dict[str, str], said: str
+) -> None:
+    result = CliRunner().invoke(app, ["serve", *args], env=env)
+    assert result.exit_code == 2
+    assert said in result.stderr
