@@ -250,6 +250,12 @@ class FleetSettings(BaseSettings):
             check_ca_file(ca_file, info.data["mqtt_url"])
         return ca_file
 
+    @field_validator("broker_config_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, directory: object) -> object:
+        # FLEET_BROKER_CONFIG_DIR= (empty) switches it off where a file sets it (compose).
+        return None if directory == "" else directory
+
     @field_validator("broker_config_dir")
     @classmethod
     def _written_config_dir(cls, directory: Path | None) -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -20,7 +21,7 @@ import httpx
 import pytest
 import yaml
 
-from fleet_server.settings import DEFAULT_SITES_DIR, DEFAULT_TEMPLATES_DIR
+from fleet_server.settings import DEFAULT_SITES_DIR, DEFAULT_TEMPLATES_DIR, FleetSettings
 from tests.broker import ConfiguredMosquitto, broker_home, free_port
 from tests.databases import fresh_postgres_database, postgres_admin_url
 from tests.system import DEMO_SITE_FILE, Process, script
@@ -31,6 +32,7 @@ DEPLOY = ROOT / "deploy"
 BROKER_UNIT = DEPLOY / "systemd" / "fleet-broker.service"
 SERVER_UNIT = DEPLOY / "systemd" / "fleet-server.service"
 ENV_EXAMPLE = DEPLOY / "fleet.env"
+COMPOSE = DEPLOY / "compose.yaml"
 # Where the README installs things; the test puts its own folders in their place.
 INSTALL_BIN = "/opt/fleet/venv/bin/"
 BROKER_DIR = "/etc/mosquitto/fleet"
@@ -122,6 +124,37 @@ def test_the_server_unit_runs_the_readme_steps() -> None:
         assert str(path.relative_to(ROOT)) in readme
     for name in env_file(ENV_EXAMPLE):
         assert f"`{name}`" in readme, f"{name} is not in the README's settings"
+
+
+def test_the_compose_file_names_what_the_readme_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only read: no Docker daemon runs where the tests run."""
+    compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert set(services) == {"postgres", "broker", "migrate", "fleet", "admin"}
+    assert services["broker"]["command"] == ["mosquitto", "-c", f"{BROKER_DIR}/mosquitto.conf"]
+    assert services["broker"]["ports"] == ["8883:8883"]
+    assert services["migrate"]["command"] == ["fleet", "db", "upgrade"]
+    server = services["fleet"]
+    assert server["command"] == ["fleet", "serve", "--host", "0.0.0.0", "--port", README_PORT]
+    assert server["ports"] == [f"127.0.0.1:{README_PORT}:{README_PORT}"]
+    assert server["env_file"] == [SERVER_ENV, SETTINGS_ENV]
+    assert server["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert compose["secrets"]["db_password"]["file"] == "/etc/fleet/db-password"
+    # The empty setting the server is given switches the broker's files off.
+    assert server["environment"] == {"FLEET_BROKER_CONFIG_DIR": ""}
+    monkeypatch.setenv("FLEET_BROKER_CONFIG_DIR", "")
+    assert FleetSettings().broker_config_dir is None
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for named in (*(f"`{s}`" for s in services), "`postgres-data`", "8883", "Compose 2.24"):
+        assert named in readme, named
+    # The image holds every package the distribution installs.
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    # pyproject's [tool.setuptools.packages.find] include (tomllib is not in Python 3.10).
+    found = re.search(r"^include = (\[.*\])$", (ROOT / "pyproject.toml").read_text(), re.M)
+    assert found is not None
+    for pattern in json.loads(found.group(1)):
+        package = pattern.rstrip("*")
+        assert f"COPY {package} /src/{package}\n" in dockerfile, package
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd is not installed")
