@@ -33,12 +33,12 @@ class MissionTracking(MissionHandover):
         self.reconciler.check(robot, state, mission.order_id if mission is not None else None)
         if mission is None:
             return
-        try:
-            with LogContext(mission=mission.id):
+        with LogContext(mission=mission.id):
+            try:
                 self._follow(mission, robot, state)
-        except Exception as exc:
-            # One mission whose state cannot be followed fails alone; the fleet goes on.
-            self._set_aside(mission, "mission tracking", exc)
+            except Exception as exc:
+                # One mission whose state cannot be followed fails alone; the fleet goes on.
+                self._set_aside(mission, "mission tracking", exc)
 
     def _follow(self, mission: Mission, robot: Robot, state: State) -> None:
         if "preempted_by" in mission.definition or "recalled_by" in mission.definition:
@@ -172,11 +172,11 @@ class MissionTracking(MissionHandover):
             mission = self._unfinished.get(mission_id)
             if mission is None or mission.status not in ACTIVE:
                 continue
-            try:
-                with LogContext(robot=mission.robot, mission=mission_id):
+            with LogContext(robot=mission.robot, mission=mission_id):
+                try:
                     self._robot_lost(mission, reason)
-            except Exception as exc:
-                self._set_aside(mission, "offline check", exc)
+                except Exception as exc:
+                    self._set_aside(mission, "offline check", exc)
 
     def _robot_lost(self, mission: Mission, reason: str) -> None:
         """The robot stayed offline past the grace: by its kind's policy, the mission re-queues
