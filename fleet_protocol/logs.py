@@ -101,3 +101,6 @@ def configure_logging(level: str, log_format: LogFormat) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(log_formatter(log_format))
     logging.basicConfig(level=level.upper(), handlers=[handler])
+    if log_format == "json":
+        # Python's warnings too, which would otherwise be a plain text line among the JSON.
+        logging.captureWarnings(True)

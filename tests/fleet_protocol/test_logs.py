@@ -7,6 +7,8 @@ import asyncio
 import io
 import json
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -117,3 +119,20 @@ async def test_each_task_keeps_its_own_robot(lines: tuple[logging.Logger, io.Str
     for record in records:
         assert isinstance(record["message"], str)
         assert record["message"].endswith(f"of {record['robot']}")
+
+
+def test_json_logging_on_stderr_takes_in_python_warnings_and_nothing_goes_to_stdout() -> None:
+    code = (
+        "import logging, warnings\n"
+        "from fleet_protocol.logs import configure_logging\n"
+        "configure_logging('INFO', 'json')\n"
+        "logging.getLogger('fleet').debug('not at info')\n"
+        "logging.getLogger('fleet').info('started')\n"
+        "warnings.warn('a library is old')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    started, warned = (json.loads(line) for line in done.stderr.splitlines())
+    assert (started["logger"], started["message"]) == ("fleet", "started")
+    assert warned["logger"] == "py.warnings" and warned["level"] == "WARNING"
+    assert "UserWarning: a library is old" in warned["message"]
