@@ -22,6 +22,7 @@ from fleet_server.fleet import routes as robots
 from fleet_server.incidents.routes import incidents, logbook
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.routes import fleet_control, missions
+from fleet_server.request_ids import RequestIds
 from fleet_server.schedules.routes import schedules, templates
 from fleet_server.security_headers import SecurityHeaders
 from fleet_server.settings import FleetSettings
@@ -149,9 +150,11 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
-    # The last added runs first: every answer, a 413 too, gets the security headers.
+    # The last added runs first: every answer, a 413 too, gets the security headers and the
+    # request id, and every record logged while a request is handled names it.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIds)
 
     install_console(app)
 

@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
+from fleet_protocol.logs import LogFormat, LogLevel
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from fleet_server.broker.config import CONF_FILE
 
@@ -53,6 +54,10 @@ class FleetSettings(BaseSettings):
         env_prefix="FLEET_", extra="ignore", hide_input_in_errors=True
     )
 
+    # How `fleet serve` and `fleet demo` log to stderr: readable text, or one JSON object a line
+    # (time, level, logger, message, exception, robot, mission, request) for a log shipper.
+    log_format: LogFormat = "text"
+    log_level: LogLevel = "info"
     database_url: str = "sqlite:///fleet-data/fleet.db"
     # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
     # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
@@ -197,6 +202,11 @@ class FleetSettings(BaseSettings):
                 raise ValueError(f"{lockout} must be greater than {free}")
         return self
 
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, name: object) -> object:
+        return name.lower() if isinstance(name, str) else name
+
     @field_validator("preemptible_kinds")
     @classmethod
     def _known_kinds(cls, kinds: list[str]) -> list[str]:
@@ -239,6 +249,12 @@ class FleetSettings(BaseSettings):
         if "mqtt_url" in info.data:
             check_ca_file(ca_file, info.data["mqtt_url"])
         return ca_file
+
+    @field_validator("broker_config_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, directory: object) -> object:
+        # FLEET_BROKER_CONFIG_DIR= (empty) switches it off where a file sets it (compose).
+        return None if directory == "" else directory
 
     @field_validator("broker_config_dir")
     @classmethod

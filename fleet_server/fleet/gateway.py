@@ -16,6 +16,7 @@ from fleet_protocol.base import Header, utc_now
 from fleet_protocol.broker_url import parse_broker_url, tls_context
 from fleet_protocol.connection import Connection
 from fleet_protocol.factsheet import Factsheet
+from fleet_protocol.logs import LogContext
 from fleet_protocol.order import InstantActions, Order
 from fleet_protocol.state import State, Visualization
 from fleet_protocol.topics import (
@@ -158,12 +159,17 @@ class Gateway:
 
     def handle(self, name: str, payload: object) -> None:
         """Take in one inbound message; whatever is refused is counted by reason, never fatal."""
-        rejections = self.registry.rejections
         try:
             address = parse_topic(name)
         except ValueError as exc:
-            rejections.count(name, TOPIC, str(exc))
+            self.registry.rejections.count(name, TOPIC, str(exc))
             return
+        # What is logged while the message is handled (missions too) names its robot.
+        with LogContext(robot=address.serial_number):
+            self._handle(name, address, payload)
+
+    def _handle(self, name: str, address: TopicAddress, payload: object) -> None:
+        rejections = self.registry.rejections
         model = INBOUND.get(address.subtopic)
         serial = address.serial_number
         if model is None or address.interface != self.interface:

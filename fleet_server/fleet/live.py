@@ -13,6 +13,7 @@ from fleet_protocol.base import utc_now
 from fleet_protocol.connection import Connection, ConnectionState
 from fleet_protocol.factsheet import Factsheet
 from fleet_protocol.kinds import RobotKind, kind_from_series
+from fleet_protocol.logs import LogContext
 from fleet_protocol.state import ActionStatus, State, Visualization
 from fleet_protocol.topics import Subtopic, TopicAddress
 from fleet_server.fleet.activity import ActivityTracker, DayActivity, Observation
@@ -288,7 +289,8 @@ class FleetRegistry(FleetRoster):
             last = self._last_state.get(serial)
             if robot.online and (last is None or now - last > self.offline_timeout):
                 seconds = self.offline_timeout.total_seconds()
-                self._set_online(robot, False, f"no state for more than {seconds:g} s")
+                with LogContext(robot=serial):
+                    self._set_online(robot, False, f"no state for more than {seconds:g} s")
                 self.mark_dirty(serial)
 
     def _observe(self, robot: Robot, now: datetime, active: bool) -> None:
