@@ -7,8 +7,9 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from fleet_server.incidents.models.incident import Incident, IncidentStatus
-from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
+from fleet_server.missions.models.mission import FINISHED_STATUSES, Mission, MissionStatus
+from fleet_server.settings import MISSION_KINDS
 
 WAIT_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600)
 RESPONSE_BUCKETS = (30, 60, 120, 180, 300, 450, 600, 900, 1200, 1800, 3600)
@@ -31,6 +32,11 @@ class MissionTimes:
             ["kind", "status"],
             registry=registry,
         )
+        # Every kind's series from the start, so that a dashboard has them before the first.
+        for kind in MISSION_KINDS:
+            self.queue_wait.labels(kind)
+            for status in FINISHED_STATUSES:
+                self.finished.labels(kind, status.value)
         # Unfinished missions already counted as assigned (a re-queued one is not counted again).
         self._assigned: set[int] = set()
 
@@ -63,6 +69,8 @@ class IncidentTimes:
             buckets=RESPONSE_BUCKETS,
             registry=registry,
         )
+        for incident_type in IncidentType:
+            self.response.labels(incident_type.value)
         self._on_scene: set[int] = set()
 
     def on_incident(self, incident: Incident) -> None:
