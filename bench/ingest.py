@@ -4,9 +4,9 @@ a state at R Hz instead, as this benchmark did first).
 
 Prints messages/s ingested and messages lost (the server's own counts, from GET /metrics), the
 latency from publish to visible in GET /api/v1/robots/{serial} (single-robot reads of one robot
-at a time, every 10 ms, so the reads cost the server next to nothing), and the ingest lag the
-server measures itself (fleet_ingest_lag_seconds: the message's timestamp to the end of the
-batch write that stored it). By default it starts its own Mosquitto (on a free port) and its own
+at a time, every 10 ms, which cost the server the same whatever the fleet's size), and the
+ingest lag the server measures itself (fleet_ingest_lag_seconds: the message's timestamp to the
+end of the batch write that stored it). By default it starts its own Mosquitto (on a free port) and its own
 `fleet serve` (SQLite in a temporary folder, metrics on, with a viewer's API key made by `fleet
 apikey create`); point it at running ones with --mqtt, and --server with --api-key (a server
 with FLEET_METRICS_ENABLED=true).
