@@ -6,10 +6,10 @@ Prints messages/s ingested and messages lost (the server's own counts, from GET 
 latency from publish to visible in GET /api/v1/robots/{serial} (single-robot reads of one robot
 at a time, every 10 ms, which cost the server the same whatever the fleet's size), and the
 ingest lag the server measures itself (fleet_ingest_lag_seconds: the message's timestamp to the
-end of the batch write that stored it). By default it starts its own Mosquitto (on a free port) and its own
-`fleet serve` (SQLite in a temporary folder, metrics on, with a viewer's API key made by `fleet
-apikey create`); point it at running ones with --mqtt, and --server with --api-key (a server
-with FLEET_METRICS_ENABLED=true).
+end of the batch write that stored it). By default it starts its own Mosquitto (on a free port)
+and its own `fleet serve` (SQLite in a temporary folder, metrics on, with a viewer's API key made
+by `fleet apikey create`); point it at running ones with --mqtt, and --server with --api-key (a
+server with FLEET_METRICS_ENABLED=true).
 
     python -m bench.ingest --robots 100 --rate 1 --duration 30
     python -m bench.ingest --robots 1000 --rate 1 --duration 30

@@ -87,7 +87,9 @@ class RequestMetrics:
     def _template(self, scope: Scope) -> str:
         route: Any = scope.get("route")
         if route is None:
-            return UNMATCHED
+            # A mounted app (the console's files) leaves no route, only its path in root_path.
+            mounted = scope.get("root_path", "")[len(scope.get("app_root_path", "")) :]
+            return mounted or UNMATCHED
         if self._templates is None:
             self._templates = route_templates(scope["app"].routes)
         return self._templates.get(id(route)) or getattr(route, "path", None) or UNMATCHED

@@ -113,13 +113,18 @@ def test_metrics_follow_the_fleet(client: TestClient, settings: FleetSettings) -
     wait_until(lambda: _robots(scrape(client), "offline") == 2, what="both robots offline")
 
 
-def test_unknown_paths_share_one_label(client: TestClient) -> None:
+def test_unknown_paths_share_one_label_and_files_their_folders(client: TestClient) -> None:
     for serial in ("a1", "b2", "c3"):
         assert client.get(f"/no/such/{serial}").status_code == 404
+    assert client.request("BREW", "/api/v1/robots").status_code == 405
+    assert client.get("/console/console.css").status_code == 200
     metrics = scrape(client)
-    unmatched = {"method": "GET", "route": "unmatched", "status": "404"}
-    assert metrics.total("fleet_http_requests_total", **unmatched) == 3
-    assert not [s for s in metrics.samples if "/no/such" in s.labels.get("route", "")]
+    http = "fleet_http_requests_total"
+    assert metrics.total(http, method="GET", route="unmatched", status="404") == 3
+    assert metrics.total(http, method="other", route="/api/v1/robots", status="405") == 1
+    assert metrics.total(http, method="GET", route="/console", status="200") == 1
+    routes = {s.labels.get("route", "") for s in metrics.samples}
+    assert not [route for route in routes if "/no/such" in route or "console.css" in route]
 
 
 def test_live_feed_listeners_are_counted(client: TestClient) -> None:
