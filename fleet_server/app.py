@@ -21,6 +21,8 @@ from fleet_server.feed import routes as live
 from fleet_server.fleet import routes as robots
 from fleet_server.incidents.routes import incidents, logbook
 from fleet_server.isolation import LoopFailures
+from fleet_server.metrics import routes as metrics
+from fleet_server.metrics.http import RequestMetrics
 from fleet_server.missions.routes import fleet_control, missions
 from fleet_server.request_ids import RequestIds
 from fleet_server.schedules.routes import schedules, templates
@@ -154,6 +156,8 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     # request id, and every record logged while a request is handled names it.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    # A request's time includes the inner middleware, its status is the one sent.
+    app.add_middleware(RequestMetrics)
     app.add_middleware(RequestIds)
 
     install_console(app)
@@ -164,4 +168,6 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
         app.include_router(module.router, prefix="/api/v1")
     for module in (exports, audit):
         app.include_router(module.router, prefix="/api/v1")
+    # Where Prometheus looks by default, beside the API rather than in it.
+    app.include_router(metrics.router)
     return app

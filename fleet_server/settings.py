@@ -166,6 +166,12 @@ class FleetSettings(BaseSettings):
     # How long a login token is valid; clients log in again after it expires.
     token_ttl_s: float = Field(default=1800, gt=0)
 
+    # GET /metrics (Prometheus): off unless enabled, since it shows the fleet's size and state;
+    # then for a caller with a fleet reader's role (admin, operator, viewer, auditor), a bearer
+    # API key too. `metrics_public` lets anyone who reaches the server scrape it without one.
+    metrics_enabled: bool = False
+    metrics_public: bool = False
+
     # Hostile and careless requests.
     # A request body larger than this is refused (413) before it is read whole, whether it says
     # its length or streams it in chunks.

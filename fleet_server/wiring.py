@@ -28,6 +28,8 @@ from fleet_server.incidents.responses import CleanArea
 from fleet_server.incidents.store import IncidentStore
 from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitRecorder
 from fleet_server.isolation import LoopFailures
+from fleet_server.metrics.collector import FleetCollector
+from fleet_server.metrics.model import ServerMetrics
 from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.fleet_control import FleetControl
@@ -85,6 +87,7 @@ class Fleet:
     mqtt_accounts: MqttAccounts
     logins: LoginThrottle
     fleet_control: FleetControl
+    metrics: ServerMetrics
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -139,6 +142,8 @@ def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
 def build_fleet(settings: FleetSettings) -> Fleet:
     """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
     engine = open_configured_database(settings)
+    # Its own registry per built fleet: several servers may run in one process (the tests).
+    metrics = ServerMetrics()
     robot_store = RobotStore(engine)
     sites = SiteRegistry.from_directory(settings.sites_dir)
     activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())
@@ -154,6 +159,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         failures=failures,
         auto_register=settings.auto_register,
         energy=energy,
+        metrics=metrics.ingest,
     )
     gateway = Gateway(
         registry,
@@ -218,10 +224,11 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
     missions_service.reconciler.listeners.append(UnexpectedOrderRecorder(logbook))
     missions_service.listeners.append(MissionActivity(activity, registry.clock))
+    missions_service.listeners.append(metrics.missions)
     feed = LiveFeed(registry, missions_service.unfinished, incidents.store.unfinished_incidents)
     registry.change_listeners.append(feed.robot_changed)
     missions_service.listeners.append(feed)
-    incidents.listeners.append(feed)
+    incidents.listeners += [feed, metrics.incidents]
     fleet_control = FleetControl(missions_service)
     fleet_control.listeners += [FleetControlRecorder(logbook, sites), feed]
     restore_fleet_control(fleet_control, logbook)
@@ -241,6 +248,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     accounts = AccountService(engine, _token_secret(settings), settings.token_ttl_s)
     audit = AuditLog(engine)
     records = RecordStore(engine, audit)
+    metrics.add(FleetCollector(registry, gateway, missions_service, feed, failures))
     return Fleet(
         settings,
         engine,
@@ -271,4 +279,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ),
         LoginThrottle(_login_rules(settings)),
         fleet_control,
+        metrics,
     )

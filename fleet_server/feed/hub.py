@@ -105,11 +105,13 @@ class Subscription:
             return False
         return True
 
-    def restart(self, snapshot: str) -> None:
-        """Drop everything queued and queue this snapshot instead."""
-        self.pending()
+    def restart(self, snapshot: str) -> int:
+        """Drop everything queued and queue this snapshot instead; returns how many messages
+        were dropped."""
+        dropped = len(self.pending())
         self._queue.put_nowait(snapshot)
         self.resets += 1
+        return dropped
 
 
 class LiveFeed:
@@ -128,6 +130,10 @@ class LiveFeed:
         self._incident_source = incidents
         self._queue_limit = queue_limit
         self._subscriptions: list[Subscription] = []
+        # Since start: listeners that fell behind and were given a snapshot instead, and the
+        # messages they lost by it (queued ones dropped, and the rest of the batch not queued).
+        self.resets = 0
+        self.dropped_messages = 0
         # Changes since the last batch; publishers may be worker threads, so under the lock.
         self._lock = threading.Lock()
         self._robots: set[str] = set()
@@ -218,11 +224,13 @@ class LiveFeed:
             messages.insert(0, FleetMessage(control=fleet).model_dump_json())
         snapshot: str | None = None
         for subscription in list(self._subscriptions):
-            for text in messages:
+            for position, text in enumerate(messages):
                 if not subscription.offer(text):
                     # The snapshot is built after the changes were taken, so it holds them all.
                     snapshot = snapshot or self.snapshot()
-                    subscription.restart(snapshot)
+                    dropped = subscription.restart(snapshot)
+                    self.resets += 1
+                    self.dropped_messages += dropped + len(messages) - position
                     break
         return len(messages)
 

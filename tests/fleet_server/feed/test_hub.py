@@ -118,6 +118,8 @@ def test_a_client_that_falls_behind_gets_a_fresh_snapshot_instead_of_a_longer_qu
     assert [m["id"] for m in queued[0]["missions"]] == [3]
     assert [r["position"]["x"] for r in queued[2]["robots"]] == [5.0]
     assert slow.resets == 1 and keeping_up.resets == 0
+    # What /metrics shows: one reset, and the three queued messages and the batch's one lost.
+    assert feed.resets == 1 and feed.dropped_messages == 4
 
 
 def test_changes_from_worker_threads_all_arrive() -> None:
