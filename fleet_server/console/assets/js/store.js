@@ -16,6 +16,10 @@ export const store = {
   connection: "connecting",
   // The whole fleet: running, paused or recalled, since when and by whom (GET /fleet/control).
   fleetControl: null,
+  // The alerts the console has seen (a page read over REST, and what the feed brought since),
+  // and how many alerts await acknowledging on the server (the badge and the title).
+  alerts: new Map(),
+  unacknowledgedAlerts: 0,
 };
 
 const listeners = new Map();
@@ -119,6 +123,22 @@ export function putFleetControl(control) {
   emit("fleet", control);
 }
 
+/** Alerts read over REST and the server's count of unacknowledged ones; tells "alerts" with no
+ * news (nothing to ring for). */
+export function putAlertPage(alerts, unacknowledged) {
+  for (const alert of alerts) store.alerts.set(alert.id, alert);
+  store.unacknowledgedAlerts = unacknowledged;
+  emit("alerts", { changes: alerts.map((alert) => ({ event: "read", alert })), unacknowledged });
+}
+
+/** The feed's alerts message: each alert raised, repeated or acknowledged, and the count now;
+ * tells "alerts" with the changes. */
+export function putAlertChanges(message) {
+  for (const { alert } of message.changes) store.alerts.set(alert.id, alert);
+  store.unacknowledgedAlerts = message.unacknowledged;
+  emit("alerts", message);
+}
+
 /** The feed's connection state: connecting, live, reconnecting. */
 export function setConnection(state) {
   store.connection = state;
@@ -134,4 +154,6 @@ export function resetStore() {
   store.tracks.clear();
   store.sites.clear();
   store.fleetControl = null;
+  store.alerts.clear();
+  store.unacknowledgedAlerts = 0;
 }
