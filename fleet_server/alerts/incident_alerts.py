@@ -32,7 +32,9 @@ class IncidentAlerts:
         if incident.status is IncidentStatus.ESCALATED:
             self._escalated(incident, incident.id)
             return
-        if self.alerts.store.latest(AlertKind.INCIDENT_REPORTED, incident.id) is None:
+        # Saved first as reported: open, no robot sent yet (and not raised before).
+        fresh = incident.status is IncidentStatus.OPEN and incident.dispatched_at is None
+        if fresh and self.alerts.store.latest(AlertKind.INCIDENT_REPORTED, incident.id) is None:
             self._raise(incident, AlertKind.INCIDENT_REPORTED, SEVERITY[incident.severity])
         # A report the cool-down holds waits, with its reason, for a person and no robot.
         held = (
