@@ -47,8 +47,13 @@ function chime() {
 
 function notifyDesktop(alert) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
-  // One notification per alert: a repeat replaces it instead of stacking.
-  new Notification(t("alerts.notificationTitle"), { body: alertText(alert), tag: `alert-${alert.id}` });
+  try {
+    // One notification per alert: a repeat replaces it instead of stacking.
+    new Notification(t("alerts.notificationTitle"), { body: alertText(alert), tag: `alert-${alert.id}` });
+  } catch (failure) {
+    // Mobile browsers let only a service worker notify; the badge and the chime still tell.
+    console.warn("desktop notification refused", failure);
+  }
 }
 
 /** Whether the browser may still be asked to show desktop notifications. */

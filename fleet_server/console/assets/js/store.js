@@ -123,10 +123,24 @@ export function putFleetControl(control) {
   emit("fleet", control);
 }
 
+// Alerts kept at hand (a wall screen runs for days): the ones heard of last.
+const ALERTS_KEPT = 500;
+
+function keepAlerts(alerts) {
+  for (const alert of alerts) {
+    store.alerts.delete(alert.id);
+    store.alerts.set(alert.id, alert);
+  }
+  for (const id of store.alerts.keys()) {
+    if (store.alerts.size <= ALERTS_KEPT) break;
+    store.alerts.delete(id);
+  }
+}
+
 /** Alerts read over REST and the server's count of unacknowledged ones; tells "alerts" with no
  * news (nothing to ring for). */
 export function putAlertPage(alerts, unacknowledged) {
-  for (const alert of alerts) store.alerts.set(alert.id, alert);
+  keepAlerts(alerts);
   store.unacknowledgedAlerts = unacknowledged;
   emit("alerts", { changes: alerts.map((alert) => ({ event: "read", alert })), unacknowledged });
 }
@@ -134,7 +148,7 @@ export function putAlertPage(alerts, unacknowledged) {
 /** The feed's alerts message: each alert raised, repeated or acknowledged, and the count now;
  * tells "alerts" with the changes. */
 export function putAlertChanges(message) {
-  for (const { alert } of message.changes) store.alerts.set(alert.id, alert);
+  keepAlerts(message.changes.map((change) => change.alert));
   store.unacknowledgedAlerts = message.unacknowledged;
   emit("alerts", message);
 }

@@ -156,10 +156,11 @@ export function render(container) {
       h("div", { class: "toolbar pager" }, previous, position, next))));
   draw();
   read();
-  // A new alert re-reads the page; a repeat or an acknowledgement updates its row where it is,
-  // so that an alert acknowledged elsewhere stays in view saying who did it.
+  // A new alert (or the inbox read again after the feed was away) re-reads the page; a repeat
+  // or an acknowledgement updates its row where it is, so that an alert acknowledged elsewhere
+  // stays in view saying who did it.
   const unsubscribe = subscribe("alerts", (message) => {
-    if (message.changes.some((change) => change.event === "raised")) {
+    if (message.changes.some((change) => change.event === "raised" || change.event === "read")) {
       read();
       return;
     }
