@@ -91,6 +91,16 @@ def test_an_incident_reported_in_one_console_alerts_another_which_sees_who_ackno
     expect(desk.locator(f".alerts-table {reported} [data-field=acknowledged]")).to_be_visible()
     officer.screenshot("alerts-acknowledged-zh")
 
+    # Filters: only acknowledged alerts, only unacknowledged ones, one kind of either.
+    desk.select_option("select[name=state]", "acknowledged")
+    expect(desk.locator(".alerts-table tbody tr")).to_have_count(1)
+    expect(desk.locator(f".alerts-table {reported}")).to_have_attribute("data-acknowledged", "true")
+    desk.select_option("select[name=state]", "unacknowledged")
+    expect(desk.locator(f".alerts-table {reported}")).to_have_count(0)
+    desk.select_option("select[name=kind]", "low_battery")
+    desk.select_option("select[name=state]", "all")
+    expect(desk.locator(".alerts-table tbody tr[data-kind=incident_reported]")).to_have_count(0)
+
     # Go-to: the incident's detail.
     row.locator("a[data-goto=incident]").click()
     expect(wall).to_have_url(re.compile(f"#/incidents/{incident_id}$"))
