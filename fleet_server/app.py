@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from fleet_protocol.base import utc_now
 from fleet_server.accounts.routes import apikeys, auth, users
+from fleet_server.alerts import routes as alerts
 from fleet_server.audit import routes as audit
 from fleet_server.body_limit import BodyLimit
 from fleet_server.console import install_console
@@ -166,7 +167,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
     for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (exports, audit):
+    for module in (exports, audit, alerts):
         app.include_router(module.router, prefix="/api/v1")
     # Where Prometheus looks by default, beside the API rather than in it.
     app.include_router(metrics.router)

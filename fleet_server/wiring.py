@@ -8,10 +8,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from fleet_protocol.state import ErrorLevel
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.login_throttle import Limits, LoginThrottle, ThrottleRules
+from fleet_server.alerts.alerts import AlertService
+from fleet_server.alerts.incident_alerts import IncidentAlerts
+from fleet_server.alerts.robot_alerts import RobotAlertRules, RobotAlerts
+from fleet_server.alerts.store import AlertStore
 from fleet_server.audit.audit import AuditLog
 from fleet_server.broker.accounts import MqttAccounts
+from fleet_server.errors import NotFound
 from fleet_server.feed.hub import LiveFeed
 from fleet_server.fleet.activity import ActivityTracker
 from fleet_server.fleet.activity_store import ActivityStore
@@ -20,6 +26,7 @@ from fleet_server.fleet.energy_model import EnergyModel
 from fleet_server.fleet.energy_store import EnergyStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.store import RobotStore
 from fleet_server.incidents.fleet_records import FleetControlRecorder, restore_fleet_control
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
@@ -88,6 +95,7 @@ class Fleet:
     logins: LoginThrottle
     fleet_control: FleetControl
     metrics: ServerMetrics
+    alerts: AlertService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -137,6 +145,37 @@ def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
         charge_percent_per_min=rates.charge_per_min,
         metres_per_min=rates.metres_per_min,
     )
+
+
+def _alerts(
+    settings: FleetSettings,
+    engine: Engine,
+    missions: MissionService,
+    incidents: IncidentService,
+    feed: LiveFeed,
+) -> AlertService:
+    """The alert inbox, told of incidents, robots and foreign orders, telling the live feed."""
+    alerts = AlertService(AlertStore(engine), clock=missions.clock)
+    alerts.listeners.append(feed)
+    incidents.listeners.append(IncidentAlerts(alerts))
+
+    def active_mission(robot: Robot) -> int | None:
+        if robot.mission_id is None:
+            return None
+        try:
+            finished = missions.get(robot.mission_id).status.finished
+        except NotFound:
+            return None
+        return None if finished else robot.mission_id
+
+    rules = RobotAlertRules(
+        error_levels=[ErrorLevel(level) for level in settings.alert_error_levels],
+        low_battery_percent=settings.alert_low_battery_percent,
+    )
+    robot_alerts = RobotAlerts(alerts, rules, active_mission)
+    missions.registry.listeners.append(robot_alerts)
+    missions.reconciler.listeners.append(robot_alerts)
+    return alerts
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -232,6 +271,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     fleet_control = FleetControl(missions_service)
     fleet_control.listeners += [FleetControlRecorder(logbook, sites), feed]
     restore_fleet_control(fleet_control, logbook)
+    alerts = _alerts(settings, engine, missions_service, incidents, feed)
     registry.load()
     energy.load()
     missions_service.load()
@@ -280,4 +320,5 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         LoginThrottle(_login_rules(settings)),
         fleet_control,
         metrics,
+        alerts,
     )

@@ -1,11 +1,12 @@
-"""The live feed's hub: coalesces robot, mission and incident changes into batches for listeners.
+"""The live feed's hub: coalesces robot, mission, incident and alert changes into batches for
+listeners.
 
 Anything may tell the feed that something changed, from the event loop or from a worker thread:
-robot changes are kept as serial numbers (latest per robot wins), mission and incident changes
-as the latest object per id. Nothing is built while nobody listens. `publish`, run in the event
-loop every FLEET_LIVE_INTERVAL_S, builds the messages once and queues the same JSON text for
-every subscription; a subscription whose bounded queue is full is emptied and given a fresh
-snapshot instead, so a slow client costs at most its queue. The messages are documented in
+robot changes are kept as serial numbers (latest per robot wins), mission, incident and alert
+changes as the latest object per id. Nothing is built while nobody listens. `publish`, run in
+the event loop every FLEET_LIVE_INTERVAL_S, builds the messages once and queues the same JSON
+text for every subscription; a subscription whose bounded queue is full is emptied and given a
+fresh snapshot instead, so a slow client costs at most its queue. The messages are documented in
 fleet_server/feed/routes.py, the WebSocket that carries them.
 """
 
@@ -18,6 +19,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from fleet_server.alerts.alerts import AlertEvent
+from fleet_server.alerts.models import Alert, AlertPublic
 from fleet_server.fleet.models.robot import Robot, RobotPublic
 from fleet_server.incidents.models.incident import Incident, IncidentPublic
 from fleet_server.missions.models.fleet_control import FleetControlChange, FleetControlPublic
@@ -69,6 +72,21 @@ class IncidentMessage(BaseModel):
 
     type: Literal["incident"] = "incident"
     incident: IncidentPublic
+
+
+class AlertChange(BaseModel):
+    """An alert as it is after it was raised, repeated or acknowledged."""
+
+    event: AlertEvent
+    alert: AlertPublic
+
+
+class AlertsMessage(BaseModel):
+    """The alerts that changed since the last batch, and how many await acknowledging now."""
+
+    type: Literal["alerts"] = "alerts"
+    changes: list[AlertChange]
+    unacknowledged: int
 
 
 class FleetMessage(BaseModel):
@@ -140,6 +158,8 @@ class LiveFeed:
         self._missions: dict[int, Mission] = {}
         self._incidents: dict[int, Incident] = {}
         self._fleet: FleetControlPublic | None = None
+        self._alerts: dict[int, AlertChange] = {}
+        self._unacknowledged = 0
         # Each robot's (mission, last node) as last sent: when it passes a node, its mission's
         # progress is sent too (the mission service does not announce progress by itself).
         self._progress: dict[str, tuple[int | None, str | None]] = {}
@@ -186,6 +206,18 @@ class LiveFeed:
         with self._lock:
             self._fleet = control
 
+    def on_alert(self, alert: Alert, event: AlertEvent, unacknowledged: int) -> None:
+        """An alert was raised, repeated or acknowledged (AlertListener)."""
+        if not self._subscriptions or alert.id is None:
+            return
+        with self._lock:
+            earlier = self._alerts.get(alert.id)
+            # Raised and repeated within one batch is still news to the consoles.
+            if earlier is not None and earlier.event == "raised" and event == "repeated":
+                event = "raised"
+            self._alerts[alert.id] = AlertChange(event=event, alert=AlertPublic.of(alert))
+            self._unacknowledged = unacknowledged
+
     # ---- listeners and batches (the event loop)
 
     def subscribe(self) -> Subscription:
@@ -217,11 +249,17 @@ class LiveFeed:
             missions, self._missions = self._missions, {}
             incidents, self._incidents = self._incidents, {}
             fleet, self._fleet = self._fleet, None
+            alerts, self._alerts = self._alerts, {}
+            unacknowledged = self._unacknowledged
         if not self._subscriptions:
             return 0
         messages = self._messages(robots, missions, incidents)
         if fleet is not None:
             messages.insert(0, FleetMessage(control=fleet).model_dump_json())
+        if alerts:
+            changes = [alerts[i] for i in sorted(alerts)]
+            message = AlertsMessage(changes=changes, unacknowledged=unacknowledged)
+            messages.append(message.model_dump_json())
         snapshot: str | None = None
         for subscription in list(self._subscriptions):
             for position, text in enumerate(messages):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from alembic import command
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -17,6 +18,8 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.migrations.adoption import initial_revision, initial_tables
+from fleet_server.migrations.config import ALEMBIC_RUN, alembic_config
 from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.store import MissionStore
@@ -28,10 +31,17 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def make_as_before_migrations(url: str) -> None:
-    """The schema as the releases before migrations made it: create_all, no alembic_version."""
+    """The schema as the releases before migrations made it: create_all of the tables they had
+    (those of the initial revision; later revisions add the others), no alembic_version."""
     engine = connect(url)
+    then = initial_tables()
     try:
-        SQLModel.metadata.create_all(engine)
+        # Table by table: create_all would also make every enum type of the metadata, those of
+        # later tables too, which no release before migrations had.
+        with engine.begin() as connection:
+            for table in SQLModel.metadata.sorted_tables:
+                if table.name in then:
+                    table.create(connection)
     finally:
         engine.dispose()
 
@@ -112,13 +122,19 @@ def fill(url: str) -> None:
 
 
 def all_rows(engine: Engine) -> Rows:
-    """Every row of every table the models name (their columns only)."""
+    """Every row of every table the models name (their columns only); tables without rows are
+    left out, so that tables a later revision adds (empty, or absent before it) compare equal."""
     rows: Rows = {}
     with engine.connect() as connection:
+        present = set(inspect(connection).get_table_names())
         for table in SQLModel.metadata.sorted_tables:
+            if table.name not in present:
+                continue
             keys = list(table.primary_key.columns)
             query = select(table).order_by(*keys)
-            rows[table.name] = [dict(row._mapping) for row in connection.execute(query)]
+            found = [dict(row._mapping) for row in connection.execute(query)]
+            if found:
+                rows[table.name] = found
     return rows
 
 
@@ -138,6 +154,8 @@ def audit_chains_hold(engine: Engine) -> tuple[int, int]:
 
 
 def drop_revision_table(engine: Engine) -> None:
-    """Take the migration history away, as the releases before migrations left a database."""
-    with engine.begin() as connection:
+    """Take the migration history away, as the releases before migrations left a database: back
+    to the initial revision (later revisions' downgrades drop their tables), then no history."""
+    with ALEMBIC_RUN, engine.begin() as connection:
+        command.downgrade(alembic_config(connection), initial_revision())
         connection.execute(text("DROP TABLE alembic_version"))
