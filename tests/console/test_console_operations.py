@@ -155,7 +155,7 @@ def test_a_repeat_held_by_the_cool_down_is_escalated_dispatched_and_resolved_by_
     expect(status).to_have_attribute("data-status", "open")
     page.click("[data-action='incident.resolve']")
     dialog.locator("button[type=submit]").click()
-    expect(dialog.locator("[data-field=note] .field-error")).to_contain_text("at least 1 character")
+    expect(dialog.locator("[data-field=note] .field-error")).to_contain_text("至少 1 个字符")
     dialog.locator("textarea[name=note]").fill("摊主已自行离开")
     dialog.locator("button[type=submit]").click()
     expect(status).to_have_attribute("data-status", "resolved")
@@ -220,8 +220,8 @@ def test_a_schedule_shows_the_api_message_at_its_field_and_then_its_next_runs(
     edit.locator("select[name=kind]").select_option("interval")
     edit.locator("input[name=every_minutes]").fill("0")
     edit.locator("button[type=submit]").click()
-    expect(edit.locator("[data-field='recurrence.every_minutes'] .field-error")).to_contain_text(
-        "greater than or equal to 1"
+    expect(edit.locator("[data-field='recurrence.every_minutes'] .field-error")).to_have_text(
+        "应大于或等于 1"
     )
     edit.locator("input[name=every_minutes]").fill("90")
     edit.locator("button[type=submit]").click()
@@ -370,9 +370,7 @@ def test_a_template_is_made_and_changed_with_the_mission_form(
     form.locator("input[name=width]").fill("9")
     form.locator("button[type=submit]").click()
     # The server's refusal is shown at the field it names, and nothing is stored.
-    expect(form.locator("[data-field=width] .field-error")).to_contain_text(
-        "less than or equal to 5"
-    )
+    expect(form.locator("[data-field=width] .field-error")).to_have_text("应小于或等于 5")
     assert fleet.system.api.get("/templates/plaza-scrub").status_code == 404
     console.screenshot("template-new-error")
     form.locator("input[name=width]").fill("1.5")

@@ -5,6 +5,7 @@ import { mapLabels } from "./messages-map.js";
 import { alerts } from "./messages-alerts.js";
 import { operations } from "./messages-operations.js";
 import { records } from "./messages-records.js";
+import { validation } from "./messages-validation.js";
 
 const fleet = {
   zh: {
@@ -480,6 +481,6 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en },
+  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...validation.zh },
+  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...validation.en },
 };
