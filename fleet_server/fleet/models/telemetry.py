@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from fleet_server.db import utc_column
@@ -12,6 +13,9 @@ from fleet_server.db import utc_column
 
 class TelemetrySample(SQLModel, table=True):
     """One downsampled sample of a robot's pose and battery."""
+
+    # A robot's samples in a time range (its track, its history) come from one index.
+    __table_args__ = (Index("ix_telemetrysample_serial_number_time", "serial_number", "time"),)
 
     id: int | None = Field(default=None, primary_key=True)
     serial_number: str = Field(index=True)
@@ -22,6 +26,7 @@ class TelemetrySample(SQLModel, table=True):
     map_id: str
     battery: float | None = None
     driving: bool = False
+    charging: bool = False
     mission_id: int | None = None
 
 

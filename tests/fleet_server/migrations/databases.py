@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from alembic import command
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -17,6 +18,8 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.migrations.adoption import initial_revision
+from fleet_server.migrations.config import ALEMBIC_RUN, alembic_config
 from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.store import MissionStore
@@ -28,10 +31,13 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def make_as_before_migrations(url: str) -> None:
-    """The schema as the releases before migrations made it: create_all, no alembic_version."""
+    """The schema as the releases before migrations made it (the initial revision's tables, which
+    their create_all made), no alembic_version."""
     engine = connect(url)
     try:
-        SQLModel.metadata.create_all(engine)
+        with ALEMBIC_RUN, engine.begin() as connection:
+            command.upgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
+        drop_revision_table(engine)
     finally:
         engine.dispose()
 
@@ -111,13 +117,20 @@ def fill(url: str) -> None:
         engine.dispose()
 
 
-def all_rows(engine: Engine) -> Rows:
-    """Every row of every table the models name (their columns only)."""
+def all_rows(engine: Engine, like: Rows | None = None) -> Rows:
+    """Every row of every table the models name, in the columns both the models and the database
+    have (with `like`: only the columns its rows have, so rows read before a revision added
+    columns compare with rows read after)."""
     rows: Rows = {}
     with engine.connect() as connection:
+        inspector = inspect(connection)
         for table in SQLModel.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            wanted = [c for c in table.columns if c.name in present]
+            if like is not None and like.get(table.name):
+                wanted = [c for c in wanted if c.name in like[table.name][0]]
             keys = list(table.primary_key.columns)
-            query = select(table).order_by(*keys)
+            query = select(*wanted).order_by(*keys)
             rows[table.name] = [dict(row._mapping) for row in connection.execute(query)]
     return rows
 
@@ -141,3 +154,11 @@ def drop_revision_table(engine: Engine) -> None:
     """Take the migration history away, as the releases before migrations left a database."""
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))
+
+
+def back_to_before_migrations(engine: Engine) -> None:
+    """A database at head taken back to the initial revision's tables (rows kept), its migration
+    history then taken away: what a release before migrations left."""
+    with ALEMBIC_RUN, engine.begin() as connection:
+        command.downgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
+    drop_revision_table(engine)
