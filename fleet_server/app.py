@@ -22,6 +22,7 @@ from fleet_server.fleet import routes as robots
 from fleet_server.incidents.routes import incidents, logbook
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.routes import fleet_control, missions
+from fleet_server.reports import routes as reports
 from fleet_server.schedules.routes import schedules, templates
 from fleet_server.security_headers import SecurityHeaders
 from fleet_server.settings import FleetSettings
@@ -159,6 +160,6 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
     for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (exports, audit):
+    for module in (exports, audit, reports):
         app.include_router(module.router, prefix="/api/v1")
     return app
