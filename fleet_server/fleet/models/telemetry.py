@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import Index
@@ -44,4 +45,30 @@ class TrackPoint(BaseModel):
         """The point of a stored sample."""
         return cls(
             time=sample.time, x=sample.x, y=sample.y, theta=sample.theta, map_id=sample.map_id
+        )
+
+
+class HistoryPoint(BaseModel):
+    """A robot's battery and what it was doing at a moment (a telemetry sample): charging, working
+    (on a mission or driving) or idle."""
+
+    time: datetime
+    battery: float | None
+    activity: Literal["charging", "working", "idle"]
+    mission_id: int | None
+
+    @classmethod
+    def of(cls, sample: TelemetrySample) -> HistoryPoint:
+        """The point of a stored sample."""
+        if sample.charging:
+            activity: Literal["charging", "working", "idle"] = "charging"
+        elif sample.mission_id is not None or sample.driving:
+            activity = "working"
+        else:
+            activity = "idle"
+        return cls(
+            time=sample.time,
+            battery=sample.battery,
+            activity=activity,
+            mission_id=sample.mission_id,
         )
