@@ -217,12 +217,12 @@ def fill(engine: Engine, args: argparse.Namespace) -> None:
     days = [today - timedelta(days=back) for back in range(args.days - 1, -1, -1)]
     serials = [f"robot-{i:04d}" for i in range(args.robots)]
     for name, table, rows in (
-        ("robot days", RobotDay.__table__, _robot_days(rng, serials, days)),
-        ("missions", Mission.__table__, _missions(rng, serials, days)),
-        ("incidents", Incident.__table__, _incidents(rng, days, args.incidents_per_day)),
+        ("robot days", RobotDay, _robot_days(rng, serials, days)),
+        ("missions", Mission, _missions(rng, serials, days)),
+        ("incidents", Incident, _incidents(rng, days, args.incidents_per_day)),
         (
             "telemetry samples",
-            TelemetrySample.__table__,
+            TelemetrySample,
             _telemetry(rng, serials, now, args.telemetry_days, args.telemetry_interval),
         ),
     ):
