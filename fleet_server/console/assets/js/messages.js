@@ -2,6 +2,7 @@
 // fleet pages' labels are here, the other pages' in their own files, merged below.
 
 import { operations } from "./messages-operations.js";
+import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
 
 const fleet = {
@@ -478,6 +479,6 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en },
+  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...overview.zh },
+  en: { ...fleet.en, ...operations.en, ...records.en, ...overview.en },
 };
