@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -31,13 +31,15 @@ from fleet_server.reports.models import (
 )
 from fleet_server.reports.periods import Period
 from fleet_server.reports.sql import (
-    checkpoint_counts,
+    checkpoint_visits,
     day_index,
     in_period,
     percentile,
     seconds_between,
 )
 
+# Missions are counted by finished_at, which missions.ending sets exactly when one ends (with
+# one of these statuses): a range on its index finds them without reading the status.
 ENDED = (MissionStatus.COMPLETED, MissionStatus.FAILED, MissionStatus.CANCELLED)
 
 
@@ -65,7 +67,7 @@ class FleetReports:
                 col(Mission.kind).label("kind"),
                 col(Mission.status).label("status"),
             )
-            .where(in_period(finished, period), col(Mission.status).in_(ENDED))
+            .where(in_period(finished, period))
             .where(col(Mission.definition)["part"].as_string().is_(None))
         )
         if site is not None:
@@ -81,6 +83,8 @@ class FleetReports:
         kinds: dict[str, MissionKindCount] = {}
         both: dict[tuple[int, str], MissionDayKind] = {}
         for index, kind, status, count in counted:
+            if _status(status) not in ENDED:
+                continue
             field = _status(status).value
             for tally in (
                 total,
@@ -135,50 +139,60 @@ class FleetReports:
         )
 
     def patrols(self, period: Period, shown: PeriodPublic, site: str | None) -> PatrolReport:
-        """Checkpoint visits and route nodes of the patrols ended in the period."""
+        """Checkpoint visits and route nodes of the patrols ended in the period: one query for
+        the missions and their nodes, one that reads each one's checkpoint visits once."""
         finished = col(Mission.finished_at)
+        patrols: Any = and_(in_period(finished, period), col(Mission.kind) == "patrol")
+        if site is not None:
+            patrols = and_(patrols, col(Mission.site_id) == site)
+        day = day_index(finished, period).label("day")
+        per_mission = select(
+            day,
+            func.json_array_length(col(Mission.plan)).label("nodes"),
+            col(Mission.nodes_passed).label("passed"),
+        ).where(patrols)
         with self.engine.connect() as connection:
-            planned, visited = checkpoint_counts(connection.dialect.name)
-            inner = select(
-                day_index(finished, period).label("day"),
-                planned.label("planned"),
-                visited.label("visited"),
-                func.json_array_length(col(Mission.plan)).label("nodes"),
-                col(Mission.nodes_passed).label("passed"),
-            ).where(
-                in_period(finished, period),
-                col(Mission.status).in_(ENDED),
-                col(Mission.kind) == "patrol",
+            visits, reached = checkpoint_visits(connection.dialect.name)
+            per_visit = (
+                select(day, reached.label("reached"))
+                .select_from(Mission)
+                .join(visits, true())
+                .where(patrols)
             )
-            if site is not None:
-                inner = inner.where(col(Mission.site_id) == site)
-            rows = inner.subquery()
-            query = select(
-                rows.c.day,
-                func.count(),
-                func.sum(rows.c.planned),
-                func.sum(rows.c.visited),
-                func.sum(rows.c.nodes),
-                func.sum(rows.c.passed),
-            ).group_by(rows.c.day)
-            counted = {int(r[0]): [int(v or 0) for v in r[1:]] for r in connection.execute(query)}
-        sums = [sum(values[i] for values in counted.values()) for i in range(5)]
-        missions, cp_planned, cp_visited, nodes, passed = sums
-        days = []
-        for i, day in enumerate(period.days):
-            n, p, v, _, _ = counted.get(i, [0, 0, 0, 0, 0])
-            days.append(
-                PatrolDay(day=day, missions=n, checkpoints_planned=p, checkpoints_visited=v)
+            one, two = per_mission.subquery(), per_visit.subquery()
+            missions_query = select(
+                one.c.day, func.count(), func.sum(one.c.nodes), func.sum(one.c.passed)
+            ).group_by(one.c.day)
+            visits_query = select(two.c.day, func.count(), func.count(two.c.reached)).group_by(
+                two.c.day
             )
+            by_day = {
+                int(d): (int(n), int(k or 0), int(p or 0))
+                for d, n, k, p in connection.execute(missions_query)
+            }
+            seen = {int(d): (int(p), int(v)) for d, p, v in connection.execute(visits_query)}
+        days = [
+            PatrolDay(
+                day=day,
+                missions=by_day.get(i, (0, 0, 0))[0],
+                checkpoints_planned=seen.get(i, (0, 0))[0],
+                checkpoints_visited=seen.get(i, (0, 0))[1],
+            )
+            for i, day in enumerate(period.days)
+        ]
+        nodes = sum(k for _, k, _ in by_day.values())
+        passed = min(nodes, sum(p for _, _, p in by_day.values()))
+        planned = sum(d.checkpoints_planned for d in days)
+        visited = sum(d.checkpoints_visited for d in days)
         return PatrolReport(
             period=shown,
-            missions=missions,
-            checkpoints_planned=cp_planned,
-            checkpoints_visited=cp_visited,
-            checkpoint_percent=_percent(cp_visited, cp_planned),
+            missions=sum(d.missions for d in days),
+            checkpoints_planned=planned,
+            checkpoints_visited=visited,
+            checkpoint_percent=_percent(visited, planned),
             nodes_planned=nodes,
-            nodes_passed=min(passed, nodes),
-            node_percent=_percent(min(passed, nodes), nodes),
+            nodes_passed=passed,
+            node_percent=_percent(passed, nodes),
             days=days,
         )
 
@@ -192,7 +206,6 @@ class FleetReports:
         area = func.coalesce(col(Mission.results)[("coverage", "covered_m2")].as_float(), 0.0)
         inner = select(day_index(finished, period).label("day"), area.label("area")).where(
             in_period(finished, period),
-            col(Mission.status).in_(ENDED),
             col(Mission.robot).is_not(None),
             cleaning,
         )

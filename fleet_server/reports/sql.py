@@ -49,15 +49,13 @@ def percentile(
     return values[0] + (values[1] - values[0]) * (rank - low)
 
 
-def checkpoint_counts(dialect: str) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    """Per mission row: checkpoint visits planned (entries of results.checkpoints) and made
-    (entries with a reached_at), as correlated subqueries over the JSON array."""
+def checkpoint_visits(dialect: str) -> tuple[Any, ColumnElement[Any]]:
+    """The entries of a mission's results.checkpoints as a table `c` to join each mission row to
+    (its JSON read once), and the expression that is not NULL for a visit made (reached_at)."""
     if dialect == "sqlite":
-        each = "json_each(mission.results, '$.checkpoints') AS c"
-        reached = "json_extract(c.value, '$.reached_at') IS NOT NULL"
+        each = func.json_each(literal_column("mission.results"), "$.checkpoints")
+        reached: ColumnElement[Any] = literal_column("json_extract(c.value, '$.reached_at')")
     else:
-        each = "json_array_elements(mission.results -> 'checkpoints') AS c"
-        reached = "c ->> 'reached_at' IS NOT NULL"
-    planned: ColumnElement[int] = literal_column(f"(SELECT count(*) FROM {each})")
-    visited: ColumnElement[int] = literal_column(f"(SELECT count(*) FROM {each} WHERE {reached})")
-    return planned, visited
+        each = func.json_array_elements(literal_column("mission.results -> 'checkpoints'"))
+        reached = literal_column("c.value ->> 'reached_at'")
+    return each.table_valued("value").alias("c"), reached
