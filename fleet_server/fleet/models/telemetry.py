@@ -48,6 +48,26 @@ class TrackPoint(BaseModel):
         )
 
 
+class PlaybackPoint(TrackPoint):
+    """A point of a mission's track: which robot was where, with its battery."""
+
+    serial_number: str
+    battery: float | None
+
+    @classmethod
+    def of(cls, sample: TelemetrySample) -> PlaybackPoint:
+        """The point of a stored sample."""
+        return cls(
+            time=sample.time,
+            x=sample.x,
+            y=sample.y,
+            theta=sample.theta,
+            map_id=sample.map_id,
+            serial_number=sample.serial_number,
+            battery=sample.battery,
+        )
+
+
 class HistoryPoint(BaseModel):
     """A robot's battery and what it was doing at a moment (a telemetry sample): charging, working
     (on a mission or driving) or idle."""
