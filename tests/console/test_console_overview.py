@@ -1,5 +1,5 @@
-"""The overview (the fleet's day in figures) and a robot's battery chart in Chromium, against a
-running simulated fleet with known history written into its database."""
+"""The overview (the fleet's day in figures), a robot's battery chart and a mission's playback
+in Chromium, against a running simulated fleet with known history written into its database."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ expect = playwright_api().expect
 
 VIEWER = ACCOUNTS["viewer"]
 REPORTS = ("missions", "incidents", "patrols", "cleaning", "utilisation")
+HALL_LOOP = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +163,53 @@ def test_a_robots_detail_charts_its_battery_from_its_history(
     )
     expect(points.first.locator("title")).to_contain_text("Battery")
     console.screenshot("robot-battery-en")
+
+
+def test_a_running_patrol_plays_back_on_the_map_from_its_telemetry(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    created = fleet.system.api.post(
+        "/missions",
+        json={"kind": "patrol", "site": "longgang-demo", "route": HALL_LOOP, "rounds": 20},
+    )
+    assert created.status_code == 201, created.text
+    mission_id = created.json()["id"]
+    try:
+        fleet.system.wait_mission(mission_id, "running")
+
+        def track() -> list[dict[str, Any]]:
+            points = list(fleet.system.api.get(f"/missions/{mission_id}/track").json())
+            return points if len(points) >= 3 else []
+
+        before = wait_until(track, timeout=90, what="the patrol's telemetry")
+        console = open_console()
+        console.log_in(VIEWER, f"missions/{mission_id}")
+        page = console.page
+        panel = page.locator('[data-field="playback"]')
+        expect(panel.locator("h2")).to_have_text("回放")
+        panel.locator('[data-action="playback.toggle"]').click()
+        path = page.locator("svg.site-map polyline.playback-path")
+        expect(path).to_have_attribute("data-points", re.compile(r"^\d+$"))
+        drawn = int(path.get_attribute("data-points") or "0")
+        assert (
+            len(before)
+            <= drawn
+            <= len(fleet.system.api.get(f"/missions/{mission_id}/track").json())
+        )
+        expect(panel.locator('[data-action="playback.toggle"]')).to_have_text("⏸ 暂停")
+        marker = page.locator("svg.site-map g.playback-robot")
+        expect(marker).not_to_have_attribute("data-index", "0")
+        # The slider stops the playback and puts the robot where the first sample has it.
+        panel.locator('[data-field="playback-slider"]').fill("0")
+        expect(marker).to_have_attribute("data-index", "0")
+        assert float(marker.get_attribute("data-x") or "nan") == before[0]["x"]
+        assert float(marker.get_attribute("data-y") or "nan") == before[0]["y"]
+        expect(panel.locator('[data-action="playback.toggle"]')).to_have_text("▶ 回放")
+        expect(panel.locator('[data-field="playback-time"]')).to_contain_text(
+            before[0]["serial_number"]
+        )
+        console.screenshot("mission-playback-zh")
+    finally:
+        if fleet.system.mission(mission_id)["status"] in ("queued", "running", "paused"):
+            fleet.system.api.post(f"/missions/{mission_id}/cancel")
+            fleet.system.wait_mission(mission_id, "cancelled")

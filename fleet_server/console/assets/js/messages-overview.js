@@ -1,4 +1,5 @@
-// The labels of the overview (the fleet's day in figures) and of a robot's battery chart.
+// The labels of the overview (the fleet's day in figures), a robot's battery chart and a
+// mission's playback.
 
 export const overview = {
   zh: {
@@ -62,6 +63,13 @@ export const overview = {
     "activity.charging": "充电",
     "activity.working": "作业",
     "activity.idle": "空闲",
+    "playback.title": "回放",
+    "playback.intro": "按遥测记录在地图上回放机器人执行此任务的路径。",
+    "playback.play": "▶ 回放",
+    "playback.pause": "⏸ 暂停",
+    "playback.position": "回放位置",
+    "playback.empty": "此任务没有遥测记录（尚未开始，或已超过保留期）。",
+    "playback.points": "共 {n} 个遥测点",
   },
   en: {
     "nav.overview": "Overview",
@@ -124,5 +132,12 @@ export const overview = {
     "activity.charging": "Charging",
     "activity.working": "Working",
     "activity.idle": "Idle",
+    "playback.title": "Playback",
+    "playback.intro": "Play back on the map the path the robots drove on this mission, from their telemetry.",
+    "playback.play": "▶ Play back",
+    "playback.pause": "⏸ Pause",
+    "playback.position": "Playback position",
+    "playback.empty": "No telemetry for this mission (not started yet, or past retention).",
+    "playback.points": "{n} telemetry points",
   },
 };
