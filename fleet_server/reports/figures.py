@@ -265,10 +265,13 @@ class FleetReports:
         days = [_fleet_day(day, by_day.get(day)) for day in period.days]
         online = sum(r.seconds_online for r in robots)
         working = sum(r.seconds_working for r in robots)
+        used = sum(r.battery_used_percent for r in robots)
+        robot_days = sum(r.days_online for r in robots)
         return RobotUseReport(
             period=shown,
             utilisation=_share(working, online),
-            battery_used_percent=round(sum(r.battery_used_percent for r in robots), 1),
+            battery_used_percent=round(used, 1),
+            battery_used_percent_per_robot_day=round(used / robot_days, 1) if robot_days else None,
             robots=robots,
             days=days,
         )

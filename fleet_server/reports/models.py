@@ -172,10 +172,12 @@ class FleetDay(BaseModel):
 
 
 class RobotUseReport(BaseModel):
-    """Utilisation and energy per robot and per day, from the robots' days (site's timezone)."""
+    """Utilisation and energy per robot and per day, from the robots' days (site's timezone):
+    the fleet's battery percent used in all, and on average per robot and day it was online."""
 
     period: PeriodPublic
     utilisation: float | None
     battery_used_percent: float
+    battery_used_percent_per_robot_day: float | None
     robots: list[RobotUse]
     days: list[FleetDay]

@@ -141,6 +141,8 @@ def test_utilisation_and_battery_used_per_robot_and_day(engine: Engine) -> None:
     assert (dog2.utilisation, dog2.battery_used_percent) == (1.0, 30.0)
     assert report.utilisation == 0.5
     assert report.battery_used_percent == 62.0
+    # 12 + 20 + 30 over three robot-days online.
+    assert report.battery_used_percent_per_robot_day == 20.7
     yesterday = next(d for d in report.days if d.day == today - timedelta(days=1))
     assert (yesterday.robots, yesterday.utilisation, yesterday.battery_used_percent) == (
         2,

@@ -9,16 +9,15 @@ const MARGIN = { top: 30, right: 18, bottom: 40, left: 66 };
 const MAX_X_LABELS = 10;
 const Y_TICKS = 4;
 
-/** Round steps (1, 2, 5 × 10^n) from 0 up to at least `max`. */
-export function niceTicks(max, count = Y_TICKS) {
+/** Round steps (1, 2, 5 × 10^n) from 0 up to at least `max`; whole numbers only with `whole`. */
+export function niceTicks(max, count = Y_TICKS, whole = false) {
   const top = max > 0 ? max : 1;
   const raw = top / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((m) => m >= raw);
-  const ticks = [];
-  for (let value = 0; value < top + step / 2; value += step) ticks.push(Number(value.toPrecision(12)));
-  if (ticks[ticks.length - 1] < top) ticks.push(ticks[ticks.length - 1] + step);
-  return ticks;
+  const nice = [1, 2, 5, 10].map((m) => m * magnitude).find((m) => m >= raw);
+  const step = whole ? Math.max(1, Math.round(nice)) : nice;
+  const steps = Math.ceil(top / step - 1e-9);
+  return Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 function frame(kind, ariaLabel, width, height) {
@@ -61,13 +60,16 @@ function xLabel(text, x, area) {
  * Bars per category, stacked when there are several series.
  * options: { labels: [category label], series: [{ key, label, values: [number] }],
  *            format(value) → text, unit: axis label, title: the chart's accessible name,
- *            width, height: of the drawing (the text keeps its size, so a narrow chart is smaller) }
+ *            width, height: of the drawing (the text keeps its size, so a narrow chart is smaller),
+ *            whole: the values are counts (whole-number ticks) }
  */
-export function barChart({ labels, series, format = String, unit = "", title = "", width = WIDTH, height = HEIGHT }) {
+export function barChart({
+  labels, series, format = String, unit = "", title = "", width = WIDTH, height = HEIGHT, whole = false,
+}) {
   const svg = frame("bar", title, width, height);
   const area = plotArea(width, height);
   const totals = labels.map((_, i) => series.reduce((sum, one) => sum + (one.values[i] || 0), 0));
-  const y = yAxis(svg, area, niceTicks(Math.max(0, ...totals)), format, unit);
+  const y = yAxis(svg, area, niceTicks(Math.max(0, ...totals), Y_TICKS, whole), format, unit);
   const slot = (area.x1 - area.x0) / Math.max(1, labels.length);
   const barWidth = Math.max(2, Math.min(48, slot * 0.7));
   const every = Math.ceil(labels.length / MAX_X_LABELS);

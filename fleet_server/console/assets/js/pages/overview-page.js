@@ -63,8 +63,10 @@ function figureTiles(r) {
       t("overview.kpi.cleanRuns", { n: number(cleaning.missions) })),
     tile("utilisation", t("overview.kpi.utilisation"), utilisation.utilisation, percent(utilisation.utilisation),
       t("overview.kpi.utilisationNote")),
-    tile("energy-used", t("overview.kpi.energy"), utilisation.battery_used_percent,
-      `${number(utilisation.battery_used_percent, 1)} %`, t("overview.kpi.energyNote")),
+    tile("energy-used", t("overview.kpi.energy"), utilisation.battery_used_percent_per_robot_day,
+      utilisation.battery_used_percent_per_robot_day === null ? "—"
+        : `${number(utilisation.battery_used_percent_per_robot_day, 1)} %`,
+      t("overview.kpi.energyNote", { total: number(utilisation.battery_used_percent, 1) })),
   ];
 }
 
@@ -77,7 +79,7 @@ function charts(r) {
   const days = r.missions.days.map((d) => shortDay(d.day));
   const count = (v) => number(v);
   const missionsPerDay = barChart({
-    labels: days, title: t("overview.chart.missions"), unit: t("overview.unit.count"), format: count,
+    labels: days, title: t("overview.chart.missions"), unit: t("overview.unit.count"), format: count, whole: true,
     series: [
       { key: "completed", label: t("overview.series.completed"), values: r.missions.days.map((d) => d.completed) },
       { key: "failed", label: t("overview.series.failed"), values: r.missions.days.map((d) => d.failed) },
@@ -86,7 +88,7 @@ function charts(r) {
   const kinds = r.missions.kinds;
   const missionsByKind = barChart({
     labels: kinds.map((k) => tValue("missionKind", k.kind)), title: t("overview.chart.kinds"),
-    unit: t("overview.unit.count"), format: count,
+    unit: t("overview.unit.count"), format: count, whole: true,
     series: [
       { key: "completed", label: t("overview.series.completed"), values: kinds.map((k) => k.completed) },
       { key: "failed", label: t("overview.series.failed"), values: kinds.map((k) => k.failed) },
