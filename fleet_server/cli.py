@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import secrets
 import sys
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ import typer
 import uvicorn
 from sqlmodel import Session
 
+from fleet_protocol.logs import LOG_LEVELS
 from fleet_protocol.site import SiteError
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.models import Role
@@ -27,6 +27,7 @@ from fleet_server.cli_support import fail as _fail
 from fleet_server.cli_support import load_settings as _settings
 from fleet_server.database_cli import db_app, opened_database
 from fleet_server.errors import FleetError, Invalid
+from fleet_server.log_output import start_logging, uvicorn_log_config
 from fleet_server.schedules.templates import TemplateFileError, checked_template_files
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import SiteRegistry
@@ -45,9 +46,15 @@ app.add_typer(robot_app, name="robot")
 app.add_typer(db_app, name="db")
 
 
-def _checked_settings() -> FleetSettings:
-    """The settings and the site files they point to, or a clear message and exit code 2."""
+def _checked_settings(log_level: str | None) -> FleetSettings:
+    """The settings, logging started as they (or `--log-level`) say, and the site files they
+    point to checked; or a clear message and exit code 2."""
     settings = _settings()
+    level = settings.log_level if log_level is None else log_level.lower()
+    if level not in LOG_LEVELS:
+        raise _fail(f"--log-level {log_level!r}: choose from {', '.join(LOG_LEVELS)}")
+    settings = settings.model_copy(update={"log_level": level})
+    start_logging(level, settings.log_format)
     try:
         sites = SiteRegistry.from_directory(settings.sites_dir)
         checked_template_files(settings.templates_dir, sites)
@@ -62,26 +69,25 @@ def _ready_database(settings: FleetSettings) -> None:
     opened_database(settings).dispose()
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Alembic tells each step of its set-up at INFO (shown at debug); ours logs the outcome.
-    if logging.getLogger().level > logging.DEBUG:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+LOG_LEVEL_HELP = "debug, info, warning or error (default: FLEET_LOG_LEVEL, else info)."
 
 
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="HTTP port."),
-    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+    log_level: str | None = typer.Option(None, help=LOG_LEVEL_HELP),
 ) -> None:
     """Run the fleet server; configure it with FLEET_* environment variables."""
-    _logging(log_level)
-    settings = _checked_settings()
+    settings = _checked_settings(log_level)
     _ready_database(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        log_config=uvicorn_log_config(settings.log_format),
+    )
 
 
 @app.command()
@@ -90,17 +96,14 @@ def demo(
     port: int = typer.Option(8000, help="HTTP port (a free one is picked if it is taken)."),
     per_kind: int = typer.Option(2, help="Simulated robots of each kind."),
     speed_factor: float = typer.Option(1.0, help="Simulation speed (2 = twice real time)."),
-    log_level: str = typer.Option("info", help="debug, info, warning or error."),
+    log_level: str | None = typer.Option(None, help=LOG_LEVEL_HELP),
 ) -> None:
     """Run broker, server and a simulated fleet on the demo site; Ctrl-C stops everything."""
     from fleet_server.demo import DemoOptions, run_demo
 
-    _logging(log_level)
-    settings = _checked_settings()
+    settings = _checked_settings(log_level)
     _ready_database(settings)
-    options = DemoOptions(
-        host=host, port=port, per_kind=per_kind, speed_factor=speed_factor, log_level=log_level
-    )
+    options = DemoOptions(host=host, port=port, per_kind=per_kind, speed_factor=speed_factor)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_demo(options, settings))
 

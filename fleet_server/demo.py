@@ -20,6 +20,7 @@ from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
 from fleet_server.errors import Conflict
+from fleet_server.log_output import uvicorn_log_config
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import load_site_file
 from simulation.fleet import Fleet, FleetConfig
@@ -50,7 +51,6 @@ class DemoOptions:
     port: int
     per_kind: int
     speed_factor: float
-    log_level: str
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -108,7 +108,8 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
             app,
             host=options.host,
             port=http_port,
-            log_level=options.log_level,
+            log_level=settings.log_level,
+            log_config=uvicorn_log_config(settings.log_format),
             access_log=False,
         )
     )

@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleet_protocol.broker_url import check_ca_file, parse_broker_url
+from fleet_protocol.logs import LogFormat, LogLevel
 from fleet_protocol.topics import DEFAULT_INTERFACE
 from fleet_server.broker.config import CONF_FILE
 
@@ -53,6 +54,10 @@ class FleetSettings(BaseSettings):
         env_prefix="FLEET_", extra="ignore", hide_input_in_errors=True
     )
 
+    # How `fleet serve` and `fleet demo` log to stderr: readable text, or one JSON object a line
+    # (time, level, logger, message, exception, robot, mission, request) for a log shipper.
+    log_format: LogFormat = "text"
+    log_level: LogLevel = "info"
     database_url: str = "sqlite:///fleet-data/fleet.db"
     # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
     # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
@@ -156,10 +161,22 @@ class FleetSettings(BaseSettings):
     # Litter: the sanitation robot cleans a square this far each side of the spot, in lanes.
     incident_clean_half_side_m: float = Field(default=4.0, gt=0, le=50)
     incident_clean_width_m: float = Field(default=1.0, ge=0.2, le=5.0)
+    # Alerts (fleet_server/alerts): robot errors of these VDA 5050 levels (FATAL: the robot needs
+    # a person; add WARNING to hear of every error), and a battery falling below this percent,
+    # once per crossing (a robot is low again only after charging 5 points above it; 0: off).
+    # Robots pause their missions to charge at the battery floor, so the default sits below it.
+    alert_error_levels: list[Literal["FATAL", "WARNING"]] = ["FATAL"]
+    alert_low_battery_percent: float = Field(default=15.0, ge=0, le=100)
     # Signs login tokens (HS256 wants 32+ bytes); unset, a random one is made at each start.
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)
     # How long a login token is valid; clients log in again after it expires.
     token_ttl_s: float = Field(default=1800, gt=0)
+
+    # GET /metrics (Prometheus): off unless enabled, since it shows the fleet's size and state;
+    # then for a caller with a fleet reader's role (admin, operator, viewer, auditor), a bearer
+    # API key too. `metrics_public` lets anyone who reaches the server scrape it without one.
+    metrics_enabled: bool = False
+    metrics_public: bool = False
 
     # Hostile and careless requests.
     # A request body larger than this is refused (413) before it is read whole, whether it says
@@ -196,6 +213,11 @@ class FleetSettings(BaseSettings):
             if getattr(self, lockout) <= getattr(self, free):
                 raise ValueError(f"{lockout} must be greater than {free}")
         return self
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, name: object) -> object:
+        return name.lower() if isinstance(name, str) else name
 
     @field_validator("preemptible_kinds")
     @classmethod
@@ -239,6 +261,12 @@ class FleetSettings(BaseSettings):
         if "mqtt_url" in info.data:
             check_ca_file(ca_file, info.data["mqtt_url"])
         return ca_file
+
+    @field_validator("broker_config_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, directory: object) -> object:
+        # FLEET_BROKER_CONFIG_DIR= (empty) switches it off where a file sets it (compose).
+        return None if directory == "" else directory
 
     @field_validator("broker_config_dir")
     @classmethod

@@ -13,6 +13,7 @@ import aiomqtt
 from fleet_protocol.base import Header, utc_now
 from fleet_protocol.broker_url import tls_context
 from fleet_protocol.connection import Connection, ConnectionState
+from fleet_protocol.logs import LogContext
 from fleet_protocol.topics import DELIVERY, VEHICLE_SUBSCRIBES, Subtopic, topic
 from robot_agent.driver import Driver
 from robot_agent.executor import OrderExecutor
@@ -53,6 +54,11 @@ class Agent:
 
     async def run(self) -> None:
         """Start the driver and keep the session up until cancelled; then say OFFLINE and stop."""
+        # Every record of this robot's tasks names it (a simulator runs hundreds in one process).
+        with LogContext(robot=self.settings.serial_number):
+            await self._run()
+
+    async def _run(self) -> None:
         await self.driver.start()
         session = asyncio.create_task(self._stay_connected(), name=self.settings.serial_number)
         try:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from fleet_protocol.kinds import RobotKind
+from fleet_protocol.logs import LOG_FORMATS, LogContext, configure_logging
 from robot_agent.agent import Agent
 from robot_agent.driver import Driver, DriverContext, DriverError, load_driver
 from robot_agent.settings import AgentSettings
@@ -67,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
         type=str.upper,
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="logging level (default INFO)",
+    )
+    parser.add_argument(
+        "--log-format",
+        default=os.environ.get("AGENT_LOG_FORMAT", "text"),
+        type=str.lower,
+        choices=LOG_FORMATS,
+        help="text, or json: one JSON object a line (default AGENT_LOG_FORMAT, else text)",
     )
     return parser
 
@@ -143,20 +152,23 @@ async def run_until_signal(settings: AgentSettings, driver: Driver, driver_name:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `robot-agent` console script."""
-    args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.log_format not in LOG_FORMATS:  # argparse checks no default, AGENT_LOG_FORMAT's
+        parser.error(f"AGENT_LOG_FORMAT {args.log_format!r}: choose from {', '.join(LOG_FORMATS)}")
+    configure_logging(args.log_level, args.log_format)
     try:
         settings = _settings(args)
     except ValidationError as exc:
         log.error("invalid settings:\n%s", exc)
         sys.exit(2)
-    try:
-        asyncio.run(_serve(settings))
-    except LookupError as exc:
-        log.error("%s", exc)
-        sys.exit(2)
-    except DriverError as exc:  # the robot did not come up (start() failed)
-        log.error("driver %s: %s", settings.driver, exc.description)
-        sys.exit(1)
+    # Every record of the run names the robot: the driver's and this command's own too.
+    with LogContext(robot=settings.serial_number):
+        try:
+            asyncio.run(_serve(settings))
+        except LookupError as exc:
+            log.error("%s", exc)
+            sys.exit(2)
+        except DriverError as exc:  # the robot did not come up (start() failed)
+            log.error("driver %s: %s", settings.driver, exc.description)
+            sys.exit(1)

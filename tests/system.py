@@ -155,8 +155,15 @@ class System:
             {},
         )
 
-    def start_agent(self, serial: str, node: dict[str, float], speed_factor: float) -> Process:
-        """One `robot-agent` process (sim driver) standing on a node of the demo site."""
+    def start_agent(
+        self,
+        serial: str,
+        node: dict[str, float],
+        speed_factor: float,
+        env: dict[str, str] | None = None,
+    ) -> Process:
+        """One `robot-agent` process (sim driver) standing on a node of the demo site; `env`:
+        more AGENT_* settings."""
         return self.start(
             f"agent-{serial}",
             [
@@ -173,6 +180,7 @@ class System:
                 "AGENT_Y": str(node["y"]),
                 "AGENT_MAP_ID": "longgang-demo",
                 "AGENT_STATE_INTERVAL": "1",
+                **(env or {}),
             },
         )
 

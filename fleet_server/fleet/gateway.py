@@ -16,6 +16,7 @@ from fleet_protocol.base import Header, utc_now
 from fleet_protocol.broker_url import parse_broker_url, tls_context
 from fleet_protocol.connection import Connection
 from fleet_protocol.factsheet import Factsheet
+from fleet_protocol.logs import LogContext
 from fleet_protocol.order import InstantActions, Order
 from fleet_protocol.state import State, Visualization
 from fleet_protocol.topics import (
@@ -76,6 +77,8 @@ class Gateway:
         self.reconnect_max_s = reconnect_max_s
         self.max_payload_bytes = max_payload_bytes
         self.connected = asyncio.Event()
+        # Sessions with the broker since start: every one after the first is a reconnection.
+        self.sessions = 0
         self._outbox: asyncio.Queue[tuple[str, bytes, int, bool]] = asyncio.Queue(OUTBOX_LIMIT)
         self._header_ids = HeaderIds(registry.store.engine)
         self._handlers: dict[Subtopic, Callable[[TopicAddress, BaseModel], None]] = {
@@ -131,6 +134,7 @@ class Gateway:
                         await client.subscribe(wildcard(self.interface, subtopic), qos=1)
                     log.info("gateway connected to %s", self.broker.display)
                     self.connected.set()
+                    self.sessions += 1
                     self.registry.broker_connection(True)
                     delay = self.reconnect_min_s
                     sender = asyncio.create_task(self._send_loop(client))
@@ -158,12 +162,17 @@ class Gateway:
 
     def handle(self, name: str, payload: object) -> None:
         """Take in one inbound message; whatever is refused is counted by reason, never fatal."""
-        rejections = self.registry.rejections
         try:
             address = parse_topic(name)
         except ValueError as exc:
-            rejections.count(name, TOPIC, str(exc))
+            self.registry.rejections.count(name, TOPIC, str(exc))
             return
+        # What is logged while the message is handled (missions too) names its robot.
+        with LogContext(robot=address.serial_number):
+            self._handle(name, address, payload)
+
+    def _handle(self, name: str, address: TopicAddress, payload: object) -> None:
+        rejections = self.registry.rejections
         model = INBOUND.get(address.subtopic)
         serial = address.serial_number
         if model is None or address.interface != self.interface:

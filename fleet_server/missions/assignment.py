@@ -66,7 +66,11 @@ class MissionAssignment(MissionCore):
         self._send(mission, robot, release, start_deviation_m=offset)
         self._notify(mission)
         log.info(
-            "mission %s assigned to %s (%d nodes)", mission.id, robot.serial_number, len(plan.nodes)
+            "mission %s assigned to %s (%d nodes)",
+            mission.id,
+            robot.serial_number,
+            len(plan.nodes),
+            extra={"mission": mission.id, "robot": robot.serial_number},
         )
 
     def _waits_for_charger(self, mission: Mission, robot: Robot, start: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from fleet_protocol.logs import LogContext
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.missions.ending import MissionEnding, resume_note
 from fleet_server.missions.idle_charging import on_automatic_charge
@@ -45,12 +46,13 @@ class MissionDispatch(MissionEnding):
         for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
             if mission.id in self._preempting or mission.status is not MissionStatus.QUEUED:
                 continue
-            try:
-                self._dispatch_one(mission, idle, matched.get(mission.id or 0))
-            except Exception as exc:
-                # One mission that cannot be planned (a node its site no longer has, a bug)
-                # fails alone; the rest of the queue is still served.
-                self._set_aside(mission, "dispatch", exc)
+            with LogContext(mission=mission.id):
+                try:
+                    self._dispatch_one(mission, idle, matched.get(mission.id or 0))
+                except Exception as exc:
+                    # One mission that cannot be planned (a node its site no longer has, a bug)
+                    # fails alone; the rest of the queue is still served.
+                    self._set_aside(mission, "dispatch", exc)
 
     def _dispatch_one(
         self,

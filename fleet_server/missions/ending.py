@@ -55,7 +55,8 @@ class MissionEnding(MissionAssignment):
         if robot is not None and robot.mission_id == mission.id:
             robot.mission_id = None
             self.registry.mark_dirty(robot.serial_number)
-        log.info("mission %s %s: %s", mission.id, status.value, reason or "")
+        ids = {"mission": mission.id, "robot": mission.robot}
+        log.info("mission %s %s: %s", mission.id, status.value, reason or "", extra=ids)
         self._notify(mission)
         self.dispatch()
 

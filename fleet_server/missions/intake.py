@@ -53,7 +53,13 @@ class MissionIntake(MissionDispatch):
         self.store.save_mission(mission)
         assert mission.id is not None
         self._unfinished[mission.id] = mission
-        log.info("mission %s created: %s on %s", mission.id, mission.kind, mission.site_id)
+        log.info(
+            "mission %s created: %s on %s",
+            mission.id,
+            mission.kind,
+            mission.site_id,
+            extra={"mission": mission.id},
+        )
         self.dispatch()
         return mission
 

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from fleet_protocol.kinds import CANCEL_ORDER
+from fleet_protocol.logs import LogContext
 from fleet_protocol.state import State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
@@ -32,11 +33,12 @@ class MissionTracking(MissionHandover):
         self.reconciler.check(robot, state, mission.order_id if mission is not None else None)
         if mission is None:
             return
-        try:
-            self._follow(mission, robot, state)
-        except Exception as exc:
-            # One mission whose state cannot be followed fails alone; the fleet goes on.
-            self._set_aside(mission, "mission tracking", exc)
+        with LogContext(mission=mission.id):
+            try:
+                self._follow(mission, robot, state)
+            except Exception as exc:
+                # One mission whose state cannot be followed fails alone; the fleet goes on.
+                self._set_aside(mission, "mission tracking", exc)
 
     def _follow(self, mission: Mission, robot: Robot, state: State) -> None:
         if "preempted_by" in mission.definition or "recalled_by" in mission.definition:
@@ -170,10 +172,11 @@ class MissionTracking(MissionHandover):
             mission = self._unfinished.get(mission_id)
             if mission is None or mission.status not in ACTIVE:
                 continue
-            try:
-                self._robot_lost(mission, reason)
-            except Exception as exc:
-                self._set_aside(mission, "offline check", exc)
+            with LogContext(robot=mission.robot, mission=mission_id):
+                try:
+                    self._robot_lost(mission, reason)
+                except Exception as exc:
+                    self._set_aside(mission, "offline check", exc)
 
     def _robot_lost(self, mission: Mission, reason: str) -> None:
         """The robot stayed offline past the grace: by its kind's policy, the mission re-queues

@@ -2,7 +2,8 @@
 
 A route takes one of the types below as a parameter (or its router takes the dependency); the
 only routes without one are GET /health, /health/live and /health/ready (monitoring) and
-POST /auth/token (logging in).
+POST /auth/token (logging in). GET /metrics checks FLEET_READERS in its own dependency, since a
+setting may open it to anyone (fleet_server/metrics/routes.py).
 """
 
 from __future__ import annotations

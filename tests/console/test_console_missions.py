@@ -95,6 +95,76 @@ def test_a_patrol_made_by_clicking_nodes_runs_to_completion(
     console.screenshot("mission-assignment")
 
 
+def test_a_patrol_built_on_the_map_has_checkpoints_where_the_dog_speaks_and_photographs(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    console = open_console()
+    console.log_in(OPERATOR, "missions/new")
+    page = console.page
+    for node in CLICKED_ROUTE:
+        page.click(f'svg.site-map.picking g.node[data-node="{node}"]')
+    page.click("[data-action=add-checkpoint]")
+    first = page.locator(".checkpoint-row").nth(0)
+    expect(first.locator("select[name=node]")).to_have_value(CLICKED_ROUTE[0])
+    first.locator("select[name=node]").select_option(CLICKED_ROUTE[1])
+    first.locator("input[name=say_zh]").fill("请勿占道经营，谢谢配合")
+    first.locator("input[name=say_en]").fill("Please keep the pavement clear")
+    first.locator("input[name=repeat]").fill("2")
+    first.locator("input[name=photo]").check()
+    first.locator("select[name=direction]").select_option("left")
+    # A second checkpoint takes the first node no other checkpoint has; with nothing to do it
+    # is refused at its own row, before anything is sent.
+    page.click("[data-action=add-checkpoint]")
+    second = page.locator(".checkpoint-row").nth(1)
+    expect(second.locator("select[name=node]")).to_have_value(CLICKED_ROUTE[0])
+    expect(page.locator("svg.site-map g.marker.checkpoint")).to_have_count(2)
+    page.click("button[data-action=create]")
+    expect(second.locator(":scope > .field-error")).to_have_text(
+        "检查点至少要有一个动作（播报、拍照或停留）"
+    )
+    assert page.url.endswith("#/missions/new"), "nothing was sent"
+    second.locator("input[name=dwell]").fill("2")
+    console.screenshot("mission-new-checkpoints")
+
+    page.click("button[data-action=create]")
+    mission_id = _mission_id(console)
+    created = fleet.system.mission(mission_id)
+    assert created["route"] == CLICKED_ROUTE
+    assert created["definition"]["checkpoints"] == [
+        {
+            "node": CLICKED_ROUTE[1],
+            "actions": [
+                {
+                    "type": "announce",
+                    "params": {"text": "请勿占道经营，谢谢配合", "language": "zh", "repeat": 2},
+                },
+                {
+                    "type": "announce",
+                    "params": {
+                        "text": "Please keep the pavement clear",
+                        "language": "en",
+                        "repeat": 2,
+                    },
+                },
+                {"type": "capturePhoto", "params": {"direction": "left"}},
+            ],
+            "on_failure": "skip",
+            "retries": 0,
+        },
+        {
+            "node": CLICKED_ROUTE[0],
+            "actions": [{"type": "dwell", "params": {"seconds": 2}}],
+            "on_failure": "skip",
+            "retries": 0,
+        },
+    ]
+    status = page.locator(".mission-detail [data-field=status] .badge")
+    expect(status).to_have_attribute("data-status", "completed", timeout=90_000)
+    expect(page.locator("[data-field=checkpoint-summary]")).to_have_text("检查点完成 2/2")
+    spoken = page.locator("ol.visits > li").filter(has_text="语音播报")
+    expect(spoken.locator(".action-status")).to_have_text(["完成", "完成", "完成"])
+
+
 def test_a_template_patrol_shows_its_checkpoint_results(
     open_console: Callable[[], Console], fleet: ConsoleFleet
 ) -> None:

@@ -12,7 +12,7 @@ expect = playwright_api().expect
 
 OPERATOR = ACCOUNTS["operator"]
 VIEWER = ACCOUNTS["viewer"]
-FLEET_NAV = ["地图", "概览", "机器人", "任务", "事件", "计划", "模板"]
+FLEET_NAV = ["地图", "概览", "机器人", "任务", "事件", "告警", "计划", "模板"]
 # Beside the metro exit on Longfu Road: on the street, inside the geofence (as in `fleet demo`).
 SPOT = (304.0, 3.0)
 INCIDENT_URL = re.compile(r"#/incidents/(\d+)$")
@@ -62,7 +62,7 @@ def test_an_incident_reported_on_the_map_is_dispatched_and_resolved(
     expect(page).to_have_url(re.compile("#/incidents/new$"))
     page.click("form.report-form button[type=submit]")
     expect(page.locator("[data-field=location] .field-error")).to_have_text(
-        "location: 请在地图上点击事件位置。"
+        "请在地图上点击事件位置。"
     )
     expect(page.locator("svg.site-map")).to_have_attribute("data-scale", re.compile(r"^\d"))
     _click_site_point(console, *SPOT)
@@ -155,7 +155,7 @@ def test_a_repeat_held_by_the_cool_down_is_escalated_dispatched_and_resolved_by_
     expect(status).to_have_attribute("data-status", "open")
     page.click("[data-action='incident.resolve']")
     dialog.locator("button[type=submit]").click()
-    expect(dialog.locator("[data-field=note] .field-error")).to_contain_text("note")
+    expect(dialog.locator("[data-field=note] .field-error")).to_contain_text("at least 1 character")
     dialog.locator("textarea[name=note]").fill("摊主已自行离开")
     dialog.locator("button[type=submit]").click()
     expect(status).to_have_attribute("data-status", "resolved")
@@ -181,7 +181,11 @@ def test_a_schedule_shows_the_api_message_at_its_field_and_then_its_next_runs(
     expect(page).to_have_url(re.compile("#/schedules/new$"))
     form = page.locator("form.schedule-form")
     form.locator("select[name=copy]").select_option("market-patrol-en")
-    expect(form.locator("textarea[name=mission]")).to_have_value(re.compile('"market-n"'))
+    # The template's patrol fills the form: its route and its two checkpoints.
+    expect(form.locator(".route-list li[data-node]").first).to_have_attribute(
+        "data-node", "street-w1"
+    )
+    expect(form.locator(".checkpoint-row")).to_have_count(2)
     expect(page.locator("svg.site-map .route-badge")).to_have_count(8)
     form.locator("input[name=name]").fill("夜市巡逻")
     for day in ("mon", "tue", "wed", "thu", "fri"):
@@ -346,3 +350,59 @@ def test_the_console_works_under_its_security_headers_and_a_violation_would_be_s
     assert any("script-src" in error for error in console.errors), console.errors
     assert any("style-src" in error for error in console.errors), console.errors
     console.errors.clear()
+
+
+def test_a_template_is_made_and_changed_with_the_mission_form(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    console = open_console()
+    console.log_in(OPERATOR, "templates/new")
+    page = console.page
+    form = page.locator("form.template-form")
+    form.locator("input[name=id]").fill("plaza-scrub")
+    form.locator("input[name=name]").fill("广场洗地")
+    form.locator("select[name=kind]").select_option("clean")
+    zone = form.locator("select[name=zone]").input_value()
+    expect(page.locator(f'svg.site-map path[data-zone="{zone}"]')).to_have_class(
+        re.compile(r"\bfocus\b")
+    )
+    form.locator("select[name=mode]").select_option("scrub")
+    form.locator("input[name=width]").fill("9")
+    form.locator("button[type=submit]").click()
+    # The server's refusal is shown at the field it names, and nothing is stored.
+    expect(form.locator("[data-field=width] .field-error")).to_contain_text(
+        "less than or equal to 5"
+    )
+    assert fleet.system.api.get("/templates/plaza-scrub").status_code == 404
+    console.screenshot("template-new-error")
+    form.locator("input[name=width]").fill("1.5")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile("#/templates/plaza-scrub$"))
+    stored = fleet.system.api.get("/templates/plaza-scrub").json()
+    given = {key: value for key, value in stored["mission"].items() if value is not None}
+    assert given == {
+        "kind": "clean",
+        "site": "longgang-demo",
+        "zone": zone,
+        "mode": "scrub",
+        "width": 1.5,
+    }
+
+    # A patrol template changed in the form keeps what the form does not show.
+    before = fleet.system.api.get("/templates/market-patrol-en").json()["mission"]
+    console.go("templates/market-patrol-en")
+    edit = page.locator("form.template-form")
+    expect(edit.locator(".checkpoint-row")).to_have_count(len(before["checkpoints"]))
+    edit.locator("input[name=rounds]").fill("3")
+    edit.locator(".checkpoint-row").first.locator("input[name=dwell]").fill("5")
+    edit.locator("button[type=submit]").click()
+    expect(page.locator(".template-detail [data-field=mission-summary]")).to_contain_text("3")
+    after = fleet.system.api.get("/templates/market-patrol-en").json()["mission"]
+    assert after["rounds"] == 3
+    assert after["route"] == before["route"]
+    first_actions = after["checkpoints"][0]["actions"]
+    assert {"type": "dwell", "params": {"seconds": 5}} in first_actions
+    assert [a for a in first_actions if a["type"] != "dwell"] == [
+        a for a in before["checkpoints"][0]["actions"] if a["type"] != "dwell"
+    ]
+    assert after["checkpoints"][1:] == before["checkpoints"][1:]

@@ -94,7 +94,9 @@ def test_an_officer_files_a_claim_sees_each_rule_and_approves_it_with_a_referenc
     form.locator("input[name=name]").fill("龙岗测试企业")
     form.locator("input[name=uscc]").fill("91440307MA5F00001X")
     form.locator("button[type=submit]").click()
-    expect(form.locator("[data-field=uscc] .field-error")).to_contain_text("uscc:")
+    expect(form.locator("[data-field=uscc] .field-error")).to_contain_text(
+        "check character (position 18)"
+    )
     expect(form.locator("input[name=uscc]")).to_have_attribute("aria-invalid", "true")
     console.screenshot("vouchers-enterprises")
 

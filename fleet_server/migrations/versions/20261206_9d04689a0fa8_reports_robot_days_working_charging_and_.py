@@ -8,7 +8,7 @@ finished_at and robots' days by day, and a robot's history reads its samples by 
 an index.
 
 Revision ID: 9d04689a0fa8
-Revises: 33148a0380da
+Revises: 018b2d5359b4
 Create Date: 2026-12-06 14:28:15.124197
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9d04689a0fa8"
-down_revision = "33148a0380da"
+down_revision = "018b2d5359b4"
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,9 @@ from sqlmodel import Field, SQLModel
 from fleet_protocol.base import utc_now
 from fleet_server.db import json_column, utc_column
 
+# The most nodes a mission's progress lists ahead of its robot: a round of a long patrol.
+AHEAD_LIMIT = 200
+
 
 class MissionStatus(str, Enum):
     """Where a mission is in its life; running/paused/completed follow what the robot reports."""
@@ -84,6 +87,18 @@ class Mission(MissionBase, table=True):
         return len(self.plan)
 
     @property
+    def ahead(self) -> list[str]:
+        """The plan's nodes still to pass up to the end of the round under way (through the
+        first round while the robot approaches the route); none once the mission has ended."""
+        if self.status.finished or not self.plan:
+            return []
+        end = len(self.plan)
+        rounds_done = max(0, self.nodes_passed - self.approach_nodes) // max(1, self.round_nodes)
+        if self.round_nodes and rounds_done + 1 < self.rounds:
+            end = min(end, self.approach_nodes + (rounds_done + 1) * self.round_nodes)
+        return self.plan[self.nodes_passed : min(end, self.nodes_passed + AHEAD_LIMIT)]
+
+    @property
     def current_round(self) -> int:
         """The round the robot is in (0 while it approaches the route)."""
         if not self.round_nodes or self.nodes_passed < self.approach_nodes:
@@ -99,6 +114,8 @@ class Progress(BaseModel):
     nodes_total: int
     current_round: int
     rounds: int
+    # The nodes still to pass this round, in order (drawn as the robot's planned route).
+    ahead: list[str] = Field(default_factory=list)
 
 
 class MissionPublic(BaseModel):
@@ -146,6 +163,7 @@ class MissionPublic(BaseModel):
                 nodes_total=mission.nodes_total,
                 current_round=mission.current_round,
                 rounds=mission.rounds,
+                ahead=mission.ahead,
             ),
             results=mission.results,
             order_id=mission.order_id,

@@ -119,19 +119,25 @@ def fill(url: str) -> None:
 
 def all_rows(engine: Engine, like: Rows | None = None) -> Rows:
     """Every row of every table the models name, in the columns both the models and the database
-    have (with `like`: only the columns its rows have, so rows read before a revision added
-    columns compare with rows read after)."""
+    have; tables without rows are left out, so that tables a later revision adds (empty, or absent
+    before it) compare equal. With `like`: only the columns its rows have, so rows read before a
+    revision added columns compare with rows read after."""
     rows: Rows = {}
     with engine.connect() as connection:
         inspector = inspect(connection)
+        present = set(inspector.get_table_names())
         for table in SQLModel.metadata.sorted_tables:
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            wanted = [c for c in table.columns if c.name in present]
+            if table.name not in present:
+                continue
+            there = {column["name"] for column in inspector.get_columns(table.name)}
+            wanted = [c for c in table.columns if c.name in there]
             if like is not None and like.get(table.name):
                 wanted = [c for c in wanted if c.name in like[table.name][0]]
             keys = list(table.primary_key.columns)
             query = select(*wanted).order_by(*keys)
-            rows[table.name] = [dict(row._mapping) for row in connection.execute(query)]
+            found = [dict(row._mapping) for row in connection.execute(query)]
+            if found:
+                rows[table.name] = found
     return rows
 
 
@@ -151,14 +157,9 @@ def audit_chains_hold(engine: Engine) -> tuple[int, int]:
 
 
 def drop_revision_table(engine: Engine) -> None:
-    """Take the migration history away, as the releases before migrations left a database."""
-    with engine.begin() as connection:
+    """Take the migration history away, as the releases before migrations left a database: back
+    to the initial revision (later revisions' downgrades drop their tables), then no history."""
+    with ALEMBIC_RUN, engine.begin() as connection:
+        command.downgrade(alembic_config(connection), initial_revision())
         connection.execute(text("DROP TABLE alembic_version"))
 
-
-def back_to_before_migrations(engine: Engine) -> None:
-    """A database at head taken back to the initial revision's tables (rows kept), its migration
-    history then taken away: what a release before migrations left."""
-    with ALEMBIC_RUN, engine.begin() as connection:
-        command.downgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
-    drop_revision_table(engine)

@@ -6,6 +6,7 @@ import pytest
 
 from fleet_server.errors import Invalid
 from fleet_server.missions.checks import check_request, mission_from_request
+from fleet_server.missions.models.mission import MissionPublic, MissionStatus
 from fleet_server.missions.models.requests import DockCreate, PatrolCreate, ServiceCreate
 from fleet_server.missions.plans import compile_mission, required_actions
 from fleet_server.missions.results import initial_results
@@ -142,3 +143,24 @@ def test_out_and_back_patrol_returns_the_same_way_each_round() -> None:
     mission, plan = _compiled(_patrol(route=["E", "A", "B"], pattern="out_and_back"), start="E")
     assert plan.nodes == ["E", "A", "B", "A", "E", "A", "B", "A", "E"]
     assert mission.definition["pattern"] == "out_and_back"
+
+
+def test_the_nodes_ahead_run_to_the_end_of_the_round_under_way() -> None:
+    mission, plan = _compiled(_patrol())
+    mission.plan = plan.nodes
+    mission.approach_nodes = plan.approach_nodes
+    mission.round_nodes = plan.round_nodes
+    mission.status = MissionStatus.RUNNING
+    assert plan.nodes == ["E", "A", "B", "C", "D", "A", "B", "C", "D", "A"]
+    # Approaching the route: the way to it and the first round, back to where it began.
+    mission.nodes_passed = 0
+    assert mission.ahead == ["E", "A", "B", "C", "D", "A"]
+    # In the first round, past B: the rest of that round only.
+    mission.nodes_passed = 3
+    assert mission.ahead == ["C", "D", "A"]
+    # In the last round: through the node that closes the loop.
+    mission.nodes_passed = 6
+    assert mission.ahead == ["B", "C", "D", "A"]
+    assert MissionPublic.of(mission).progress.ahead == ["B", "C", "D", "A"]
+    mission.status = MissionStatus.COMPLETED
+    assert mission.ahead == []

@@ -114,12 +114,16 @@ function problems(error) {
 function fieldFor(form, path, fallback) {
   const fields = [...form.querySelectorAll("[data-field]")];
   let best = null;
-  if (path) {
-    const parts = segments(path);
+  // A path may start with what the form has no field of its own for (the body's `mission`, a
+  // union's tag such as `clean`): the most specific field named by the path, or by the path
+  // without its first segments, wins; of two as specific, the one nearer the path's end.
+  const depth = (el) => (el ? segments(el.dataset.field).length : 0);
+  for (let parts = path ? segments(path) : []; parts.length; parts = parts.slice(1)) {
+    let found = null;
     for (const el of fields) {
-      const field = segments(el.dataset.field);
-      if (names(parts, field) && (!best || field.length > segments(best.dataset.field).length)) best = el;
+      if (names(parts, segments(el.dataset.field)) && depth(el) > depth(found)) found = el;
     }
+    if (found && depth(found) >= depth(best)) best = found;
   }
   if (!best && fallback) best = fields.find((el) => el.dataset.field === fallback) || null;
   return best;
@@ -144,8 +148,12 @@ export function showErrors(form, error, aliases = {}) {
     const el = fieldFor(form, problem.path, error.field) ||
       (first && aliases[first] ? form.querySelector(`[data-field="${aliases[first]}"]`) : null) ||
       (aliases["*"] ? form.querySelector(`[data-field="${aliases["*"]}"]`) : null);
-    const text = problem.text.replace(/Value error, /g, "");
     const target = el?.querySelector(":scope > .field-error") || general;
+    // Beside its field a problem needs no path to say where it is.
+    let text = problem.text.replace(/Value error, /g, "");
+    if (el && target !== general && problem.path && text.startsWith(`${problem.path}: `)) {
+      text = text.slice(problem.path.length + 2);
+    }
     if (!target) continue;
     target.textContent = target.textContent ? `${target.textContent}; ${text}` : text;
     if (el && !el.querySelector("[data-field]")) {

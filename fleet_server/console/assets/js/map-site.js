@@ -23,13 +23,23 @@ export function onActivate(el, action) {
 
 /**
  * Draw the site into the map's layers. options: picking (nodes are buttons) and onNodeClick(id).
- * Returns the node elements by id, the labels with the room each has, and the dock icons (the
- * map keeps them the same size on screen).
+ * Returns the node elements by id, the labels with the room each has, the dock icons (the map
+ * keeps them the same size on screen) and the zones' name labels with each zone's width.
  */
 export function drawSite(layers, site, options) {
   const nodes = new Map(site.nodes.map((node) => [node.id, node]));
+  const zoneLabels = [];
   for (const zone of site.zones || []) {
     layers.zones.append(zonePath(zone, `${zone.name || zone.id} · ${tValue("zoneKind", zone.kind)}`));
+    // The operating boundary is the whole map: its name would sit in the middle of everything.
+    if (zone.kind === "geofence") continue;
+    const box = boxAround(zone.polygon, 1);
+    const label = s("text", {
+      class: "zone-label", "data-zone": zone.id, x: (box.minX + box.maxX) / 2, y: -(box.minY + box.maxY) / 2,
+    });
+    label.textContent = zone.name || zone.id;
+    layers.zones.append(label);
+    zoneLabels.push({ label, width: box.maxX - box.minX });
   }
   for (const edge of site.edges || []) {
     const a = nodes.get(edge.start);
@@ -58,7 +68,7 @@ export function drawSite(layers, site, options) {
     layers.docks.append(icon);
     icons.push({ el: icon, x: node.x, y: node.y });
   }
-  return { nodeEls, labels, icons };
+  return { nodeEls, labels, icons, zoneLabels };
 }
 
 function drawNode(node, options) {

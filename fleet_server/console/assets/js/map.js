@@ -1,19 +1,22 @@
 // The site map in SVG, to scale: site metres with y up (drawn as -y); the site itself is drawn by
-// map-site.js. Here: robots live from the store (icon by kind, heading, state colour, battery), incidents and
-// checkpoints as markers (an incident's opens it), a route and a robot's track; node picking for
-// new patrols, and a spot picked by clicking (where an incident is reported).
+// map-site.js, the robots by map-robots.js, planned routes by map-plans.js. Here: incidents and
+// checkpoints as markers (an incident's opens it), a route, the scale bar; node picking for new
+// patrols, and a spot picked by clicking (where an incident is reported).
 
 import { attrs, h, s } from "./dom.js";
 import { t, tValue } from "./i18n.js";
 import { drawSite, onActivate, siteBox } from "./map-site.js";
 import { MapView } from "./map-view.js";
-import { checkpointFlag, incidentMarker, robotIcon, spotMarker } from "./map-shapes.js";
-import { ACTIVE_INCIDENT, batteryBand, robotStatus } from "./status.js";
+import { drawPlans } from "./map-plans.js";
+import { RobotLayer } from "./map-robots.js";
+import { scaleOverlay } from "./map-scale.js";
+import { checkpointFlag, incidentMarker, spotMarker } from "./map-shapes.js";
+import { ACTIVE_INCIDENT } from "./status.js";
 import { store, subscribe } from "./store.js";
 
 const LABEL_ROOM_PX = 120;
 // The picked spot is drawn last: it is where the user just clicked, even on a robot.
-const LAYERS = ["zones", "edges", "track", "nodes", "route", "docks", "markers", "robots", "spot"];
+const LAYERS = ["zones", "edges", "track", "nodes", "route", "plans", "docks", "markers", "robots", "spot"];
 
 function rootFontPx() {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
@@ -25,13 +28,14 @@ export class SiteMap {
    * (robot id), highlight (robot id), showTrack (the selected robot's path), onRobotClick(id),
    * picking (nodes clickable, robots not) with onNodeClick(id), onIncidentClick(id), incident
    * (an id shown whatever its status, picked out), onSpot({x, y}) (a click anywhere picks a
-   * spot; robots and markers let it through).
+   * spot; robots and markers let it through), showPlans (working robots' planned routes and
+   * lines to the incidents they answer), iconBoost (icons this many times their size: a wall).
    */
   constructor(container, site, options = {}) {
     this.site = site;
     this.options = options;
     this.nodes = new Map(site.nodes.map((node) => [node.id, node]));
-    this.robotEls = new Map();
+    this.robots = new RobotLayer(this);
     this.markerEls = [];
     this.routeBadges = [];
     this.checkpoints = [];
@@ -50,7 +54,7 @@ export class SiteMap {
       this.layers[name] = s("g", { class: `layer-${name}` });
       this.svg.append(this.layers[name]);
     }
-    ({ nodeEls: this.nodeEls, labels: this.labels, icons: this.icons } = drawSite(this.layers, site, {
+    ({ nodeEls: this.nodeEls, labels: this.labels, icons: this.icons, zoneLabels: this.zoneLabels } = drawSite(this.layers, site, {
       picking: options.picking,
       onNodeClick: (id) => !this.view.dragged && options.onNodeClick?.(id),
     }));
@@ -59,12 +63,17 @@ export class SiteMap {
       home: () => siteBox(site),
       onChange: () => this.rescale(),
     });
-    this.wrapper = h("div", { class: "map-wrapper" }, this.svg, this.zoomButtons());
+    this.scaleOverlay = scaleOverlay();
+    this.wrapper = h("div", { class: "map-wrapper" }, this.svg, this.zoomButtons(), this.scaleOverlay.element);
     container.append(this.wrapper);
     this.unsubscribers = [
       subscribe("robots", (robots) => this.updateRobots(robots)),
       subscribe("snapshot", () => this.syncRobots()),
-      subscribe("incidents", () => this.drawMarkers()),
+      subscribe("incidents", () => {
+        this.drawMarkers();
+        this.schedulePlans();
+      }),
+      subscribe("missions", () => this.schedulePlans()),
     ];
     this.syncRobots();
     this.drawMarkers();
@@ -89,77 +98,27 @@ export class SiteMap {
       button("map.fit", "⤢", () => this.view.fit()));
   }
 
-  // ---- robots
-
-  robotEl(robot) {
-    let el = this.robotEls.get(robot.id);
-    if (el && el.kind !== robot.kind) {
-      el.group.remove();
-      el = null;
-    }
-    if (el) return el;
-    el = robotIcon(robot);
-    if (!this.options.picking) {
-      attrs(el.group, { tabindex: 0, role: "button", "aria-label": robot.id });
-      const open = () => this.options.onRobotClick?.(robot.id);
-      el.group.addEventListener("click", () => !this.view.dragged && open());
-      onActivate(el.group, open);
-    }
-    this.robotEls.set(robot.id, el);
-    this.layers.robots.append(el.group);
-    return el;
-  }
+  // ---- robots (drawn by map-robots.js)
 
   updateRobots(robots) {
-    for (const robot of robots) this.drawRobot(robot);
-    if (this.selected && robots.some((r) => r.id === this.selected)) this.drawTrack();
+    for (const robot of robots) this.robots.draw(robot);
+    if (this.selected && robots.some((r) => r.id === this.selected)) this.robots.drawTrack();
+    this.schedulePlans();
   }
 
   syncRobots() {
-    for (const [id, el] of this.robotEls) {
-      if (!store.robots.has(id)) {
-        el.group.remove();
-        this.robotEls.delete(id);
-      }
-    }
+    this.robots.dropGone();
     this.updateRobots([...store.robots.values()]);
   }
 
-  drawRobot(robot) {
-    const position = robot.position;
-    if (!position || position.map_id !== this.site.id) {
-      const shown = this.robotEls.get(robot.id);
-      if (shown) shown.group.style.display = "none";
-      return;
-    }
-    const el = this.robotEl(robot);
-    const status = robotStatus(robot);
-    const battery = robot.battery ?? null;
-    el.x = position.x;
-    el.y = position.y;
-    el.group.style.display = "";
-    el.group.setAttribute("class", `robot state-${status}` +
-      `${robot.id === this.selected ? " selected" : ""}${robot.id === this.highlight ? " highlight" : ""}`);
-    Object.assign(el.group.dataset, { status, x: position.x.toFixed(2), y: position.y.toFixed(2) });
-    el.heading.setAttribute("transform", `rotate(${(-position.theta * 180) / Math.PI})`);
-    attrs(el.battery, {
-      width: (22 * Math.max(0, Math.min(100, battery ?? 0))) / 100,
-      class: `battery battery-${batteryBand(battery)}`,
+  /** Redraw the planned routes at most once a frame (robots move in batches). */
+  schedulePlans() {
+    if (!this.options.showPlans || this.plansPending) return;
+    this.plansPending = true;
+    requestAnimationFrame(() => {
+      this.plansPending = false;
+      drawPlans(this.layers.plans, this.site, this.nodes);
     });
-    el.title.textContent = `${robot.id} · ${tValue("kind", robot.kind)} · ${tValue("state", status)}` +
-      ` · ${battery === null ? "—" : `${Math.round(battery)} %`}`;
-    this.place(el.group, position.x, position.y);
-  }
-
-  drawTrack() {
-    this.layers.track.replaceChildren();
-    if (!this.options.showTrack || !this.selected) return;
-    const points = (store.tracks.get(this.selected) || []).filter((p) => p.map_id === this.site.id);
-    if (points.length < 2) return;
-    this.layers.track.append(s("polyline", {
-      class: "track", "data-track": this.selected, "data-points": points.length,
-      points: points.map((p) => `${p.x},${-p.y}`).join(" "),
-    }));
   }
 
   // ---- overlays: a route, a zone, checkpoints, incidents
@@ -187,7 +146,7 @@ export class SiteMap {
 
   /** Pick out one zone (a cleaning mission's). */
   setZone(zoneId) {
-    for (const path of this.layers.zones.children) {
+    for (const path of this.layers.zones.querySelectorAll("path[data-zone]")) {
       path.classList.toggle("focus", path.dataset.zone === zoneId);
     }
   }
@@ -272,15 +231,19 @@ export class SiteMap {
     el.setAttribute("transform", `translate(${x} ${-y}) scale(${this.iconScale || 1})`);
   }
 
+
   /** Keep icons, dots and labels the same size on screen at every zoom. */
   rescale() {
     if (!this.view.view) return;
     const scale = this.view.view.scale;
     const k = scale * (rootFontPx() / 16);
-    this.iconScale = k;
-    for (const el of this.robotEls.values()) {
-      if (el.x !== undefined) this.place(el.group, el.x, el.y);
-    }
+    this.iconScale = k * (this.options.iconBoost || 1);
+    // A zoom moves every icon at once: that is not a robot driving, so nothing glides.
+    this.svg.classList.add("zooming");
+    clearTimeout(this.zoomEnd);
+    this.zoomEnd = setTimeout(() => this.svg.classList.remove("zooming"), 100);
+    this.robots.placeAll();
+    this.scaleOverlay.update(scale);
     const spots = this.spot ? [this.spot] : [];
     for (const { el, x, y } of [...this.icons, ...this.markerEls, ...this.routeBadges, ...spots]) this.place(el, x, y);
     for (const group of this.nodeEls.values()) {
@@ -292,12 +255,18 @@ export class SiteMap {
       // Below right of the node: robot labels sit above right, so the two rarely meet.
       attrs(label, { "font-size": 11 * k, dx: 7 * k, dy: 17 * k });
     }
+    // A zone's name shows once the zone is wide enough on screen to hold it.
+    for (const { label, width } of this.zoneLabels) {
+      label.style.display = width / k > LABEL_ROOM_PX ? "" : "none";
+      attrs(label, { "font-size": 12 * k });
+    }
   }
 
   /** Stop listening to the store and drop the map. */
   destroy() {
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.resizeObserver.disconnect();
+    clearTimeout(this.zoomEnd);
     this.wrapper.remove();
   }
 }

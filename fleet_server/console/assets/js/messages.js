@@ -1,6 +1,8 @@
 // Every label of the console in Chinese and English; both dictionaries have the same keys. The
 // fleet pages' labels are here, the other pages' in their own files, merged below.
 
+import { mapLabels } from "./messages-map.js";
+import { alerts } from "./messages-alerts.js";
 import { operations } from "./messages-operations.js";
 import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
@@ -479,6 +481,6 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...overview.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en, ...overview.en },
+  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh },
+  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en },
 };

@@ -14,6 +14,7 @@ const PERMISSIONS = {
   "robots.control": OPERATORS,
   "fleet.control": OPERATORS,
   "incidents.write": OPERATORS,
+  "alerts.acknowledge": OPERATORS,
   "schedules.write": OPERATORS,
   "templates.write": OPERATORS,
   "logbook.read": LOGBOOK_READERS,

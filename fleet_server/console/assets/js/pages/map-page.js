@@ -9,6 +9,7 @@ import { ACTIVE_MISSION, ROBOT_KINDS, ROBOT_STATES, robotStatus } from "../statu
 import { store, subscribe } from "../store.js";
 import { stateBadge } from "../ui.js";
 import { currentSite, mapLayout } from "./common.js";
+import { activityPanel } from "./map-activity.js";
 import { renderRobotDetail } from "./robot-detail.js";
 
 function summary() {
@@ -54,6 +55,7 @@ export function render(container, [robotId]) {
     viewKey: "map",
     selected: robotId || null,
     showTrack: true,
+    showPlans: true,
     onRobotClick: (id) => {
       location.hash = link("map", id);
     },
@@ -70,7 +72,10 @@ export function render(container, [robotId]) {
       detail);
     cleanups.push(renderRobotDetail(detail, robotId));
   }
-  side.append(summaryPanel, legend());
+  const activity = map ? activityPanel(site, map) : null;
+  side.append(
+    h("a", { class: "button wall-link", href: link("wall"), "data-action": "wall" }, t("map.wall")),
+    summaryPanel, activity?.element, legend());
   let pending = false;
   const refreshSummary = () => {
     // Batches come four times a second; the counts are redrawn at most once per frame.
@@ -82,6 +87,21 @@ export function render(container, [robotId]) {
     });
   };
   cleanups.push(subscribe("robots", refreshSummary), subscribe("snapshot", refreshSummary));
+  if (activity) {
+    let activityPending = false;
+    const refreshActivity = () => {
+      if (activityPending) return;
+      activityPending = true;
+      requestAnimationFrame(() => {
+        activityPending = false;
+        activity.update();
+      });
+    };
+    // Arrivals follow the robots, but need not be redrawn with every batch.
+    const slow = setInterval(refreshActivity, 2000);
+    cleanups.push(subscribe("missions", refreshActivity), subscribe("incidents", refreshActivity),
+      () => clearInterval(slow));
+  }
   if (map) {
     map.setCheckpoints(activeCheckpoints());
     cleanups.push(subscribe("missions", () => map.setCheckpoints(activeCheckpoints())));

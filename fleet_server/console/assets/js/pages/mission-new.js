@@ -1,14 +1,18 @@
-// A new mission: from a template, or a patrol built by clicking nodes on the map; the robot is
-// chosen by name or left to the server ("nearest").
+// A new mission: from a template, or a patrol built by clicking nodes on the map with its
+// checkpoints (what the robot says, a photo, a stop); the robot is chosen by name or left to the
+// server ("nearest").
 
 import { api, errorText } from "../api.js";
 import { h } from "../dom.js";
+import { onSubmit, selectField } from "../form.js";
 import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
 import { can } from "../session.js";
 import { robotStatus } from "../status.js";
 import { putMissions, store } from "../store.js";
-import { currentSite, mapLayout, nodeName } from "./common.js";
+import { checkpointEditor } from "./checkpoint-editor.js";
+import { currentSite, drawRequest, mapLayout } from "./common.js";
+import { routeBuilder } from "./route-builder.js";
 
 const MAX_ROUNDS = 1000;
 
@@ -20,7 +24,8 @@ function robotChoice(site) {
     h("option", { value: "" }, t("newMission.nearest")),
     robots.map((robot) => h("option", { value: robot.id },
       `${robot.id} · ${tValue("kind", robot.kind)} · ${tValue("state", robotStatus(robot))}`)));
-  return h("label", { class: "field" }, h("span", {}, t("newMission.robot")), control);
+  return h("label", { class: "field", "data-field": "robot" }, h("span", {}, t("newMission.robot")), control,
+    h("span", { class: "field-error", role: "alert" }));
 }
 
 function tabs(active, onChange) {
@@ -39,58 +44,46 @@ export function renderNewMission(container) {
     container.append(h("section", { class: "panel" }, h("p", {}, t("newMission.notAllowed"))));
     return null;
   }
-  const route = [];
   let mode = "map";
+  let route = null;
+  let checkpoints = null;
   const { map, side } = mapLayout(container, site, {
     viewKey: "new-mission",
     picking: true,
     onNodeClick: (id) => {
-      if (mode !== "map") return;
-      route.push(id);
-      drawRoute();
+      if (mode === "map") route?.add(id);
     },
   }, "page-new-mission");
   const error = h("p", { class: "form-error", role: "alert" });
-  const form = h("form", { class: "panel new-mission" });
+  const form = h("form", { class: "panel new-mission", novalidate: true });
   side.append(form);
 
-  const routeList = h("ol", { class: "route-list", "data-field": "route" });
-  const drawRoute = () => {
-    map.setRoute(route);
-    routeList.replaceChildren(...route.map((id, index) => h("li", { "data-node": id },
-      h("span", { class: "step" }, String(index + 1)),
-      h("span", { class: "step-name" }, nodeName(site, id)),
-      h("button", {
-        type: "button", class: "icon-button small", "aria-label": t("newMission.removeNode"),
-        title: t("newMission.removeNode"),
-        on: { click: () => { route.splice(index, 1); drawRoute(); } },
-      }, "×"))));
-    if (route.length === 0) routeList.append(h("li", { class: "muted hint" }, t("newMission.clickNodes")));
+  const drawPatrol = () => {
+    const ids = route.route();
+    map.setRoute(ids);
+    map.setCheckpoints(checkpoints.nodes().map((node) => ({ node, done: null })));
     const submit = form.querySelector("button[type=submit]");
-    if (submit && mode === "map") submit.disabled = route.length < 2;
+    if (submit && mode === "map") submit.disabled = ids.length < 2;
   };
 
-  const nodePicker = () => {
-    const picker = h("select", { name: "node", "aria-label": t("newMission.addNode") },
-      [...site.nodes].sort((a, b) => a.id.localeCompare(b.id))
-        .map((node) => h("option", { value: node.id }, node.name ? `${node.name} (${node.id})` : node.id)));
-    const add = h("button", { type: "button", class: "button", "data-action": "add-node",
-      on: { click: () => { route.push(picker.value); drawRoute(); } } }, t("newMission.addNode"));
-    return h("div", { class: "inline" }, picker, add);
+  const mapFields = () => {
+    // Checkpoints first: the route's changes offer them its nodes.
+    checkpoints = checkpointEditor(site, { onChange: () => drawPatrol() });
+    route = routeBuilder(site, {
+      onChange: (ids) => {
+        checkpoints.setRoute(ids);
+        drawPatrol();
+      },
+    });
+    return [
+      route.element,
+      selectField("pattern", "request.pattern", ["loop", "out_and_back"].map((v) => [v, t(`request.pattern.${v}`)])),
+      h("label", { class: "field", "data-field": "rounds" }, h("span", {}, t("newMission.rounds")),
+        h("input", { type: "number", name: "rounds", min: 1, max: MAX_ROUNDS, value: 1, required: true }),
+        h("span", { class: "field-error", role: "alert" })),
+      checkpoints.element,
+    ];
   };
-
-  const mapFields = () => [
-    h("h3", {}, t("newMission.route")),
-    routeList,
-    nodePicker(),
-    h("div", { class: "inline" },
-      h("button", { type: "button", class: "button", "data-action": "undo",
-        on: { click: () => { route.pop(); drawRoute(); } } }, t("newMission.undo")),
-      h("button", { type: "button", class: "button", "data-action": "clear",
-        on: { click: () => { route.length = 0; drawRoute(); } } }, t("newMission.clear"))),
-    h("label", { class: "field" }, h("span", {}, t("newMission.rounds")),
-      h("input", { type: "number", name: "rounds", min: 1, max: MAX_ROUNDS, value: 1, required: true })),
-  ];
 
   let templates = [];
   const templateFields = () => {
@@ -101,7 +94,7 @@ export function renderNewMission(container) {
     const describe = () => {
       const chosen = mine.find((tpl) => tpl.id === picker.value);
       description.textContent = chosen?.description || "";
-      map.setRoute(chosen?.mission?.route || []);
+      drawRequest(map, chosen?.mission || null, site);
     };
     picker.addEventListener("input", describe);
     queueMicrotask(describe);
@@ -124,31 +117,25 @@ export function renderNewMission(container) {
         h("button", { type: "submit", class: "button primary", "data-action": "create" }, t("newMission.create")),
         h("a", { class: "button", href: link("missions") }, t("newMission.cancel"))),
     );
-    if (mode === "map") drawRoute();
+    if (mode === "map") drawPatrol();
   };
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.textContent = "";
+  onSubmit(form, async () => {
     const robot = form.elements.robot.value || null;
     let body;
     if (mode === "map") {
-      body = { kind: "patrol", site: site.id, route: route.slice(), rounds: Number(form.elements.rounds.value), robot };
+      body = {
+        kind: "patrol", site: site.id, route: route.route(), pattern: form.elements.pattern.value,
+        rounds: Number(form.elements.rounds.value), checkpoints: checkpoints.read(), robot,
+      };
     } else {
       if (!form.elements.template) return;
       body = { template: form.elements.template.value, overrides: robot ? { robot } : {} };
     }
-    const submit = form.querySelector("button[type=submit]");
-    submit.disabled = true;
-    try {
-      const mission = await api("/missions", { method: "POST", body });
-      putMissions([mission]);
-      location.hash = link("missions", mission.id);
-    } catch (failure) {
-      error.textContent = errorText(failure);
-      submit.disabled = false;
-    }
-  });
+    const mission = await api("/missions", { method: "POST", body });
+    putMissions([mission]);
+    location.hash = link("missions", mission.id);
+  }, { overrides: "robot" });
 
   drawForm();
   api("/templates").then((found) => {

@@ -13,7 +13,7 @@ import { store } from "../store.js";
 import { dataTable } from "../table.js";
 import { actionButton, field, notify, statusBadge } from "../ui.js";
 import { currentSite, drawRequest, mapLayout, placesBox, requestNodes, requestSummary } from "./common.js";
-import { requestAliases, requestEditor } from "./request-editor.js";
+import { requestAliases, requestForm } from "./request-form.js";
 import { enabledField, recurrenceFields, recurrenceText } from "./schedule-form.js";
 
 function siteOf(schedule) {
@@ -79,9 +79,10 @@ function facts(schedule, site) {
     field("missions.created", dateTime(schedule.created_at)));
 }
 
-function scheduleForm(schedule, { site, map, templates, onSaved }) {
+function scheduleForm(schedule, { site, map, templates, picks, onSaved }) {
   const recurrence = recurrenceFields(schedule?.recurrence || null);
-  const editor = schedule ? null : requestEditor({ map, site, templates });
+  const editor = schedule ? null : requestForm({ map, site, templates });
+  picks.node = editor?.nodeClicked || null;
   const form = h("form", { class: "schedule-form", novalidate: true },
     inputField("name", "schedule.name", { value: schedule?.name || "", maxlength: 200, required: true }),
     editor ? editor.element : h("div", { class: "field" },
@@ -97,7 +98,7 @@ function scheduleForm(schedule, { site, map, templates, onSaved }) {
       recurrence: recurrence.read(form),
       enabled: form.elements.enabled.checked,
     };
-    if (editor) body.mission = editor.read();
+    if (editor) body.mission = editor.read(form);
     const saved = schedule
       ? await api(`/schedules/${schedule.id}`, { method: "PATCH", body })
       : await api("/schedules", { method: "POST", body });
@@ -113,7 +114,11 @@ function renderSchedule(container, id) {
     container.append(h("section", { class: "panel empty-role" }, h("p", {}, t("schedule.notAllowed"))));
     return null;
   }
-  const { map, side } = mapLayout(container, site, { viewKey: `schedule:${id ?? "new"}` }, "page-schedule");
+  // A new schedule's map picks nodes for the form's patrol route (a schedule keeps its mission).
+  const picks = { node: null };
+  const { map, side } = mapLayout(container, site, {
+    viewKey: `schedule:${id ?? "new"}`, picking: writer && id === null, onNodeClick: (node) => picks.node?.(node),
+  }, "page-schedule");
   const panel = h("section", { class: "panel schedule-detail", "data-schedule": id ?? "new" });
   const runs = h("section", { class: "panel" });
   side.append(h("a", { class: "button", href: link("schedules"), "data-action": "back" }, t("schedule.back")), panel, runs);
@@ -133,6 +138,7 @@ function renderSchedule(container, id) {
       schedule ? facts(schedule, site) : null,
       writer ? h("h2", {}, schedule ? t("schedule.edit") : t("schedule.define")) : null,
       writer ? scheduleForm(schedule, {
+        picks,
         site, map, templates,
         onSaved: (saved) => {
           notify(t("schedule.saved"), "ok");

@@ -14,7 +14,7 @@ import { putMissions, store } from "../store.js";
 import { dataTable } from "../table.js";
 import { actionButton, field, notify } from "../ui.js";
 import { currentSite, drawRequest, mapLayout, placesBox, requestNodes, requestSummary } from "./common.js";
-import { requestAliases, requestEditor } from "./request-editor.js";
+import { requestAliases, requestForm } from "./request-form.js";
 
 function renderList(container) {
   const table = dataTable([
@@ -72,8 +72,9 @@ function startForm(template, site) {
   return form;
 }
 
-function templateForm(template, { map, site, templates, onSaved }) {
-  const editor = requestEditor({ map, site, templates: template ? [] : templates, initial: template?.mission });
+function templateForm(template, { map, site, templates, picks, onSaved }) {
+  const editor = requestForm({ map, site, templates: template ? [] : templates, initial: template?.mission });
+  picks.node = editor.nodeClicked;
   const form = h("form", { class: "template-form", novalidate: true },
     template ? null : inputField("id", "template.id", { required: true, pattern: "[a-z0-9][a-z0-9_-]*", maxlength: 64 },
       { hintKey: "template.idHint" }),
@@ -86,7 +87,7 @@ function templateForm(template, { map, site, templates, onSaved }) {
     const body = {
       name: form.elements.name.value.trim(),
       description: form.elements.description.value.trim(),
-      mission: editor.read(),
+      mission: editor.read(form),
     };
     const saved = template
       ? await api(`/templates/${encodeURIComponent(template.id)}`, { method: "PATCH", body })
@@ -114,7 +115,11 @@ function renderTemplate(container, id) {
     container.append(h("section", { class: "panel empty-role" }, h("p", {}, t("template.notAllowed"))));
     return null;
   }
-  const { map, side } = mapLayout(container, site, { viewKey: `template:${id ?? "new"}` }, "page-template");
+  // A writer's map picks nodes for the form's patrol route.
+  const picks = { node: null };
+  const { map, side } = mapLayout(container, site, {
+    viewKey: `template:${id ?? "new"}`, picking: writer, onNodeClick: (node) => picks.node?.(node),
+  }, "page-template");
   const panel = h("section", { class: "panel template-detail", "data-template": id ?? "new" });
   side.append(h("a", { class: "button", href: link("templates"), "data-action": "back" }, t("template.back")), panel);
 
@@ -128,7 +133,7 @@ function renderTemplate(container, id) {
       template && writer ? startForm(template, site) : null,
       writer ? h("h2", {}, editTitle) : null,
       writer ? templateForm(template, {
-        map, site, templates,
+        map, site, templates, picks,
         onSaved: (saved) => {
           notify(t("template.saved"), "ok");
           if (template) show(saved, templates);

@@ -1,0 +1,38 @@
+// The labels of the map's activity panel, scale and wall mode, in Chinese and English.
+
+export const mapLabels = {
+  zh: {
+    "map.north": "北（场地坐标 y 轴）",
+    "map.northLetter": "北",
+    "map.openIncidents": "待处理事件（{n}）",
+    "map.noIncidents": "没有待处理的事件。",
+    "map.activeMissions": "进行中的任务（{n}）",
+    "map.noMissions": "没有进行中的任务。",
+    "map.unassigned": "待分配",
+    "map.eta": "约 {n} 分钟后到达 {place}",
+    "map.etaUnknown": "前往 {place}（速度尚未测得）",
+    "map.etaBasis": "按剩余路程和机器人最近一分钟的平均速度（含停留）估算",
+    "map.wall": "大屏模式",
+    "wall.exit": "退出大屏",
+    "wall.title": "{site} · 实时态势",
+    "wall.focus": "正在显示事件 #{id}",
+    "wall.overview": "全图",
+  },
+  en: {
+    "map.north": "North (the site frame's y axis)",
+    "map.northLetter": "N",
+    "map.openIncidents": "Open incidents ({n})",
+    "map.noIncidents": "No open incidents.",
+    "map.activeMissions": "Missions under way ({n})",
+    "map.noMissions": "No missions under way.",
+    "map.unassigned": "Not yet assigned",
+    "map.eta": "At {place} in about {n} min",
+    "map.etaUnknown": "To {place} (speed not measured yet)",
+    "map.etaBasis": "The distance still to drive over the robot's average speed in the last minute, stops included",
+    "map.wall": "Wall mode",
+    "wall.exit": "Leave wall mode",
+    "wall.title": "{site} · live",
+    "wall.focus": "Showing incident #{id}",
+    "wall.overview": "Whole site",
+  },
+};
