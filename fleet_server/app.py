@@ -25,6 +25,7 @@ from fleet_server.isolation import LoopFailures
 from fleet_server.metrics import routes as metrics
 from fleet_server.metrics.http import RequestMetrics
 from fleet_server.missions.routes import fleet_control, missions
+from fleet_server.reports import routes as reports
 from fleet_server.request_ids import RequestIds
 from fleet_server.schedules.routes import schedules, templates
 from fleet_server.security_headers import SecurityHeaders
@@ -167,7 +168,7 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
     for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (exports, audit, alerts):
+    for module in (exports, audit, alerts, reports):
         app.include_router(module.router, prefix="/api/v1")
     # Where Prometheus looks by default, beside the API rather than in it.
     app.include_router(metrics.router)

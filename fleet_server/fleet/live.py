@@ -305,7 +305,15 @@ class FleetRegistry(FleetRoster):
     def _observe(self, robot: Robot, now: datetime, active: bool) -> None:
         if self.activity is not None:
             seen = Observation(
-                robot.serial_number, now, robot.online, robot.x, robot.y, robot.map_id, active
+                robot.serial_number,
+                now,
+                robot.online,
+                robot.x,
+                robot.y,
+                robot.map_id,
+                active,
+                battery=robot.battery,
+                charging=robot.charging,
             )
             self.activity.observe(seen)
 
@@ -326,6 +334,7 @@ class FleetRegistry(FleetRoster):
                 "map_id": robot.map_id,
                 "battery": robot.battery,
                 "driving": robot.driving,
+                "charging": robot.charging,
                 "mission_id": robot.mission_id,
             }
         )

@@ -12,8 +12,17 @@ from tests.wire import WireRecorder
 expect = playwright_api().expect
 
 OPERATOR = ACCOUNTS["operator"]
-FLEET_NAV = ["地图", "机器人", "任务", "事件", "告警", "计划", "模板"]
-FLEET_NAV_EN = ["Map", "Robots", "Missions", "Incidents", "Alerts", "Schedules", "Templates"]
+FLEET_NAV = ["地图", "概览", "机器人", "任务", "事件", "告警", "计划", "模板"]
+FLEET_NAV_EN = [
+    "Map",
+    "Overview",
+    "Robots",
+    "Missions",
+    "Incidents",
+    "Alerts",
+    "Schedules",
+    "Templates",
+]
 LONG_PATROL = ["street-sw", "street-s1", "street-s2", "street-s3", "street-se", "street-e1"]
 
 

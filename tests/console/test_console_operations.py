@@ -12,7 +12,7 @@ expect = playwright_api().expect
 
 OPERATOR = ACCOUNTS["operator"]
 VIEWER = ACCOUNTS["viewer"]
-FLEET_NAV = ["地图", "机器人", "任务", "事件", "告警", "计划", "模板"]
+FLEET_NAV = ["地图", "概览", "机器人", "任务", "事件", "告警", "计划", "模板"]
 # Beside the metro exit on Longfu Road: on the street, inside the geofence (as in `fleet demo`).
 SPOT = (304.0, 3.0)
 INCIDENT_URL = re.compile(r"#/incidents/(\d+)$")

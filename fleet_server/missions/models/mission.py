@@ -78,7 +78,8 @@ class Mission(MissionBase, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_column=utc_column(nullable=False))
     assigned_at: datetime | None = Field(default=None, sa_column=utc_column())
     started_at: datetime | None = Field(default=None, sa_column=utc_column())
-    finished_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Indexed: the fleet's reports count missions ended in a range.
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
 
     @property
     def nodes_total(self) -> int:

@@ -18,7 +18,7 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
-from fleet_server.migrations.adoption import initial_revision, initial_tables
+from fleet_server.migrations.adoption import initial_revision
 from fleet_server.migrations.config import ALEMBIC_RUN, alembic_config
 from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
@@ -31,17 +31,13 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def make_as_before_migrations(url: str) -> None:
-    """The schema as the releases before migrations made it: create_all of the tables they had
-    (those of the initial revision; later revisions add the others), no alembic_version."""
+    """The schema as the releases before migrations made it (the initial revision's tables, which
+    their create_all made), no alembic_version."""
     engine = connect(url)
-    then = initial_tables()
     try:
-        # Table by table: create_all would also make every enum type of the metadata, those of
-        # later tables too, which no release before migrations had.
-        with engine.begin() as connection:
-            for table in SQLModel.metadata.sorted_tables:
-                if table.name in then:
-                    table.create(connection)
+        with ALEMBIC_RUN, engine.begin() as connection:
+            command.upgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
+        drop_revision_table(engine)
     finally:
         engine.dispose()
 
@@ -121,17 +117,24 @@ def fill(url: str) -> None:
         engine.dispose()
 
 
-def all_rows(engine: Engine) -> Rows:
-    """Every row of every table the models name (their columns only); tables without rows are
-    left out, so that tables a later revision adds (empty, or absent before it) compare equal."""
+def all_rows(engine: Engine, like: Rows | None = None) -> Rows:
+    """Every row of every table the models name, in the columns both the models and the database
+    have; tables without rows are left out, so that tables a later revision adds (empty, or absent
+    before it) compare equal. With `like`: only the columns its rows have, so rows read before a
+    revision added columns compare with rows read after."""
     rows: Rows = {}
     with engine.connect() as connection:
-        present = set(inspect(connection).get_table_names())
+        inspector = inspect(connection)
+        present = set(inspector.get_table_names())
         for table in SQLModel.metadata.sorted_tables:
             if table.name not in present:
                 continue
+            there = {column["name"] for column in inspector.get_columns(table.name)}
+            wanted = [c for c in table.columns if c.name in there]
+            if like is not None and like.get(table.name):
+                wanted = [c for c in wanted if c.name in like[table.name][0]]
             keys = list(table.primary_key.columns)
-            query = select(table).order_by(*keys)
+            query = select(*wanted).order_by(*keys)
             found = [dict(row._mapping) for row in connection.execute(query)]
             if found:
                 rows[table.name] = found
@@ -159,3 +162,4 @@ def drop_revision_table(engine: Engine) -> None:
     with ALEMBIC_RUN, engine.begin() as connection:
         command.downgrade(alembic_config(connection), initial_revision())
         connection.execute(text("DROP TABLE alembic_version"))
+

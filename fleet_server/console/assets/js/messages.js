@@ -4,6 +4,7 @@
 import { mapLabels } from "./messages-map.js";
 import { alerts } from "./messages-alerts.js";
 import { operations } from "./messages-operations.js";
+import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
 import { validation } from "./messages-validation.js";
 
@@ -481,6 +482,12 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...validation.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...validation.en },
+  zh: {
+    ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh,
+    ...validation.zh,
+  },
+  en: {
+    ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en,
+    ...validation.en,
+  },
 };

@@ -5,6 +5,7 @@ import * as alertsPage from "./pages/alerts-page.js";
 import * as incidentsPage from "./pages/incidents-page.js";
 import * as mapPage from "./pages/map-page.js";
 import * as missionsPage from "./pages/missions-page.js";
+import * as overviewPage from "./pages/overview-page.js";
 import * as robotsPage from "./pages/robots-page.js";
 import * as schedulesPage from "./pages/schedules-page.js";
 import * as templatesPage from "./pages/templates-page.js";
@@ -14,6 +15,7 @@ import { hasRole, READERS, RECORD_READERS } from "./session.js";
 
 export const PAGES = [
   { id: "map", label: "nav.map", roles: READERS, page: mapPage },
+  { id: "overview", label: "nav.overview", roles: READERS, page: overviewPage },
   { id: "robots", label: "nav.robots", roles: READERS, page: robotsPage },
   { id: "missions", label: "nav.missions", roles: READERS, page: missionsPage },
   { id: "incidents", label: "nav.incidents", roles: READERS, page: incidentsPage },
