@@ -18,7 +18,15 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
 from fleet_protocol.base import utc_now
-from fleet_server.accounts.models import ApiKey, ApiKeyCreate, Role, User, UserCreate
+from fleet_server.accounts.models import (
+    ApiKey,
+    ApiKeyCreate,
+    NewPassword,
+    Role,
+    User,
+    UserCreate,
+    UserUpdate,
+)
 from fleet_server.accounts.store import AccountStore
 from fleet_server.errors import Invalid, NotFound, Unauthorized
 
@@ -27,6 +35,8 @@ API_KEY_PREFIX = "fk_"
 # How many leading characters of a key listings show.
 API_KEY_SHOWN_CHARS = 8
 BAD_LOGIN = "wrong user name or password"
+# Random bytes of a generated password (16 URL-safe characters).
+GENERATED_PASSWORD_BYTES = 12
 
 
 @dataclass(frozen=True)
@@ -90,9 +100,39 @@ class AccountService:
         return self.store.users()
 
     def remove_user(self, name: str) -> None:
-        """Delete a user; the tokens it holds stop working. NotFound if there is no such user."""
-        if not self.store.delete_user(name):
-            raise NotFound(f"no user {name!r}")
+        """Delete a user; the tokens it holds stop working. NotFound if there is no such user,
+        Conflict if it is the last enabled admin."""
+        self.store.delete_user(name)
+
+    def update_user(
+        self, name: str, role: Role | None = None, disabled: bool | None = None
+    ) -> User:
+        """Change a user's role or disable (enable) it; its tokens stop working either way.
+        Conflict if that would leave no enabled admin."""
+        _checked(UserUpdate, role=role, disabled=disabled)
+
+        def change(user: User) -> None:
+            if role is not None:
+                user.role = Role(role)
+            if disabled is not None:
+                user.disabled = disabled
+
+        return self.store.change_user(name, change)
+
+    def set_password(self, name: str, password: str | None = None) -> str | None:
+        """Give a user a new password: this one, or a generated one that is returned (shown
+        once, never stored). NotFound if there is no such user."""
+        generated = None
+        if password is None:
+            generated = password = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
+        _checked(NewPassword, password=password)
+        password_hash = self._hasher.hash(password)
+
+        def change(user: User) -> None:
+            user.password_hash = password_hash
+
+        self.store.change_user(name, change)
+        return generated
 
     def authenticate(self, name: str, password: str) -> User:
         """The user with this name and password; Unauthorized otherwise (one message for both)."""
