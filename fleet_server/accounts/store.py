@@ -75,7 +75,8 @@ class AccountStore:
         """The named user, with every admin row locked until the transaction ends (PostgreSQL),
         so two admins demoting each other at once cannot both succeed."""
         list(session.exec(select(User).where(col(User.role) == Role.ADMIN).with_for_update()))
-        user = session.exec(select(User).where(col(User.name) == name).with_for_update()).first()
+        query = select(User).where(col(User.name) == name).with_for_update()
+        user: User | None = session.exec(query).first()
         if user is None:
             raise NotFound(f"no user {name!r}", field="name")
         return user
