@@ -1,6 +1,7 @@
 // Every label of the console in Chinese and English; both dictionaries have the same keys. The
 // fleet pages' labels are here, the other pages' in their own files, merged below.
 
+import { accounts } from "./messages-accounts.js";
 import { operations } from "./messages-operations.js";
 import { records } from "./messages-records.js";
 
@@ -478,6 +479,6 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en },
+  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...accounts.zh },
+  en: { ...fleet.en, ...operations.en, ...records.en, ...accounts.en },
 };
