@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from collections.abc import Callable
@@ -121,7 +122,8 @@ class AccountService:
 
     def set_password(self, name: str, password: str | None = None) -> str | None:
         """Give a user a new password: this one, or a generated one that is returned (shown
-        once, never stored). NotFound if there is no such user."""
+        once, never stored); tokens given before stop working. NotFound if there is no such
+        user."""
         generated = None
         if password is None:
             generated = password = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
@@ -158,6 +160,7 @@ class AccountService:
             "role": user.role.value,
             "iat": issued,
             "exp": issued + lifetime,
+            "pwd": self._password_mark(user),
         }
         return jwt.encode(claims, self._secret, algorithm=TOKEN_ALGORITHM), lifetime
 
@@ -175,7 +178,15 @@ class AccountService:
             raise Unauthorized(f"user {user.name!r} is disabled")
         if claims["role"] != user.role.value:
             raise Unauthorized("token's role is out of date: log in again")
+        if claims.get("pwd") != self._password_mark(user):
+            raise Unauthorized("the password was changed since this token was issued: log in again")
         return Principal(kind="user", name=user.name, role=user.role)
+
+    def _password_mark(self, user: User) -> str:
+        """A mark of the user's password (its hash, keyed with the secret) carried in tokens, so
+        that a new password ends the sessions of the old one."""
+        digest = hmac.new(self._secret.encode(), user.password_hash.encode(), hashlib.sha256)
+        return digest.hexdigest()[:16]
 
     def _token_claims(self, token: str) -> dict[str, Any]:
         try:

@@ -112,7 +112,7 @@ def _run_fleet(sqlite_url: str, *args: str, stdin: str = "") -> subprocess.Compl
 def _read_until(fd: int, wanted: str, seen: str = "") -> str:
     """What the process behind a terminal wrote, up to and including `wanted`."""
     while wanted not in seen:
-        ready, _, _ = select.select([fd], [], [], 30)
+        ready, _, _ = select.select([fd], [], [], 120)
         assert ready, f"no {wanted!r} from the terminal; got {seen!r}"
         chunk = os.read(fd, 1024).decode()
         assert chunk, f"the process ended before {wanted!r}; got {seen!r}"

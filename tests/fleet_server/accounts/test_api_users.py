@@ -118,3 +118,15 @@ def test_the_last_enabled_admin_cannot_be_removed_demoted_or_disabled(client: Te
     assert client.patch("/api/v1/users/root", json={"disabled": True}, headers=deputy).is_success
     last = client.patch("/api/v1/users/deputy", json={"role": "operator"}, headers=deputy)
     assert last.status_code == 409
+
+
+def test_a_new_password_ends_the_sessions_of_the_old_one(client: TestClient) -> None:
+    admin = _admin(client)
+    _accounts(client).add_user("zhou", Role.OPERATOR, "stolen password")
+    stolen = _log_in(client, "zhou", "stolen password")
+    assert client.get("/api/v1/auth/me", headers=stolen).status_code == 200
+    client.post("/api/v1/users/zhou/password", json={}, headers=admin)
+    ended = client.get("/api/v1/auth/me", headers=stolen)
+    assert ended.status_code == 401 and "password was changed" in ended.json()["detail"]
+    # The admin's own session is untouched.
+    assert client.get("/api/v1/auth/me", headers=admin).status_code == 200
