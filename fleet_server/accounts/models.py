@@ -92,6 +92,13 @@ class NewPassword(BaseModel):
     password: Password | None = None
 
 
+class PasswordChange(BaseModel):
+    """A user's change of their own password: the current one, and the new one."""
+
+    current_password: GivenPassword
+    new_password: Password
+
+
 class PasswordSet(BaseModel):
     """A password was set; `password` is the generated one (shown this once), or null."""
 

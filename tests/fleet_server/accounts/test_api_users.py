@@ -130,3 +130,38 @@ def test_a_new_password_ends_the_sessions_of_the_old_one(client: TestClient) -> 
     assert ended.status_code == 401 and "password was changed" in ended.json()["detail"]
     # The admin's own session is untouched.
     assert client.get("/api/v1/auth/me", headers=admin).status_code == 200
+
+
+def test_a_user_changes_their_own_password_given_the_current_one(client: TestClient) -> None:
+    admin = _admin(client)
+    _accounts(client).add_user("wu", Role.VIEWER, "handed over 1")
+    other_session = _log_in(client, "wu", "handed over 1")
+    session = _log_in(client, "wu", "handed over 1")
+    url = "/api/v1/auth/password"
+
+    wrong = client.post(
+        url, json={"current_password": "guessed", "new_password": "mine alone 1"}, headers=session
+    )
+    assert wrong.status_code == 422 and wrong.json()["detail"].startswith("current_password: ")
+    same = client.post(
+        url,
+        json={"current_password": "handed over 1", "new_password": "handed over 1"},
+        headers=session,
+    )
+    assert same.status_code == 422 and same.json()["detail"].startswith("new_password: ")
+    changed = client.post(
+        url,
+        json={"current_password": "handed over 1", "new_password": "mine alone 1"},
+        headers=session,
+    )
+    assert changed.status_code == 200, changed.text
+    fresh = {"Authorization": f"Bearer {changed.json()['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=fresh).json()["name"] == "wu"
+    assert client.get("/api/v1/auth/me", headers=other_session).status_code == 401
+    assert _login_status(client, "wu", "handed over 1") == 401
+    assert _login_status(client, "wu", "mine alone 1") == 200
+    # An API key has no password to change.
+    assert (
+        client.post(url, json={"current_password": "x", "new_password": "y" * 8}).status_code == 403
+    )
+    assert client.get("/api/v1/auth/me", headers=admin).status_code == 200
