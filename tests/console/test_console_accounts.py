@@ -76,6 +76,23 @@ def test_the_admin_creates_a_user_changes_its_role_and_resets_its_password(
     expect(other.page.locator(".user .user-role")).to_have_text("调度员")
     expect(other.page.locator(".main-nav a[data-page=missions]")).to_be_visible()
     expect(other.page.locator(".main-nav a[data-page=users]")).to_have_count(0)
+    # The handed-over password becomes the user's own; the console goes on with the new login.
+    other.page.click("[data-action=change-password]")
+    dialog = other.page.locator("dialog[open]")
+    dialog.locator("input[name=current_password]").fill("not it")
+    dialog.locator("input[name=new_password]").fill("li new password 1")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog.locator("[data-field=current_password] .field-error")).not_to_be_empty()
+    dialog.locator("input[name=current_password]").fill(password)
+    dialog.locator("button[type=submit]").click()
+    expect(other.page.locator(".notice-ok")).to_have_text("密码已修改。")
+    other.go("missions")
+    expect(other.page.locator("table.missions-table")).to_be_visible()
+    expect(other.page.locator("[data-connection=live]")).to_be_visible()
+    login = f"{fleet.base_url}/api/v1/auth/token"
+    for tried, status in ((password, 401), ("li new password 1", 200)):
+        answer = httpx.post(login, data={"username": "li.new", "password": tried}, timeout=10)
+        assert answer.status_code == status, tried
 
     # The only admin cannot disable itself: the server refuses and says why.
     _confirmed_click(page.locator("tr[data-user='admin-user'] [data-action='users.disable']"))
