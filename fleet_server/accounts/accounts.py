@@ -108,8 +108,8 @@ class AccountService:
     def update_user(
         self, name: str, role: Role | None = None, disabled: bool | None = None
     ) -> User:
-        """Change a user's role or disable (enable) it; its tokens stop working either way.
-        Conflict if that would leave no enabled admin."""
+        """Change a user's role, or disable or enable it; a new role or disabling ends the
+        tokens it holds. Conflict if that would leave no enabled admin."""
         _checked(UserUpdate, role=role, disabled=disabled)
 
         def change(user: User) -> None:

@@ -129,6 +129,7 @@ def test_the_admin_creates_an_api_key_sees_it_once_and_revokes_it(
     page.click("[data-action=language]")
     expect(page.locator(".page-users h1")).to_have_text("Users")
     expect(row.locator("[data-status=revoked]")).to_contain_text("Revoked")
+    console.screenshot("users-english")
 
 
 def test_the_admin_reads_the_voucher_records_without_write_buttons(
