@@ -24,8 +24,10 @@ FLEET_WRITERS = (Role.ADMIN, Role.OPERATOR)
 ACTIVITY_READERS = (*FLEET_READERS, Role.SUBSIDY_OFFICER)
 ADMINS = (Role.ADMIN,)
 LOGBOOK_READERS = (Role.ADMIN, Role.OPERATOR, Role.AUDITOR)
+# Only officers write voucher records; the admin and auditors read them (separation of duties:
+# who manages the accounts does not also decide on subsidies).
 OFFICERS = (Role.SUBSIDY_OFFICER,)
-RECORD_READERS = (Role.SUBSIDY_OFFICER, Role.AUDITOR)
+RECORD_READERS = (Role.ADMIN, Role.SUBSIDY_OFFICER, Role.AUDITOR)
 
 SignedIn = Annotated[Principal, Depends(require(*SIGNED_IN))]
 FleetReader = Annotated[Principal, Depends(require(*FLEET_READERS))]

@@ -139,6 +139,8 @@ def test_a_repeat_held_by_the_cool_down_is_escalated_dispatched_and_resolved_by_
     expect(dialog).to_have_count(0)
     status = detail.locator("[data-field=status] .badge")
     expect(status).to_have_attribute("data-status", "escalated")
+    # Said as what happened (handed to people), not 已上报, which read like the 上报事件 button.
+    expect(status).to_have_text("已转人工")
     expect(detail.locator("ol.timeline li[data-step=escalated]")).to_contain_text(
         "摊主情绪激动，转城管中队现场处理"
     )
@@ -404,3 +406,44 @@ def test_a_template_is_made_and_changed_with_the_mission_form(
         a for a in before["checkpoints"][0]["actions"] if a["type"] != "dwell"
     ]
     assert after["checkpoints"][1:] == before["checkpoints"][1:]
+
+
+# Every text of a table header or of a cell not made to wrap, that the browser broke over lines.
+BROKEN_CELLS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("table.data th, table.data td:not(.wrap)")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (tops.size > 1) broken.push(node.textContent);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_tables_keep_headers_names_and_ids_on_one_line_at_1600_px(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    _report(fleet, description="摊贩占用人行道，影响行人通行，请尽快派机器人前往现场劝离并拍照留证")
+    console = open_console()
+    console.log_in(OPERATOR, "robots")
+    page = console.page
+    assert page.viewport_size == {"width": 1600, "height": 900}
+    for table, path in (
+        ("robots-table", "robots"),
+        ("missions-table", "missions"),
+        ("incidents-table", "incidents"),
+        ("templates-table", "templates"),
+    ):
+        console.go(path)
+        if path == "incidents":
+            page.select_option("select[name=group]", "all")
+        expect(page.locator(f"table.{table} tbody tr").first).to_be_visible()
+        assert page.evaluate(BROKEN_CELLS) == [], path
+        console.screenshot(f"table-{path}")
+    nav = page.locator(".main-nav a")
+    heights = {round(box["height"]) for box in (a.bounding_box() for a in nav.all()) if box}
+    assert len(heights) == 1, "every navigation link on one line"

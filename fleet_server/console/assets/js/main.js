@@ -8,6 +8,7 @@ import { fleetControl, loadFleetControl } from "./fleet-control.js";
 import { setTimezone } from "./format.js";
 import { getLanguage, onLanguageChange, setLanguage, t, tValue } from "./i18n.js";
 import { allowedPages, parseHash } from "./nav.js";
+import { passwordButton } from "./password-change.js";
 import { can, session } from "./session.js";
 import { putIncidents, putMissions, resetStore, store, subscribe } from "./store.js";
 
@@ -162,7 +163,11 @@ function renderShell() {
       alerts ? alerts.toggle : null,
       h("span", { class: "user", "data-role": user.role },
         h("span", { class: "user-name" }, user.name),
-        h("span", { class: "user-role" }, tValue("role", user.role))),
+        h("span", { class: "user-line" },
+          h("span", { class: "user-role" }, tValue("role", user.role)),
+          user.kind === "user" ? passwordButton(() => {
+            if (can("fleet.read")) openFeed(getToken(), () => logOut("login.expired"));
+          }) : null)),
       languageToggle(),
       h("button", { type: "button", class: "button", "data-action": "logout", on: { click: () => logOut() } },
         t("nav.logout"))),

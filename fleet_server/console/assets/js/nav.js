@@ -9,9 +9,10 @@ import * as overviewPage from "./pages/overview-page.js";
 import * as robotsPage from "./pages/robots-page.js";
 import * as schedulesPage from "./pages/schedules-page.js";
 import * as templatesPage from "./pages/templates-page.js";
+import * as usersPage from "./pages/users-page.js";
 import * as vouchersPage from "./pages/vouchers-page.js";
 import * as wallPage from "./pages/wall-page.js";
-import { hasRole, READERS, RECORD_READERS } from "./session.js";
+import { ADMINS, hasRole, READERS, RECORD_READERS } from "./session.js";
 
 export const PAGES = [
   { id: "map", label: "nav.map", roles: READERS, page: mapPage },
@@ -23,6 +24,7 @@ export const PAGES = [
   { id: "schedules", label: "nav.schedules", roles: READERS, page: schedulesPage },
   { id: "templates", label: "nav.templates", roles: READERS, page: templatesPage },
   { id: "vouchers", label: "nav.vouchers", roles: RECORD_READERS, page: vouchersPage },
+  { id: "users", label: "nav.users", roles: ADMINS, page: usersPage },
   // Not in the navigation: opened from the map.
   { id: "wall", label: "map.wall", roles: READERS, page: wallPage, hidden: true },
 ];
