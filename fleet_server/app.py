@@ -19,7 +19,7 @@ from fleet_server.console import install_console
 from fleet_server.errors import install_error_handlers
 from fleet_server.feed import routes as live
 from fleet_server.fleet import routes as robots
-from fleet_server.incidents.routes import incidents, logbook
+from fleet_server.incidents.routes import incidents, logbook, photos
 from fleet_server.isolation import LoopFailures
 from fleet_server.missions.routes import fleet_control, missions
 from fleet_server.schedules.routes import schedules, templates
@@ -150,15 +150,21 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
     # The last added runs first: every answer, a 413 too, gets the security headers.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Photo uploads may be larger than other bodies (their route checks photo_max_bytes).
+    photo_limit = max(settings.max_body_bytes, settings.photo_max_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={photos.UPLOAD_PREFIX: photo_limit},
+    )
     app.add_middleware(SecurityHeaders)
 
     install_console(app)
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates, live)
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
-    for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
+    for module in (*routers, fleet_control, incidents, logbook, photos, *records):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (exports, audit):
+    for module in (settlements, clawbacks, exports, audit):
         app.include_router(module.router, prefix="/api/v1")
     return app

@@ -54,6 +54,10 @@ class FleetSettings(BaseSettings):
     )
 
     database_url: str = "sqlite:///fleet-data/fleet.db"
+    # Files the server keeps (evidence photos, under photos/), made when first needed.
+    data_dir: Path = Path("fleet-data")
+    # A robot's photo larger than this is refused (413); JPEG or PNG only.
+    photo_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
     # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
     # `fleet db upgrade` themselves and a server finding the database behind refuses to start.
@@ -153,6 +157,10 @@ class FleetSettings(BaseSettings):
     incident_repeat_radius_m: float = Field(default=30.0, ge=0)
     incident_repeat_window_h: float = Field(default=24.0, ge=0)
     incident_cooldown_h: float = Field(default=2.0, ge=0)
+    # Incident types a robot's finished response resolves by itself; every other type waits,
+    # awaiting_confirmation, for an operator to confirm it resolved (or escalate or resend).
+    # Checked against the incident types when the server starts.
+    incident_auto_resolve_types: list[str] = ["litter"]
     # Litter: the sanitation robot cleans a square this far each side of the spot, in lanes.
     incident_clean_half_side_m: float = Field(default=4.0, gt=0, le=50)
     incident_clean_width_m: float = Field(default=1.0, ge=0.2, le=5.0)

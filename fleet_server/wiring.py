@@ -24,6 +24,8 @@ from fleet_server.fleet.store import RobotStore
 from fleet_server.incidents.fleet_records import FleetControlRecorder, restore_fleet_control
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
 from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.models.incident import IncidentType
+from fleet_server.incidents.photos import PhotoArchive
 from fleet_server.incidents.responses import CleanArea
 from fleet_server.incidents.store import IncidentStore
 from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitRecorder
@@ -85,6 +87,7 @@ class Fleet:
     mqtt_accounts: MqttAccounts
     logins: LoginThrottle
     fleet_control: FleetControl
+    photos: PhotoArchive
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -134,6 +137,18 @@ def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
         charge_percent_per_min=rates.charge_per_min,
         metres_per_min=rates.metres_per_min,
     )
+
+
+def auto_resolve_types(names: list[str]) -> frozenset[IncidentType]:
+    """The incident types of FLEET_INCIDENT_AUTO_RESOLVE_TYPES; ValueError naming an unknown one."""
+    known = {t.value: t for t in IncidentType}
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ValueError(
+            f"FLEET_INCIDENT_AUTO_RESOLVE_TYPES: unknown incident types {', '.join(unknown)}; "
+            f"choose from {', '.join(known)}"
+        )
+    return frozenset(known[name] for name in names)
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -213,6 +228,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
                 half_side_m=settings.incident_clean_half_side_m,
                 width_m=settings.incident_clean_width_m,
             ),
+            auto_resolve_types=auto_resolve_types(settings.incident_auto_resolve_types),
         ),
     )
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
@@ -271,4 +287,11 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ),
         LoginThrottle(_login_rules(settings)),
         fleet_control,
+        PhotoArchive(
+            engine,
+            settings.data_dir,
+            logbook,
+            missions_service,
+            max_bytes=settings.photo_max_bytes,
+        ),
     )

@@ -17,8 +17,11 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
+from fleet_server.migrations.adoption import initial_tables
 from fleet_server.schema import open_database
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -38,6 +41,21 @@ def postgres_admin_url() -> str | None:
             return DEFAULT_POSTGRES_URL
     except OSError:
         return None
+
+
+def as_before_migrations(engine: Engine) -> None:
+    """The models' tables as the releases before migrations made them: create_all, then without
+    the tables and columns later revisions added (the initial revision's shape)."""
+    SQLModel.metadata.create_all(engine)
+    initial = initial_tables()
+    with engine.begin() as connection:
+        for table in inspect(connection).get_table_names():
+            if table not in initial:
+                connection.execute(text(f'DROP TABLE "{table}"'))
+                continue
+            columns = {c["name"] for c in inspect(connection).get_columns(table)}
+            for column in sorted(columns - initial[table][0]):
+                connection.execute(text(f'ALTER TABLE "{table}" DROP COLUMN "{column}"'))
 
 
 def engine_at_head(url: str) -> Engine:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.logbook import EntryKind, LogbookEntry
 from fleet_server.migrations.upgrade import schema_state
 from fleet_server.schema import connect
-from tests.databases import engine_at_head, fresh_postgres_database, postgres_admin_url
+from tests.databases import (
+    as_before_migrations,
+    engine_at_head,
+    fresh_postgres_database,
+    postgres_admin_url,
+)
 
 
 def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
@@ -24,7 +29,7 @@ def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
         with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
             connection.execute("CREATE TYPE entrykind AS ENUM ('INCIDENT', 'CHECKPOINT')")
         old = connect(url)
-        SQLModel.metadata.create_all(old)
+        as_before_migrations(old)
         old.dispose()
         engine = engine_at_head(url)
         try:

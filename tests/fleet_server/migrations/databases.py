@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from alembic import command
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -17,23 +18,36 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.migrations.adoption import initial_revision
+from fleet_server.migrations.config import ALEMBIC_RUN, alembic_config
 from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.store import MissionStore
 from fleet_server.schema import connect
 from tests.console.voucher_records import build_voucher_records
+from tests.databases import as_before_migrations
 
 # Every table's rows, in key order: table name -> rows as {column: value}.
 Rows = dict[str, list[dict[str, Any]]]
 
 
 def make_as_before_migrations(url: str) -> None:
-    """The schema as the releases before migrations made it: create_all, no alembic_version."""
+    """The schema as the releases before migrations made it: the initial revision's tables as
+    create_all made them, no alembic_version."""
     engine = connect(url)
     try:
-        SQLModel.metadata.create_all(engine)
+        as_before_migrations(engine)
     finally:
         engine.dispose()
+
+
+def back_to_before_migrations(engine: Engine) -> None:
+    """Take a database at head back to the initial revision and its history away: what the
+    release before migrations left, with the rows it could hold."""
+    with ALEMBIC_RUN, engine.connect() as connection:
+        command.downgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
+        connection.commit()
+    drop_revision_table(engine)
 
 
 def fill(url: str) -> None:
