@@ -3,6 +3,7 @@
 
 import { operations } from "./messages-operations.js";
 import { records } from "./messages-records.js";
+import { evidence } from "./messages-evidence.js";
 
 const fleet = {
   zh: {
@@ -478,6 +479,6 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en },
+  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...evidence.zh },
+  en: { ...fleet.en, ...operations.en, ...records.en, ...evidence.en },
 };

@@ -4,6 +4,7 @@
 
 import { api, errorText, objectUrl } from "../api.js";
 import { h } from "../dom.js";
+import { photoFigure, spokenList } from "../evidence.js";
 import { dateTime, number } from "../format.js";
 import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
@@ -114,12 +115,32 @@ function checkpointVisits(mission, site) {
         h("span", {}, nodeName(site, visit.node)),
         h("span", { class: "muted" },
           `${t("result.roundN", { n: visit.round })} · ${t("result.reached")} ${dateTime(visit.reached_at)}`)),
-      h("ul", { class: "actions" }, visit.actions.map((action) => h("li", {},
+      h("ul", { class: "actions" }, visit.actions.map((action, index) => h("li", {
+        "data-action-type": action.type,
+      },
         h("span", { class: `action-status action-${String(action.status).toLowerCase()}` },
           tValue("actionStatus", action.status)),
         ` ${tValue("actionType", action.type)}`,
-        action.result ? h("span", { class: "muted" }, ` · ${action.result}`) : null)))))),
+        actionOutcome(mission, visit, action, index))))))),
   ];
+}
+
+/** What an action brought back: the photo it took, the words it spoke and when, or its result. */
+function actionOutcome(mission, visit, action, index) {
+  const finished = action.status === "FINISHED";
+  if (action.type === "capturePhoto" && finished && action.result?.startsWith("photo-")) {
+    return photoFigure(action.result, { robot: mission.robot });
+  }
+  if (action.type === "announce" && finished) {
+    const asked = mission.definition?.checkpoints?.[visit.checkpoint]?.actions?.[index];
+    const text = asked?.params?.text;
+    if (text) {
+      return spokenList([{
+        text, language: asked.params.language || "zh", at: action.ended_at || null, robot: mission.robot,
+      }]);
+    }
+  }
+  return action.result ? h("span", { class: "muted" }, ` · ${action.result}`) : null;
 }
 
 function coverageFacts(coverage) {
