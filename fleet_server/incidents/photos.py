@@ -7,6 +7,7 @@ a voucher claim's evidence must still be shown years later. Nothing here deletes
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -64,17 +65,19 @@ class PhotoArchive:
         self.max_bytes = max_bytes
         self.clock = clock
 
-    def accept(
+    async def accept(
         self, photo_id: str, robot: str, content_type: str | None, body: bytes
     ) -> tuple[EvidencePhoto, bool]:
         """Store a robot's photo; returns it and whether it is new (the same photo sent again,
-        as after a lost answer, is taken once). Forbidden for another robot's photo id."""
+        as after a lost answer, is taken once). Forbidden for another robot's photo id. The file
+        is written in a thread; the record and the logbook entry on the caller's loop, like
+        every other logbook entry (the chain has one writer)."""
         kind = self._check(photo_id, robot, content_type, body)
         digest = hashlib.sha256(body).hexdigest()
         known = self._find(photo_id)
         if known is not None:
             return self._same_again(known, digest), False
-        stored_as = self._write(body, SUFFIXES[kind])
+        stored_as = await asyncio.to_thread(self._write, body, SUFFIXES[kind])
         mission = self._mission_of(photo_id, robot)
         incident = mission.definition.get("incident") if mission is not None else None
         photo = EvidencePhoto(

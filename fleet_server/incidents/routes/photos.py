@@ -43,7 +43,7 @@ async def upload_photo(
     """Upload a photo the robot took (the body is the JPEG or PNG); its SHA-256 goes into the
     logbook. The same photo sent again answers 200 (robots: their own photos)."""
     body = await request.body()
-    photo, created = fleet.photos.accept(photo_id, robot, content_type, body)
+    photo, created = await fleet.photos.accept(photo_id, robot, content_type, body)
     if not created:
         response.status_code = status.HTTP_200_OK
     return EvidencePhotoPublic.of(photo)
