@@ -43,6 +43,8 @@ def packaged_data_dir(name: str) -> Path:
 DEFAULT_SITES_DIR = packaged_data_dir("sites")
 DEFAULT_TEMPLATES_DIR = packaged_data_dir("templates")
 MISSION_KINDS = ("patrol", "clean", "service", "dock", "respond")
+# The most FLEET_PHOTO_MAX_BYTES may be set to (the bound the API document states).
+PHOTO_BYTES_CEILING = 64 * 1024 * 1024
 
 
 class FleetSettings(BaseSettings):
@@ -57,7 +59,7 @@ class FleetSettings(BaseSettings):
     # Files the server keeps (evidence photos, under photos/), made when first needed.
     data_dir: Path = Path("fleet-data")
     # A robot's photo larger than this is refused (413); JPEG or PNG only.
-    photo_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    photo_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, le=PHOTO_BYTES_CEILING)
     # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
     # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
     # `fleet db upgrade` themselves and a server finding the database behind refuses to start.

@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
+from fleet_protocol.evidence import MEDIA_TYPES
 from fleet_server.fields import Id
 from fleet_server.incidents.models.photo import EvidencePhotoPublic
+from fleet_server.settings import PHOTO_BYTES_CEILING
 from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import FleetReader, RobotLogin
 
@@ -26,8 +28,14 @@ PhotoId = Annotated[str, Path(max_length=100, description="photo-<serial>-<16 he
         "requestBody": {
             "required": True,
             "content": {
-                kind: {"schema": {"type": "string", "format": "binary"}}
-                for kind in ("image/jpeg", "image/png")
+                kind: {
+                    "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "maxLength": PHOTO_BYTES_CEILING,
+                    }
+                }
+                for kind in MEDIA_TYPES
             },
         }
     },
@@ -38,7 +46,7 @@ async def upload_photo(
     response: Response,
     fleet: FleetDep,
     robot: RobotLogin,
-    content_type: Annotated[str | None, Header()] = None,
+    content_type: Annotated[str | None, Header(max_length=200)] = None,
 ) -> EvidencePhotoPublic:
     """Upload a photo the robot took (the body is the JPEG or PNG); its SHA-256 goes into the
     logbook. The same photo sent again answers 200 (robots: their own photos)."""
@@ -73,7 +81,7 @@ async def photo_record(photo_id: PhotoId, fleet: FleetDep, _: FleetReader) -> Ev
 @router.get(
     "/{photo_id}",
     response_class=FileResponse,
-    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+    responses={200: {"content": {kind: {} for kind in MEDIA_TYPES}}},
 )
 async def get_photo(photo_id: PhotoId, fleet: FleetDep, _: FleetReader) -> FileResponse:
     """The photo itself, as the robot sent it (roles: admin, operator, viewer, auditor)."""
