@@ -25,6 +25,8 @@ class IncidentTracking(IncidentCore):
         incident = self.store.get(Incident, incident_id)
         if incident is None or incident.status.finished or incident.mission_id != mission.id:
             return
+        if incident.status is IncidentStatus.AWAITING_CONFIRMATION:
+            return  # answered already: a person decides from here
         if mission.status.finished:
             self._mission_ended(incident, mission)
             return

@@ -125,6 +125,7 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
     kinds = [e["kind"] for e in entries]
     assert kinds[0] == "incident" and entries[0]["summary"].startswith("street_vending reported")
     assert entries[-2]["summary"].startswith("answered, awaiting an operator's confirmation")
+    assert sum(e["summary"].startswith("answered") for e in entries) == 1
     assert entries[-1]["summary"] == "resolved: vendor moved on"
     assert entries[-1]["actor"] == "camera-operator"
     said = [e["details"] for e in entries if e["kind"] == "announcement"]
