@@ -3,6 +3,7 @@ and the photo arrives, as the robot, once the server answers."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from fleet_protocol.topics import Subtopic
+from robot_agent.png import encode_png
+from robot_agent.uploader import PhotoUploader
 from tests.broker import MosquittoBroker
 from tests.robot_agent.messages import action, order, payload
 from tests.robot_agent.png_reader import read_png
@@ -27,6 +30,8 @@ class PhotoServer:
     port: int = 0
     up: bool = False
     refused: int = 0
+    # The answer while not up: 503 (try again) or, say, 403 (never).
+    down_status: int = 503
     photos: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
 
 
@@ -39,7 +44,7 @@ def photo_server() -> Iterator[PhotoServer]:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             if not state.up:
                 state.refused += 1
-                self.send_response(503)
+                self.send_response(state.down_status)
                 self.end_headers()
                 return
             login = base64.b64decode(self.headers["Authorization"].removeprefix("Basic "))
@@ -105,3 +110,22 @@ async def test_a_photo_is_uploaded_as_the_robot_once_the_server_answers(
 async def test_without_a_login_no_uploader_is_made(broker: MosquittoBroker) -> None:
     async with running_agent(broker, "dog-nologin", server_url="http://127.0.0.1:9") as agent:
         assert agent.uploader is None
+
+
+async def test_a_photo_the_server_refuses_for_good_is_dropped_not_retried(
+    photo_server: PhotoServer,
+) -> None:
+    photo_server.down_status = 403
+    uploader = PhotoUploader(
+        f"http://127.0.0.1:{photo_server.port}", "dog-x", "pw", retry_min=0.01, retry_max=0.02
+    )
+    uploader.submit("photo-dog-x-0123456789abcdef", encode_png(1, 1, [b"\x00\x00\x00"]))
+    uploader.submit("photo-dog-x-fedcba9876543210", b"not an image")  # never queued
+    assert uploader.pending == 1
+    task = asyncio.create_task(uploader.run())
+    try:
+        await async_wait_until(lambda: uploader.pending == 0, what="the refused photo dropped")
+        await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+    assert photo_server.refused == 1 and uploader.uploaded == []
