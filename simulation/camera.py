@@ -61,14 +61,12 @@ def _background(seed: str) -> list[bytearray]:
     """A diagonal gradient in a colour of the robot's own, so photos of two robots differ."""
     hue = zlib.crc32(seed.encode())
     base = (hue & 0x7F, (hue >> 8) & 0x7F, (hue >> 16) & 0x7F)
-    rows = []
-    for y in range(HEIGHT):
-        row = bytearray()
-        for x in range(WIDTH):
-            shade = (x + y) * 96 // (WIDTH + HEIGHT)
-            row += bytes(min(255, channel + shade) for channel in base)
-        rows.append(row)
-    return rows
+    # The shade depends on x + y only: each row is a window onto one long line of pixels.
+    line = b"".join(
+        bytes(min(255, channel + step * 96 // (WIDTH + HEIGHT)) for channel in base)
+        for step in range(WIDTH + HEIGHT)
+    )
+    return [bytearray(line[3 * y : 3 * (y + WIDTH)]) for y in range(HEIGHT)]
 
 
 def _draw(rows: list[bytearray], text: str, left: int, top: int) -> None:

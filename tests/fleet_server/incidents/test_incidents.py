@@ -245,7 +245,7 @@ def test_repeats_are_flagged_and_held_by_the_cool_down(
         assert sent.json()["mission_id"] is not None
         twice = client.post(f"/api/v1/incidents/{again['id']}/dispatch", headers=headers)
         assert twice.status_code == 409
-        assert "only a held or escalated incident" in twice.json()["detail"]
+        assert "only a held, escalated or answered incident" in twice.json()["detail"]
 
 
 @pytest.fixture
