@@ -91,7 +91,7 @@ def test_a_dogs_photo_and_words_show_and_the_incident_waits_for_the_operator(
     )
     assert photo.evaluate(LOADED) == 320
     expect(visit.locator("li[data-action-type=announce] q").first).to_contain_text("请勿占道经营")
-    visit.scroll_into_view_if_needed()
+    page.locator(".result").scroll_into_view_if_needed()
     console.screenshot("mission-evidence")
 
     # The operator confirms; the incident is resolved by them, not by the robot.

@@ -30,10 +30,15 @@ export function photoFigure(photoId, { robot = null } = {}) {
   const figure = h("figure", { class: "photo", "data-photo": photoId, "data-state": "loading" },
     frame, caption);
   frame.append(h("span", { class: "muted" }, t("photo.loading")));
+  const failed = () => {
+    figure.dataset.state = "failed";
+    frame.replaceChildren(h("span", { class: "form-error" }, t("photo.failed")));
+  };
   const load = () => photoUrl(photoId).then((url) => {
-    figure.dataset.state = "shown";
+    // "shown" once the image has decoded, not when its element is made.
     frame.replaceChildren(h("img", {
       src: url, alt: t("photo.alt", { id: photoId, robot: robot || "—" }), "data-field": "photo",
+      on: { load: () => { figure.dataset.state = "shown"; }, error: failed },
     }));
   }).catch((failure) => {
     if (failure.status === 404) {
@@ -44,11 +49,20 @@ export function photoFigure(photoId, { robot = null } = {}) {
       }, RETRY_MS);
       return;
     }
-    figure.dataset.state = "failed";
-    frame.replaceChildren(h("span", { class: "form-error" }, t("photo.failed")));
+    failed();
   });
   load();
   return figure;
+}
+
+/** A photoFigure that gives the same element for the same photo each time: for a page that
+ * redraws its results on every change, so that a photo is not fetched and decoded again. */
+export function figureCache() {
+  const figures = new Map();
+  return (photoId, options) => {
+    if (!figures.has(photoId)) figures.set(photoId, photoFigure(photoId, options));
+    return figures.get(photoId);
+  };
 }
 
 /** A row of photos. */

@@ -4,7 +4,7 @@
 
 import { api, errorText, objectUrl } from "../api.js";
 import { h } from "../dom.js";
-import { photoFigure, spokenList } from "../evidence.js";
+import { figureCache, spokenList } from "../evidence.js";
 import { dateTime, number } from "../format.js";
 import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
@@ -101,7 +101,7 @@ function assignmentFacts(detail) {
   ];
 }
 
-function checkpointVisits(mission, site) {
+function checkpointVisits(mission, site, figureOf) {
   const visits = mission.results?.checkpoints || [];
   if (visits.length === 0) return null;
   const done = visits.filter((v) => visitDone(v) === true).length;
@@ -121,15 +121,15 @@ function checkpointVisits(mission, site) {
         h("span", { class: `action-status action-${String(action.status).toLowerCase()}` },
           tValue("actionStatus", action.status)),
         ` ${tValue("actionType", action.type)}`,
-        actionOutcome(mission, visit, action, index))))))),
+        actionOutcome(mission, visit, action, index, figureOf))))))),
   ];
 }
 
 /** What an action brought back: the photo it took, the words it spoke and when, or its result. */
-function actionOutcome(mission, visit, action, index) {
+function actionOutcome(mission, visit, action, index, figureOf) {
   const finished = action.status === "FINISHED";
   if (action.type === "capturePhoto" && finished && action.result?.startsWith("photo-")) {
-    return photoFigure(action.result, { robot: mission.robot });
+    return figureOf(action.result, { robot: mission.robot });
   }
   if (action.type === "announce" && finished) {
     const asked = mission.definition?.checkpoints?.[visit.checkpoint]?.actions?.[index];
@@ -168,6 +168,8 @@ export function renderMissionDetail(container, id) {
   const buttons = h("div", { class: "controls", "data-controls": "mission" });
   const facts = h("div");
   const result = h("section", { class: "panel result", "data-field": "result" });
+  // The checkpoints' photos, kept across redraws.
+  const figureOf = figureCache();
   const choice = h("section", { class: "panel assignment", "data-field": "assignment" });
   const image = h("div", { class: "coverage-image" });
   side.append(
@@ -216,7 +218,7 @@ export function renderMissionDetail(container, id) {
       buttons.replaceChildren(...controls(mission));
     }
     const finished = !ACTIVE_MISSION.includes(mission.status);
-    const checkpoints = checkpointVisits(mission, site());
+    const checkpoints = checkpointVisits(mission, site(), figureOf);
     const coverage = coverageFacts(mission.results?.coverage);
     const parts = [
       h("h2", {}, finished ? t("result.title") : t("result.sofar")),
