@@ -20,7 +20,7 @@ from fleet_server.console import install_console
 from fleet_server.errors import install_error_handlers
 from fleet_server.feed import routes as live
 from fleet_server.fleet import routes as robots
-from fleet_server.incidents.routes import incidents, logbook
+from fleet_server.incidents.routes import incidents, logbook, photos
 from fleet_server.isolation import LoopFailures
 from fleet_server.metrics import routes as metrics
 from fleet_server.metrics.http import RequestMetrics
@@ -155,8 +155,14 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     app = FastAPI(title="Robot fleet server", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
     # The last added runs first: every answer, a 413 too, gets the security headers and the
-    # request id, and every record logged while a request is handled names it.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # request id, and every record logged while a request is handled names it. Photo uploads
+    # may be larger than other bodies (their route checks photo_max_bytes).
+    photo_limit = max(settings.max_body_bytes, settings.photo_max_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={photos.UPLOAD_PREFIX: photo_limit},
+    )
     app.add_middleware(SecurityHeaders)
     # A request's time includes the inner middleware, its status is the one sent.
     app.add_middleware(RequestMetrics)
@@ -166,9 +172,9 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
 
     routers = (health, auth, users, apikeys, robots, sites, missions, schedules, templates, live)
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
-    for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
+    for module in (*routers, fleet_control, incidents, logbook, photos, *records):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (exports, audit, alerts, reports):
+    for module in (settlements, clawbacks, exports, audit, alerts, reports):
         app.include_router(module.router, prefix="/api/v1")
     # Where Prometheus looks by default, beside the API rather than in it.
     app.include_router(metrics.router)

@@ -8,6 +8,7 @@ unread; any other body is read up to the limit and handed on whole, so a body st
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,27 +20,35 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """Refuses HTTP requests whose body is larger than `max_bytes` with 413."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
+        """`larger`: limits of their own for paths starting with a prefix (photo uploads)."""
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
+
+    def _limit(self, path: str) -> int:
+        return next((n for p, n in self.larger.items() if path.startswith(p)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope["path"])
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared > limit:
+            await self._refuse(send, limit)
             return
         try:
-            body = await self._read(receive)
+            body = await self._read(receive, limit)
         except BodyTooLarge:
-            await self._refuse(send)
+            await self._refuse(send, limit)
             return
         if body is not None:
             await self.app(scope, _replay(body, receive), send)
 
-    async def _read(self, receive: Receive) -> bytes | None:
+    async def _read(self, receive: Receive, limit: int) -> bytes | None:
         """The whole body; BodyTooLarge once it passes the limit, None if the client went away
         before sending all of it."""
         chunks: list[bytes] = []
@@ -50,14 +59,14 @@ class BodyLimit:
                 return None
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 raise BodyTooLarge
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _refuse(self, send: Send) -> None:
-        detail = f"request body too large: at most {self.max_bytes} bytes are accepted"
+    async def _refuse(self, send: Send, limit: int) -> None:
+        detail = f"request body too large: at most {limit} bytes are accepted"
         content = json.dumps({"detail": detail}).encode()
         await send(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -19,11 +20,14 @@ from fleet_protocol.broker_url import redact_url
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
+from fleet_server.broker.accounts import MqttAccounts
 from fleet_server.errors import Conflict
+from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.models.robot import RobotCreate
 from fleet_server.log_output import uvicorn_log_config
 from fleet_server.settings import FleetSettings
 from fleet_server.sites.sites import load_site_file
-from simulation.fleet import Fleet, FleetConfig
+from simulation.fleet import Fleet, FleetConfig, plan_robots
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +95,8 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
     for noisy in ("amqtt", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     broker = None
-    # The demo's robots are not registered: they are added as they first speak.
+    # Robots other than the demo's own (registered below with their logins) are added as they
+    # first speak.
     settings = settings.model_copy(update={"auto_register": True})
     if "FLEET_MQTT_URL" not in os.environ:
         mqtt_port = free_port(DEMO_MQTT_PORT)
@@ -124,12 +129,20 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
             await asyncio.sleep(0.05)
         admin = await asyncio.to_thread(_admin_login, app.state.fleet.accounts)
         operator_key = await asyncio.to_thread(_operator_key, app.state.fleet.accounts)
+        config = FleetConfig(
+            mqtt_url=settings.mqtt_url,
+            site=site,
+            robots=3 * options.per_kind,
+            speed_factor=options.speed_factor,
+        )
+        # Each robot logs in as itself, so that it can upload its photos to the server.
+        logins = await _robot_logins(
+            app.state.fleet.registry, app.state.fleet.mqtt_accounts, config
+        )
+        server_host = "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host
         fleet = Fleet(
-            FleetConfig(
-                mqtt_url=settings.mqtt_url,
-                site=site,
-                robots=3 * options.per_kind,
-                speed_factor=options.speed_factor,
+            dataclasses.replace(
+                config, credentials=logins, server_url=f"http://{server_host}:{http_port}"
             )
         )
         await fleet.start()
@@ -155,6 +168,27 @@ async def run_demo(options: DemoOptions, settings: FleetSettings) -> None:
                 await server_task
         if broker is not None:
             await broker.shutdown()
+
+
+async def _robot_logins(
+    registry: FleetRegistry, accounts: MqttAccounts, config: FleetConfig
+) -> dict[str, str]:
+    """A broker login for each of the demo's robots (new ones registered, as POST /robots does;
+    known ones given a fresh password): passwords by serial number."""
+    logins = {}
+    for robot in plan_robots(config):
+        if not registry.knows(robot.serial_number):
+            registry.register(
+                RobotCreate(
+                    serial_number=robot.serial_number,
+                    manufacturer=config.manufacturer,
+                    kind=robot.kind,
+                )
+            )
+        login = await asyncio.to_thread(accounts.issue, robot.serial_number)
+        logins[login.username] = login.password
+    await asyncio.to_thread(accounts.sync_broker)
+    return logins
 
 
 def _admin_login(accounts: AccountService) -> str:

@@ -69,10 +69,26 @@ class Invalid(FleetError):
         return cls(problems_text(found), field=field, problems=found)
 
 
+class TooLarge(FleetError):
+    """The request's content is larger than the server takes."""
+
+    status_code = 413
+
+
+class UnsupportedMediaType(FleetError):
+    """The request's content is of a type the route does not take."""
+
+    status_code = 415
+
+
 class Unauthorized(FleetError):
     """The caller is not known: no credentials, or ones that are wrong, expired or revoked."""
 
     status_code = 401
+
+    def __init__(self, message: str, *, scheme: str = "Bearer") -> None:
+        super().__init__(message)
+        self.scheme = scheme  # the authentication scheme the route takes
 
 
 class Forbidden(FleetError):
@@ -123,7 +139,7 @@ async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, Unauthorized):
         # RFC 7235: a 401 says which scheme would be accepted.
-        headers["WWW-Authenticate"] = "Bearer"
+        headers["WWW-Authenticate"] = exc.scheme
     if isinstance(exc, TooManyRequests):
         # RFC 9110: whole seconds; rounded up, so a client that waits that long is let in.
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))

@@ -22,6 +22,7 @@ from fleet_server.fleet.models import robot as robot_tables
 from fleet_server.fleet.models import telemetry as telemetry_tables
 from fleet_server.incidents.models import incident as incident_tables
 from fleet_server.incidents.models import logbook as logbook_tables
+from fleet_server.incidents.models import photo as photo_tables
 from fleet_server.migrations.upgrade import require_head, upgrade_database
 from fleet_server.missions.models import choice as mission_choice_tables
 from fleet_server.missions.models import mission as mission_tables
@@ -49,6 +50,7 @@ TABLE_MODULES = (
     telemetry_tables,
     incident_tables,
     logbook_tables,
+    photo_tables,
     mission_tables,
     mission_choice_tables,
     schedule_tables,

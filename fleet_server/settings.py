@@ -44,6 +44,8 @@ def packaged_data_dir(name: str) -> Path:
 DEFAULT_SITES_DIR = packaged_data_dir("sites")
 DEFAULT_TEMPLATES_DIR = packaged_data_dir("templates")
 MISSION_KINDS = ("patrol", "clean", "service", "dock", "respond")
+# The most FLEET_PHOTO_MAX_BYTES may be set to (the bound the API document states).
+PHOTO_BYTES_CEILING = 64 * 1024 * 1024
 
 
 class FleetSettings(BaseSettings):
@@ -59,6 +61,10 @@ class FleetSettings(BaseSettings):
     log_format: LogFormat = "text"
     log_level: LogLevel = "info"
     database_url: str = "sqlite:///fleet-data/fleet.db"
+    # Files the server keeps (evidence photos, under photos/), made when first needed.
+    data_dir: Path = Path("fleet-data")
+    # A robot's photo larger than this is refused (413); JPEG or PNG only.
+    photo_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, le=PHOTO_BYTES_CEILING)
     # Bring the database to the newest schema revision when `fleet serve`, `fleet demo` or another
     # command opens it. Unset: on for SQLite, off for PostgreSQL, where operators run
     # `fleet db upgrade` themselves and a server finding the database behind refuses to start.
@@ -158,6 +164,10 @@ class FleetSettings(BaseSettings):
     incident_repeat_radius_m: float = Field(default=30.0, ge=0)
     incident_repeat_window_h: float = Field(default=24.0, ge=0)
     incident_cooldown_h: float = Field(default=2.0, ge=0)
+    # Incident types a robot's finished response resolves by itself; every other type waits,
+    # awaiting_confirmation, for an operator to confirm it resolved (or escalate or resend).
+    # Checked against the incident types when the server starts.
+    incident_auto_resolve_types: list[str] = ["litter"]
     # Litter: the sanitation robot cleans a square this far each side of the spot, in lanes.
     incident_clean_half_side_m: float = Field(default=4.0, gt=0, le=50)
     incident_clean_width_m: float = Field(default=1.0, ge=0.2, le=5.0)

@@ -31,6 +31,8 @@ from fleet_server.fleet.store import RobotStore
 from fleet_server.incidents.fleet_records import FleetControlRecorder, restore_fleet_control
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
 from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.models.incident import IncidentType
+from fleet_server.incidents.photos import PhotoArchive
 from fleet_server.incidents.responses import CleanArea
 from fleet_server.incidents.store import IncidentStore
 from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitRecorder
@@ -96,6 +98,7 @@ class Fleet:
     fleet_control: FleetControl
     metrics: ServerMetrics
     alerts: AlertService
+    photos: PhotoArchive
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -176,6 +179,16 @@ def _alerts(
     missions.registry.listeners.append(robot_alerts)
     missions.reconciler.listeners.append(robot_alerts)
     return alerts
+def auto_resolve_types(names: list[str]) -> frozenset[IncidentType]:
+    """The incident types of FLEET_INCIDENT_AUTO_RESOLVE_TYPES; ValueError naming an unknown one."""
+    known = {t.value: t for t in IncidentType}
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ValueError(
+            f"FLEET_INCIDENT_AUTO_RESOLVE_TYPES: unknown incident types {', '.join(unknown)}; "
+            f"choose from {', '.join(known)}"
+        )
+    return frozenset(known[name] for name in names)
 
 
 def build_fleet(settings: FleetSettings) -> Fleet:
@@ -258,6 +271,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
                 half_side_m=settings.incident_clean_half_side_m,
                 width_m=settings.incident_clean_width_m,
             ),
+            auto_resolve_types=auto_resolve_types(settings.incident_auto_resolve_types),
         ),
     )
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
@@ -321,4 +335,11 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         fleet_control,
         metrics,
         alerts,
+        PhotoArchive(
+            engine,
+            settings.data_dir,
+            logbook,
+            missions_service,
+            max_bytes=settings.photo_max_bytes,
+        ),
     )

@@ -14,6 +14,8 @@ from robot_agent.errors import ACTION_ERROR
 log = logging.getLogger(__name__)
 
 FailureSink = Callable[[Action, DriverError], None]
+# Told of each action that finished, with its result (capturePhoto's photo id, say).
+FinishSink = Callable[[Action, str | None], None]
 
 
 class ActionRunner:
@@ -25,8 +27,10 @@ class ActionRunner:
         notify: Callable[[], None],
         on_failure: FailureSink,
         resume: asyncio.Event,
+        on_finished: FinishSink | None = None,
     ) -> None:
         self._driver = driver
+        self._on_finished = on_finished
         self._notify = notify
         self._on_failure = on_failure
         self._resume = resume  # set while not paused
@@ -149,6 +153,14 @@ class ActionRunner:
         if self.status(action_id) not in TERMINAL_ACTION_STATUSES:
             self.set_status(action_id, status, result)
 
+    def _tell_finished(self, action: Action, result: str | None) -> None:
+        if self._on_finished is None:
+            return
+        try:
+            self._on_finished(action, result)
+        except Exception:  # what follows an action (an upload) must not fail the action
+            log.exception("handling the end of action %s failed", action.action_id)
+
     async def _run(self, action: Action) -> None:
         action_id = action.action_id
         try:
@@ -169,6 +181,7 @@ class ActionRunner:
             self._on_failure(action, DriverError(ACTION_ERROR, str(exc)))
         else:
             self._finish(action_id, ActionStatus.FINISHED, result)
+            self._tell_finished(action, result)
         finally:
             if self._tasks.get(action_id) is asyncio.current_task():
                 del self._tasks[action_id]

@@ -5,20 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 from collections.abc import Coroutine, Iterable
 from typing import Any
 
 import aiomqtt
 
+from fleet_protocol.actions import Action
 from fleet_protocol.base import Header, utc_now
 from fleet_protocol.broker_url import tls_context
 from fleet_protocol.connection import Connection, ConnectionState
+from fleet_protocol.kinds import CAPTURE_PHOTO
 from fleet_protocol.logs import LogContext
 from fleet_protocol.topics import DELIVERY, VEHICLE_SUBSCRIBES, Subtopic, topic
 from robot_agent.driver import Driver
+from robot_agent.evidence import PhotoSource
 from robot_agent.executor import OrderExecutor
 from robot_agent.factsheet import build_factsheet
 from robot_agent.settings import AgentSettings
+from robot_agent.uploader import PhotoUploader
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +41,15 @@ class Agent:
     def __init__(self, settings: AgentSettings, driver: Driver) -> None:
         self.settings = settings
         self.driver = driver
+        self._broker = settings.broker
+        self.uploader = self._photo_uploader()
         self.executor = OrderExecutor(
             driver,
             settings.manufacturer,
             settings.serial_number,
             on_factsheet_request=self._republish_factsheet,
+            on_action_finished=self._action_finished if self.uploader else None,
         )
-        self._broker = settings.broker
         self._tls = tls_context(settings.mqtt_ca_file) if self._broker.tls else None
         self._topics = {
             sub: topic(settings.interface, settings.manufacturer, settings.serial_number, sub)
@@ -61,14 +68,52 @@ class Agent:
     async def _run(self) -> None:
         await self.driver.start()
         session = asyncio.create_task(self._stay_connected(), name=self.settings.serial_number)
+        uploads = [asyncio.create_task(self.uploader.run())] if self.uploader else []
         try:
             # Shielded: a cancellation of run() becomes a graceful stop of the session rather
             # than a CancelledError inside a publish (which Python < 3.12 can lose in wait_for).
             await asyncio.shield(session)
         finally:
+            await _cancel_and_wait(uploads)
             await self._finish(session)
             await self.executor.close()
             await self.driver.stop()
+
+    def _photo_uploader(self) -> PhotoUploader | None:
+        """An uploader of the driver's photos to the server, if there is a server to send to."""
+        settings = self.settings
+        if settings.server_url is None:
+            return None
+        serial = settings.serial_number
+        if not isinstance(self.driver, PhotoSource):
+            log.warning("%s: the driver hands over no photos; none is uploaded", serial)
+            return None
+        if self._broker.username is None or self._broker.password is None:
+            log.warning("%s: photos are uploaded with the MQTT login, and there is none", serial)
+            return None
+        if self._broker.username != serial:
+            log.warning(
+                "%s: MQTT user %s is not the robot; the server will refuse its photos",
+                serial,
+                self._broker.username,
+            )
+        context = None
+        if settings.server_url.startswith("https:"):
+            context = ssl.create_default_context(cafile=settings.server_ca_file)
+        return PhotoUploader(
+            settings.server_url, self._broker.username, self._broker.password, ssl_context=context
+        )
+
+    def _action_finished(self, action: Action, result: str | None) -> None:
+        """Queue the photo of a capturePhoto that finished for upload."""
+        if action.action_type != CAPTURE_PHOTO.action_type or not result or self.uploader is None:
+            return
+        assert isinstance(self.driver, PhotoSource)
+        data = self.driver.photo(result)
+        if data is None:
+            log.warning("%s: the driver has no photo %s", self.settings.serial_number, result)
+            return
+        self.uploader.submit(result, data)
 
     async def _finish(self, session: asyncio.Task[None]) -> None:
         self._stopping.set()

@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="CA certificate (PEM) the broker's certificate must be signed by (mqtts://)",
     )
+    parser.add_argument(
+        "--server-url",
+        help="fleet server base URL, http[s]://host[:port]: photos are uploaded there with the "
+        "MQTT login",
+    )
     parser.add_argument("--interface", help="first topic level (default uagv)")
     parser.add_argument("--manufacturer", help="manufacturer topic level")
     parser.add_argument("--serial-number", help="the robot's serial number")
@@ -81,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> AgentSettings:
-    names = ("mqtt_url", "mqtt_username", "mqtt_ca_file", "interface", "manufacturer")
+    names = ("mqtt_url", "mqtt_username", "mqtt_ca_file", "server_url", "interface", "manufacturer")
     more = ("serial_number", "kind", "map_id", "x", "y", "theta", "driver")
     overrides: dict[str, Any] = {name: getattr(args, name) for name in (*names, *more)}
     overrides = {k: v for k, v in overrides.items() if v is not None}

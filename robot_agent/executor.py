@@ -37,7 +37,7 @@ from robot_agent.acceptance import (
     decide,
     parse_message,
 )
-from robot_agent.action_runner import ActionRunner
+from robot_agent.action_runner import ActionRunner, FinishSink
 from robot_agent.driver import Driver, DriverError
 from robot_agent.errors import INSTANT_ACTION_ERROR, NO_ORDER_TO_CANCEL, make_error
 from robot_agent.order_runner import OrderRunner
@@ -61,6 +61,7 @@ class OrderExecutor:
         serial_number: str,
         *,
         on_factsheet_request: FactsheetRequest | None = None,
+        on_action_finished: FinishSink | None = None,
         reach_tolerance: float = DEFAULT_REACH_TOLERANCE,
     ) -> None:
         self.changed = asyncio.Event()
@@ -75,7 +76,9 @@ class OrderExecutor:
         self._instant_types = _types_in_scope(declared, ActionScope.INSTANT)
         self._resume = asyncio.Event()  # set while not paused
         self._resume.set()
-        self._actions = ActionRunner(driver, self.changed.set, self._action_failed, self._resume)
+        self._actions = ActionRunner(
+            driver, self.changed.set, self._action_failed, self._resume, on_action_finished
+        )
         self._runner = OrderRunner(
             driver, self._actions, self._resume, self.changed.set, self._navigation_failed
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,11 @@ class AgentSettings(BaseSettings):
     mqtt_password: SecretStr | None = None
     # The CA that signed the broker's certificate (mqtts:// only); unset: the system's CAs.
     mqtt_ca_file: Path | None = None
+    # The fleet server's base URL (http[s]://host:port): evidence photos are uploaded there,
+    # with the MQTT login above; unset, photos stay on the robot.
+    server_url: str | None = None
+    # The CA that signed the server's certificate (https:// only); unset: the system's CAs.
+    server_ca_file: Path | None = None
     interface: TopicLevel = DEFAULT_INTERFACE
     manufacturer: TopicLevel = "robotfleet"
     serial_number: TopicLevel
@@ -57,6 +63,20 @@ class AgentSettings(BaseSettings):
     def _valid_url(cls, value: str) -> str:
         parse_broker_url(value)
         return value
+
+    @field_validator("server_url")
+    @classmethod
+    def _valid_server_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("server_url must be http://host[:port] or https://host[:port]")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ValueError(
+                "server_url takes no login, query or fragment (the MQTT login is used)"
+            )
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _backoff_order(self) -> AgentSettings:

@@ -119,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="CA certificate (PEM) the broker's certificate must be signed by (mqtts://)",
     )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="the fleet server's base URL (http[s]://host:port): robots upload their photos "
+        "there with their broker logins (--credentials)",
+    )
     parser.add_argument("--site", required=True, help="site YAML, e.g. missions/sites/X.yaml")
     parser.add_argument("--robots", type=_count, default=3, help="how many robots (default 3)")
     parser.add_argument(
@@ -254,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             mqtt_url=args.mqtt,
             credentials=credentials,
             mqtt_ca_file=args.mqtt_ca_file,
+            server_url=args.server,
             site=site,
             robots=args.robots,
             kinds=args.kinds,

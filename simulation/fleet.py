@@ -58,6 +58,8 @@ class FleetConfig:
     # Broker logins by serial number (each robot logs in as itself); None: the URL's login.
     credentials: Mapping[str, str] | None = field(default=None, repr=False)
     mqtt_ca_file: Path | None = None
+    # Where robots upload their photos (with their broker logins); None: photos stay on them.
+    server_url: str | None = None
     energy_variation: float = DEFAULT_ENERGY_VARIATION  # 0: every robot has its kind's figures
     charge_rate: float | None = None  # percent per hour on a dock for every kind; None: the kind's
     # Figures for some robots by serial number, used as given (no variation, no charge rate).
@@ -234,6 +236,7 @@ class Fleet:
             "theta": pose.theta,
             "map_id": pose.map_id,
             "mqtt_ca_file": config.mqtt_ca_file,
+            "server_url": config.server_url,
         }
         if config.credentials is not None:
             settings["mqtt_username"] = robot.serial_number

@@ -240,6 +240,8 @@ class RosFleet:
             command += ["--mqtt-username", robot.serial_number, "--mqtt-password-file", str(secret)]
         if config.mqtt_ca_file is not None:
             command += ["--mqtt-ca-file", str(config.mqtt_ca_file)]
+        if config.server_url is not None:
+            command += ["--server-url", config.server_url]
         for key, value in driver_options(robot.kind, len(self.robots)).items():
             command += ["--driver-option", f"{key}={value}"]
         return command

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+from fleet_protocol.base import utc_now
 from fleet_protocol.kinds import (
     CLEAN_MODES,
     DEFAULT_CHARGE_TARGET,
@@ -28,6 +30,7 @@ from robot_agent.errors import UNKNOWN_ACTION
 from robot_agent.evidence import photo_id
 from robot_agent.speech import LANGUAGES, speech_seconds
 from simulation.battery import SimBattery
+from simulation.camera import snapshot
 from simulation.energy import EnergyFigures
 from simulation.failures import ACTION_FAILED, NAVIGATION_FAILED, InjectedFailure
 from simulation.motion import Body
@@ -38,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TICK = 0.1  # wall seconds between motion updates of a moving robot
 DECK_LOWERING_SECONDS = 2.0
+KEPT_PHOTOS = 16  # photos taken and not yet handed over to the agent's uploader
 
 
 class SimDriver:
@@ -72,6 +76,7 @@ class SimDriver:
         self._body = Body(initial_pose, self.profile.turn_rate, cell)
         self._navigation_failure: InjectedFailure | None = None
         self._action_failures: dict[str, InjectedFailure] = {}
+        self._photos: OrderedDict[str, bytes] = OrderedDict()
         self._actions: dict[str, Callable[[Mapping[str, Any]], Awaitable[str | None]]] = {
             "announce": self._announce,
             "capturePhoto": self._capture_photo,
@@ -220,6 +225,10 @@ class SimDriver:
         text = description or f"simulated failure of {action_type}"
         self._action_failures[action_type] = InjectedFailure(error_type, text, fatal)
 
+    def photo(self, evidence_id: str) -> bytes | None:
+        """The PNG of a recent photo (the last KEPT_PHOTOS are kept until handed over)."""
+        return self._photos.pop(evidence_id, None)
+
     def set_battery(self, charge: float) -> None:
         """Set the battery charge in percent (e.g. to provoke a low or empty battery)."""
         self._power.battery.set_level(charge)
@@ -234,9 +243,24 @@ class SimDriver:
         return None
 
     async def _capture_photo(self, parameters: Mapping[str, Any]) -> str | None:
-        choice_parameter(parameters, "direction", PHOTO_DIRECTIONS, "front")
-        await self._power.work(1.0, "capturePhoto")
-        return photo_id(self.serial_number)
+        direction = choice_parameter(parameters, "direction", PHOTO_DIRECTIONS, "front")
+        # The image is drawn while the camera works, so that drawing it costs no sim time.
+        drawing = asyncio.ensure_future(
+            asyncio.to_thread(
+                snapshot, self.serial_number, utc_now(), self._body.x, self._body.y, direction
+            )
+        )
+        try:
+            await self._power.work(1.0, "capturePhoto")
+        except BaseException:
+            drawing.cancel()
+            raise
+        image = await drawing
+        evidence = photo_id(self.serial_number)
+        self._photos[evidence] = image
+        while len(self._photos) > KEPT_PHOTOS:
+            self._photos.popitem(last=False)
+        return evidence
 
     async def _dwell(self, parameters: Mapping[str, Any]) -> str | None:
         await self._power.work(number_parameter(parameters, "seconds", None, minimum=0), "dwell")

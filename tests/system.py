@@ -12,7 +12,13 @@ from typing import Any
 
 import httpx
 
+from fleet_protocol.kinds import RobotKind
+from fleet_server.broker.accounts import MqttAccounts
+from fleet_server.fleet.models.robot import RobotCreate
+from fleet_server.schema import open_database
 from fleet_server.settings import DEFAULT_SITES_DIR
+from simulation.fleet import FleetConfig, plan_robots
+from simulation.site_file import load_site
 from tests.broker import free_port
 from tests.waiting import wait_until
 
@@ -73,6 +79,32 @@ def create_api_key(database_url: str, role: str, name: str) -> str:
     return done.stdout.strip()
 
 
+def register_sim_robots(database_url: str, folder: Path, robots: int, kinds: str) -> Path:
+    """fleet-sim's robots (as many, of these comma-separated kinds) registered each with its
+    broker login, as `fleet robot add --save-credentials` does; returns the credentials file
+    fleet-sim reads (its robots log in and upload their photos with it)."""
+    config = FleetConfig(
+        mqtt_url="mqtt://127.0.0.1",
+        site=load_site(DEMO_SITE_FILE),
+        robots=robots,
+        kinds=[RobotKind(kind) for kind in kinds.split(",")],
+    )
+    requests = [
+        RobotCreate(serial_number=r.serial_number, manufacturer=config.manufacturer, kind=r.kind)
+        for r in plan_robots(config)
+    ]
+    engine = open_database(database_url, upgrade=True)
+    try:
+        accounts = MqttAccounts(engine, interface=config.interface, broker_dir=None)
+        logins = accounts.add_robots(requests)
+    finally:
+        engine.dispose()
+    path = folder / "robot-credentials"
+    path.touch(mode=0o600)
+    path.write_text("".join(f"{login.username} {login.password}\n" for login in logins))
+    return path
+
+
 class System:
     """A running server with its API client (an operator's key), and the agents beside it."""
 
@@ -109,6 +141,8 @@ class System:
                 "FLEET_OFFLINE_TIMEOUT_S": "5",
                 "FLEET_MISSION_OFFLINE_GRACE_S": "20",
                 "FLEET_FLUSH_INTERVAL_S": "0.2",
+                # Photos robots upload go beside the logs, never into the working folder.
+                "FLEET_DATA_DIR": str(self.log_dir / "data"),
                 **self.server_env,
             },
         )
@@ -133,8 +167,18 @@ class System:
         self.processes.append(process)
         return process
 
-    def start_fleet(self, robots: int, kinds: str, speed_factor: float) -> Process:
-        """`fleet-sim` with N robots on the demo site, state every second."""
+    @property
+    def base_url(self) -> str:
+        """Where the server answers (the console, and the API under /api/v1)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start_fleet(
+        self, robots: int, kinds: str, speed_factor: float, credentials: Path | None = None
+    ) -> Process:
+        """`fleet-sim` with N robots on the demo site, state every second; with `credentials`
+        (fleet robot add's file) each logs in as itself and uploads its photos to the server."""
+        logins = [] if credentials is None else ["--credentials", str(credentials)]
+        logins += [] if credentials is None else ["--server", self.base_url]
         return self.start(
             "fleet-sim",
             [
@@ -151,6 +195,7 @@ class System:
                 str(speed_factor),
                 "--state-interval",
                 "1",
+                *logins,
             ],
             {},
         )

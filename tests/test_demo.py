@@ -26,7 +26,10 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     demo = Process(
         "demo",
         [script("fleet"), "demo", "--port", str(port), "--speed-factor", "20"],
-        {"FLEET_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"},
+        {
+            "FLEET_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+            "FLEET_DATA_DIR": str(tmp_path / "data"),
+        },
         tmp_path,
     )
     try:
@@ -93,6 +96,19 @@ def test_demo_runs_the_whole_loop_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             what="a patrol dog to be sent to the demo incident",
         )
         assert sent["robot"].startswith("dog-") and sent["status"] != "escalated"
+        # The dog answers, and its photo reaches the server: the demo's robots log in as
+        # themselves.
+        answered = wait_until(
+            lambda: (i := api.get(f"/incidents/{incident_id}").json())["evidence"] and i,
+            timeout=90,
+            what="the dog's photo of the demo incident",
+        )
+        assert answered["status"] == "awaiting_confirmation", answered["reason"]
+        photo = answered["evidence"][0]
+        wait_until(
+            lambda: api.get(f"/photos/{photo}").status_code == 200,
+            what="the photo to be uploaded",
+        )
 
         demo.popen.send_signal(signal.SIGINT)
         assert demo.popen.wait(timeout=30) == 0

@@ -31,9 +31,9 @@ from fleet_server.broker.files import (
     write_file,
 )
 from fleet_server.broker.models import BrokerUpdate, MqttAccount, MqttRole
-from fleet_server.broker.password import hash_password, new_password
+from fleet_server.broker.password import hash_password, new_password, verify_password
 from fleet_server.db import session_scope
-from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from fleet_server.fleet.models.robot import Robot, RobotCreate
 
 NOT_CONFIGURED = (
@@ -144,6 +144,25 @@ class MqttAccounts:
                 account.revoked_at = self.clock()
             account.password_hash = ""
         return account
+
+    def authenticate_robot(self, username: str, password: str) -> str:
+        """The serial number of the robot whose active MQTT login this is (photo uploads);
+        Unauthorized for a wrong, revoked or non-robot login."""
+        with Session(self.engine) as session:
+            account = session.get(MqttAccount, username)
+        valid = (
+            account is not None
+            and account.role is MqttRole.ROBOT
+            and account.active
+            and verify_password(password, account.password_hash)
+        )
+        if not valid or account is None:
+            raise Unauthorized(
+                "wrong or revoked robot login: the user name is the robot's serial number, the "
+                "password its MQTT password",
+                scheme="Basic",
+            )
+        return account.serial_number or account.username
 
     def robots(self) -> list[tuple[Robot, MqttAccount | None]]:
         """Every robot with its login, if it has one, by serial number."""

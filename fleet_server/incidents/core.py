@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from fleet_protocol.base import utc_now
 from fleet_server.errors import NotFound
 from fleet_server.incidents.logbook import Logbook
-from fleet_server.incidents.models.incident import Incident, IncidentStatus
+from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.incidents.responses import CleanArea
 from fleet_server.missions.service import MissionService
@@ -34,6 +34,8 @@ class IncidentPolicy:
     # No robot is sent to a repeat within this many hours of the last visit (0: always send).
     cooldown_h: float = 2.0
     clean: CleanArea = field(default_factory=lambda: CleanArea(half_side_m=4.0, width_m=1.0))
+    # Types a robot's finished response resolves by itself; the others wait for a person.
+    auto_resolve_types: frozenset[IncidentType] = frozenset({IncidentType.LITTER})
 
 
 class IncidentListener(Protocol):
@@ -78,6 +80,15 @@ class IncidentCore:
         incident.reason = None
         self._save(incident)
         self._log(incident, by, f"resolved: {note}")
+        return incident
+
+    def _await_confirmation(self, incident: Incident, note: str) -> Incident:
+        incident.status = IncidentStatus.AWAITING_CONFIRMATION
+        incident.answered_at = self.clock()
+        incident.resolution = note
+        incident.reason = None
+        self._save(incident)
+        self._log(incident, "robot", f"answered, awaiting an operator's confirmation: {note}")
         return incident
 
     def _escalate(self, incident: Incident, why: str, by: str) -> Incident:

@@ -1,5 +1,6 @@
 """Incident response: a report becomes a respond mission for the nearest capable robot, and the
-incident follows that mission through open → dispatched → on_scene → resolved | escalated.
+incident follows that mission through open → dispatched → on_scene → awaiting_confirmation
+(a person confirms) → resolved | escalated.
 
 The service is built in layers: core (state, saving, the logbook, the end states) → tracking
 (the respond mission's progress) → reporting (reports, repeats, sending a robot) → this module
@@ -33,18 +34,21 @@ class IncidentService(IncidentReporting):
         return incident
 
     def dispatch(self, incident_id: int, by: str) -> Incident:
-        """An operator sends a robot to an incident a cool-down held (or one escalated)."""
+        """An operator sends a robot to an incident a cool-down held, one escalated, or one a
+        robot answered that the operator finds not resolved."""
         incident = self.get(incident_id)
         waiting = incident.status is IncidentStatus.OPEN and incident.mission_id is None
-        if not waiting and incident.status is not IncidentStatus.ESCALATED:
+        again = (IncidentStatus.ESCALATED, IncidentStatus.AWAITING_CONFIRMATION)
+        if not waiting and incident.status not in again:
             raise Conflict(
                 f"incident {incident_id} is {incident.status.value}"
                 + (f" with mission {incident.mission_id}" if incident.mission_id else "")
-                + "; only a held or escalated incident is dispatched by hand"
+                + "; only a held, escalated or answered incident is dispatched by hand"
             )
         incident.status = IncidentStatus.OPEN
         incident.reason = None
         incident.escalated_at = None
+        incident.answered_at = None
         self._save(incident)
         self._log(incident, by, f"dispatched by {by}")
         self._dispatch(incident, self.sites.get(incident.site_id))

@@ -53,15 +53,13 @@ class IncidentStore(Rows):
             return list(session.exec(query))
 
     def unfinished_incidents(self) -> list[Incident]:
-        """Incidents still open, dispatched or on scene, oldest first."""
+        """Incidents not yet resolved or escalated (those awaiting a person's confirmation too),
+        oldest first."""
+        unfinished = [status for status in IncidentStatus if not status.finished]
         with Session(self.engine, expire_on_commit=False) as session:
             query = (
                 select(Incident)
-                .where(
-                    col(Incident.status).in_(
-                        [IncidentStatus.OPEN, IncidentStatus.DISPATCHED, IncidentStatus.ON_SCENE]
-                    )
-                )
+                .where(col(Incident.status).in_(unfinished))
                 .order_by(col(Incident.id))
             )
             return list(session.exec(query))

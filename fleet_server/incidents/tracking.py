@@ -1,5 +1,6 @@
-"""Following an incident's respond mission: the robot sent, on scene, its evidence kept, and the
-incident resolved or escalated as the mission ends."""
+"""Following an incident's respond mission: the robot sent, on scene, its evidence and words
+kept, and the incident awaiting a person's confirmation (or resolved, for the types that need no
+review) or escalated as the mission ends."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from fleet_server.incidents.core import IncidentCore
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.missions.results import announcements
 
 EVIDENCE_ACTIONS = frozenset({"capturePhoto"})
 
@@ -23,6 +25,8 @@ class IncidentTracking(IncidentCore):
         incident = self.store.get(Incident, incident_id)
         if incident is None or incident.status.finished or incident.mission_id != mission.id:
             return
+        if incident.status is IncidentStatus.AWAITING_CONFIRMATION:
+            return  # answered already: a person decides from here
         if mission.status.finished:
             self._mission_ended(incident, mission)
             return
@@ -43,7 +47,8 @@ class IncidentTracking(IncidentCore):
             self._log(incident, mission.robot or "fleet", f"robot {mission.robot} on scene")
 
     def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
-        """Keep the evidence (photo ids) a respond mission's actions reported."""
+        """Keep the evidence (photo ids) a respond mission's actions reported, and the words
+        its robot spoke."""
         incident_id = mission.definition.get("incident")
         if mission.kind != "respond" or incident_id is None:
             return
@@ -55,8 +60,13 @@ class IncidentTracking(IncidentCore):
             for a in visit["actions"]
             if a["type"] in EVIDENCE_ACTIONS and a["status"] == "FINISHED" and a["result"]
         ]
-        if evidence:
+        spoken = [
+            {"text": said.text, "language": said.language, "at": said.at, "robot": mission.robot}
+            for said in announcements(mission, visit)
+        ]
+        if evidence or spoken:
             incident.evidence = [*incident.evidence, *evidence]
+            incident.spoken = [*incident.spoken, *spoken]
             self._save(incident)
 
     def _mission_ended(self, incident: Incident, mission: Mission) -> None:
@@ -68,8 +78,11 @@ class IncidentTracking(IncidentCore):
                 if a["status"] != "FINISHED"
             ]
             if not failed:
-                done = _done_actions(mission)
-                self._resolve(incident, f"robot {mission.robot} finished: {done}", "robot")
+                done = f"robot {mission.robot} finished: {_done_actions(mission)}"
+                if incident.type in self.policy.auto_resolve_types:
+                    self._resolve(incident, done, "robot")
+                else:
+                    self._await_confirmation(incident, done)
                 return
             what = ", ".join(f"{a['type']} ({a['result'] or a['status'].lower()})" for a in failed)
             self._escalate(incident, f"robot {mission.robot} could not finish: {what}", "fleet")

@@ -9,7 +9,7 @@ from fleet_server.fleet.models.robot import Robot, UnexpectedOrder
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.missions.models.mission import Mission
-from fleet_server.missions.plans import checkpoints_of
+from fleet_server.missions.results import announcements
 from fleet_server.sites.sites import SiteRegistry
 
 
@@ -47,17 +47,17 @@ class VisitRecorder:
             },
             **place,
         )
-        requested = checkpoints_of(mission)[visit["checkpoint"]].actions
-        for action, asked in zip(visit["actions"], requested, strict=False):
-            if action["type"] != "announce" or action["status"] != "FINISHED":
-                continue
-            text = str(asked.params.get("text", ""))
-            language = str(asked.params.get("language", "zh"))
+        for said in announcements(mission, visit):
             self.logbook.append(
                 EntryKind.ANNOUNCEMENT,
                 actor=mission.robot or "fleet",
-                summary=f"announced ({language}): {text}",
-                details={"text": text, "language": language, "action_id": action["id"]},
+                summary=f"announced ({said.language}): {said.text}",
+                details={
+                    "text": said.text,
+                    "language": said.language,
+                    "action_id": said.action_id,
+                    "said_at": said.at,
+                },
                 **place,
             )
 

@@ -75,6 +75,9 @@ def update_results(mission: Mission, state: State, now: datetime) -> ResultUpdat
                 continue
             action["status"] = seen.action_status.value
             action["result"] = seen.result_description
+            if action["status"] in TERMINAL:
+                # When the server heard it end (what an announcement's "said at" shows).
+                action["ended_at"] = now.isoformat()
             changed = True
             if seen.action_status is not ActionStatus.FAILED:
                 continue
@@ -92,6 +95,34 @@ def update_results(mission: Mission, state: State, now: datetime) -> ResultUpdat
     return ResultUpdate(
         changed=changed, abort_reason=abort, completed=tuple(completed), retries=tuple(retries)
     )
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """Words a robot spoke at a checkpoint visit, and when the server heard it finish."""
+
+    text: str
+    language: str
+    action_id: str
+    at: str | None
+
+
+def announcements(mission: Mission, visit: dict[str, Any]) -> list[Announcement]:
+    """The visit's announce actions that finished, with the words the mission asked for."""
+    asked = checkpoints_of(mission)[visit["checkpoint"]].actions
+    said = []
+    for action, request in zip(visit["actions"], asked, strict=False):
+        if action["type"] != "announce" or action["status"] != ActionStatus.FINISHED.value:
+            continue
+        said.append(
+            Announcement(
+                text=str(request.params.get("text", "")),
+                language=str(request.params.get("language", "zh")),
+                action_id=action["id"],
+                at=action.get("ended_at"),
+            )
+        )
+    return said
 
 
 def _retry(action: dict[str, Any], asked: MissionAction) -> Action:

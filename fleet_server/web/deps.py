@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from fastapi.security import APIKeyHeader, HTTPBasic, HTTPBasicCredentials, OAuth2PasswordBearer
 
 from fleet_server.accounts.accounts import API_KEY_PREFIX, Principal
 from fleet_server.accounts.models import Role
@@ -19,6 +19,9 @@ NOT_AUTHENTICATED = "not authenticated: send a bearer token or an X-API-Key head
 # Both schemes appear in the OpenAPI document; neither fails by itself, require() decides.
 bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+# Robots (photo uploads) log in with their MQTT login: user name = serial number.
+robot_login = HTTPBasic(auto_error=False, realm="robots")
+NOT_A_ROBOT = "not authenticated: send the robot's MQTT login (serial number, password) as Basic"
 
 
 def fleet_of(request: Request) -> Fleet:
@@ -44,6 +47,16 @@ def current_principal(
     if api_key:
         return fleet.accounts.principal_from_api_key(api_key)
     raise Unauthorized(NOT_AUTHENTICATED)
+
+
+def current_robot(
+    fleet: FleetDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(robot_login)]
+) -> str:
+    """The serial number of the robot whose MQTT login the request carries; Unauthorized if
+    none, or one that is wrong or revoked."""
+    if credentials is None:
+        raise Unauthorized(NOT_A_ROBOT, scheme="Basic")
+    return fleet.mqtt_accounts.authenticate_robot(credentials.username, credentials.password)
 
 
 @functools.cache

@@ -1,7 +1,8 @@
 """Who may call what: the role groups the routes admit, each defined once and named by a type.
 
-A route takes one of the types below as a parameter (or its router takes the dependency); the
-only routes without one are GET /health, /health/live and /health/ready (monitoring) and
+A route takes one of the types below as a parameter (or its router takes the dependency); robots'
+photo uploads take RobotLogin (the robot's MQTT login, not a person's role); the only routes
+without one are GET /health, /health/live and /health/ready (monitoring) and
 POST /auth/token (logging in). GET /metrics checks FLEET_READERS in its own dependency, since a
 setting may open it to anyone (fleet_server/metrics/routes.py).
 """
@@ -14,7 +15,7 @@ from fastapi import Depends
 
 from fleet_server.accounts.accounts import Principal
 from fleet_server.accounts.models import Role
-from fleet_server.web.deps import require
+from fleet_server.web.deps import current_robot, require
 
 # Every role: things every console page needs, such as the site maps.
 SIGNED_IN = tuple(Role)
@@ -37,3 +38,5 @@ Admin = Annotated[Principal, Depends(require(*ADMINS))]
 LogbookReader = Annotated[Principal, Depends(require(*LOGBOOK_READERS))]
 Officer = Annotated[Principal, Depends(require(*OFFICERS))]
 RecordReader = Annotated[Principal, Depends(require(*RECORD_READERS))]
+# Not a person's role: a robot logged in with its own MQTT login; gives its serial number.
+RobotLogin = Annotated[str, Depends(current_robot)]

@@ -17,7 +17,7 @@ import pytest
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.models import Role
 from tests.databases import engine_at_head
-from tests.system import System
+from tests.system import System, register_sim_robots
 from tests.waiting import wait_until
 
 if TYPE_CHECKING:
@@ -137,12 +137,16 @@ class ConsoleFleet:
 
 @contextmanager
 def console_fleet(broker_url: str, folder: Path) -> Iterator[ConsoleFleet]:
-    """`fleet serve` on SQLite with users of each role, and `fleet-sim` with six robots."""
+    """`fleet serve` on SQLite with users of each role, and `fleet-sim` with six robots that
+    log in as themselves (their photos are uploaded)."""
     database_url = f"sqlite:///{folder / 'fleet.db'}"
     add_users(database_url, list(ACCOUNTS.values()))
+    credentials = register_sim_robots(database_url, folder, ROBOTS, KINDS)
     system = System(broker_url, database_url, folder)
     try:
-        system.start_fleet(robots=ROBOTS, kinds=KINDS, speed_factor=SPEED_FACTOR)
+        system.start_fleet(
+            robots=ROBOTS, kinds=KINDS, speed_factor=SPEED_FACTOR, credentials=credentials
+        )
 
         def online() -> list[str]:
             robots = [r for r in system.api.get("/robots").json() if r["online"] and r["position"]]

@@ -60,3 +60,11 @@ def test_bad_settings_name_the_field(field: str, value: object) -> None:
 def test_backoff_bounds_must_be_ordered() -> None:
     with pytest.raises(ValidationError, match="reconnect_max"):
         AgentSettings(serial_number="d", reconnect_min=5, reconnect_max=1)
+
+
+def test_the_server_url_is_an_http_base_without_a_login() -> None:
+    settings = AgentSettings(serial_number="r1", server_url="https://fleet.example:8443/")
+    assert settings.server_url == "https://fleet.example:8443"
+    for bad in ("ftp://fleet.example", "https://dog:secret@fleet.example", "fleet.example"):
+        with pytest.raises(ValidationError, match="server_url"):
+            AgentSettings(serial_number="r1", server_url=bad)

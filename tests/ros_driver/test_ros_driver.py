@@ -28,6 +28,7 @@ from robot_agent.driver import BatteryReading, DriverError, Pose
 from robot_agent.errors import UNKNOWN_ACTION
 from tests.robot_agent.conftest import Robot
 from tests.robot_agent.messages import MAP, action, instant, order
+from tests.robot_agent.png_reader import read_png
 from tests.ros_driver.robot_double import NavFailure, ThreadedRobot
 
 LINE = [("A", 0.0, 0.0), ("B", 3.0, 0.0), ("C", 6.0, 0.0), ("D", 6.0, 4.0)]
@@ -220,8 +221,9 @@ async def test_capture_photo_stores_a_frame_taken_after_the_request(
     threading.Timer(0.05, frame_soon).start()
     evidence = await vehicle.driver.run_action("capturePhoto", {"direction": "front"})
     assert evidence is not None and evidence.startswith("photo-r1-")
-    stored = tmp_path / "photos" / f"{evidence}.ppm"
-    assert stored.read_bytes() == b"P6\n2 1\n255\n" + bytes(range(6))
+    stored = tmp_path / "photos" / f"{evidence}.png"
+    assert read_png(stored.read_bytes()) == (2, 1, 3, bytes(range(6)))
+    assert vehicle.driver.photo(evidence) == stored.read_bytes()
 
 
 async def test_capture_photo_fails_when_the_camera_is_silent(

@@ -27,6 +27,7 @@ from rcl_interfaces.srv import SetParameters  # noqa: E402
 from rclpy.executors import SingleThreadedExecutor  # noqa: E402
 
 from tests.broker import MosquittoBroker  # noqa: E402
+from tests.robot_agent.png_reader import read_png  # noqa: E402
 from tests.system import DEMO_SITE_FILE, Process, System, script  # noqa: E402
 from tests.waiting import wait_until  # noqa: E402
 
@@ -105,9 +106,10 @@ def test_a_patrol_speaks_and_photographs_at_its_checkpoint_and_completes(
     assert outcomes["announce"]["status"] == "FINISHED"
     photo = outcomes["capturePhoto"]
     assert photo["status"] == "FINISHED"
-    # The evidence is the camera's 64x48 rgb8 frame, stored as a PPM under its evidence id.
-    stored = (ros_system.photos / f"{photo['result']}.ppm").read_bytes()
-    assert stored.startswith(b"P6\n64 48\n255\n") and len(stored) == 13 + 64 * 48 * 3
+    # The evidence is the camera's 64x48 rgb8 frame, stored as a PNG under its evidence id.
+    stored = (ros_system.photos / f"{photo['result']}.png").read_bytes()
+    width, height, channels, _ = read_png(stored)
+    assert (width, height, channels) == (64, 48, 3)
 
 
 def _cancels(log: str) -> int:

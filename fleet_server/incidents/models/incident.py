@@ -33,11 +33,13 @@ class Severity(str, Enum):
 
 
 class IncidentStatus(str, Enum):
-    """open → dispatched → on_scene → resolved | escalated."""
+    """open → dispatched → on_scene → [awaiting_confirmation →] resolved | escalated."""
 
     OPEN = "open"
     DISPATCHED = "dispatched"
     ON_SCENE = "on_scene"
+    # The robot did all it was sent to do; a person confirms the incident is resolved.
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
     RESOLVED = "resolved"
     ESCALATED = "escalated"
 
@@ -101,6 +103,8 @@ class Incident(SQLModel, table=True):
     repeat_of: list[int] = SQLField(default_factory=list, sa_column=json_column())
     # Photo ids and other evidence the robot reported.
     evidence: list[str] = SQLField(default_factory=list, sa_column=json_column())
+    # What the robot said on scene: {text, language, at, robot} per announcement finished.
+    spoken: list[dict[str, Any]] = SQLField(default_factory=list, sa_column=json_column())
     resolution: str | None = None
     resolved_by: str | None = None
     created_at: datetime = SQLField(
@@ -108,8 +112,19 @@ class Incident(SQLModel, table=True):
     )
     dispatched_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     on_scene_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+    # When the robot finished its response (and a person's confirmation was asked for).
+    answered_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     resolved_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     escalated_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+
+
+class Spoken(BaseModel):
+    """One announcement a robot made at the incident."""
+
+    text: str
+    language: str
+    at: datetime | None
+    robot: str | None
 
 
 class Repeat(BaseModel):
@@ -139,11 +154,13 @@ class IncidentPublic(BaseModel):
     mission_id: int | None
     repeat: Repeat
     evidence: list[str]
+    spoken: list[Spoken]
     resolution: str | None
     resolved_by: str | None
     created_at: datetime
     dispatched_at: datetime | None
     on_scene_at: datetime | None
+    answered_at: datetime | None
     resolved_at: datetime | None
     escalated_at: datetime | None
 

@@ -22,6 +22,8 @@ class EntryKind(str, Enum):
     UNEXPECTED_ORDER = "unexpected_order"
     # The whole fleet paused, resumed or recalled by an operator.
     FLEET_CONTROL = "fleet_control"
+    # A robot's evidence photo received, with the SHA-256 of the file kept.
+    PHOTO = "photo"
 
 
 class LogbookEntry(SQLModel, table=True):

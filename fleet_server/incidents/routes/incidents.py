@@ -53,7 +53,8 @@ async def get_incident(incident_id: Id, fleet: FleetDep, _: FleetReader) -> Inci
 async def resolve_incident(
     incident_id: Id, body: IncidentNote, fleet: FleetDep, who: FleetWriter
 ) -> IncidentPublic:
-    """Close the incident; a robot still on its way is called off (roles: admin, operator)."""
+    """Close the incident, or confirm that one a robot answered is resolved; a robot still on its
+    way is called off (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.resolve(incident_id, body.note, who.name))
 
 
@@ -67,6 +68,6 @@ async def escalate_incident(
 
 @router.post("/{incident_id}/dispatch")
 async def dispatch_incident(incident_id: Id, fleet: FleetDep, who: FleetWriter) -> IncidentPublic:
-    """Send a robot to an incident a cool-down held, or again to an escalated one (roles: admin,
-    operator)."""
+    """Send a robot to an incident a cool-down held, or again to one escalated or answered but
+    not resolved (roles: admin, operator)."""
     return IncidentPublic.of(fleet.incidents.dispatch(incident_id, who.name))

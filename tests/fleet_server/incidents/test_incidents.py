@@ -39,11 +39,13 @@ def _incident(client: TestClient, headers: dict[str, str], incident_id: int) -> 
 
 
 def _ended(client: TestClient, headers: dict[str, str], incident_id: int) -> dict[str, Any]:
+    """The incident once the fleet is done with it: resolved, escalated, or answered by its robot
+    and waiting for a person's confirmation."""
     return dict(
         wait_until(
             lambda: (
                 (i := _incident(client, headers, incident_id))["status"]
-                in ("resolved", "escalated")
+                in ("awaiting_confirmation", "resolved", "escalated")
                 and i
             ),
             timeout=90,
@@ -78,12 +80,27 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
         # An idle dog is sent at once: the answer already says which.
         assert reported["status"] == "dispatched" and reported["robot"] == "dog-01"
         done = _ended(client, headers, reported["id"])
-    assert done["status"] == "resolved", done["reason"]
-    assert done["robot"] == "dog-01"
-    assert done["resolved_by"] == "robot"
+    # A dog's visit to a vendor is not closed by the dog: a person confirms it.
+    assert done["status"] == "awaiting_confirmation", done["reason"]
+    assert done["robot"] == "dog-01" and done["resolved_by"] is None
+    assert done["resolution"].startswith("robot dog-01 finished")
     assert done["reported_by"] == "camera-operator"
-    assert done["created_at"] <= done["dispatched_at"] <= done["on_scene_at"] <= done["resolved_at"]
+    assert done["created_at"] <= done["dispatched_at"] <= done["on_scene_at"] <= done["answered_at"]
     assert len(done["evidence"]) == 1 and done["evidence"][0].startswith("photo-")
+    # What the dog said, in the order it spoke, each with the time it finished.
+    assert [(w["language"], w["robot"]) for w in done["spoken"]] == [
+        ("zh", "dog-01"),
+        ("en", "dog-01"),
+    ]
+    assert "请勿占道经营" in done["spoken"][0]["text"]
+    assert done["on_scene_at"] <= done["spoken"][0]["at"] <= done["spoken"][1]["at"]
+    confirmed = client.post(
+        f"/api/v1/incidents/{reported['id']}/resolve",
+        json={"note": "vendor moved on"},
+        headers=headers,
+    ).json()
+    assert confirmed["status"] == "resolved" and confirmed["resolved_by"] == "camera-operator"
+    assert confirmed["answered_at"] <= confirmed["resolved_at"]
     mission = _mission(client, done["mission_id"])
     assert mission["kind"] == "respond"
     actions = mission["results"]["checkpoints"][0]["actions"]
@@ -107,7 +124,10 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
     ).json()
     kinds = [e["kind"] for e in entries]
     assert kinds[0] == "incident" and entries[0]["summary"].startswith("street_vending reported")
-    assert entries[-1]["summary"].startswith("resolved: robot dog-01 finished")
+    assert entries[-2]["summary"].startswith("answered, awaiting an operator's confirmation")
+    assert sum(e["summary"].startswith("answered") for e in entries) == 1
+    assert entries[-1]["summary"] == "resolved: vendor moved on"
+    assert entries[-1]["actor"] == "camera-operator"
     said = [e["details"] for e in entries if e["kind"] == "announcement"]
     assert [d["language"] for d in said] == ["zh", "en"]
     assert "请勿占道经营" in said[0]["text"] and "do not trade here" in said[1]["text"]
@@ -181,7 +201,7 @@ def test_a_response_preempts_a_patrol_which_then_resumes_where_it_stopped(
             timeout=120,
             what="the resumed patrol to end",
         )
-    assert done["status"] == "resolved", done["reason"]
+    assert done["status"] == "awaiting_confirmation", done["reason"]
     assert resumed["status"] == "completed", resumed["reason"]
     assert resumed["robot"] == "dog-01"
     assert len(resumed["definition"]["resumes"]) == 1
@@ -225,7 +245,7 @@ def test_repeats_are_flagged_and_held_by_the_cool_down(
         assert sent.json()["mission_id"] is not None
         twice = client.post(f"/api/v1/incidents/{again['id']}/dispatch", headers=headers)
         assert twice.status_code == 409
-        assert "only a held or escalated incident" in twice.json()["detail"]
+        assert "only a held, escalated or answered incident" in twice.json()["detail"]
 
 
 @pytest.fixture

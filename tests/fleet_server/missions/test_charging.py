@@ -228,7 +228,7 @@ def _hand_over(client: TestClient, legs_settings: FleetSettings) -> None:
     assert docks and docks[0]["definition"]["charging_for"] == mission["id"]
 
 
-def test_a_response_reaching_its_floor_charges_and_still_resolves_the_incident(
+def test_a_response_reaching_its_floor_charges_and_still_answers_the_incident(
     legs_client: TestClient, legs_settings: FleetSettings, wire: WireRecorder
 ) -> None:
     client = legs_client
@@ -250,10 +250,10 @@ def test_a_response_reaching_its_floor_charges_and_still_resolves_the_incident(
         resolved = wait_until(
             lambda: (
                 (i := client.get(f"/api/v1/incidents/{incident['id']}").json())["status"]
-                in ("resolved", "escalated")
+                in ("awaiting_confirmation", "resolved", "escalated")
                 and i
             ),
-            what="the incident to end",
+            what="the robot to answer the incident",
         )
     done = views[-1]
     assert done["kind"] == "respond"
@@ -262,6 +262,6 @@ def test_a_response_reaching_its_floor_charges_and_still_resolves_the_incident(
     # The leg planned for its charge ends (or the floor is reached) on the way: it charges.
     leg = done["results"]["charging_legs"][0]
     assert leg["robot"] == dog and leg["charged_to_percent"] > 20
-    assert resolved["status"] == "resolved", resolved["reason"]
+    assert resolved["status"] == "awaiting_confirmation", resolved["reason"]
     actions = done["results"]["checkpoints"][0]["actions"]
     assert all(a["status"] == "FINISHED" for a in actions)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from fleet_server.accounts.models import Role
 from fleet_server.app import create_app
 from fleet_server.settings import FleetSettings
-from fleet_server.web.deps import require
+from fleet_server.web.deps import current_robot, require
 from fleet_server.web.roles import (
     ACTIVITY_READERS,
     ADMINS,
@@ -40,6 +40,9 @@ PUBLIC = {
 # A browser cannot set headers on a WebSocket: the live feed takes its credential from the query
 # and checks it in its handler (tests/fleet_server/feed/test_live.py tests the refusals).
 CHECKED_IN_HANDLER = {"/api/v1/live"}
+# Routes robots call with their own MQTT login (tests/fleet_server/incidents/test_photos.py tests
+# who may upload what).
+ROBOT_ROUTES = {("POST", "/api/v1/photos/{photo_id}")}
 GROUPS = (
     SIGNED_IN,
     FLEET_READERS,
@@ -107,11 +110,20 @@ def _api_routes() -> Iterator[tuple[str, str, Any]]:
 
 
 def test_every_api_route_admits_a_named_group_of_roles_unless_it_is_public() -> None:
-    problems, public = [], set()
+    problems, public, robots = [], set(), set()
     for method, path, route in _api_routes():
         group = _group(route.dependant)
         doc = " ".join((route.endpoint.__doc__ or "").split())
-        if (method, path) in PUBLIC:
+        if (method, path) in ROBOT_ROUTES:
+            robots.add((method, path))
+            takes_login = any(d.call is current_robot for d in _dependants(route.dependant))
+            if (
+                group is not None
+                or not takes_login
+                or not doc.endswith("(robots: their own photos).")
+            ):
+                problems.append(f"{method} {path}: RobotLogin alone, docstring (robots: ...)")
+        elif (method, path) in PUBLIC:
             public.add((method, path))
             if group is not None or not re.search(r"\(public, [^)]+\)\.$", doc):
                 problems.append(f"{method} {path}: public, its docstring ending (public, ...)")
@@ -123,6 +135,7 @@ def test_every_api_route_admits_a_named_group_of_roles_unless_it_is_public() -> 
             problems.append(f"{method} {path}: its docstring should end with {_roles_words(group)}")
     assert problems == []
     assert public == PUBLIC
+    assert robots == ROBOT_ROUTES
 
 
 def test_each_group_admits_its_roles_and_refuses_others_and_callers_without_credentials(

@@ -7,6 +7,7 @@ import { accounts } from "./messages-accounts.js";
 import { operations } from "./messages-operations.js";
 import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
+import { evidence } from "./messages-evidence.js";
 import { validation } from "./messages-validation.js";
 
 const fleet = {
@@ -493,10 +494,10 @@ const fleet = {
 export const messages = {
   zh: {
     ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh,
-    ...accounts.zh, ...validation.zh,
+    ...accounts.zh, ...evidence.zh, ...validation.zh,
   },
   en: {
     ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en,
-    ...accounts.en, ...validation.en,
+    ...accounts.en, ...evidence.en, ...validation.en,
   },
 };

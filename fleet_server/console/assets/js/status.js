@@ -3,8 +3,9 @@
 export const ROBOT_STATES = ["working", "idle", "charging", "paused", "error", "offline"];
 export const ROBOT_KINDS = ["patrol_dog", "sanitation", "service", "other"];
 export const ACTIVE_MISSION = ["queued", "assigned", "running", "paused", "charging"];
-// As the feed's snapshot counts them: escalated incidents are in people's hands.
-export const ACTIVE_INCIDENT = ["open", "dispatched", "on_scene"];
+// As the feed's snapshot counts them: escalated incidents are in people's hands; one a robot
+// answered waits for an operator's confirmation.
+export const ACTIVE_INCIDENT = ["open", "dispatched", "on_scene", "awaiting_confirmation"];
 export const INCIDENT_TYPES = ["street_vending", "crowd", "litter", "other"];
 
 /** The robot's status; the feed sends it, a REST answer without it is read the same way. */

@@ -1,8 +1,9 @@
 """Storing camera frames as evidence photos: one file per photo, named by its evidence id.
 
 Without numpy or an image library (the robot computer has few packages): raw 8-bit frames are
-written as binary PPM (colour) or PGM (grey), compressed frames as the JPEG or PNG they already
-are, and any other encoding as its bytes with a JSON note of the layout beside them.
+written as PNG (colour or grey, by robot_agent.png), compressed frames as the JPEG or PNG they
+already are, and any other encoding as its bytes with a JSON note of the layout beside them. The
+JPEG and PNG files are what the agent uploads to the server as evidence.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from pathlib import Path
 
 from fleet_robot_driver.port import CapturedImage
+from robot_agent.png import encode_png
 
 _CHANNELS = {"rgb8": 3, "bgr8": 3, "mono8": 1}
 
@@ -33,15 +35,22 @@ def encode(image: CapturedImage) -> tuple[str, bytes]:
     rows = [image.data[r * image.step : r * image.step + row] for r in range(image.height)]
     if image.encoding == "bgr8":
         rows = [_bgr_to_rgb(line) for line in rows]
-    magic = b"P6" if channels == 3 else b"P5"
-    header = magic + f"\n{image.width} {image.height}\n255\n".encode()
-    return (".ppm" if channels == 3 else ".pgm"), header + b"".join(rows)
+    return ".png", encode_png(image.width, image.height, rows, channels)
 
 
 def _bgr_to_rgb(line: bytes) -> bytes:
     swapped = bytearray(line)
     swapped[0::3], swapped[2::3] = line[2::3], line[0::3]
     return bytes(swapped)
+
+
+def stored_photo(directory: Path, evidence_id: str) -> bytes | None:
+    """The JPEG or PNG stored under an evidence id, or None (no such photo, or a raw frame)."""
+    for suffix in (".png", ".jpg"):
+        path = directory / f"{evidence_id}{suffix}"
+        if path.is_file():
+            return path.read_bytes()
+    return None
 
 
 def store(image: CapturedImage, directory: Path, evidence_id: str) -> Path:

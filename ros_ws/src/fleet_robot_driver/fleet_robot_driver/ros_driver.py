@@ -18,6 +18,7 @@ from fleet_robot_driver.conversions import pose_to_goal
 from fleet_robot_driver.goals import run_goal
 from fleet_robot_driver.outcomes import PoseProgress, navigation_failure, rejected
 from fleet_robot_driver.parameters import DriverParameters, offered_actions
+from fleet_robot_driver.photos import stored_photo
 from fleet_robot_driver.port import GoalRejected, RobotPort
 from fleet_robot_driver.robot_actions import Docking, RobotActions
 from robot_agent.driver import (
@@ -59,6 +60,10 @@ class RosDriver:
             port, parameters, self._docking, self.current_pose, clock=clock, poll=poll * 5
         )
         self._offered = {action.action_type for action in offered_actions(parameters)}
+
+    def photo(self, evidence_id: str) -> bytes | None:
+        """The JPEG or PNG a capturePhoto stored under this id (for the agent's uploader)."""
+        return stored_photo(self.actions.photo_dir, evidence_id)
 
     async def start(self) -> None:
         """Wait for Nav2 and the configured servers, a pose and a battery reading."""

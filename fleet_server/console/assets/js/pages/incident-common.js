@@ -16,6 +16,7 @@ const STEPS = [
   ["created_at", "reported"],
   ["dispatched_at", "dispatched"],
   ["on_scene_at", "on_scene"],
+  ["answered_at", "answered"],
   ["resolved_at", "resolved"],
   ["escalated_at", "escalated"],
 ];
@@ -41,6 +42,8 @@ function stepText(incident, step) {
       return t("incident.step.reported", { by: incident.reported_by, source: incident.source });
     case "dispatched":
       return t("incident.step.dispatched", { robot: incident.robot || "—" });
+    case "answered":
+      return t("incident.step.answered", { robot: incident.robot || "—" });
     case "resolved":
       return t("incident.step.resolved", { by: incident.resolved_by || "—", note: incident.resolution || "" });
     case "escalated":
@@ -59,14 +62,15 @@ export function timeline(incident) {
   }, h("time", { datetime: incident[key] }, dateTime(incident[key])), h("span", {}, stepText(incident, step)))));
 }
 
-function noteAction(incident, verb) {
+/** A dialog asking for a note, then POST /incidents/{id}/{verb}; `label` names its words. */
+function noteAction(incident, verb, label = verb) {
   return () => openDialog({
     name: verb,
-    titleKey: `incident.${verb}Title`,
+    titleKey: `incident.${label}Title`,
     titleParams: { id: incident.id },
     fields: [textField("note", "incident.note", { required: true, maxlength: 1000 })],
-    submitKey: `incident.${verb}`,
-    done: `incident.${verb}Done`,
+    submitKey: `incident.${label}`,
+    done: `incident.${label}Done`,
     action: async (form) => {
       const body = { note: form.elements.note.value.trim() };
       const readAt = Date.now();
@@ -75,28 +79,39 @@ function noteAction(incident, verb) {
   });
 }
 
-/** Whether an operator may send a robot by hand: one the cool-down held, or one escalated. */
+/** Whether an operator may send a robot by hand: one the cool-down held, one escalated, or one
+ * a robot answered that is not resolved. */
 function dispatchable(incident) {
-  return (incident.status === "open" && incident.mission_id === null) || incident.status === "escalated";
+  return (incident.status === "open" && incident.mission_id === null)
+    || ["escalated", "awaiting_confirmation"].includes(incident.status);
+}
+
+function noteButton(incident, verb, label, kind) {
+  return h("button", {
+    type: "button", class: `button${kind}`, "data-action": `incident.${verb}`,
+    on: { click: noteAction(incident, verb, label) },
+  }, t(`incident.${label}`));
 }
 
 /** The buttons the role may use on the incident as it is now. */
 export function incidentControls(incident) {
   if (!can("incidents.write")) return [];
   const buttons = [];
+  const answered = incident.status === "awaiting_confirmation";
+  const resolveLabel = answered ? "confirm" : "resolve";
+  if (answered) {
+    // Confirming is what the operator is asked for; it comes first.
+    buttons.push(noteButton(incident, "resolve", resolveLabel, " primary"));
+  }
   if (dispatchable(incident)) {
-    buttons.push(actionButton("incident.dispatch", async () => {
+    buttons.push(actionButton(answered ? "incident.dispatchAgain" : "incident.dispatch", async () => {
       const readAt = Date.now();
       putIncidents([await api(`/incidents/${incident.id}/dispatch`, { method: "POST" })], readAt);
-    }, { kind: "primary", done: "incident.dispatchDone" }));
+    }, { kind: answered ? "" : "primary", done: "incident.dispatchDone" }));
   }
   if (ACTIVE_INCIDENT.includes(incident.status)) {
-    for (const verb of ["resolve", "escalate"]) {
-      buttons.push(h("button", {
-        type: "button", class: `button${verb === "escalate" ? " danger" : ""}`, "data-action": `incident.${verb}`,
-        on: { click: noteAction(incident, verb) },
-      }, t(`incident.${verb}`)));
-    }
+    if (!answered) buttons.push(noteButton(incident, "resolve", resolveLabel, ""));
+    buttons.push(noteButton(incident, "escalate", "escalate", " danger"));
   }
   return buttons;
 }

@@ -4,6 +4,7 @@
 
 import { api, errorText } from "../api.js";
 import { h } from "../dom.js";
+import { photoFigure, photoStrip, spokenList } from "../evidence.js";
 import { dateTime, number } from "../format.js";
 import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
@@ -39,17 +40,29 @@ function facts(incident, site) {
 }
 
 function evidence(incident) {
-  if (incident.evidence.length === 0) return h("p", { class: "muted", "data-field": "evidence" }, t("incident.noEvidence"));
-  return h("ul", { class: "evidence", "data-field": "evidence" },
-    incident.evidence.map((item) => h("li", {}, h("code", {}, item))));
+  const photos = incident.evidence.filter((item) => item.startsWith("photo-"));
+  const other = incident.evidence.filter((item) => !item.startsWith("photo-"));
+  return h("div", { class: "evidence", "data-field": "evidence" },
+    incident.status === "awaiting_confirmation"
+      ? h("p", { class: "awaiting-hint", "data-field": "awaiting" }, t("incident.awaitingHint")) : null,
+    h("h4", {}, t("incident.photos")),
+    photos.length ? photoStrip(photos, { robot: incident.robot }) : h("p", { class: "muted" }, t("incident.noEvidence")),
+    other.length ? h("ul", {}, other.map((item) => h("li", {}, h("code", {}, item)))) : null,
+    h("h4", {}, t("incident.spoken")),
+    incident.spoken.length ? spokenList(incident.spoken) : h("p", { class: "muted" }, t("incident.noSpoken")));
 }
 
 function logbookList(entries) {
   if (entries.length === 0) return h("p", { class: "muted" }, t("incident.noLogbook"));
-  return h("ol", { class: "logbook", "data-field": "logbook" }, entries.map((entry) => h("li", {},
+  return h("ol", { class: "logbook", "data-field": "logbook" }, entries.map((entry) => h("li", {
+    "data-kind": entry.kind,
+  },
     h("time", { datetime: entry.time }, dateTime(entry.time)),
     h("span", { class: "muted" }, ` ${entry.actor} · `),
-    h("span", {}, entry.summary))));
+    h("span", {}, entry.summary),
+    entry.kind === "photo" ? h("div", { class: "logbook-photo" },
+      photoFigure(entry.details.photo_id, { robot: entry.robot }),
+      h("code", { class: "muted" }, t("logbook.photoHash", { hash: entry.details.sha256 }))) : null)));
 }
 
 /** Render incident `id` into `container`; returns the cleanup. */
@@ -80,12 +93,13 @@ export function renderIncidentDetail(container, id) {
       h("h3", {}, t("incident.timeline")), timelineHost,
       can("logbook.read") ? [h("h3", {}, t("incident.logbook")), logbookHost] : null));
   let shownButtons = null;
+  let shownEvidence = null;
   let logbookFor = null;
   let gone = false;
 
   const loadLogbook = async () => {
     // Read again whenever the incident moves on: each step adds entries.
-    const key = `${incident.status}:${incident.evidence.length}`;
+    const key = `${incident.status}:${incident.evidence.length}:${incident.spoken.length}`;
     if (!can("logbook.read") || logbookFor === key) return;
     logbookFor = key;
     try {
@@ -104,7 +118,12 @@ export function renderIncidentDetail(container, id) {
     }
     title.textContent = t("incident.titleType", { id, type: tValue("incidentType", incident.type) });
     factsHost.replaceChildren(facts(incident, site()));
-    evidenceHost.replaceChildren(evidence(incident));
+    // Rebuilt only when something is added, so that photos are not fetched again on each change.
+    const evidenceKey = JSON.stringify([incident.status, incident.evidence, incident.spoken.length]);
+    if (evidenceKey !== shownEvidence) {
+      shownEvidence = evidenceKey;
+      evidenceHost.replaceChildren(evidence(incident));
+    }
     timelineHost.replaceChildren(timeline(incident));
     const wanted = `${incident.status}:${incident.mission_id}`;
     // Rebuilt only when the incident moves on, so that a click in progress is not lost.

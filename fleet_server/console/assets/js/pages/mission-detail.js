@@ -4,6 +4,7 @@
 
 import { api, errorText, objectUrl } from "../api.js";
 import { h } from "../dom.js";
+import { figureCache, spokenList } from "../evidence.js";
 import { dateTime, number } from "../format.js";
 import { t, tValue } from "../i18n.js";
 import { playbackPanel } from "../map-playback.js";
@@ -101,7 +102,7 @@ function assignmentFacts(detail) {
   ];
 }
 
-function checkpointVisits(mission, site) {
+function checkpointVisits(mission, site, figureOf) {
   const visits = mission.results?.checkpoints || [];
   if (visits.length === 0) return null;
   const done = visits.filter((v) => visitDone(v) === true).length;
@@ -115,12 +116,32 @@ function checkpointVisits(mission, site) {
         h("span", {}, nodeName(site, visit.node)),
         h("span", { class: "muted" },
           `${t("result.roundN", { n: visit.round })} · ${t("result.reached")} ${dateTime(visit.reached_at)}`)),
-      h("ul", { class: "actions" }, visit.actions.map((action) => h("li", {},
+      h("ul", { class: "actions" }, visit.actions.map((action, index) => h("li", {
+        "data-action-type": action.type,
+      },
         h("span", { class: `action-status action-${String(action.status).toLowerCase()}` },
           tValue("actionStatus", action.status)),
         ` ${tValue("actionType", action.type)}`,
-        action.result ? h("span", { class: "muted" }, ` · ${action.result}`) : null)))))),
+        actionOutcome(mission, visit, action, index, figureOf))))))),
   ];
+}
+
+/** What an action brought back: the photo it took, the words it spoke and when, or its result. */
+function actionOutcome(mission, visit, action, index, figureOf) {
+  const finished = action.status === "FINISHED";
+  if (action.type === "capturePhoto" && finished && action.result?.startsWith("photo-")) {
+    return figureOf(action.result, { robot: mission.robot });
+  }
+  if (action.type === "announce" && finished) {
+    const asked = mission.definition?.checkpoints?.[visit.checkpoint]?.actions?.[index];
+    const text = asked?.params?.text;
+    if (text) {
+      return spokenList([{
+        text, language: asked.params.language || "zh", at: action.ended_at || null, robot: mission.robot,
+      }]);
+    }
+  }
+  return action.result ? h("span", { class: "muted" }, ` · ${action.result}`) : null;
 }
 
 function coverageFacts(coverage) {
@@ -148,6 +169,8 @@ export function renderMissionDetail(container, id) {
   const buttons = h("div", { class: "controls", "data-controls": "mission" });
   const facts = h("div");
   const result = h("section", { class: "panel result", "data-field": "result" });
+  // The checkpoints' photos, kept across redraws.
+  const figureOf = figureCache();
   const choice = h("section", { class: "panel assignment", "data-field": "assignment" });
   const image = h("div", { class: "coverage-image" });
   side.append(
@@ -198,7 +221,7 @@ export function renderMissionDetail(container, id) {
       buttons.replaceChildren(...controls(mission));
     }
     const finished = !ACTIVE_MISSION.includes(mission.status);
-    const checkpoints = checkpointVisits(mission, site());
+    const checkpoints = checkpointVisits(mission, site(), figureOf);
     const coverage = coverageFacts(mission.results?.coverage);
     const parts = [
       h("h2", {}, finished ? t("result.title") : t("result.sofar")),
