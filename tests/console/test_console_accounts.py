@@ -51,7 +51,7 @@ def test_the_admin_creates_a_user_changes_its_role_and_resets_its_password(
     form.locator("input[name=name]").fill("bad name")
     form.locator("input[name=password]").fill("first password 1")
     form.locator("button[type=submit]").click()
-    expect(form.locator("[data-field=name] .field-error")).to_contain_text("name")
+    expect(form.locator("[data-field=name] .field-error")).to_contain_text("格式不对")
     form.locator("input[name=name]").fill("li.new")
     form.locator("select[name=role]").select_option("viewer")
     form.locator("button[type=submit]").click()

@@ -19,11 +19,18 @@ def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
     if admin is None:
         pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
     with fresh_postgres_database(admin, empty=True) as url:
-        # The logbook's kind type as the version before unexpected orders created it, and the
-        # tables as create_all made them then (it leaves an existing type as it is).
-        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
-            connection.execute("CREATE TYPE entrykind AS ENUM ('INCIDENT', 'CHECKPOINT')")
+        # The tables as the release before migrations made them, the logbook's kind type as the
+        # version before unexpected orders had created it (create_all left an existing type as
+        # it was): the type made again with its first two members.
         make_as_before_migrations(url)
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute("ALTER TYPE entrykind RENAME TO entrykind_full")
+            connection.execute("CREATE TYPE entrykind AS ENUM ('INCIDENT', 'CHECKPOINT')")
+            connection.execute(
+                "ALTER TABLE logbookentry ALTER COLUMN kind TYPE entrykind"
+                " USING kind::text::entrykind"
+            )
+            connection.execute("DROP TYPE entrykind_full")
         engine = engine_at_head(url)
         try:
             assert schema_state(engine).at_head

@@ -42,15 +42,6 @@ def make_as_before_migrations(url: str) -> None:
         engine.dispose()
 
 
-def back_to_before_migrations(engine: Engine) -> None:
-    """Take a database at head back to the initial revision and its history away: what the
-    release before migrations left, with the rows it could hold."""
-    with ALEMBIC_RUN, engine.connect() as connection:
-        command.downgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
-        connection.commit()
-    drop_revision_table(engine)
-
-
 def fill(url: str) -> None:
     """A programme's vouchers, contracts, claims, payouts and clawback cases with their audit
     chain (through the voucher services), missions with an assignment (the mission store),
