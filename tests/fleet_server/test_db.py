@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.logbook import EntryKind, LogbookEntry
 from fleet_server.migrations.upgrade import schema_state
-from fleet_server.schema import connect
-from tests.databases import engine_at_head, fresh_postgres_database, postgres_admin_url
+from tests.databases import (
+    engine_at_head,
+    fresh_postgres_database,
+    make_as_before_migrations,
+    postgres_admin_url,
+)
 
 
 def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
@@ -19,20 +23,21 @@ def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
     if admin is None:
         pytest.skip("no PostgreSQL reachable (set FLEET_TEST_POSTGRES_URL)")
     with fresh_postgres_database(admin, empty=True) as url:
-        # The logbook's kind type as the version before unexpected orders created it, and the
-        # tables as create_all made them then (it leaves an existing type as it is).
+        # The tables as the releases before migrations made them, with the logbook's kind type
+        # as the version before unexpected orders created it (create_all left it as it was).
+        make_as_before_migrations(url)
         with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute("ALTER TABLE logbookentry ALTER COLUMN kind TYPE text")
+            connection.execute("DROP TYPE entrykind")
             connection.execute("CREATE TYPE entrykind AS ENUM ('INCIDENT', 'CHECKPOINT')")
-        old = connect(url)
-        SQLModel.metadata.create_all(old)
-        old.dispose()
+            connection.execute(
+                "ALTER TABLE logbookentry ALTER COLUMN kind TYPE entrykind USING kind::entrykind"
+            )
         engine = engine_at_head(url)
         try:
             assert schema_state(engine).at_head
             logbook = Logbook(engine)
-            logbook.append(
-                EntryKind.UNEXPECTED_ORDER, site_id="square", actor="fleet", summary="x"
-            )
+            logbook.append(EntryKind.UNEXPECTED_ORDER, site_id="square", actor="fleet", summary="x")
             logbook.append(EntryKind.ANNOUNCEMENT, site_id="square", actor="dog-1", summary="y")
             with Session(engine) as session:
                 kinds = [entry.kind for entry in session.exec(select(LogbookEntry))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from alembic import command
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -17,6 +18,8 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.migrations.adoption import initial_revision
+from fleet_server.migrations.config import alembic_config
 from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.store import MissionStore
@@ -25,15 +28,6 @@ from tests.console.voucher_records import build_voucher_records
 
 # Every table's rows, in key order: table name -> rows as {column: value}.
 Rows = dict[str, list[dict[str, Any]]]
-
-
-def make_as_before_migrations(url: str) -> None:
-    """The schema as the releases before migrations made it: create_all, no alembic_version."""
-    engine = connect(url)
-    try:
-        SQLModel.metadata.create_all(engine)
-    finally:
-        engine.dispose()
 
 
 def fill(url: str) -> None:
@@ -112,12 +106,14 @@ def fill(url: str) -> None:
 
 
 def all_rows(engine: Engine) -> Rows:
-    """Every row of every table the models name (their columns only)."""
+    """Every row of every table the models name (their columns the database has: a database
+    from before a revision lacks its new columns)."""
     rows: Rows = {}
     with engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
+            present = columns(engine, table.name)
             keys = list(table.primary_key.columns)
-            query = select(table).order_by(*keys)
+            query = select(*(c for c in table.columns if c.name in present)).order_by(*keys)
             rows[table.name] = [dict(row._mapping) for row in connection.execute(query)]
     return rows
 
@@ -138,6 +134,8 @@ def audit_chains_hold(engine: Engine) -> tuple[int, int]:
 
 
 def drop_revision_table(engine: Engine) -> None:
-    """Take the migration history away, as the releases before migrations left a database."""
+    """Take the migration history away, as the releases before migrations left a database: the
+    revisions after the first are undone (rows kept), then alembic_version is dropped."""
     with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), initial_revision())
         connection.execute(text("DROP TABLE alembic_version"))

@@ -7,10 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from sqlmodel import SQLModel
-
 from fleet_server.migrations.config import head_revision
-from fleet_server.schema import connect
+from tests.databases import make_as_before_migrations
 from tests.system import script
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,9 +44,7 @@ def test_upgrade_creates_an_empty_database_and_current_says_where_it_stands(
 
 def test_upgrade_adopts_a_database_made_before_migrations(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fleet.db'}"
-    engine = connect(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
+    make_as_before_migrations(url)
 
     adopted = _fleet(url, "db", "upgrade")
     assert adopted.returncode == 0, adopted.stderr

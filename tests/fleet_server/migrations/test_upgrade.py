@@ -21,13 +21,13 @@ from fleet_server.migrations.config import MIGRATIONS_DIR, head_revision
 from fleet_server.migrations.upgrade import SchemaNotCurrent, schema_state, upgrade_database
 from fleet_server.schema import connect, open_configured_database, open_database
 from fleet_server.settings import FleetSettings
+from tests.databases import make_as_before_migrations
 from tests.fleet_server.migrations.databases import (
     all_rows,
     audit_chains_hold,
     columns,
     drop_revision_table,
     fill,
-    make_as_before_migrations,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
