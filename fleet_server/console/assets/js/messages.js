@@ -2,6 +2,7 @@
 // fleet pages' labels are here, the other pages' in their own files, merged below.
 
 import { mapLabels } from "./messages-map.js";
+import { nameLabels } from "./messages-names.js";
 import { operations } from "./messages-operations.js";
 import { records } from "./messages-records.js";
 
@@ -479,6 +480,6 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en },
+  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...nameLabels.zh },
+  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...nameLabels.en },
 };
