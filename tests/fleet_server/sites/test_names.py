@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from fleet_server.settings import FleetSettings
+from tests.fleet_server.servers import running_server
 
 PATROL = {"kind": "patrol", "site": "square", "route": ["A", "B", "C", "D"], "rounds": 1}
 NAMES = {"zh": "广场环线", "en": "Square loop"}
@@ -71,3 +76,24 @@ def test_template_names_are_taken_checked_and_changed(client: TestClient) -> Non
     assert changed["names"] == {"zh": "环线", "en": "Loop"}
     assert changed["name"] == "广场环线"
     assert changed["descriptions"] == {"en": "Once around the square."}
+
+
+def test_file_templates_stored_before_names_get_them_at_the_next_start(
+    settings: FleetSettings, engine: Engine
+) -> None:
+    with running_server(settings) as client:
+        created = client.post("/api/v1/templates", json=_template())
+        assert created.status_code == 201, created.text
+    # As a database upgraded from before names per language leaves them: `{}`, and the old name.
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE template SET names = '{}', descriptions = '{}', name = 'old name'")
+        )
+    with running_server(settings) as client:
+        sweep = client.get("/api/v1/templates/clean-longcheng-square").json()
+        mine = client.get("/api/v1/templates/square-loop").json()
+    assert sweep["names"] == {"zh": "龙城广场清扫", "en": "Longcheng Square sweep"}
+    assert sweep["descriptions"]["en"] == "Sweep the whole square in 1 m lanes."
+    # What an operator may have renamed stays; a template made through the API is left alone.
+    assert sweep["name"] == "old name"
+    assert mine["names"] == {} and mine["name"] == "old name"
