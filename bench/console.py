@@ -208,7 +208,8 @@ def measure(robots: int, seconds: float, keep: bool) -> Figures:
         add_user(folder)
         fleet = Fleet(mqtt_url, robots)
         stack.callback(fleet.close)
-        deadline = time.monotonic() + 120
+        # Robots join as the server registers their first state (auto-registration).
+        deadline = time.monotonic() + 300
         while len(api.get("/robots").json()) < robots:
             if time.monotonic() > deadline:
                 raise SystemExit(f"only {len(api.get('/robots').json())} of {robots} robots joined")

@@ -1,9 +1,15 @@
-"""Ingest benchmark: N lightweight robots send state at R Hz through a real broker to the server.
+"""Ingest benchmark: N lightweight robots send what real robots send through a real broker to
+the server: visualization at R Hz and a state every 30 s (an agent's defaults; `--states-only`:
+a state at R Hz instead, as this benchmark did first).
 
-Prints messages/s ingested, messages lost, and p50/p99 latency from publish to visible in
-GET /api/v1/robots. By default it starts its own Mosquitto (on a free port) and its own
-`fleet serve` (SQLite in a temporary folder, with a viewer's API key made by `fleet apikey
-create`); point it at running ones with --mqtt, and --server with --api-key.
+Prints messages/s ingested and messages lost (the server's own counts, from GET /metrics), the
+latency from publish to visible in GET /api/v1/robots/{serial} (single-robot reads of one robot
+at a time, every 10 ms, which cost the server the same whatever the fleet's size), and the
+ingest lag the server measures itself (fleet_ingest_lag_seconds: the message's timestamp to the
+end of the batch write that stored it). By default it starts its own Mosquitto (on a free port)
+and its own `fleet serve` (SQLite in a temporary folder, metrics on, with a viewer's API key made
+by `fleet apikey create`); point it at running ones with --mqtt, and --server with --api-key (a
+server with FLEET_METRICS_ENABLED=true).
 
     python -m bench.ingest --robots 100 --rate 1 --duration 30
     python -m bench.ingest --robots 1000 --rate 1 --duration 30
@@ -18,7 +24,6 @@ connection with its own login, the server with the login `fleet broker config` m
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -26,25 +31,23 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
+from bench.latency import POLL_INTERVAL_S, LatencySampler
+from bench.publishers import MANUFACTURER, ROBOTS_PER_CONNECTION, Publishers, payload
+from bench.scrape import Scrape, window_quantile
 from bench.secure_broker import RobotConnections, start_secure_broker
-from fleet_protocol.broker_url import parse_broker_url
-from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, topic
+from fleet_protocol.topics import Subtopic
 
-MANUFACTURER = "BenchWorks"
-ROBOTS_PER_CONNECTION = 100
-POLL_INTERVAL_S = 0.02
+# A robot agent's defaults: visualization every second, a state every 30 s.
+STATE_INTERVAL_S = 30.0
+INGESTED_TOPICS = ("state", "visualization")
 
 
 def free_port() -> int:
@@ -107,6 +110,8 @@ def start_server(
         **os.environ,
         "FLEET_DATABASE_URL": database_url,
         "FLEET_OFFLINE_TIMEOUT_S": "60",
+        # Counts and the ingest lag are read from GET /metrics (a viewer's key may read it).
+        "FLEET_METRICS_ENABLED": "true",
         **settings,
     }
     log = (folder / "server.log").open("w")
@@ -130,79 +135,15 @@ def start_server(
     return f"http://127.0.0.1:{port}", key, process
 
 
-def state_payload(serial: str, header_id: int, x: float, y: float) -> bytes:
-    """A complete, schema-valid idle VDA 5050 state; x carries the sequence number."""
-    now = datetime.now(timezone.utc)
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-    return json.dumps(
-        {
-            "headerId": header_id,
-            "timestamp": stamp,
-            "version": "2.1.0",
-            "manufacturer": MANUFACTURER,
-            "serialNumber": serial,
-            "orderId": "",
-            "orderUpdateId": 0,
-            "lastNodeId": "",
-            "lastNodeSequenceId": 0,
-            "driving": False,
-            "paused": False,
-            "operatingMode": "AUTOMATIC",
-            "nodeStates": [],
-            "edgeStates": [],
-            "actionStates": [],
-            "errors": [],
-            "safetyState": {"eStop": "NONE", "fieldViolation": False},
-            "batteryState": {"batteryCharge": 80.0, "charging": False},
-            "agvPosition": {
-                "x": x,
-                "y": y,
-                "theta": 0.0,
-                "mapId": "bench",
-                "positionInitialized": True,
-            },
-        }
-    ).encode()
-
-
-class Publishers:
-    """N robots over a few MQTT connections, each robot sending state at the given rate."""
-
-    def __init__(self, mqtt_url: str, robots: int) -> None:
-        address = parse_broker_url(mqtt_url)
-        self.serials = [f"bench-{i:05d}" for i in range(robots)]
-        self.topics = [
-            topic(DEFAULT_INTERFACE, MANUFACTURER, s, Subtopic.STATE) for s in self.serials
-        ]
-        self.clients: list[mqtt.Client] = []
-        for start in range(0, robots, ROBOTS_PER_CONNECTION):
-            client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{start}")
-            client.max_queued_messages_set(0)
-            client.connect(address.host, address.port)
-            client.loop_start()
-            self.clients.append(client)
-        self.sent_at: dict[tuple[int, int], float] = {}
-        self.sent = 0
-
-    def publish(self, index: int, seq: int) -> None:
-        client = self.clients[index // ROBOTS_PER_CONNECTION]
-        payload = state_payload(self.serials[index], seq, float(seq), float(index))
-        self.sent_at[(index, seq)] = time.monotonic()
-        client.publish(self.topics[index], payload, qos=0)
-        self.sent += 1
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.loop_stop()
-            client.disconnect()
-
-
-def ingested(http: httpx.Client) -> int:
-    return int(http.get("/api/v1/health").json()["ingest"]["state_messages"])
+def ingested(metrics: Scrape) -> int:
+    """Messages the server took in on the topics the bench robots publish."""
+    return int(
+        sum(metrics.total("fleet_ingested_messages_total", topic=t) for t in INGESTED_TOPICS)
+    )
 
 
 def visible(http: httpx.Client) -> dict[str, float]:
-    """serial → x of every bench robot as GET /robots shows it."""
+    """serial → x of every bench robot as GET /robots shows it (for the warm-up only)."""
     robots = http.get("/api/v1/robots").json()
     return {
         r["serial_number"]: r["position"]["x"]
@@ -220,21 +161,28 @@ class Figures:
     ingested: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    lag_p50: float | None = None  # seconds, from the server's histogram
+    lag_p99: float | None = None
+    lag_rows: int = 0
     broker_cpu: float | None = None  # share of one core over the window
     server_cpu: float | None = None
 
     def report(self) -> None:
         """Print the figures."""
         lost = self.sent - self.ingested
-        print(
-            f"{self.label}: sent {self.sent} state messages, ingested {self.ingested}, lost {lost}"
-        )
+        print(f"{self.label}: sent {self.sent} messages, ingested {self.ingested}, lost {lost}")
         print(f"  ingest rate {self.ingested / self.seconds:.0f} messages/s")
         if self.latencies:
             print(
-                f"  publish -> visible in GET /robots: p50 {self.p50:.0f} ms, p99 {self.p99:.0f} "
-                f"ms ({len(self.latencies)} samples; poll every {POLL_INTERVAL_S * 1000:.0f} ms "
-                "plus the GET itself)"
+                f"  publish -> visible in GET /robots/{{serial}}: p50 {self.p50:.0f} ms, p99 "
+                f"{self.p99:.0f} ms ({len(self.latencies)} samples; one robot read every "
+                f"{POLL_INTERVAL_S * 1000:.0f} ms until its new position shows)"
+            )
+        if self.lag_p50 is not None and self.lag_p99 is not None:
+            print(
+                f"  ingest lag (message timestamp -> batch written, the server's "
+                f"fleet_ingest_lag_seconds): p50 {self.lag_p50 * 1000:.0f} ms, p99 "
+                f"{self.lag_p99 * 1000:.0f} ms over {self.lag_rows} rows (estimated in buckets)"
             )
         if self.broker_cpu is not None and self.server_cpu is not None:
             print(f"  CPU: broker {self.broker_cpu:.1%}, server {self.server_cpu:.1%} of one core")
@@ -278,7 +226,8 @@ def run(args: argparse.Namespace, secure: bool) -> Figures:
             server, key = args.server, args.api_key
         else:
             server, key, server_process = start_server(stack, folder, database_url, settings)
-        auth = {"X-API-Key": key}
+        # The key as a bearer token, as Prometheus sends it.
+        auth = {"Authorization": f"Bearer {key}"}
         http = stack.enter_context(httpx.Client(base_url=server, headers=auth, timeout=30))
         deadline = time.monotonic() + 20
         while not http.get("/api/v1/health").json()["mqtt_connected"]:
@@ -287,7 +236,7 @@ def run(args: argparse.Namespace, secure: bool) -> Figures:
             time.sleep(0.1)
         pubs: Publishers | RobotConnections
         if secure or args.connection_per_robot:
-            pubs = RobotConnections(mqtt_url, serials, MANUFACTURER, state_payload, logins, ca_file)
+            pubs = RobotConnections(mqtt_url, serials, MANUFACTURER, payload, logins, ca_file)
         else:
             pubs = Publishers(mqtt_url, args.robots)
         stack.callback(pubs.close)
@@ -301,50 +250,57 @@ def run(args: argparse.Namespace, secure: bool) -> Figures:
                 raise SystemExit("not every robot became visible during warm-up")
             time.sleep(0.2)
 
-        base_count = ingested(http)
+        before = Scrape.of(http)
         base_sent = pubs.sent
         label = "TLS + login" if secure else "plain MQTT"
-        figures = Figures(f"{label}, {args.robots} robots at {args.rate} Hz")
-        seen: dict[str, float] = {}
-        stop = threading.Event()
-
-        def poll() -> None:
-            poll_client = httpx.Client(base_url=server, headers=auth, timeout=30)
-            index_of = {s: i for i, s in enumerate(pubs.serials)}
-            while not stop.is_set():
-                now = time.monotonic()
-                for serial, x in visible(poll_client).items():
-                    if seen.get(serial) != x:
-                        seen[serial] = x
-                        sent = pubs.sent_at.get((index_of[serial], int(x)))
-                        if sent is not None and x > 0:
-                            figures.latencies.append(now - sent)
-                time.sleep(POLL_INTERVAL_S)
-
-        poller = threading.Thread(target=poll, daemon=True)
-        poller.start()
-        cpu = _cpu_clock(broker, server_process)
+        sends = "state" if args.states_only else "visualization"
+        figures = Figures(f"{label}, {args.robots} robots, {sends} at {args.rate} Hz")
         period = 1.0 / args.rate
-        start = time.monotonic()
-        tick = 0
-        while time.monotonic() - start < args.duration:
-            tick += 1
-            tick_start = start + (tick - 1) * period
-            spacing = period / args.robots
-            for i in range(args.robots):
-                # Spread each round of messages over the period, as real robots would be.
-                delay = tick_start + i * spacing - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-                pubs.publish(i, tick)
-        figures.seconds = time.monotonic() - start
+        reader = stack.enter_context(httpx.Client(base_url=server, headers=auth, timeout=30))
+        sampler = LatencySampler(reader, pubs, period)
+        sampler.start()
+        cpu = _cpu_clock(broker, server_process)
+        figures.seconds = publish_for(pubs, args.duration, period, args.states_only)
         figures.broker_cpu, figures.server_cpu = cpu()
-        time.sleep(2.0)  # let the last messages arrive
-        stop.set()
-        poller.join()
+        time.sleep(2.0)  # let the last messages arrive and be written
+        sampler.stop()
+        after = Scrape.of(http)
+        figures.latencies = sampler.latencies
         figures.sent = pubs.sent - base_sent
-        figures.ingested = ingested(http) - base_count
+        figures.ingested = ingested(after) - ingested(before)
+        histogram = "fleet_ingest_lag_seconds"
+        figures.lag_p50 = window_quantile(0.5, before, after, histogram)
+        figures.lag_p99 = window_quantile(0.99, before, after, histogram)
+        rows = after.total(f"{histogram}_count") - before.total(f"{histogram}_count")
+        figures.lag_rows = int(rows)
         return figures
+
+
+def publish_for(
+    pubs: Publishers | RobotConnections, duration: float, period: float, states_only: bool
+) -> float:
+    """Every robot sends a visualization each period and a state every STATE_INTERVAL_S (the
+    robots' states spread over that interval), or only states each period; each round spread
+    over the period, as real robots would be. Returns the seconds it took."""
+    robots = len(pubs.serials)
+    state_every = max(round(STATE_INTERVAL_S / period), 1)
+    spacing = period / robots
+    start = time.monotonic()
+    tick = 0
+    while time.monotonic() - start < duration:
+        tick += 1
+        tick_start = start + (tick - 1) * period
+        for i in range(robots):
+            delay = tick_start + i * spacing - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if states_only:
+                pubs.publish(i, tick)
+                continue
+            pubs.publish(i, tick, Subtopic.VISUALIZATION)
+            if (tick + i) % state_every == 0:
+                pubs.publish(i, tick)
+    return time.monotonic() - start
 
 
 def _cpu_clock(
@@ -369,15 +325,20 @@ def _cpu_clock(
 
 def _side_by_side(rows: list[Figures]) -> None:
     print()
-    print("| connection | sent / ingested | lost | ingest rate | p50 | p99 ", end="")
+    print(
+        "| connection | sent / ingested | lost | ingest rate | p50 | p99 | lag p50 | lag p99 ",
+        end="",
+    )
     print("| broker CPU | server CPU |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         cpu = [f"{c:.1%}" if c is not None else "" for c in (row.broker_cpu, row.server_cpu)]
+        seen = [f"{v:,.0f} ms" for v in (row.p50, row.p99)] if row.latencies else ["", ""]
+        lag = [f"{v * 1000:,.0f} ms" if v is not None else "" for v in (row.lag_p50, row.lag_p99)]
         print(
             f"| {row.label} | {row.sent:,} / {row.ingested:,} | {row.sent - row.ingested:,} | "
-            f"{row.ingested / row.seconds:,.0f} msg/s | {row.p50:,.0f} ms | {row.p99:,.0f} ms | "
-            f"{cpu[0]} | {cpu[1]} |"
+            f"{row.ingested / row.seconds:,.0f} msg/s | {seen[0]} | {seen[1]} | {lag[0]} | "
+            f"{lag[1]} | {cpu[0]} | {cpu[1]} |"
         )
 
 
@@ -385,7 +346,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--robots", type=int, default=100)
     parser.add_argument(
-        "--rate", type=float, default=1.0, help="state messages per robot per second"
+        "--rate",
+        type=float,
+        default=1.0,
+        help="visualization messages per robot per second (with --states-only: states)",
+    )
+    parser.add_argument(
+        "--states-only",
+        action="store_true",
+        help=f"only states, at --rate (default: visualization at --rate and a state every "
+        f"{STATE_INTERVAL_S:g} s, as a robot agent sends)",
     )
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measurement")
     parser.add_argument(
@@ -403,7 +373,11 @@ def main() -> None:
     )
     parser.add_argument("--mqtt", help="broker URL for plain runs (default: start a Mosquitto)")
     parser.add_argument("--server", help="server URL (default: start `fleet serve`)")
-    parser.add_argument("--api-key", help="API key for --server (admin, operator, viewer, auditor)")
+    parser.add_argument(
+        "--api-key",
+        help="API key for --server (admin, operator, viewer, auditor); the server must have "
+        "FLEET_METRICS_ENABLED=true",
+    )
     args = parser.parse_args()
     if args.security == "both":
         args.connection_per_robot = True  # the same robots, only TLS and logins differ

@@ -30,8 +30,9 @@ from websockets.sync.client import ClientConnection, connect
 
 from bench.fleet_scale import cpu_seconds, script, start
 from bench.incidents import percentile
-from bench.ingest import MANUFACTURER, Publishers, create_api_key, free_port, wait_port
+from bench.ingest import create_api_key, free_port, wait_port
 from bench.ingest import start_mosquitto as start_broker
+from bench.publishers import MANUFACTURER, Publishers
 
 
 class FeedWatch:

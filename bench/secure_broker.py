@@ -95,14 +95,19 @@ class RobotConnections:
         mqtt_url: str,
         serials: list[str],
         manufacturer: str,
-        payload: Callable[[str, int, float, float], bytes],
+        payload: Callable[[Subtopic, str, int, float, float], bytes],
         logins: dict[str, str] | None = None,
         ca_file: Path | None = None,
     ) -> None:
         self.serials = serials
-        self.topics = [topic(DEFAULT_INTERFACE, manufacturer, s, Subtopic.STATE) for s in serials]
+        self.topics = {
+            subtopic: [topic(DEFAULT_INTERFACE, manufacturer, s, subtopic) for s in serials]
+            for subtopic in (Subtopic.STATE, Subtopic.VISUALIZATION)
+        }
         self.sent_at: dict[tuple[int, int], float] = {}
         self.sent = 0
+        # The robot that sent last (robots send in turn, 0 first).
+        self.last_sent = -1
         self._payload = payload
         self._address = parse_broker_url(mqtt_url)
         self._logins = logins
@@ -134,13 +139,14 @@ class RobotConnections:
 
         return list(await asyncio.gather(*(one(serial) for serial in self.serials)))
 
-    def publish(self, index: int, seq: int) -> None:
-        """Robot `index` sends state number `seq` (its x is the number)."""
-        payload = self._payload(self.serials[index], seq, float(seq), float(index))
-        self.sent_at[(index, seq)] = time.monotonic()
-        coroutine = self._clients[index].publish(self.topics[index], payload, qos=0)
+    def publish(self, index: int, seq: int, subtopic: Subtopic = Subtopic.STATE) -> None:
+        """Robot `index` sends its state or visualization number `seq` (its x is the number)."""
+        payload = self._payload(subtopic, self.serials[index], seq, float(seq), float(index))
+        self.sent_at.setdefault((index, seq), time.monotonic())
+        coroutine = self._clients[index].publish(self.topics[subtopic][index], payload, qos=0)
         asyncio.run_coroutine_threadsafe(coroutine, self._loop)
         self.sent += 1
+        self.last_sent = index
 
     def close(self) -> None:
         """Disconnect every robot and stop the loop."""

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from fleet_protocol.base import utc_now
 from fleet_server.accounts.routes import apikeys, auth, users
+from fleet_server.alerts import routes as alerts
 from fleet_server.audit import routes as audit
 from fleet_server.body_limit import BodyLimit
 from fleet_server.console import install_console
@@ -21,7 +22,10 @@ from fleet_server.feed import routes as live
 from fleet_server.fleet import routes as robots
 from fleet_server.incidents.routes import incidents, logbook
 from fleet_server.isolation import LoopFailures
+from fleet_server.metrics import routes as metrics
+from fleet_server.metrics.http import RequestMetrics
 from fleet_server.missions.routes import fleet_control, missions
+from fleet_server.reports import routes as reports
 from fleet_server.request_ids import RequestIds
 from fleet_server.schedules.routes import schedules, templates
 from fleet_server.security_headers import SecurityHeaders
@@ -154,6 +158,8 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     # request id, and every record logged while a request is handled names it.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    # A request's time includes the inner middleware, its status is the one sent.
+    app.add_middleware(RequestMetrics)
     app.add_middleware(RequestIds)
 
     install_console(app)
@@ -162,6 +168,8 @@ def create_app(settings: FleetSettings | None = None) -> FastAPI:
     records = (programmes, enterprises, institutions, vouchers, contracts, units, claims)
     for module in (*routers, fleet_control, incidents, logbook, *records, settlements, clawbacks):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (exports, audit):
+    for module in (exports, audit, alerts, reports):
         app.include_router(module.router, prefix="/api/v1")
+    # Where Prometheus looks by default, beside the API rather than in it.
+    app.include_router(metrics.router)
     return app

@@ -158,6 +158,23 @@ def user_list() -> None:
             typer.echo(f"{user.name:<24} {user.role.value:<16} {user.created_at:%Y-%m-%d}{state}")
 
 
+@user_app.command("passwd")
+def user_passwd(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    generate: Annotated[
+        bool, typer.Option("--generate", help="Make up a new password and print it.")
+    ] = False,
+) -> None:
+    """Set a user's password: prompted for twice (or the first line of stdin), or generated."""
+    password = None if generate else _read_password()
+    with _accounts() as accounts:
+        generated = accounts.set_password(name, password)
+    if generated is not None:
+        # The password alone on stdout, so a script can capture just that.
+        typer.echo(generated)
+    typer.echo(f"password of user {name} changed", err=generated is not None)
+
+
 @user_app.command("remove")
 def user_remove(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Remove a user; its tokens stop working at once."""

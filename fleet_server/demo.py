@@ -163,7 +163,10 @@ def _admin_login(accounts: AccountService) -> str:
     try:
         accounts.add_user(DEMO_ADMIN, Role.ADMIN, password)
     except Conflict:
-        return f"user {DEMO_ADMIN} exists already; its password is unchanged"
+        return (
+            f"user {DEMO_ADMIN} exists already; its password is unchanged "
+            f"(forgotten? fleet user passwd {DEMO_ADMIN} --generate)"
+        )
     return f"{DEMO_ADMIN} / {password}  (one-time password: shown only now)"
 
 

@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 
 class FleetError(Exception):
-    """A domain error with a message a user can act on."""
+    """A domain error with a message a user can act on; a `code` with `params` lets the console
+    word it in the user's language (the English message stays for integrators)."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
+        problems: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
+        self.params = params or {}
+        # Several refusals at once, each with its field, code, params and message (as a 422's).
+        self.problems = problems
 
 
 class NotFound(FleetError):
@@ -37,6 +52,21 @@ class Invalid(FleetError):
     """The request names something impossible or malformed."""
 
     status_code = 422
+
+    @classmethod
+    def of(
+        cls,
+        exc: ValidationError,
+        *,
+        prefix: str = "",
+        field: str | None = None,
+        members: Collection[str] = (),
+    ) -> Invalid:
+        """A refusal of data checked inside the service (a template's mission, a schedule's rule)
+        with each problem's field under `prefix`, the body's field the data came in; `members`
+        are the tags of a union the data is one of."""
+        found = problems_of(exc.errors(), prefix, members)
+        return cls(problems_text(found), field=field, problems=found)
 
 
 class Unauthorized(FleetError):
@@ -85,6 +115,11 @@ async def _fleet_error(_: Request, exc: Exception) -> JSONResponse:
     body: dict[str, Any] = {"detail": _readable(exc.message)}
     if exc.field:
         body["field"] = _readable(exc.field)
+    if exc.code:
+        body["code"] = exc.code
+        body["params"] = _params(exc.params)
+    if exc.problems is not None:
+        body["problems"] = exc.problems
     headers: dict[str, str] = {}
     if isinstance(exc, Unauthorized):
         # RFC 7235: a 401 says which scheme would be accepted.
@@ -132,15 +167,49 @@ def _relevant(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [error for found in branches.values() for error in found]
 
 
+def _params(values: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as JSON: text, numbers and flags as they are, anything else as its text."""
+    return {
+        str(key): value if isinstance(value, bool | int | float | str) else _readable(str(value))
+        for key, value in values.items()
+        if value is not None
+    }
+
+
+def problems_of(
+    errors: Sequence[Any], prefix: str = "", members: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """Validation errors as the console words them: each one's field (under `prefix`; the union
+    member a union files its errors under, one of `members`, left out), pydantic's error type as
+    the code (validation.less_than_equal) with its limits as parameters, and the English message."""
+    found = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if loc and loc[0] in members:
+            loc = loc[1:]
+        found.append(
+            {
+                "field": _readable(prefix + _location(loc)),
+                "code": f"validation.{error['type']}",
+                "params": _params(error.get("ctx") or {}),
+                "message": _readable(error["msg"].removeprefix("Value error, ")),
+            }
+        )
+    return found
+
+
+def problems_text(problems: list[dict[str, Any]]) -> str:
+    """The problems in English, `field: message` each."""
+    return "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        _readable(f"{_location(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}")
-        for e in _relevant(list(exc.errors()))
-    ]
+    found = problems_of(_relevant(list(exc.errors())))
+    errors = [f"{p['field']}: {p['message']}" for p in found]
     return JSONResponse(
         status_code=422,
-        content={"detail": "; ".join(problems), "errors": [str(p) for p in problems]},
+        content={"detail": problems_text(found), "errors": errors, "problems": found},
     )
 
 

@@ -12,6 +12,7 @@ from sqlmodel import SQLModel, create_engine
 
 # Each module below defines tables; importing it registers them in SQLModel's metadata.
 from fleet_server.accounts import models as account_tables
+from fleet_server.alerts import models as alert_tables
 from fleet_server.audit.models import audit as audit_tables
 from fleet_server.broker import models as broker_tables
 from fleet_server.fleet.models import activity as activity_tables
@@ -38,6 +39,7 @@ from fleet_server.vouchers.models import voucher as voucher_tables
 
 TABLE_MODULES = (
     account_tables,
+    alert_tables,
     audit_tables,
     broker_tables,
     activity_tables,

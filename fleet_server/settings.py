@@ -161,10 +161,22 @@ class FleetSettings(BaseSettings):
     # Litter: the sanitation robot cleans a square this far each side of the spot, in lanes.
     incident_clean_half_side_m: float = Field(default=4.0, gt=0, le=50)
     incident_clean_width_m: float = Field(default=1.0, ge=0.2, le=5.0)
+    # Alerts (fleet_server/alerts): robot errors of these VDA 5050 levels (FATAL: the robot needs
+    # a person; add WARNING to hear of every error), and a battery falling below this percent,
+    # once per crossing (a robot is low again only after charging 5 points above it; 0: off).
+    # Robots pause their missions to charge at the battery floor, so the default sits below it.
+    alert_error_levels: list[Literal["FATAL", "WARNING"]] = ["FATAL"]
+    alert_low_battery_percent: float = Field(default=15.0, ge=0, le=100)
     # Signs login tokens (HS256 wants 32+ bytes); unset, a random one is made at each start.
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)
     # How long a login token is valid; clients log in again after it expires.
     token_ttl_s: float = Field(default=1800, gt=0)
+
+    # GET /metrics (Prometheus): off unless enabled, since it shows the fleet's size and state;
+    # then for a caller with a fleet reader's role (admin, operator, viewer, auditor), a bearer
+    # API key too. `metrics_public` lets anyone who reaches the server scrape it without one.
+    metrics_enabled: bool = False
+    metrics_public: bool = False
 
     # Hostile and careless requests.
     # A request body larger than this is refused (413) before it is read whole, whether it says

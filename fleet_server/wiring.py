@@ -8,10 +8,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from fleet_protocol.state import ErrorLevel
 from fleet_server.accounts.accounts import AccountService
 from fleet_server.accounts.login_throttle import Limits, LoginThrottle, ThrottleRules
+from fleet_server.alerts.alerts import AlertService
+from fleet_server.alerts.incident_alerts import IncidentAlerts
+from fleet_server.alerts.robot_alerts import RobotAlertRules, RobotAlerts
+from fleet_server.alerts.store import AlertStore
 from fleet_server.audit.audit import AuditLog
 from fleet_server.broker.accounts import MqttAccounts
+from fleet_server.errors import NotFound
 from fleet_server.feed.hub import LiveFeed
 from fleet_server.fleet.activity import ActivityTracker
 from fleet_server.fleet.activity_store import ActivityStore
@@ -20,6 +26,7 @@ from fleet_server.fleet.energy_model import EnergyModel
 from fleet_server.fleet.energy_store import EnergyStore
 from fleet_server.fleet.gateway import Gateway
 from fleet_server.fleet.live import FleetRegistry
+from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.store import RobotStore
 from fleet_server.incidents.fleet_records import FleetControlRecorder, restore_fleet_control
 from fleet_server.incidents.incidents import IncidentPolicy, IncidentService
@@ -28,6 +35,8 @@ from fleet_server.incidents.responses import CleanArea
 from fleet_server.incidents.store import IncidentStore
 from fleet_server.incidents.visit_records import UnexpectedOrderRecorder, VisitRecorder
 from fleet_server.isolation import LoopFailures
+from fleet_server.metrics.collector import FleetCollector
+from fleet_server.metrics.model import ServerMetrics
 from fleet_server.missions.activity import MissionActivity
 from fleet_server.missions.allocation import BatteryModel
 from fleet_server.missions.fleet_control import FleetControl
@@ -85,6 +94,8 @@ class Fleet:
     mqtt_accounts: MqttAccounts
     logins: LoginThrottle
     fleet_control: FleetControl
+    metrics: ServerMetrics
+    alerts: AlertService
 
 
 def _token_secret(settings: FleetSettings) -> str:
@@ -136,9 +147,42 @@ def battery_model(rates: EnergyRates, reserve_percent: float) -> BatteryModel:
     )
 
 
+def _alerts(
+    settings: FleetSettings,
+    engine: Engine,
+    missions: MissionService,
+    incidents: IncidentService,
+    feed: LiveFeed,
+) -> AlertService:
+    """The alert inbox, told of incidents, robots and foreign orders, telling the live feed."""
+    alerts = AlertService(AlertStore(engine), clock=missions.clock)
+    alerts.listeners.append(feed)
+    incidents.listeners.append(IncidentAlerts(alerts))
+
+    def active_mission(robot: Robot) -> int | None:
+        if robot.mission_id is None:
+            return None
+        try:
+            finished = missions.get(robot.mission_id).status.finished
+        except NotFound:
+            return None
+        return None if finished else robot.mission_id
+
+    rules = RobotAlertRules(
+        error_levels=[ErrorLevel(level) for level in settings.alert_error_levels],
+        low_battery_percent=settings.alert_low_battery_percent,
+    )
+    robot_alerts = RobotAlerts(alerts, rules, active_mission)
+    missions.registry.listeners.append(robot_alerts)
+    missions.reconciler.listeners.append(robot_alerts)
+    return alerts
+
+
 def build_fleet(settings: FleetSettings) -> Fleet:
     """Wire the server's parts together (no I/O beyond opening the database and reading sites)."""
     engine = open_configured_database(settings)
+    # Its own registry per built fleet: several servers may run in one process (the tests).
+    metrics = ServerMetrics()
     robot_store = RobotStore(engine)
     sites = SiteRegistry.from_directory(settings.sites_dir)
     activity = ActivityTracker(max_gap_s=settings.offline_timeout_s, sites=sites.all())
@@ -154,6 +198,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         failures=failures,
         auto_register=settings.auto_register,
         energy=energy,
+        metrics=metrics.ingest,
     )
     gateway = Gateway(
         registry,
@@ -218,13 +263,15 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     missions_service.listeners += [incidents, VisitRecorder(logbook, sites)]
     missions_service.reconciler.listeners.append(UnexpectedOrderRecorder(logbook))
     missions_service.listeners.append(MissionActivity(activity, registry.clock))
+    missions_service.listeners.append(metrics.missions)
     feed = LiveFeed(registry, missions_service.unfinished, incidents.store.unfinished_incidents)
     registry.change_listeners.append(feed.robot_changed)
     missions_service.listeners.append(feed)
-    incidents.listeners.append(feed)
+    incidents.listeners += [feed, metrics.incidents]
     fleet_control = FleetControl(missions_service)
     fleet_control.listeners += [FleetControlRecorder(logbook, sites), feed]
     restore_fleet_control(fleet_control, logbook)
+    alerts = _alerts(settings, engine, missions_service, incidents, feed)
     registry.load()
     energy.load()
     missions_service.load()
@@ -241,6 +288,7 @@ def build_fleet(settings: FleetSettings) -> Fleet:
     accounts = AccountService(engine, _token_secret(settings), settings.token_ttl_s)
     audit = AuditLog(engine)
     records = RecordStore(engine, audit)
+    metrics.add(FleetCollector(registry, gateway, missions_service, feed, failures))
     return Fleet(
         settings,
         engine,
@@ -271,4 +319,6 @@ def build_fleet(settings: FleetSettings) -> Fleet:
         ),
         LoginThrottle(_login_rules(settings)),
         fleet_control,
+        metrics,
+        alerts,
     )

@@ -45,13 +45,15 @@ class OrderRunner:
         self._nav: asyncio.Task[None] | None = None
 
     def start(self, order: Order) -> None:
-        """Take a new order; its first node (trivially reachable) counts as passed at once."""
+        """Take a new order; its first node (trivially reachable) counts as passed at once, so
+        no state reports the new order with the last node of the one before."""
         self._stop_at = None
         self._entered.clear()
         self.graph.load(order)
         for action in self.graph.actions():
             self._actions.add(action, in_order=True)
-        self._task = asyncio.create_task(self._run(self.graph.nodes[0]), name=order.order_id)
+        self._pass(self.graph.nodes[0])
+        self._task = asyncio.create_task(self._run(), name=order.order_id)
 
     def extend(self, update: Order) -> None:
         """Stitch an accepted update onto the order and go on driving."""
@@ -60,7 +62,7 @@ class OrderRunner:
             self._actions.add(action, in_order=True)
         self._graph_changed.set()
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(None), name=update.order_id)
+            self._task = asyncio.create_task(self._run(), name=update.order_id)
 
     def interrupt(self) -> None:
         """Stop the current goal (pause); the run goes on with the remaining nodes on resume."""
@@ -94,10 +96,8 @@ class OrderRunner:
             self._task.cancel()
             await asyncio.wait([self._task])
 
-    async def _run(self, first: Node | None) -> None:
+    async def _run(self) -> None:
         try:
-            if first is not None:
-                self._pass(first)
             while True:
                 await self._resume.wait()
                 if self._stop_at is not None:

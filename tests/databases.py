@@ -17,13 +17,9 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from fleet_server.migrations.adoption import initial_revision
-from fleet_server.migrations.config import alembic_config
-from fleet_server.schema import connect, open_database
+from fleet_server.schema import open_database
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -47,18 +43,6 @@ def postgres_admin_url() -> str | None:
 def engine_at_head(url: str) -> Engine:
     """An engine on the database, brought to head first if it is not there (the server's path)."""
     return open_database(url, upgrade=True)
-
-
-def make_as_before_migrations(url: str) -> None:
-    """The tables as the releases before migrations made them (the first revision's, which
-    create_all made then), without the alembic_version table they did not have."""
-    engine = connect(url)
-    try:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), initial_revision())
-            connection.execute(text("DROP TABLE alembic_version"))
-    finally:
-        engine.dispose()
 
 
 def upgraded(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from collections.abc import Callable
@@ -18,7 +19,15 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
 from fleet_protocol.base import utc_now
-from fleet_server.accounts.models import ApiKey, ApiKeyCreate, Role, User, UserCreate
+from fleet_server.accounts.models import (
+    ApiKey,
+    ApiKeyCreate,
+    NewPassword,
+    Role,
+    User,
+    UserCreate,
+    UserUpdate,
+)
 from fleet_server.accounts.store import AccountStore
 from fleet_server.errors import Invalid, NotFound, Unauthorized
 
@@ -27,6 +36,8 @@ API_KEY_PREFIX = "fk_"
 # How many leading characters of a key listings show.
 API_KEY_SHOWN_CHARS = 8
 BAD_LOGIN = "wrong user name or password"
+# Random bytes of a generated password (16 URL-safe characters).
+GENERATED_PASSWORD_BYTES = 12
 
 
 @dataclass(frozen=True)
@@ -90,9 +101,40 @@ class AccountService:
         return self.store.users()
 
     def remove_user(self, name: str) -> None:
-        """Delete a user; the tokens it holds stop working. NotFound if there is no such user."""
-        if not self.store.delete_user(name):
-            raise NotFound(f"no user {name!r}")
+        """Delete a user; the tokens it holds stop working. NotFound if there is no such user,
+        Conflict if it is the last enabled admin."""
+        self.store.delete_user(name)
+
+    def update_user(
+        self, name: str, role: Role | None = None, disabled: bool | None = None
+    ) -> User:
+        """Change a user's role, or disable or enable it; a new role or disabling ends the
+        tokens it holds. Conflict if that would leave no enabled admin."""
+        _checked(UserUpdate, role=role, disabled=disabled)
+
+        def change(user: User) -> None:
+            if role is not None:
+                user.role = Role(role)
+            if disabled is not None:
+                user.disabled = disabled
+
+        return self.store.change_user(name, change)
+
+    def set_password(self, name: str, password: str | None = None) -> str | None:
+        """Give a user a new password: this one, or a generated one that is returned (shown
+        once, never stored); tokens given before stop working. NotFound if there is no such
+        user."""
+        generated = None
+        if password is None:
+            generated = password = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
+        _checked(NewPassword, password=password)
+        password_hash = self._hasher.hash(password)
+
+        def change(user: User) -> None:
+            user.password_hash = password_hash
+
+        self.store.change_user(name, change)
+        return generated
 
     def authenticate(self, name: str, password: str) -> User:
         """The user with this name and password; Unauthorized otherwise (one message for both)."""
@@ -118,6 +160,7 @@ class AccountService:
             "role": user.role.value,
             "iat": issued,
             "exp": issued + lifetime,
+            "pwd": self._password_mark(user),
         }
         return jwt.encode(claims, self._secret, algorithm=TOKEN_ALGORITHM), lifetime
 
@@ -135,7 +178,15 @@ class AccountService:
             raise Unauthorized(f"user {user.name!r} is disabled")
         if claims["role"] != user.role.value:
             raise Unauthorized("token's role is out of date: log in again")
+        if claims.get("pwd") != self._password_mark(user):
+            raise Unauthorized("the password was changed since this token was issued: log in again")
         return Principal(kind="user", name=user.name, role=user.role)
+
+    def _password_mark(self, user: User) -> str:
+        """A mark of the user's password (its hash, keyed with the secret) carried in tokens, so
+        that a new password ends the sessions of the old one."""
+        digest = hmac.new(self._secret.encode(), user.password_hash.encode(), hashlib.sha256)
+        return digest.hexdigest()[:16]
 
     def _token_claims(self, token: str) -> dict[str, Any]:
         try:

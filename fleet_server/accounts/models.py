@@ -79,6 +79,33 @@ class UserCreate(BaseModel):
     password: Password
 
 
+class UserUpdate(BaseModel):
+    """A change to a user: a new role, or disabled (true) or enabled again (false)."""
+
+    role: Role | None = None
+    disabled: bool | None = None
+
+
+class NewPassword(BaseModel):
+    """A user's new password; without one the server generates it and shows it once."""
+
+    password: Password | None = None
+
+
+class PasswordChange(BaseModel):
+    """A user's change of their own password: the current one, and the new one."""
+
+    current_password: GivenPassword
+    new_password: Password
+
+
+class PasswordSet(BaseModel):
+    """A password was set; `password` is the generated one (shown this once), or null."""
+
+    name: str
+    password: str | None
+
+
 class UserPublic(BaseModel):
     """A user as the API shows it (never the password hash)."""
 

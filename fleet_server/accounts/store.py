@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from fleet_server.accounts.models import ApiKey, User
+from fleet_server.accounts.models import ApiKey, Role, User
 from fleet_server.db import session_scope
-from fleet_server.errors import Conflict
+from fleet_server.errors import Conflict, NotFound
 
 
 class AccountStore:
@@ -48,14 +49,51 @@ class AccountStore:
             if user is not None:
                 user.password_hash = password_hash
 
-    def delete_user(self, name: str) -> bool:
-        """Delete a user; whether there was one."""
+    def change_user(self, name: str, change: Callable[[User], None]) -> User:
+        """Apply `change` to a user in one transaction; NotFound if there is no such user,
+        Conflict if afterwards no enabled admin would be left (nobody could manage accounts)."""
         with session_scope(self.engine) as session:
-            user = session.exec(select(User).where(col(User.name) == name)).first()
-            if user is None:
-                return False
+            user = self._locked_admins_and(session, name)
+            was_admin = _enabled_admin(user)
+            change(user)
+            if was_admin and not _enabled_admin(user):
+                self._check_an_admin_remains(session, user)
+            session.flush()
+            session.refresh(user)
+            return user
+
+    def delete_user(self, name: str) -> None:
+        """Delete a user; NotFound if there is none, Conflict if it is the last enabled admin."""
+        with session_scope(self.engine) as session:
+            user = self._locked_admins_and(session, name)
+            if _enabled_admin(user):
+                self._check_an_admin_remains(session, user)
             session.delete(user)
-            return True
+
+    @staticmethod
+    def _locked_admins_and(session: Session, name: str) -> User:
+        """The named user, with every admin row locked until the transaction ends (PostgreSQL),
+        so two admins demoting each other at once cannot both succeed."""
+        list(session.exec(select(User).where(col(User.role) == Role.ADMIN).with_for_update()))
+        query = select(User).where(col(User.name) == name).with_for_update()
+        user: User | None = session.exec(query).first()
+        if user is None:
+            raise NotFound(f"no user {name!r}", field="name")
+        return user
+
+    @staticmethod
+    def _check_an_admin_remains(session: Session, user: User) -> None:
+        """Conflict unless an enabled admin other than `user` exists."""
+        others = select(User).where(
+            col(User.role) == Role.ADMIN,
+            col(User.disabled).is_(False),
+            col(User.id) != user.id,
+        )
+        if session.exec(others).first() is None:
+            raise Conflict(
+                f"user {user.name!r} is the last enabled admin: make another admin first",
+                field="name",
+            )
 
     def api_key(self, key_id: int) -> ApiKey | None:
         """The API key with this id, if there is one."""
@@ -89,3 +127,7 @@ class AccountStore:
             if key is not None and key.revoked_at is None:
                 key.revoked_at = when
             return key
+
+
+def _enabled_admin(user: User) -> bool:
+    return user.role is Role.ADMIN and not user.disabled

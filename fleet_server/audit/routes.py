@@ -24,7 +24,7 @@ async def list_audit_entries(
     limit: int = Query(default=200, ge=1, le=5000),
 ) -> list[AuditEntryPublic]:
     """Entries newest first, by entity (programme, enterprise, institution) and its id, actor
-    and time (roles: subsidy_officer, auditor)."""
+    and time (roles: admin, subsidy_officer, auditor)."""
     entries = fleet.audit.find(
         entity=entity, entity_id=entity_id, actor=actor, since=since, limit=limit
     )
@@ -34,5 +34,5 @@ async def list_audit_entries(
 @router.get("/verify")
 async def verify_audit_log(fleet: FleetDep, _: RecordReader) -> ChainCheck:
     """Walk the hash chain; names the first entry that was altered, removed or reordered
-    (roles: subsidy_officer, auditor)."""
+    (roles: admin, subsidy_officer, auditor)."""
     return fleet.audit.verify()

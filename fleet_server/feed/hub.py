@@ -1,11 +1,12 @@
-"""The live feed's hub: coalesces robot, mission and incident changes into batches for listeners.
+"""The live feed's hub: coalesces robot, mission, incident and alert changes into batches for
+listeners.
 
 Anything may tell the feed that something changed, from the event loop or from a worker thread:
-robot changes are kept as serial numbers (latest per robot wins), mission and incident changes
-as the latest object per id. Nothing is built while nobody listens. `publish`, run in the event
-loop every FLEET_LIVE_INTERVAL_S, builds the messages once and queues the same JSON text for
-every subscription; a subscription whose bounded queue is full is emptied and given a fresh
-snapshot instead, so a slow client costs at most its queue. The messages are documented in
+robot changes are kept as serial numbers (latest per robot wins), mission, incident and alert
+changes as the latest object per id. Nothing is built while nobody listens. `publish`, run in
+the event loop every FLEET_LIVE_INTERVAL_S, builds the messages once and queues the same JSON
+text for every subscription; a subscription whose bounded queue is full is emptied and given a
+fresh snapshot instead, so a slow client costs at most its queue. The messages are documented in
 fleet_server/feed/routes.py, the WebSocket that carries them.
 """
 
@@ -18,6 +19,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from fleet_server.alerts.alerts import AlertEvent
+from fleet_server.alerts.models import Alert, AlertPublic
 from fleet_server.fleet.models.robot import Robot, RobotPublic
 from fleet_server.incidents.models.incident import Incident, IncidentPublic
 from fleet_server.missions.models.fleet_control import FleetControlChange, FleetControlPublic
@@ -71,6 +74,21 @@ class IncidentMessage(BaseModel):
     incident: IncidentPublic
 
 
+class AlertChange(BaseModel):
+    """An alert as it is after it was raised, repeated or acknowledged."""
+
+    event: AlertEvent
+    alert: AlertPublic
+
+
+class AlertsMessage(BaseModel):
+    """The alerts that changed since the last batch, and how many await acknowledging now."""
+
+    type: Literal["alerts"] = "alerts"
+    changes: list[AlertChange]
+    unacknowledged: int
+
+
 class FleetMessage(BaseModel):
     """The whole fleet was paused, resumed or recalled: its state now."""
 
@@ -105,11 +123,13 @@ class Subscription:
             return False
         return True
 
-    def restart(self, snapshot: str) -> None:
-        """Drop everything queued and queue this snapshot instead."""
-        self.pending()
+    def restart(self, snapshot: str) -> int:
+        """Drop everything queued and queue this snapshot instead; returns how many messages
+        were dropped."""
+        dropped = len(self.pending())
         self._queue.put_nowait(snapshot)
         self.resets += 1
+        return dropped
 
 
 class LiveFeed:
@@ -128,12 +148,18 @@ class LiveFeed:
         self._incident_source = incidents
         self._queue_limit = queue_limit
         self._subscriptions: list[Subscription] = []
+        # Since start: listeners that fell behind and were given a snapshot instead, and the
+        # messages they lost by it (queued ones dropped, and the rest of the batch not queued).
+        self.resets = 0
+        self.dropped_messages = 0
         # Changes since the last batch; publishers may be worker threads, so under the lock.
         self._lock = threading.Lock()
         self._robots: set[str] = set()
         self._missions: dict[int, Mission] = {}
         self._incidents: dict[int, Incident] = {}
         self._fleet: FleetControlPublic | None = None
+        self._alerts: dict[int, AlertChange] = {}
+        self._unacknowledged = 0
         # Each robot's (mission, last node) as last sent: when it passes a node, its mission's
         # progress is sent too (the mission service does not announce progress by itself).
         self._progress: dict[str, tuple[int | None, str | None]] = {}
@@ -180,6 +206,18 @@ class LiveFeed:
         with self._lock:
             self._fleet = control
 
+    def on_alert(self, alert: Alert, event: AlertEvent, unacknowledged: int) -> None:
+        """An alert was raised, repeated or acknowledged (AlertListener)."""
+        if not self._subscriptions or alert.id is None:
+            return
+        with self._lock:
+            earlier = self._alerts.get(alert.id)
+            # Raised and repeated within one batch is still news to the consoles.
+            if earlier is not None and earlier.event == "raised" and event == "repeated":
+                event = "raised"
+            self._alerts[alert.id] = AlertChange(event=event, alert=AlertPublic.of(alert))
+            self._unacknowledged = unacknowledged
+
     # ---- listeners and batches (the event loop)
 
     def subscribe(self) -> Subscription:
@@ -211,18 +249,26 @@ class LiveFeed:
             missions, self._missions = self._missions, {}
             incidents, self._incidents = self._incidents, {}
             fleet, self._fleet = self._fleet, None
+            alerts, self._alerts = self._alerts, {}
+            unacknowledged = self._unacknowledged
         if not self._subscriptions:
             return 0
         messages = self._messages(robots, missions, incidents)
         if fleet is not None:
             messages.insert(0, FleetMessage(control=fleet).model_dump_json())
+        if alerts:
+            changes = [alerts[i] for i in sorted(alerts)]
+            message = AlertsMessage(changes=changes, unacknowledged=unacknowledged)
+            messages.append(message.model_dump_json())
         snapshot: str | None = None
         for subscription in list(self._subscriptions):
-            for text in messages:
+            for position, text in enumerate(messages):
                 if not subscription.offer(text):
                     # The snapshot is built after the changes were taken, so it holds them all.
                     snapshot = snapshot or self.snapshot()
-                    subscription.restart(snapshot)
+                    dropped = subscription.restart(snapshot)
+                    self.resets += 1
+                    self.dropped_messages += dropped + len(messages) - position
                     break
         return len(messages)
 

@@ -20,7 +20,11 @@ Every message is one JSON text frame with a "type":
 - `{"type": "incident", "incident": Incident}`: an incident after it changed, likewise.
 - `{"type": "fleet", "control": FleetControl}`: the whole fleet was paused, resumed or recalled
   (the body of GET /fleet/control).
-Robot, Mission and Incident are the bodies of GET /robots/{id}, /missions/{id}, /incidents/{id};
+- `{"type": "alerts", "changes": [{"event": "raised" | "repeated" | "acknowledged", "alert":
+  Alert}...], "unacknowledged": n}`: the alerts that changed since the last batch, each as it is
+  now, and how many alerts await acknowledging (the snapshot holds no alerts: read GET /alerts).
+Robot, Mission, Incident and Alert are the bodies of GET /robots/{id}, /missions/{id},
+/incidents/{id}, /alerts/{id};
 a robot's `status` (offline, error, paused, charging, working, idle) is what the console colours.
 What the client sends is ignored. The credential is not checked again while the feed is open.
 uvicorn logs each WebSocket's path with its query; `credentials_hidden_from_logs` blanks the

@@ -1,4 +1,5 @@
-"""Per robot and local day: time online, active and inside geofences, distance, missions done."""
+"""Per robot and local day: time online, active, charging and inside geofences, distance, battery
+used, missions done."""
 
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ class DayActivity:
     zone_seconds: dict[str, float] = field(default_factory=dict)
     missions_completed: int = 0
     distance_m: float = 0.0
+    seconds_working: float = 0.0
+    seconds_charging: float = 0.0
+    battery_used_percent: float = 0.0
 
 
 @dataclass(frozen=True)
 class Observation:
-    """One look at a robot: when, whether online, where, and whether it was working."""
+    """One look at a robot: when, whether online, where, whether it was working, its battery."""
 
     serial_number: str
     time: datetime
@@ -45,6 +49,8 @@ class Observation:
     y: float | None
     map_id: str | None
     active: bool
+    battery: float | None = None
+    charging: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,12 +127,19 @@ class ActivityTracker:
             record.seconds_online += seconds
             if before.active:
                 record.seconds_active += seconds
+            if before.charging:
+                record.seconds_charging += seconds
+            elif before.active:
+                record.seconds_working += seconds
             for zone_id in inside:
                 record.zone_seconds[zone_id] = record.zone_seconds.get(zone_id, 0.0) + seconds
+        local_day = seen.time.astimezone(zone).date()
         metres = self._distance(before, seen)
         if metres:
-            local_day = seen.time.astimezone(zone).date()
             self._record(seen.serial_number, local_day, site).distance_m += metres
+        used = _battery_used(before, seen)
+        if used:
+            self._record(seen.serial_number, local_day, site).battery_used_percent += used
 
     def mission_completed(self, serial_number: str, when: datetime, site_id: str) -> None:
         """Count a completed mission on the local day it ended."""
@@ -161,6 +174,14 @@ class ActivityTracker:
         if metres > self.max_speed_mps * seconds:
             return 0.0
         return metres
+
+
+def _battery_used(before: Observation, seen: Observation) -> float:
+    """Percent of charge spent between two observations, judged by the first like the times are:
+    a drop from a robot on no charger (a rise, or any change from one on a charger, is none)."""
+    if before.battery is None or seen.battery is None or before.charging:
+        return 0.0
+    return max(0.0, before.battery - seen.battery)
 
 
 def _fix(seen: Observation) -> tuple[float, float, str] | None:

@@ -87,3 +87,6 @@ def _add_to(row: RobotDay, day: DayActivity) -> None:
     row.zone_seconds = zones
     row.missions_completed += day.missions_completed
     row.distance_m += day.distance_m
+    row.seconds_working += day.seconds_working
+    row.seconds_charging += day.seconds_charging
+    row.battery_used_percent += day.battery_used_percent

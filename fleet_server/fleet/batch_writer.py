@@ -29,7 +29,14 @@ MAX_PENDING = 200_000
 
 ROW_NUMBERS = ("battery", "x", "y", "theta")
 SAMPLE_NUMBERS = ("x", "y", "theta")
-DAY_NUMBERS = ("seconds_online", "seconds_active", "distance_m")
+DAY_NUMBERS = (
+    "seconds_online",
+    "seconds_active",
+    "distance_m",
+    "seconds_working",
+    "seconds_charging",
+    "battery_used_percent",
+)
 
 
 # The columns a state, connection or mission change touches (the rest comes with factsheets).

@@ -77,6 +77,8 @@ class Gateway:
         self.reconnect_max_s = reconnect_max_s
         self.max_payload_bytes = max_payload_bytes
         self.connected = asyncio.Event()
+        # Sessions with the broker since start: every one after the first is a reconnection.
+        self.sessions = 0
         self._outbox: asyncio.Queue[tuple[str, bytes, int, bool]] = asyncio.Queue(OUTBOX_LIMIT)
         self._header_ids = HeaderIds(registry.store.engine)
         self._handlers: dict[Subtopic, Callable[[TopicAddress, BaseModel], None]] = {
@@ -132,6 +134,7 @@ class Gateway:
                         await client.subscribe(wildcard(self.interface, subtopic), qos=1)
                     log.info("gateway connected to %s", self.broker.display)
                     self.connected.set()
+                    self.sessions += 1
                     self.registry.broker_connection(True)
                     delay = self.reconnect_min_s
                     sender = asyncio.create_task(self._send_loop(client))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,8 +19,9 @@ from fleet_protocol.state import ActionStatus, State, Visualization
 from fleet_protocol.topics import Subtopic, TopicAddress
 from fleet_server.fleet.activity import ActivityTracker, DayActivity, Observation
 from fleet_server.fleet.activity_store import ActivityStore
-from fleet_server.fleet.batch_writer import MAX_PENDING, BatchWriter, state_row
+from fleet_server.fleet.batch_writer import MAX_PENDING, BatchWriter, Outcome, Row, state_row
 from fleet_server.fleet.energy_model import EnergyModel
+from fleet_server.fleet.ingest_metrics import IngestMetrics
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.roster import FleetRoster
 from fleet_server.fleet.store import RobotStore
@@ -90,8 +92,13 @@ class FleetRegistry(FleetRoster):
         failures: LoopFailures | None = None,
         auto_register: bool = False,
         energy: EnergyModel | None = None,
+        metrics: IngestMetrics | None = None,
     ) -> None:
         super().__init__(store, auto_register=auto_register)
+        self.metrics = metrics
+        # The timestamp of each robot's latest state or visualization since the last flush:
+        # how old what a batch stores is (connection and factsheet are retained, so may be old).
+        self._heard: dict[str, datetime] = {}
         # Each robot's energy use, learned from its states.
         self.energy = energy
         self.failures = failures or LoopFailures()
@@ -174,6 +181,7 @@ class FleetRegistry(FleetRoster):
         now = self.clock()
         robot.last_seen = now
         self._last_state[robot.serial_number] = now
+        self._heard[robot.serial_number] = message.timestamp
         robot.battery = message.battery_state.battery_charge
         robot.charging = message.battery_state.charging
         if message.agv_position is not None:
@@ -240,6 +248,7 @@ class FleetRegistry(FleetRoster):
         position = message.agv_position
         self._set_pose(robot, position.x, position.y, position.theta, position.map_id)
         self.mark_dirty(robot.serial_number)
+        self._heard[robot.serial_number] = message.timestamp
         if self.energy is not None:
             self.energy.on_pose(robot)
 
@@ -296,7 +305,15 @@ class FleetRegistry(FleetRoster):
     def _observe(self, robot: Robot, now: datetime, active: bool) -> None:
         if self.activity is not None:
             seen = Observation(
-                robot.serial_number, now, robot.online, robot.x, robot.y, robot.map_id, active
+                robot.serial_number,
+                now,
+                robot.online,
+                robot.x,
+                robot.y,
+                robot.map_id,
+                active,
+                battery=robot.battery,
+                charging=robot.charging,
             )
             self.activity.observe(seen)
 
@@ -317,6 +334,7 @@ class FleetRegistry(FleetRoster):
                 "map_id": robot.map_id,
                 "battery": robot.battery,
                 "driving": robot.driving,
+                "charging": robot.charging,
                 "mission_id": robot.mission_id,
             }
         )
@@ -339,7 +357,8 @@ class FleetRegistry(FleetRoster):
         self._dirty = set()
         self._described = set()
         self._retry_days = []
-        outcome = await asyncio.to_thread(self.writer.write, rows, samples, days)
+        heard, self._heard = self._heard, {}
+        outcome = await asyncio.to_thread(self._write, rows, samples, days, heard)
         for row in outcome.retry_rows:
             self._dirty.add(str(row["serial_number"]))
         self._samples = outcome.retry_samples[-MAX_PENDING:] + self._samples
@@ -348,3 +367,20 @@ class FleetRegistry(FleetRoster):
         self.stats.rows_written += outcome.written
         self.stats.rows_set_aside += outcome.set_aside
         return outcome.written
+
+    def _write(
+        self,
+        rows: list[Row],
+        samples: list[Row],
+        days: list[DayActivity],
+        heard: dict[str, datetime],
+    ) -> Outcome:
+        """Write one batch (in a worker thread) and measure it."""
+        started = time.perf_counter()
+        outcome = self.writer.write(rows, samples, days)
+        if self.metrics is not None:
+            retried = {row["serial_number"] for row in outcome.retry_rows}
+            stored = (stamp for serial, stamp in heard.items() if serial not in retried)
+            seconds = time.perf_counter() - started
+            self.metrics.batch_written(seconds, len(rows), stored, self.clock())
+        return outcome

@@ -16,6 +16,17 @@ HEADER_MISMATCH = "header_mismatch"  # the header names another vehicle than the
 MANUFACTURER = "manufacturer"  # the serial number belongs to another manufacturer
 UNREGISTERED = "unregistered"  # a serial number the fleet does not know (auto-register off)
 INTERNAL = "internal"  # handling it raised: a bug, isolated to this one message
+# Every reason, so that each is shown (as 0) before it first happens.
+REASONS = (
+    TOPIC,
+    OVERSIZED,
+    MALFORMED,
+    NON_FINITE,
+    HEADER_MISMATCH,
+    MANUFACTURER,
+    UNREGISTERED,
+    INTERNAL,
+)
 
 # Enough for every robot of a large fleet to be named once per reason; past it, only counted.
 LOG_LIMIT = 10_000

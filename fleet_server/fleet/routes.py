@@ -19,11 +19,11 @@ from fleet_server.broker.models import (
     RobotRegistered,
 )
 from fleet_server.errors import BrokerNotUpdated, Invalid
-from fleet_server.fields import Day, Identifier
+from fleet_server.fields import Day, Identifier, Moment
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.models.activity import RobotDayPublic
 from fleet_server.fleet.models.robot import Robot, RobotCreate, RobotPublic
-from fleet_server.fleet.models.telemetry import TrackPoint
+from fleet_server.fleet.models.telemetry import HistoryPoint, TrackPoint
 from fleet_server.missions.models.mission import MissionPublic
 from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import ActivityReader, Admin, FleetReader, FleetWriter
@@ -37,6 +37,10 @@ NO_STORE = "no-store"
 # A day of track at most, and no more points than a map needs to draw it.
 TRACK_MAX_MINUTES = 24 * 60
 TRACK_MAX_POINTS = 2000
+# A robot's history: a week at most (the telemetry's default retention), a chart's worth of points.
+HISTORY_MAX_SPAN = timedelta(days=7)
+HISTORY_DEFAULT_SPAN = timedelta(hours=24)
+HISTORY_MAX_POINTS = 1000
 
 
 @router.get("")
@@ -159,6 +163,30 @@ async def robot_track(
     since = utc_now() - timedelta(minutes=minutes)
     samples = await asyncio.to_thread(fleet.robot_store.samples, robot_id, TRACK_MAX_POINTS, since)
     return [TrackPoint.of(sample) for sample in samples]
+
+
+@router.get("/{robot_id}/history")
+async def robot_history(
+    robot_id: Identifier,
+    fleet: FleetDep,
+    _: FleetReader,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    points: int = Query(default=500, ge=2, le=HISTORY_MAX_POINTS),
+) -> list[HistoryPoint]:
+    """The robot's battery and activity (charging, working, idle) from `since` (default: 24 h
+    before `until`) to `until` (default: now), at most 7 days, from its downsampled telemetry
+    thinned evenly to at most `points`; gaps in time are times it did not report (roles: admin,
+    operator, viewer, auditor)."""
+    fleet.registry.get(robot_id)
+    end = until or utc_now()
+    start = since or end - HISTORY_DEFAULT_SPAN
+    if start >= end:
+        raise Invalid(f"since {start.isoformat()} is not before {end.isoformat()}", field="since")
+    if end - start > HISTORY_MAX_SPAN:
+        raise Invalid("since is more than 7 days before until", field="since")
+    samples = await asyncio.to_thread(fleet.robot_store.history, robot_id, start, end, points)
+    return [HistoryPoint.of(sample) for sample in samples]
 
 
 @router.post("/{robot_id}/pause")

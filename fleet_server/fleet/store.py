@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from fleet_server.db import session_scope
@@ -62,3 +62,48 @@ class RobotStore(Rows):
             if since is not None:
                 query = query.where(col(TelemetrySample.time) >= since)
             return list(reversed(list(session.exec(query))))
+
+    def history(
+        self, serial_number: str, since: datetime, until: datetime, max_points: int
+    ) -> list[TelemetrySample]:
+        """A robot's samples in [since, until), oldest first, thinned in the database to at most
+        `max_points` (every k-th sample, evenly) so that a week of them stays one small answer."""
+        return self._thinned(
+            max_points,
+            TelemetrySample.serial_number == serial_number,
+            col(TelemetrySample.time) >= since,
+            col(TelemetrySample.time) < until,
+        )
+
+    def mission_track(
+        self, mission_id: int, since: datetime, until: datetime, max_points: int
+    ) -> list[TelemetrySample]:
+        """The samples taken while robots ran the mission, between its start and end (the time
+        index narrows them), oldest first, thinned like `history`."""
+        return self._thinned(
+            max_points,
+            col(TelemetrySample.time) >= since,
+            col(TelemetrySample.time) <= until,
+            TelemetrySample.mission_id == mission_id,
+        )
+
+    def _thinned(self, max_points: int, *where: Any) -> list[TelemetrySample]:
+        """The samples `where` selects, every k-th of them by time so that at most `max_points`."""
+        with Session(self.engine) as session:
+            count = session.exec(select(func.count()).where(*where)).one()
+            step = max(1, -(-count // max_points))
+            numbered = (
+                select(
+                    col(TelemetrySample.id),
+                    func.row_number().over(order_by=col(TelemetrySample.time)).label("n"),
+                )
+                .where(*where)
+                .subquery()
+            )
+            query = (
+                select(TelemetrySample)
+                .join(numbered, col(TelemetrySample.id) == numbered.c.id)
+                .where((numbered.c.n - 1) % step == 0)
+                .order_by(col(TelemetrySample.time))
+            )
+            return list(session.exec(query))

@@ -96,7 +96,7 @@ class MissionAssignment(MissionCore):
         resumes = [*definition.get("resumes", []), resume.as_dict()]
         mission.definition = definition | {"resumes": resumes}
         plan = resumed_plan(before, resume, site)
-        mission.results = shift_results(mission.results, plan, resume.shift)
+        mission.results = shift_results(mission.results, plan, resume)
         rounds = mission.definition.get("ends_after_round")
         if rounds is not None and plan.round_nodes:
             # A patrol past its end time keeps ending with the round it was in.

@@ -102,7 +102,11 @@ def observe(
         )
     if state.order_id != mission.order_id:
         return _order_missing(mission, now, accept_timeout)
-    passed = min(state.last_node_sequence_id // 2 + 1, mission.nodes_total)
+    passed = (
+        min(state.last_node_sequence_id // 2 + 1, mission.nodes_total)
+        if _last_node_of_order(mission, state)
+        else None
+    )
     if state.paused:
         status = MissionStatus.PAUSED
     elif _complete(mission, state):
@@ -110,6 +114,21 @@ def observe(
     else:
         status = MissionStatus.RUNNING
     return Observation(nodes_passed=passed, status=None if status is mission.status else status)
+
+
+def _last_node_of_order(mission: Mission, state: State) -> bool:
+    """Whether the state's last node is one of the mission's order: a vehicle that has just taken
+    the order may still report the last node of the order before (a checkpoint would be
+    "reached" when the order was sent). Its node must be the plan's at that sequenceId, and no
+    node still to pass may come before it."""
+    index = state.last_node_sequence_id // 2
+    if (
+        state.last_node_id
+        and index < len(mission.plan)
+        and mission.plan[index] != state.last_node_id
+    ):
+        return False
+    return all(node.sequence_id > state.last_node_sequence_id for node in state.node_states)
 
 
 def _order_missing(mission: Mission, now: datetime | None, timeout: timedelta) -> Observation:

@@ -44,6 +44,9 @@ class MissionPlan:
     slots: list[CheckpointSlot] = field(default_factory=list)
     # Positions of the plan's own nodes that are not site nodes (cleaning lane ends).
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # A patrol's visits of the nodes the operator drew, each round's in order (the way back of
+    # an out-and-back round is not among them); progress is counted on these.
+    route_visits: list[int] = field(default_factory=list)
 
 
 def checkpoints_of(mission: Mission) -> list[Checkpoint]:
@@ -114,6 +117,12 @@ def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPl
     first = plan.approach_nodes - 1
     visits = [(i, node, (i - first) // plan.round_nodes + 1) for i, node in plan.visits]
     actions_at, slots = _checkpoint_actions(mission, visits)
+    per_round = len(plan.visits) // mission.rounds
+    drawn = [
+        index
+        for start in range(0, len(plan.visits), per_round)
+        for index, _ in plan.visits[start : start + len(mission.route)]
+    ]
     return MissionPlan(
         nodes=plan.nodes,
         approach_nodes=plan.approach_nodes,
@@ -121,6 +130,7 @@ def compile_patrol(mission: Mission, graph: RouteGraph, start: str) -> MissionPl
         length_m=plan.length_m,
         actions_at=actions_at,
         slots=slots,
+        route_visits=drawn,
     )
 
 

@@ -16,9 +16,10 @@ TERMINAL = frozenset({ActionStatus.FINISHED.value, ActionStatus.FAILED.value})
 
 
 def initial_results(plan: MissionPlan) -> dict[str, Any]:
-    """One entry per checkpoint visit, every action WAITING."""
+    """One entry per checkpoint visit, every action WAITING; a patrol's route visits."""
     actions_by_id = {a.action_id: a for actions in plan.actions_at.values() for a in actions}
-    return {
+    route = {"route_visits": plan.route_visits} if plan.route_visits else {}
+    return route | {
         "checkpoints": [
             {
                 "node": slot.node,

@@ -94,12 +94,17 @@ def resumed_plan(plan: MissionPlan, resume: Resume, site: Site) -> MissionPlan:
     )
 
 
-def shift_results(results: dict[str, Any], plan: MissionPlan, shift: int) -> dict[str, Any]:
-    """The mission's results with every checkpoint visit moved into the resumed plan's indices.
+def shift_results(results: dict[str, Any], plan: MissionPlan, resume: Resume) -> dict[str, Any]:
+    """The mission's results with every checkpoint and route visit moved into the resumed plan's
+    indices (a route visit before the resume node was passed: -1, before the new approach).
 
     Actions that had not ended (one interrupted, or waiting for a retry under a retry id) wait
     again under the id the resumed plan's order gives them.
     """
+    shift = resume.shift
+    if "route_visits" in results:
+        moved = [-1 if i < resume.target else i + shift for i in results["route_visits"]]
+        results = results | {"route_visits": moved}
     if "checkpoints" not in results:
         return results
     visits = []

@@ -131,7 +131,8 @@ class MissionTracking(MissionHandover):
         mission.rounds = rounds
         visits = mission.results.get("checkpoints", [])
         mission.results = mission.results | {
-            "checkpoints": [v for v in visits if v["plan_index"] <= end]
+            "checkpoints": [v for v in visits if v["plan_index"] <= end],
+            "route_visits": [i for i in mission.results.get("route_visits", []) if i <= end],
         }
         log.info("mission %s: end time reached, ending after round %d", mission.id, rounds)
         if mission.released_until >= mission.nodes_total:

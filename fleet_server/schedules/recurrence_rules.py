@@ -204,6 +204,12 @@ class IntervalRecurrence(RecurrenceBase):
 Recurrence = Annotated[WeeklyRecurrence | IntervalRecurrence, Field(discriminator="kind")]
 """A recurrence rule: "weekly" (days and times) or "interval" (every N minutes in a window)."""
 
+# The rule's kinds, under which pydantic files a rule's errors.
+RECURRENCE_KINDS: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0]
+    for model in (WeeklyRecurrence, IntervalRecurrence)
+)
+
 _RECURRENCE: TypeAdapter[WeeklyRecurrence | IntervalRecurrence] = TypeAdapter(Recurrence)
 
 

@@ -27,7 +27,11 @@ from fleet_server.schedules.models.schedule import (
     ScheduleUpdate,
 )
 from fleet_server.schedules.recurrence import NoRuns, due_runs, next_runs, validate_has_runs
-from fleet_server.schedules.recurrence_rules import Recurrence, parse_recurrence
+from fleet_server.schedules.recurrence_rules import (
+    RECURRENCE_KINDS,
+    Recurrence,
+    parse_recurrence,
+)
 from fleet_server.schedules.store import ScheduleStore
 from fleet_server.sites.sites import SiteRegistry
 
@@ -66,10 +70,9 @@ class ScheduleService:
         try:
             rule = parse_recurrence({"timezone": site.timezone} | data)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"recurrence.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise Invalid(problems, field="recurrence") from None
+            raise Invalid.of(
+                exc, prefix="recurrence.", field="recurrence", members=RECURRENCE_KINDS
+            ) from None
         try:
             validate_has_runs(rule, self.clock())
         except NoRuns as exc:

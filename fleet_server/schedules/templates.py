@@ -11,7 +11,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from fleet_protocol.base import utc_now
-from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.errors import Conflict, Invalid, NotFound, problems_of, problems_text
 from fleet_server.missions.checks import check_request
 from fleet_server.missions.models.requests import (
     MISSION_KINDS,
@@ -41,17 +41,6 @@ class TemplateFileError(ValueError):
     """A template file that cannot be used; the message names the file and the problem."""
 
 
-def _problems(exc: ValidationError, prefix: str) -> str:
-    """Each error as `field: message`; the mission kind a union error is filed under is left out."""
-    problems = []
-    for error in exc.errors():
-        loc = error["loc"]
-        if loc and loc[0] in MISSION_KINDS:
-            loc = loc[1:]
-        problems.append(f"{prefix}{'.'.join(str(p) for p in loc)}: {error['msg']}")
-    return "; ".join(problems)
-
-
 def read_template_file(path: Path) -> TemplateCreate:
     """Parse one template file; TemplateFileError names the file and each bad field."""
     try:
@@ -60,7 +49,8 @@ def read_template_file(path: Path) -> TemplateCreate:
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateFileError(f"template file {path}: cannot read YAML: {exc}") from None
     except ValidationError as exc:
-        raise TemplateFileError(f"template file {path}: {_problems(exc, '')}") from None
+        problems = problems_of(exc.errors(), members=MISSION_KINDS)
+        raise TemplateFileError(f"template file {path}: {problems_text(problems)}") from None
 
 
 def checked_template_files(directory: Path, sites: SiteRegistry) -> list[TemplateCreate]:
@@ -181,4 +171,6 @@ class TemplateService:
         try:
             return MISSION.validate_python(merged)
         except ValidationError as exc:
-            raise Invalid(_problems(exc, "overrides."), field="overrides") from None
+            raise Invalid.of(
+                exc, prefix="overrides.", field="overrides", members=MISSION_KINDS
+            ) from None

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
-from fleet_server.accounts.accounts import Principal
+from fleet_server.accounts.accounts import API_KEY_PREFIX, Principal
 from fleet_server.accounts.models import Role
 from fleet_server.errors import Forbidden, Unauthorized
 from fleet_server.wiring import Fleet
@@ -35,7 +35,10 @@ def current_principal(
     token: Annotated[str | None, Depends(bearer_token)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
-    """Who sent the request, from its bearer token or else its API key; Unauthorized if neither."""
+    """Who sent the request, from its bearer token or else its API key; Unauthorized if neither.
+    An API key may come as the bearer token too (Prometheus and many tools send only that)."""
+    if token and token.startswith(API_KEY_PREFIX):
+        return fleet.accounts.principal_from_api_key(token)
     if token:
         return fleet.accounts.principal_from_token(token)
     if api_key:

@@ -2,7 +2,8 @@
 
 A route takes one of the types below as a parameter (or its router takes the dependency); the
 only routes without one are GET /health, /health/live and /health/ready (monitoring) and
-POST /auth/token (logging in).
+POST /auth/token (logging in). GET /metrics checks FLEET_READERS in its own dependency, since a
+setting may open it to anyone (fleet_server/metrics/routes.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ FLEET_WRITERS = (Role.ADMIN, Role.OPERATOR)
 ACTIVITY_READERS = (*FLEET_READERS, Role.SUBSIDY_OFFICER)
 ADMINS = (Role.ADMIN,)
 LOGBOOK_READERS = (Role.ADMIN, Role.OPERATOR, Role.AUDITOR)
+# Only officers write voucher records; the admin and auditors read them (separation of duties:
+# who manages the accounts does not also decide on subsidies).
 OFFICERS = (Role.SUBSIDY_OFFICER,)
-RECORD_READERS = (Role.SUBSIDY_OFFICER, Role.AUDITOR)
+RECORD_READERS = (Role.ADMIN, Role.SUBSIDY_OFFICER, Role.AUDITOR)
 
 SignedIn = Annotated[Principal, Depends(require(*SIGNED_IN))]
 FleetReader = Annotated[Principal, Depends(require(*FLEET_READERS))]

@@ -52,7 +52,7 @@ class Account:
 
 ACCOUNTS = {
     role: Account(f"{role}-user", role, f"{role}-password-1")
-    for role in ("operator", "viewer", "subsidy_officer", "auditor")
+    for role in ("admin", "operator", "viewer", "subsidy_officer", "auditor")
 }
 
 

@@ -12,8 +12,17 @@ from tests.wire import WireRecorder
 expect = playwright_api().expect
 
 OPERATOR = ACCOUNTS["operator"]
-FLEET_NAV = ["地图", "机器人", "任务", "事件", "计划", "模板"]
-FLEET_NAV_EN = ["Map", "Robots", "Missions", "Incidents", "Schedules", "Templates"]
+FLEET_NAV = ["地图", "概览", "机器人", "任务", "事件", "告警", "计划", "模板"]
+FLEET_NAV_EN = [
+    "Map",
+    "Overview",
+    "Robots",
+    "Missions",
+    "Incidents",
+    "Alerts",
+    "Schedules",
+    "Templates",
+]
 LONG_PATROL = ["street-sw", "street-s1", "street-s2", "street-s3", "street-se", "street-e1"]
 
 
@@ -304,6 +313,13 @@ def test_incidents_and_checkpoints_are_markers_on_the_map(
     expect(marker).to_have_attribute("data-x", "450")
     expect(marker.locator("title")).to_contain_text('<img src=x onerror="document.title=1">')
     assert page.locator("svg.site-map img").count() == 0, "a description is text, never markup"
+    # The legend draws each incident state with the map's own marker: the same colours.
+    legend = page.locator(".marker-legend li[data-incident-status]")
+    expect(legend).to_have_count(3)
+    fill = "element => getComputedStyle(element).fill"
+    assert legend.first.locator("path").evaluate(fill) == marker.locator("path").evaluate(fill)
+    assert legend.first.get_attribute("data-incident-status") == again["status"]
+    expect(legend.locator("span")).to_have_text(["事件：待处理", "事件：已派遣", "事件：已到场"])
 
     patrol = fleet.system.api.post(
         "/missions",

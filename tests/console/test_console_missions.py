@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -18,6 +20,7 @@ VIEWER = ACCOUNTS["viewer"]
 CLICKED_ROUTE = ["street-s1", "street-s2", "street-s3"]
 HALL_LOOP = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
 MISSION_URL = re.compile(r"#/missions/(\d+)$")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _mission_id(console: Console) -> int:
@@ -319,3 +322,62 @@ def test_a_viewer_sees_missions_but_can_neither_create_nor_control_them(
         )
         expect(operator.page.locator("[data-action=new-mission]")).to_be_visible()
         operator.screenshot("missions")
+
+
+RECORD_PROGRESS = """() => {
+  window.progressSeen = [];
+  const note = () => {
+    const shown = document.querySelector(".mission-detail [data-field=progress-text]");
+    const text = shown?.textContent;
+    if (text && window.progressSeen.at(-1) !== text) window.progressSeen.push(text);
+  };
+  const watched = { subtree: true, childList: true, characterData: true };
+  new MutationObserver(note).observe(document.body, watched);
+}"""
+
+
+def test_a_patrol_counts_its_drawn_route_and_shows_when_each_checkpoint_was_reached(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    console = open_console()
+    console.log_in(OPERATOR, "missions")
+    page = console.page
+    page.evaluate(RECORD_PROGRESS)
+    announce = {"type": "announce", "params": {"text": "请勿占道经营", "language": "zh"}}
+    created = fleet.system.api.post(
+        "/missions",
+        json={
+            "kind": "patrol",
+            "site": "longgang-demo",
+            "route": ["street-s2", "street-s3", "street-se", "street-e1"],
+            "rounds": 2,
+            "checkpoints": [{"node": "street-se", "actions": [announce]}],
+        },
+    )
+    assert created.status_code == 201, created.text
+    mission_id = created.json()["id"]
+    console.go(f"missions/{mission_id}")
+    status = page.locator(".mission-detail [data-field=status] .badge")
+    expect(status).to_have_attribute("data-status", "completed", timeout=90_000)
+    progress = page.locator(".mission-detail [data-field=progress-text]")
+    expect(progress).to_have_text("第 2/2 轮 · 巡逻点 4/4")
+
+    # What the page said while it ran: the 4 drawn nodes of each round, the way back apart,
+    # never a round 0 or the plan's node count.
+    seen = page.evaluate("window.progressSeen")
+    assert not [text for text in seen if "第 0/" in text or "个节点" in text], seen
+    for text in ("第 1/2 轮 · 巡逻点 1/4", "第 1/2 轮 · 巡逻点 4/4 · 返回起点"):
+        assert text in seen, seen
+
+    # Each visit says when the robot got there: the server's time of it, not the mission's start.
+    done = fleet.system.mission(mission_id)
+    visits = page.locator("ol.visits > li")
+    expect(visits).to_have_count(2)
+    for shown, visit in zip(visits.all(), done["results"]["checkpoints"], strict=True):
+        reached = datetime.fromisoformat(visit["reached_at"])
+        assert reached > datetime.fromisoformat(done["started_at"])
+        local = reached.astimezone(SHANGHAI)
+        expect(shown.locator(".visit-head .muted")).to_contain_text(
+            f"到达时间 {local:%m/%d %H:%M:%S}"
+        )
+    console.screenshot("mission-progress-arrival")

@@ -12,7 +12,7 @@ expect = playwright_api().expect
 
 OPERATOR = ACCOUNTS["operator"]
 VIEWER = ACCOUNTS["viewer"]
-FLEET_NAV = ["地图", "机器人", "任务", "事件", "计划", "模板"]
+FLEET_NAV = ["地图", "概览", "机器人", "任务", "事件", "告警", "计划", "模板"]
 # Beside the metro exit on Longfu Road: on the street, inside the geofence (as in `fleet demo`).
 SPOT = (304.0, 3.0)
 INCIDENT_URL = re.compile(r"#/incidents/(\d+)$")
@@ -139,6 +139,8 @@ def test_a_repeat_held_by_the_cool_down_is_escalated_dispatched_and_resolved_by_
     expect(dialog).to_have_count(0)
     status = detail.locator("[data-field=status] .badge")
     expect(status).to_have_attribute("data-status", "escalated")
+    # Said as what happened (handed to people), not 已上报, which read like the 上报事件 button.
+    expect(status).to_have_text("已转人工")
     expect(detail.locator("ol.timeline li[data-step=escalated]")).to_contain_text(
         "摊主情绪激动，转城管中队现场处理"
     )
@@ -155,7 +157,7 @@ def test_a_repeat_held_by_the_cool_down_is_escalated_dispatched_and_resolved_by_
     expect(status).to_have_attribute("data-status", "open")
     page.click("[data-action='incident.resolve']")
     dialog.locator("button[type=submit]").click()
-    expect(dialog.locator("[data-field=note] .field-error")).to_contain_text("at least 1 character")
+    expect(dialog.locator("[data-field=note] .field-error")).to_contain_text("至少 1 个字符")
     dialog.locator("textarea[name=note]").fill("摊主已自行离开")
     dialog.locator("button[type=submit]").click()
     expect(status).to_have_attribute("data-status", "resolved")
@@ -220,8 +222,8 @@ def test_a_schedule_shows_the_api_message_at_its_field_and_then_its_next_runs(
     edit.locator("select[name=kind]").select_option("interval")
     edit.locator("input[name=every_minutes]").fill("0")
     edit.locator("button[type=submit]").click()
-    expect(edit.locator("[data-field='recurrence.every_minutes'] .field-error")).to_contain_text(
-        "greater than or equal to 1"
+    expect(edit.locator("[data-field='recurrence.every_minutes'] .field-error")).to_have_text(
+        "应大于或等于 1"
     )
     edit.locator("input[name=every_minutes]").fill("90")
     edit.locator("button[type=submit]").click()
@@ -370,9 +372,7 @@ def test_a_template_is_made_and_changed_with_the_mission_form(
     form.locator("input[name=width]").fill("9")
     form.locator("button[type=submit]").click()
     # The server's refusal is shown at the field it names, and nothing is stored.
-    expect(form.locator("[data-field=width] .field-error")).to_contain_text(
-        "less than or equal to 5"
-    )
+    expect(form.locator("[data-field=width] .field-error")).to_have_text("应小于或等于 5")
     assert fleet.system.api.get("/templates/plaza-scrub").status_code == 404
     console.screenshot("template-new-error")
     form.locator("input[name=width]").fill("1.5")
@@ -406,3 +406,44 @@ def test_a_template_is_made_and_changed_with_the_mission_form(
         a for a in before["checkpoints"][0]["actions"] if a["type"] != "dwell"
     ]
     assert after["checkpoints"][1:] == before["checkpoints"][1:]
+
+
+# Every text of a table header or of a cell not made to wrap, that the browser broke over lines.
+BROKEN_CELLS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("table.data th, table.data td:not(.wrap)")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (tops.size > 1) broken.push(node.textContent);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_tables_keep_headers_names_and_ids_on_one_line_at_1600_px(
+    open_console: Callable[[], Console], fleet: ConsoleFleet
+) -> None:
+    _report(fleet, description="摊贩占用人行道，影响行人通行，请尽快派机器人前往现场劝离并拍照留证")
+    console = open_console()
+    console.log_in(OPERATOR, "robots")
+    page = console.page
+    assert page.viewport_size == {"width": 1600, "height": 900}
+    for table, path in (
+        ("robots-table", "robots"),
+        ("missions-table", "missions"),
+        ("incidents-table", "incidents"),
+        ("templates-table", "templates"),
+    ):
+        console.go(path)
+        if path == "incidents":
+            page.select_option("select[name=group]", "all")
+        expect(page.locator(f"table.{table} tbody tr").first).to_be_visible()
+        assert page.evaluate(BROKEN_CELLS) == [], path
+        console.screenshot(f"table-{path}")
+    nav = page.locator(".main-nav a")
+    heights = {round(box["height"]) for box in (a.bounding_box() for a in nav.all()) if box}
+    assert len(heights) == 1, "every navigation link on one line"

@@ -204,7 +204,7 @@ def test_an_auditor_reads_every_voucher_page_without_write_buttons_and_verifies_
     console.log_in(AUDITOR, "vouchers")
     page = console.page
     expect(page.locator(".main-nav a")).to_have_text(
-        ["地图", "机器人", "任务", "事件", "计划", "模板", "机器人券"]
+        ["地图", "概览", "机器人", "任务", "事件", "告警", "计划", "模板", "机器人券"]
     )
     expect(page.locator(".badge.access")).to_have_text("只读")
     writes = "form, .records-forms, [data-action=revoke], [data-action='party.blacklist'], " + (

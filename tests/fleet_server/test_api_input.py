@@ -240,3 +240,25 @@ def test_a_lone_surrogate_is_refused_and_the_answer_is_still_json(client: TestCl
     kind = json.dumps({"kind": "\ud800", "site": "square"})
     assert _detail(_post_raw(client, "/api/v1/missions", kind)).startswith("kind: Input tag")
     assert client.get("/api/v1/incidents").json() == []
+
+
+def test_each_refused_field_comes_with_a_code_and_its_limits_for_the_console(
+    client: TestClient,
+) -> None:
+    clean = {"kind": "clean", "site": "square", "zone": "fence", "width": 9, "mode": "polish"}
+    answer = client.post("/api/v1/missions", json=clean)
+    assert answer.status_code == 422
+    body = answer.json()
+    problems = {p["field"]: p for p in body["problems"]}
+    assert problems["width"] == {
+        "field": "width",
+        "code": "validation.less_than_equal",
+        "params": {"le": 5.0},
+        "message": "Input should be less than or equal to 5",
+    }
+    assert problems["mode"]["code"] == "validation.literal_error"
+    assert problems["mode"]["params"] == {"expected": "'sweep', 'scrub' or 'vacuum'"}
+    # The English words stay as they were, for integrators.
+    assert "width: Input should be less than or equal to 5" in body["errors"]
+    assert body["detail"] == "; ".join(body["errors"])
+    assert client.get("/api/v1/missions").json() == []

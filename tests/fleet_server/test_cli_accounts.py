@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,3 +95,78 @@ def test_apikey_create_prints_a_working_key_once(sqlite_url: str, accounts: Acco
         accounts.principal_from_api_key(key)
     unknown = _fleet(sqlite_url, "apikey", "revoke", "999")
     assert unknown.exit_code == 1 and "no API key 999" in unknown.stderr
+
+
+def _run_fleet(sqlite_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`fleet ...` as a separate process, the way an operator runs it."""
+    return subprocess.run(
+        [script("fleet"), *args],
+        env={**os.environ, "FLEET_DATABASE_URL": sqlite_url},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _read_until(fd: int, wanted: str, seen: str = "") -> str:
+    """What the process behind a terminal wrote, up to and including `wanted`."""
+    while wanted not in seen:
+        ready, _, _ = select.select([fd], [], [], 120)
+        assert ready, f"no {wanted!r} from the terminal; got {seen!r}"
+        chunk = os.read(fd, 1024).decode()
+        assert chunk, f"the process ended before {wanted!r}; got {seen!r}"
+        seen += chunk
+    return seen
+
+
+def _exit_code(pid: int) -> int:
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def test_user_passwd_at_a_terminal_asks_twice(sqlite_url: str, accounts: AccountService) -> None:
+    accounts.add_user("root", Role.ADMIN, "forgotten password")
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: `fleet user passwd root` on the terminal
+        os.execve(
+            script("fleet"),
+            [script("fleet"), "user", "passwd", "root"],
+            {**os.environ, "FLEET_DATABASE_URL": sqlite_url},
+        )
+    try:
+        seen = _read_until(terminal, "Password:")
+        os.write(terminal, b"new admin password\n")
+        seen = _read_until(terminal, "Repeat for confirmation:", seen)
+        os.write(terminal, b"new admin password\n")
+        seen = _read_until(terminal, "password of user root changed", seen)
+    finally:
+        code = _exit_code(pid)
+        os.close(terminal)
+    assert code == 0, seen
+    assert "new admin password" not in seen  # hidden while typed
+    assert accounts.authenticate("root", "new admin password").role == Role.ADMIN
+    with pytest.raises(Unauthorized):
+        accounts.authenticate("root", "forgotten password")
+
+
+def test_user_passwd_generate_prints_a_password_that_works(
+    sqlite_url: str, accounts: AccountService
+) -> None:
+    accounts.add_user("root", Role.ADMIN, "forgotten password")
+    changed = _run_fleet(sqlite_url, "user", "passwd", "root", "--generate")
+    assert changed.returncode == 0, changed.stderr
+    password = changed.stdout.strip()
+    assert len(password) >= 16 and "changed" in changed.stderr
+    assert accounts.authenticate("root", password).name == "root"
+    with pytest.raises(Unauthorized):
+        accounts.authenticate("root", "forgotten password")
+
+    piped = _run_fleet(sqlite_url, "user", "passwd", "root", stdin="piped password\n")
+    assert piped.returncode == 0, piped.stderr
+    assert accounts.authenticate("root", "piped password").name == "root"
+    short = _run_fleet(sqlite_url, "user", "passwd", "root", stdin="short\n")
+    assert short.returncode == 2 and "password" in short.stderr
+    assert accounts.authenticate("root", "piped password").name == "root"
+    unknown = _run_fleet(sqlite_url, "user", "passwd", "nobody", "--generate")
+    assert unknown.returncode == 1 and "no user 'nobody'" in unknown.stderr

@@ -10,12 +10,8 @@ from sqlmodel import Session, select
 from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.logbook import EntryKind, LogbookEntry
 from fleet_server.migrations.upgrade import schema_state
-from tests.databases import (
-    engine_at_head,
-    fresh_postgres_database,
-    make_as_before_migrations,
-    postgres_admin_url,
-)
+from tests.databases import engine_at_head, fresh_postgres_database, postgres_admin_url
+from tests.fleet_server.migrations.databases import make_as_before_migrations
 
 
 def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
@@ -37,7 +33,9 @@ def test_an_enum_type_made_by_an_older_version_gains_the_new_members() -> None:
         try:
             assert schema_state(engine).at_head
             logbook = Logbook(engine)
-            logbook.append(EntryKind.UNEXPECTED_ORDER, site_id="square", actor="fleet", summary="x")
+            logbook.append(
+                EntryKind.UNEXPECTED_ORDER, site_id="square", actor="fleet", summary="x"
+            )
             logbook.append(EntryKind.ANNOUNCEMENT, site_id="square", actor="dog-1", summary="y")
             with Session(engine) as session:
                 kinds = [entry.kind for entry in session.exec(select(LogbookEntry))]

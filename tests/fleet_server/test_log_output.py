@@ -52,7 +52,11 @@ def test_json_lines_name_the_request_the_robot_and_the_mission(
         agent = system.start_agent(
             SERIAL, {"x": desk.x, "y": desk.y}, 50, {"AGENT_LOG_FORMAT": "json"}
         )
-        wait_until(lambda: system.robot(SERIAL).get("online"), what=f"{SERIAL} online")
+        # Online and placed: a mission for a robot with no reported position is refused.
+        wait_until(
+            lambda: system.robot(SERIAL).get("online") and system.robot(SERIAL).get("position"),
+            what=f"{SERIAL} online at its position",
+        )
         body = {"kind": "patrol", "site": SITE.id, "route": ROUTE, "robot": SERIAL}
         created = system.api.post("/missions", json=body, headers={"X-Request-ID": REQUEST_ID})
         assert created.status_code == 201, created.text

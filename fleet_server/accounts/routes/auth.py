@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
-from fleet_server.accounts.models import AccountName, GivenPassword, Role
-from fleet_server.errors import Unauthorized
+from fleet_server.accounts.models import AccountName, GivenPassword, PasswordChange, Role
+from fleet_server.errors import Forbidden, Invalid, Unauthorized
 from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import SignedIn
 
@@ -64,3 +64,30 @@ async def me(principal: SignedIn) -> Me:
     """The name, role and kind (user or API key) of the caller (roles: admin, operator, viewer,
     subsidy_officer, auditor)."""
     return Me(name=principal.name, role=principal.role, kind=principal.kind)
+
+
+@router.post("/password")
+def change_password(
+    request: Request, change: PasswordChange, principal: SignedIn, fleet: FleetDep
+) -> Token:
+    """Change your own password, giving the current one (a password an admin reset is then yours
+    alone); your other sessions end and the answer is a fresh token. A wrong current password
+    counts towards the login throttle (roles: admin, operator, viewer, subsidy_officer,
+    auditor)."""
+    if principal.kind != "user":
+        raise Forbidden("an API key has no password: an admin creates a new key")
+    if change.new_password == change.current_password:
+        raise Invalid("new_password: must differ from the current one", field="new_password")
+    address = request.client.host if request.client else UNKNOWN_ADDRESS
+    fleet.logins.begin(principal.name, address)
+    try:
+        fleet.accounts.authenticate(principal.name, change.current_password)
+    except Unauthorized:
+        fleet.logins.failed()
+        # Not 401: the caller is signed in; the field they typed is wrong.
+        raise Invalid("current_password: wrong password", field="current_password") from None
+    fleet.logins.succeeded(principal.name, address)
+    fleet.accounts.set_password(principal.name, change.new_password)
+    user = fleet.accounts.authenticate(principal.name, change.new_password)
+    token, expires_in = fleet.accounts.issue_token(user)
+    return Token(access_token=token, expires_in=expires_in)

@@ -15,7 +15,8 @@ class RobotDay(SQLModel, table=True):
     """One robot's activity on one day in its site's timezone; kept beyond telemetry retention."""
 
     serial_number: str = Field(primary_key=True, max_length=64)
-    day: date = Field(primary_key=True)
+    # Indexed on its own too: the fleet's reports read every robot's days in a range.
+    day: date = Field(primary_key=True, index=True)
     site_id: str | None = Field(default=None, max_length=64)
     seconds_online: float = 0.0
     seconds_active: float = 0.0
@@ -23,6 +24,11 @@ class RobotDay(SQLModel, table=True):
     zone_seconds: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     missions_completed: int = 0
     distance_m: float = 0.0
+    # Active off the charger (working: the reports' utilisation), time on a charger, and battery
+    # percent used (its drops while on no charger, summed).
+    seconds_working: float = 0.0
+    seconds_charging: float = 0.0
+    battery_used_percent: float = 0.0
 
 
 class RobotDayPublic(BaseModel):
@@ -36,6 +42,9 @@ class RobotDayPublic(BaseModel):
     zone_seconds: dict[str, float]
     missions_completed: int
     distance_m: float
+    seconds_working: float
+    seconds_charging: float
+    battery_used_percent: float
 
     @classmethod
     def of(cls, row: RobotDay) -> RobotDayPublic:
@@ -49,4 +58,7 @@ class RobotDayPublic(BaseModel):
             zone_seconds={k: round(float(v), 1) for k, v in sorted(row.zone_seconds.items())},
             missions_completed=row.missions_completed,
             distance_m=round(row.distance_m, 1),
+            seconds_working=round(row.seconds_working, 1),
+            seconds_charging=round(row.seconds_charging, 1),
+            battery_used_percent=round(row.battery_used_percent, 1),
         )

@@ -4,7 +4,7 @@ Two JSON columns, `{"zh": ..., "en": ...}`. Existing templates get `{}` (the con
 `name`); file templates get their files' names when the server next loads the directory.
 
 Revision ID: 34e3633bc07a
-Revises: 33148a0380da
+Revises: 9d04689a0fa8
 Create Date: 2026-12-06 15:08:53.544856
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "34e3633bc07a"
-down_revision = "33148a0380da"
+down_revision = "9d04689a0fa8"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
@@ -78,7 +78,8 @@ class Mission(MissionBase, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_column=utc_column(nullable=False))
     assigned_at: datetime | None = Field(default=None, sa_column=utc_column())
     started_at: datetime | None = Field(default=None, sa_column=utc_column())
-    finished_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Indexed: the fleet's reports count missions ended in a range.
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
 
     @property
     def nodes_total(self) -> int:
@@ -106,8 +107,20 @@ class Mission(MissionBase, table=True):
         return min(done, self.rounds)
 
 
+Leg = Literal["approach", "route", "return", "done"]
+
+
+class RouteProgress(BaseModel):
+    """A patrol counted on the route the operator drew: its nodes passed in the current round,
+    and the leg the robot is on (to the route's start, along it, on the way back, done)."""
+
+    passed: int
+    total: int
+    leg: Leg
+
+
 class Progress(BaseModel):
-    """How far a mission has got."""
+    """How far a mission has got (a patrol's also on its drawn route, else null)."""
 
     nodes_passed: int
     nodes_total: int
@@ -115,6 +128,27 @@ class Progress(BaseModel):
     rounds: int
     # The nodes still to pass this round, in order (drawn as the robot's planned route).
     ahead: list[str] = Field(default_factory=list)
+    route: RouteProgress | None = None
+
+
+def route_progress(mission: Mission) -> RouteProgress | None:
+    """Where a patrol is on its drawn route, from the plan indices of its route visits."""
+    visits = mission.results.get("route_visits")
+    drawn = len(mission.route)
+    if not visits or not drawn:
+        return None
+    passed = mission.nodes_passed
+    rounds = [visits[i : i + drawn] for i in range(0, len(visits), drawn)]
+    started = [visits_of_round for visits_of_round in rounds if visits_of_round[0] < passed]
+    if not started:
+        return RouteProgress(passed=0, total=drawn, leg="approach")
+    done = sum(1 for index in started[-1] if index < passed)
+    leg: Leg = "route"
+    if passed >= mission.nodes_total:
+        leg = "done"
+    elif done == drawn:
+        leg = "return"
+    return RouteProgress(passed=done, total=drawn, leg=leg)
 
 
 class MissionPublic(BaseModel):
@@ -163,6 +197,7 @@ class MissionPublic(BaseModel):
                 current_round=mission.current_round,
                 rounds=mission.rounds,
                 ahead=mission.ahead,
+                route=route_progress(mission),
             ),
             results=mission.results,
             order_id=mission.order_id,

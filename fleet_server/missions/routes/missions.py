@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field
 
+from fleet_protocol.base import utc_now
 from fleet_server.fields import Id, Identifier
+from fleet_server.fleet.models.telemetry import PlaybackPoint
 from fleet_server.missions.models.choice import MissionDetail
 from fleet_server.missions.models.mission import MissionPublic, MissionStatus
 from fleet_server.missions.models.requests import MissionCreate
@@ -16,6 +19,8 @@ from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import FleetReader, FleetWriter
 
 router = APIRouter(prefix="/missions", tags=["missions"])
+# A mission's track for playback: enough points for a day-long patrol at the telemetry's pace.
+MISSION_TRACK_MAX_POINTS = 5000
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -74,6 +79,28 @@ async def mission_coverage_image(mission_id: Id, fleet: FleetDep, _: FleetReader
     """The coverage image of a cleaning mission: zone, planned lanes, what was cleaned (roles:
     admin, operator, viewer, auditor)."""
     return Response(fleet.missions.coverage_image(mission_id), media_type="image/png")
+
+
+@router.get("/{mission_id}/track")
+async def mission_track(
+    mission_id: Id,
+    fleet: FleetDep,
+    _: FleetReader,
+    points: int = Query(default=1000, ge=2, le=MISSION_TRACK_MAX_POINTS),
+) -> list[PlaybackPoint]:
+    """Where the mission's robots were while they ran it, from start to end (to now while it
+    runs), oldest first: the downsampled telemetry, thinned evenly to at most `points`, for
+    playing the mission back on the map; empty before it starts and once its telemetry is past
+    retention (roles: admin, operator, viewer, auditor)."""
+    mission = fleet.missions.get(mission_id)
+    start = mission.started_at or mission.assigned_at
+    if start is None:
+        return []
+    end = mission.finished_at or utc_now()
+    samples = await asyncio.to_thread(
+        fleet.robot_store.mission_track, mission_id, start, end, points
+    )
+    return [PlaybackPoint.of(sample) for sample in samples]
 
 
 @router.post("/{mission_id}/cancel")

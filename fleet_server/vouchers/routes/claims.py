@@ -49,13 +49,13 @@ async def list_claims(
     holder_id: Id | None = None,
     status: ClaimStatus | None = None,
 ) -> list[ClaimPublic]:
-    """The claims matching every filter given (roles: subsidy_officer, auditor)."""
+    """The claims matching every filter given (roles: admin, subsidy_officer, auditor)."""
     return fleet.claims.find(programme_id, holder_id, status)
 
 
 @router.get("/{claim_id}")
 async def get_claim(claim_id: Id, fleet: FleetDep, _: RecordReader) -> ClaimPublic:
-    """One claim (roles: subsidy_officer, auditor)."""
+    """One claim (roles: admin, subsidy_officer, auditor)."""
     return fleet.claims.get(claim_id)
 
 
@@ -85,7 +85,8 @@ async def reject_claim(
 
 @router.get("/{claim_id}/evidence")
 async def download_evidence(claim_id: Id, fleet: FleetDep, _: RecordReader) -> Response:
-    """The claim's evidence pack, byte for byte as hashed (roles: subsidy_officer, auditor)."""
+    """The claim's evidence pack, byte for byte as hashed (roles: admin, subsidy_officer,
+    auditor)."""
     text, sha256 = fleet.claims.evidence(claim_id)
     return Response(
         content=text.encode("utf-8"),
@@ -100,5 +101,5 @@ async def download_evidence(claim_id: Id, fleet: FleetDep, _: RecordReader) -> R
 @router.get("/{claim_id}/evidence/verify")
 async def verify_evidence(claim_id: Id, fleet: FleetDep, _: RecordReader) -> dict[str, Any]:
     """Re-check the pack against its digest and against the fleet's activity records (roles:
-    subsidy_officer, auditor)."""
+    admin, subsidy_officer, auditor)."""
     return fleet.claims.verify_evidence(claim_id)

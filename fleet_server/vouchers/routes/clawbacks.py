@@ -27,7 +27,7 @@ async def list_cases(
     status: ClawbackStatus | None = None,
     serial_number: Label | None = None,
 ) -> list[ClawbackPublic]:
-    """The cases matching every filter given (roles: subsidy_officer, auditor)."""
+    """The cases matching every filter given (roles: admin, subsidy_officer, auditor)."""
     return fleet.clawbacks.find(programme_id, status, serial_number)
 
 
@@ -40,7 +40,7 @@ async def run_watch(fleet: FleetDep, _: Officer) -> list[ClawbackPublic]:
 
 @router.get("/{case_id}")
 async def get_case(case_id: Id, fleet: FleetDep, _: RecordReader) -> ClawbackPublic:
-    """One case with its evidence (roles: subsidy_officer, auditor)."""
+    """One case with its evidence (roles: admin, subsidy_officer, auditor)."""
     return fleet.clawbacks.get(case_id)
 
 

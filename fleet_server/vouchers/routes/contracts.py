@@ -33,13 +33,13 @@ async def create_contract(fleet: FleetDep, body: ContractCreate, who: Officer) -
 async def list_contracts(
     fleet: FleetDep, _: RecordReader, voucher_id: Id | None = None, supplier_id: Id | None = None
 ) -> list[ContractPublic]:
-    """The contracts matching every filter given (roles: subsidy_officer, auditor)."""
+    """The contracts matching every filter given (roles: admin, subsidy_officer, auditor)."""
     return fleet.contracts.find(voucher_id, supplier_id)
 
 
 @router.get("/{contract_id}")
 async def get_contract(contract_id: Id, fleet: FleetDep, _: RecordReader) -> ContractPublic:
-    """One contract (roles: subsidy_officer, auditor)."""
+    """One contract (roles: admin, subsidy_officer, auditor)."""
     return fleet.contracts.get(contract_id)
 
 

@@ -24,13 +24,13 @@ async def create_enterprise(
 
 @router.get("")
 async def list_enterprises(fleet: FleetDep, _: RecordReader) -> list[EnterprisePublic]:
-    """Every enterprise (roles: subsidy_officer, auditor)."""
+    """Every enterprise (roles: admin, subsidy_officer, auditor)."""
     return fleet.enterprises.list_all()
 
 
 @router.get("/{enterprise_id}")
 async def get_enterprise(enterprise_id: Id, fleet: FleetDep, _: RecordReader) -> EnterprisePublic:
-    """One enterprise (roles: subsidy_officer, auditor)."""
+    """One enterprise (roles: admin, subsidy_officer, auditor)."""
     return fleet.enterprises.get(enterprise_id)
 
 

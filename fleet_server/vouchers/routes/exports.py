@@ -75,24 +75,24 @@ def _csv_download(
 
 @_csv_download("vouchers", vouchers_csv)
 def export_vouchers(fleet: Fleet, programme_id: int | None) -> list[VoucherPublic]:
-    """The vouchers as CSV (roles: subsidy_officer, auditor)."""
+    """The vouchers as CSV (roles: admin, subsidy_officer, auditor)."""
     return fleet.vouchers.find(programme_id)
 
 
 @_csv_download("claims", claims_csv)
 def export_claims(fleet: Fleet, programme_id: int | None) -> list[ClaimPublic]:
     """The claims as CSV, each with its failed rules in words and every rule's check (roles:
-    subsidy_officer, auditor)."""
+    admin, subsidy_officer, auditor)."""
     return fleet.claims.find(programme_id)
 
 
 @_csv_download("payouts", payouts_csv)
 def export_payouts(fleet: Fleet, programme_id: int | None) -> list[PayoutPublic]:
-    """The payouts as CSV (roles: subsidy_officer, auditor)."""
+    """The payouts as CSV (roles: admin, subsidy_officer, auditor)."""
     return fleet.settlements.payouts(programme_id)
 
 
 @_csv_download("clawbacks", clawbacks_csv)
 def export_clawbacks(fleet: Fleet, programme_id: int | None) -> list[ClawbackPublic]:
-    """The clawback cases as CSV (roles: subsidy_officer, auditor)."""
+    """The clawback cases as CSV (roles: admin, subsidy_officer, auditor)."""
     return fleet.clawbacks.find(programme_id)

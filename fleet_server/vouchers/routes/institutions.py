@@ -29,7 +29,7 @@ async def create_institution(
 
 @router.get("")
 async def list_institutions(fleet: FleetDep, _: RecordReader) -> list[InstitutionPublic]:
-    """Every institution (roles: subsidy_officer, auditor)."""
+    """Every institution (roles: admin, subsidy_officer, auditor)."""
     return fleet.institutions.list_all()
 
 
@@ -37,7 +37,7 @@ async def list_institutions(fleet: FleetDep, _: RecordReader) -> list[Institutio
 async def get_institution(
     institution_id: Id, fleet: FleetDep, _: RecordReader
 ) -> InstitutionPublic:
-    """One institution (roles: subsidy_officer, auditor)."""
+    """One institution (roles: admin, subsidy_officer, auditor)."""
     return fleet.institutions.get(institution_id)
 
 

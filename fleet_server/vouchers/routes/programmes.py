@@ -21,13 +21,13 @@ async def create_programme(fleet: FleetDep, body: ProgrammeCreate, who: Officer)
 
 @router.get("")
 async def list_programmes(fleet: FleetDep, _: RecordReader) -> list[ProgrammePublic]:
-    """Every programme with its balances (roles: subsidy_officer, auditor)."""
+    """Every programme with its balances (roles: admin, subsidy_officer, auditor)."""
     return fleet.programmes.list_all()
 
 
 @router.get("/{programme_id}")
 async def get_programme(programme_id: Id, fleet: FleetDep, _: RecordReader) -> ProgrammePublic:
-    """One programme with its balances (roles: subsidy_officer, auditor)."""
+    """One programme with its balances (roles: admin, subsidy_officer, auditor)."""
     return fleet.programmes.get(programme_id)
 
 

@@ -30,7 +30,7 @@ async def settle(fleet: FleetDep, body: SettlementCreate, who: Officer) -> Settl
 async def list_settlements(
     fleet: FleetDep, _: RecordReader, programme_id: Id | None = None
 ) -> list[SettlementPublic]:
-    """The rounds with their payouts (roles: subsidy_officer, auditor)."""
+    """The rounds with their payouts (roles: admin, subsidy_officer, auditor)."""
     return fleet.settlements.find(programme_id)
 
 
@@ -38,11 +38,11 @@ async def list_settlements(
 async def list_payouts(
     fleet: FleetDep, _: RecordReader, programme_id: Id | None = None, holder_id: Id | None = None
 ) -> list[PayoutPublic]:
-    """The payouts matching every filter given (roles: subsidy_officer, auditor)."""
+    """The payouts matching every filter given (roles: admin, subsidy_officer, auditor)."""
     return fleet.settlements.payouts(programme_id, holder_id)
 
 
 @router.get("/{round_id}")
 async def get_settlement(round_id: Id, fleet: FleetDep, _: RecordReader) -> SettlementPublic:
-    """One round with its payouts (roles: subsidy_officer, auditor)."""
+    """One round with its payouts (roles: admin, subsidy_officer, auditor)."""
     return fleet.settlements.get(round_id)

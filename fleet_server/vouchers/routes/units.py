@@ -36,11 +36,11 @@ async def list_units(
     holder_id: Id | None = None,
     current: bool | None = None,
 ) -> list[DeployedUnitPublic]:
-    """The registrations matching every filter given (roles: subsidy_officer, auditor)."""
+    """The registrations matching every filter given (roles: admin, subsidy_officer, auditor)."""
     return fleet.units.find(serial_number, holder_id, current)
 
 
 @router.get("/{unit_id}")
 async def get_unit(unit_id: Id, fleet: FleetDep, _: RecordReader) -> DeployedUnitPublic:
-    """One registration (roles: subsidy_officer, auditor)."""
+    """One registration (roles: admin, subsidy_officer, auditor)."""
     return fleet.units.get(unit_id)

@@ -52,13 +52,13 @@ async def list_vouchers(
     holder_id: Id | None = None,
     status: VoucherStatus | None = None,
 ) -> list[VoucherPublic]:
-    """The vouchers matching every filter given (roles: subsidy_officer, auditor)."""
+    """The vouchers matching every filter given (roles: admin, subsidy_officer, auditor)."""
     return fleet.vouchers.find(programme_id, holder_id, status)
 
 
 @router.get("/issued/{voucher_id}")
 async def get_voucher(voucher_id: Id, fleet: FleetDep, _: RecordReader) -> VoucherPublic:
-    """One voucher (roles: subsidy_officer, auditor)."""
+    """One voucher (roles: admin, subsidy_officer, auditor)."""
     return fleet.vouchers.get(voucher_id)
 
 

@@ -8,6 +8,7 @@ import json
 import threading
 from typing import Any
 
+from fleet_server.alerts.models import Alert, AlertKind, AlertSeverity
 from fleet_server.feed.hub import LiveFeed, Subscription
 from fleet_server.fleet.models.robot import Robot, RobotPublic
 from fleet_server.incidents.models.incident import Incident
@@ -118,6 +119,8 @@ def test_a_client_that_falls_behind_gets_a_fresh_snapshot_instead_of_a_longer_qu
     assert [m["id"] for m in queued[0]["missions"]] == [3]
     assert [r["position"]["x"] for r in queued[2]["robots"]] == [5.0]
     assert slow.resets == 1 and keeping_up.resets == 0
+    # What /metrics shows: one reset, and the three queued messages and the batch's one lost.
+    assert feed.resets == 1 and feed.dropped_messages == 4
 
 
 def test_changes_from_worker_threads_all_arrive() -> None:
@@ -182,3 +185,31 @@ def test_a_robot_passing_a_node_sends_its_missions_progress_once() -> None:
     mission, batch = _taken(subscription)
     assert mission["type"] == "mission" and mission["mission"]["id"] == 7
     assert batch["robots"][0]["last_node_id"] == "B"
+
+
+def test_alert_changes_within_an_interval_arrive_as_one_message_with_the_latest_count() -> None:
+    robots = Robots(["a"])
+    feed, _ = _feed(robots)
+    subscription = feed.subscribe()
+    _taken(subscription)
+    low = Alert(
+        id=1, kind=AlertKind.LOW_BATTERY, severity=AlertSeverity.MEDIUM, code="c", message="m"
+    )
+    held = Alert(
+        id=2, kind=AlertKind.INCIDENT_HELD, severity=AlertSeverity.MEDIUM, code="c", message="m"
+    )
+    feed.on_alert(low, "raised", 1)
+    feed.on_alert(low.model_copy(update={"count": 2}), "repeated", 1)
+    feed.on_alert(held, "raised", 2)
+    feed.on_alert(held.model_copy(update={"acknowledged_by": "op"}), "acknowledged", 1)
+    assert feed.publish() == 1
+    (message,) = _taken(subscription)
+    assert message["type"] == "alerts" and message["unacknowledged"] == 1
+    # Raised and repeated within one batch is still news; the latest of each alert is sent.
+    assert [(c["alert"]["id"], c["event"]) for c in message["changes"]] == [
+        (1, "raised"),
+        (2, "acknowledged"),
+    ]
+    assert message["changes"][0]["alert"]["count"] == 2
+    assert message["changes"][1]["alert"]["acknowledged_by"] == "op"
+    assert feed.publish() == 0

@@ -228,3 +228,31 @@ def test_a_mission_counts_once_on_the_local_day_it_completed() -> None:
     assert list(days) == [MAY_2]
     assert days[MAY_2].missions_completed == 1
     assert days[MAY_2].serial_number == "dog-01"
+
+
+def test_working_charging_and_battery_used_are_counted_apart() -> None:
+    tracker = _tracker()
+    seen: list[tuple[bool, bool, float]] = [
+        # (active, charging, battery) every 10 s: 20 s working from 80 % to 77 %, 20 s on the
+        # charger up to 90 % (a charge action is active, but charging is not work), 10 s idle.
+        (True, False, 80.0),
+        (True, False, 78.5),
+        (True, True, 77.0),
+        (True, True, 85.0),
+        (False, False, 90.0),
+        (False, False, 89.5),
+    ]
+    for step, (active, charging, battery) in enumerate(seen):
+        at = START + timedelta(seconds=10 * step)
+        tracker.observe(
+            Observation(
+                "dog-01", at, True, *INSIDE, DEMO.map_id, active, battery=battery, charging=charging
+            )
+        )
+    day = _days(tracker)[MAY_1]
+    assert day.seconds_online == pytest.approx(50)
+    assert day.seconds_active == pytest.approx(40)
+    assert day.seconds_working == pytest.approx(20)
+    assert day.seconds_charging == pytest.approx(20)
+    # 80 → 78.5 → 77 spent 3 %; the charge gained; 90 → 89.5 spent 0.5 %.
+    assert day.battery_used_percent == pytest.approx(3.5)

@@ -19,7 +19,7 @@ from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.migrations.adoption import initial_revision
-from fleet_server.migrations.config import alembic_config
+from fleet_server.migrations.config import ALEMBIC_RUN, alembic_config
 from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.store import MissionStore
@@ -28,6 +28,18 @@ from tests.console.voucher_records import build_voucher_records
 
 # Every table's rows, in key order: table name -> rows as {column: value}.
 Rows = dict[str, list[dict[str, Any]]]
+
+
+def make_as_before_migrations(url: str) -> None:
+    """The schema as the releases before migrations made it (the initial revision's tables, which
+    their create_all made), no alembic_version."""
+    engine = connect(url)
+    try:
+        with ALEMBIC_RUN, engine.begin() as connection:
+            command.upgrade(alembic_config(connection, SQLModel.metadata), initial_revision())
+        drop_revision_table(engine)
+    finally:
+        engine.dispose()
 
 
 def fill(url: str) -> None:
@@ -105,16 +117,27 @@ def fill(url: str) -> None:
         engine.dispose()
 
 
-def all_rows(engine: Engine) -> Rows:
-    """Every row of every table the models name (their columns the database has: a database
-    from before a revision lacks its new columns)."""
+def all_rows(engine: Engine, like: Rows | None = None) -> Rows:
+    """Every row of every table the models name, in the columns both the models and the database
+    have; tables without rows are left out, so that tables a later revision adds (empty, or absent
+    before it) compare equal. With `like`: only the columns its rows have, so rows read before a
+    revision added columns compare with rows read after."""
     rows: Rows = {}
     with engine.connect() as connection:
+        inspector = inspect(connection)
+        present = set(inspector.get_table_names())
         for table in SQLModel.metadata.sorted_tables:
-            present = columns(engine, table.name)
+            if table.name not in present:
+                continue
+            there = {column["name"] for column in inspector.get_columns(table.name)}
+            wanted = [c for c in table.columns if c.name in there]
+            if like is not None and like.get(table.name):
+                wanted = [c for c in wanted if c.name in like[table.name][0]]
             keys = list(table.primary_key.columns)
-            query = select(*(c for c in table.columns if c.name in present)).order_by(*keys)
-            rows[table.name] = [dict(row._mapping) for row in connection.execute(query)]
+            query = select(*wanted).order_by(*keys)
+            found = [dict(row._mapping) for row in connection.execute(query)]
+            if found:
+                rows[table.name] = found
     return rows
 
 
@@ -134,8 +157,9 @@ def audit_chains_hold(engine: Engine) -> tuple[int, int]:
 
 
 def drop_revision_table(engine: Engine) -> None:
-    """Take the migration history away, as the releases before migrations left a database: the
-    revisions after the first are undone (rows kept), then alembic_version is dropped."""
-    with engine.begin() as connection:
+    """Take the migration history away, as the releases before migrations left a database: back
+    to the initial revision (later revisions' downgrades drop their tables), then no history."""
+    with ALEMBIC_RUN, engine.begin() as connection:
         command.downgrade(alembic_config(connection), initial_revision())
         connection.execute(text("DROP TABLE alembic_version"))
+

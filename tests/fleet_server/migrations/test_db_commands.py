@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from fleet_server.migrations.config import head_revision
-from tests.databases import make_as_before_migrations
+from tests.fleet_server.migrations.databases import make_as_before_migrations
 from tests.system import script
 
 ROOT = Path(__file__).resolve().parents[3]

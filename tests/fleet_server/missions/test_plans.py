@@ -6,9 +6,14 @@ import pytest
 
 from fleet_server.errors import Invalid
 from fleet_server.missions.checks import check_request, mission_from_request
-from fleet_server.missions.models.mission import MissionPublic, MissionStatus
+from fleet_server.missions.models.mission import (
+    Mission,
+    MissionPublic,
+    MissionStatus,
+    route_progress,
+)
 from fleet_server.missions.models.requests import DockCreate, PatrolCreate, ServiceCreate
-from fleet_server.missions.plans import compile_mission, required_actions
+from fleet_server.missions.plans import MissionPlan, compile_mission, required_actions
 from fleet_server.missions.results import initial_results
 from fleet_server.sites.routing import RouteGraph
 from tests.fleet_server.small_site import small_site
@@ -164,3 +169,50 @@ def test_the_nodes_ahead_run_to_the_end_of_the_round_under_way() -> None:
     assert MissionPublic.of(mission).progress.ahead == ["B", "C", "D", "A"]
     mission.status = MissionStatus.COMPLETED
     assert mission.ahead == []
+
+
+def _progress_along(mission: Mission, plan: MissionPlan) -> list[tuple[int, str, int]]:
+    """(drawn nodes passed, leg, round) after each node of the plan is passed."""
+    mission.plan = plan.nodes
+    mission.approach_nodes = plan.approach_nodes
+    mission.round_nodes = plan.round_nodes
+    mission.results = initial_results(plan)
+    seen = []
+    for passed in range(1, len(plan.nodes) + 1):
+        mission.nodes_passed = passed
+        route = route_progress(mission)
+        assert route is not None and route.total == len(mission.route)
+        seen.append((route.passed, route.leg, mission.current_round))
+    return seen
+
+
+def test_progress_counts_the_drawn_route_and_the_way_back_apart() -> None:
+    # B, C, D drawn; the way back from D to B passes A, and so does the way from E to B.
+    mission, plan = _compiled(_patrol(route=["B", "C", "D"]))
+    assert plan.nodes == ["E", "A", "B", "C", "D", "A", "B", "C", "D", "A", "B"]
+    assert _progress_along(mission, plan) == [
+        (0, "approach", 0),  # E, where the robot starts
+        (0, "approach", 0),  # A, on the way to the route
+        (1, "route", 1),  # B
+        (2, "route", 1),  # C
+        (3, "return", 1),  # D, the last drawn node
+        (3, "return", 1),  # A, on the way back
+        (1, "route", 2),  # B: the second round begins
+        (2, "route", 2),
+        (3, "return", 2),
+        (3, "return", 2),
+        (3, "done", 2),
+    ]
+
+
+def test_an_out_and_back_patrol_counts_its_drawn_nodes_not_the_way_back() -> None:
+    mission, plan = _compiled(_patrol(route=["A", "B", "C"], pattern="out_and_back", rounds=1))
+    assert plan.nodes == ["E", "A", "B", "C", "B", "A"]
+    assert [(p, leg) for p, leg, _ in _progress_along(mission, plan)] == [
+        (0, "approach"),
+        (1, "route"),
+        (2, "route"),
+        (3, "return"),
+        (3, "return"),
+        (3, "done"),
+    ]

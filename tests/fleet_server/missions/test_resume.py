@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fleet_server.missions.checks import check_request, mission_from_request
-from fleet_server.missions.models.mission import Mission
+from fleet_server.missions.models.mission import Mission, RouteProgress, route_progress
 from fleet_server.missions.models.requests import PatrolCreate
 from fleet_server.missions.plans import compile_mission
 from fleet_server.missions.results import initial_results
@@ -59,8 +59,17 @@ def test_the_rest_of_a_patrol_is_driven_from_the_new_start() -> None:
     assert sorted(rest.actions_at) == [5]
     assert rest.actions_at[5] == plan.actions_at[7]
     assert rest.approach_nodes == plan.approach_nodes + resume.shift
-    shifted = shift_results(mission.results, rest, resume.shift)
+    shifted = shift_results(mission.results, rest, resume)
     assert [v["plan_index"] for v in shifted["checkpoints"]] == [1, 5]
+    # A, B and C were passed before the stop; D is driven to anew, then round 2.
+    assert plan.route_visits == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert shifted["route_visits"] == [-1, -1, -1, 2, 3, 4, 5, 6]
+    mission.plan, mission.approach_nodes, mission.round_nodes = rest.nodes, rest.approach_nodes, 4
+    mission.results = shifted
+    mission.nodes_passed = 2  # back at A, on the way to D
+    assert route_progress(mission) == RouteProgress(passed=3, total=4, leg="route")
+    mission.nodes_passed = 3  # D
+    assert route_progress(mission) == RouteProgress(passed=4, total=4, leg="return")
 
 
 def test_an_action_waiting_for_a_retry_waits_again_under_the_resumed_orders_id() -> None:
@@ -72,7 +81,7 @@ def test_an_action_waiting_for_a_retry_waits_again_under_the_resumed_orders_id()
     dwell.update(id=f"{dwell['id']}-retry1", status="WAITING", attempts=1)
     resume = Resume(resume_target(mission), ["B", "C"])
     rest = resumed_plan(plan, resume, site)
-    visit = shift_results(mission.results, rest, resume.shift)["checkpoints"][0]
+    visit = shift_results(mission.results, rest, resume)["checkpoints"][0]
     assert visit["plan_index"] == 1
     assert visit["actions"][0]["id"] == rest.actions_at[1][0].action_id
     assert visit["actions"][0]["attempts"] == 1

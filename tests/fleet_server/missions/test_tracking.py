@@ -126,3 +126,18 @@ def test_order_aborted_by_a_navigation_failure_fails_the_mission() -> None:
     seen = observe(_mission(), _state(errors=[aborted], last_node_sequence_id=2))
     assert seen.status is MissionStatus.FAILED
     assert seen.reason == "robot aborted the order (navigationFailed: path blocked)"
+
+
+def test_a_new_order_reported_with_the_last_node_of_the_one_before_is_no_progress() -> None:
+    # The robot took order m1 while its state still names node E (sequenceId 14) of its last
+    # order: nothing of m1 is passed yet, so no checkpoint of it may count as reached.
+    new_order = [NodeState(node_id=n, sequence_id=2 * i, released=True) for i, n in enumerate(PLAN)]
+    stale = _state(last_node_id="E", last_node_sequence_id=14, node_states=new_order)
+    assert observe(_mission(nodes_passed=0), stale).nodes_passed is None
+    # A node id that is not the plan's at that sequenceId is no progress either.
+    wrong = _state(last_node_id="C", last_node_sequence_id=2, node_states=new_order[2:])
+    assert observe(_mission(), wrong).nodes_passed is None
+    taken = _state(last_node_id="A", last_node_sequence_id=0, node_states=new_order[1:])
+    assert observe(_mission(nodes_passed=0), taken).nodes_passed == 1
+    at_c = _state(last_node_id="C", last_node_sequence_id=4, node_states=new_order[3:])
+    assert observe(_mission(), at_c).nodes_passed == 3

@@ -95,7 +95,10 @@ def test_bad_schedules_are_refused_with_the_field_named(client: TestClient) -> N
     _fleet(client, MONDAY_0759)
     cases = [
         ({"recurrence": WEEKLY | {"end_date": "2025-01-01"}}, "schedule has no runs"),
-        ({"recurrence": WEEKLY | {"times": ["25:00"]}}, "recurrence.weekly.times"),
+        (
+            {"recurrence": WEEKLY | {"times": ["25:00"]}},
+            "recurrence.times[0]: '25:00' is not a local time",
+        ),
         ({"recurrence": {"kind": "monthly"}}, "recurrence"),
         ({"recurrence": WEEKLY | {"timezone": "Mars/Olympus"}}, "Mars/Olympus"),
         ({"mission": PATROL | {"route": ["A", "Q"]}}, "route[1]: unknown node 'Q'"),

@@ -155,3 +155,23 @@ def test_every_route_but_the_public_ones_refuses_a_caller_without_credentials(
                 continue
             response = client.request(method, re.sub(r"\{[^}]+\}", "1", path))
             assert response.status_code == 401, (method, path, response.text)
+
+
+def test_the_admin_reads_voucher_records_but_may_change_none(client: TestClient) -> None:
+    """Separation of duties: who manages accounts sees the subsidy records, decides nothing."""
+    admin = api_key(client, "records-admin", Role.ADMIN)
+    writes = 0
+    for method, path, _ in _api_routes():
+        if not path.startswith(("/api/v1/vouchers", "/api/v1/audit")):
+            continue
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        response = client.request(method, url, json={}, headers=admin)
+        if method == "GET":
+            assert response.status_code in (200, 404), (method, path, response.text)
+            continue
+        writes += 1
+        assert response.status_code == 403, (method, path, response.text)
+        assert response.json()["detail"].startswith("role admin may not do this")
+    assert writes >= 15
+    assert client.get("/api/v1/vouchers/programmes", headers=admin).json() == []
+    assert client.get("/api/v1/audit/verify", headers=admin).json()["ok"] is True

@@ -1,17 +1,23 @@
 // The REST API with the login token: JSON in and out, errors as ApiError with the server's words.
 
+import { hasWords, t } from "./i18n.js";
+
 const TOKEN_KEY = "fleet.token";
 const BASE = "/api/v1";
 let token = sessionStorage.getItem(TOKEN_KEY);
 const unauthorizedListeners = new Set();
 
 export class ApiError extends Error {
-  /** `field` names the request field a refusal is about, when the server says (422, 409). */
+  /** `field` names the request field a refusal is about, when the server says (422, 409);
+   * `code` and `params` word it in the user's language, as do each of a 422's `problems`. */
   constructor(status, detail, body = {}) {
     super(typeof detail === "string" ? detail : JSON.stringify(detail));
     this.status = status;
     this.detail = detail;
     this.field = body.field ?? null;
+    this.code = body.code ?? null;
+    this.params = body.params ?? {};
+    this.problems = Array.isArray(body.problems) ? body.problems : null;
   }
 }
 
@@ -100,10 +106,20 @@ export async function logIn(username, password) {
   return accessToken;
 }
 
-/** A server error's words for the user: FastAPI's 422 lists, or the message. */
+/** A problem's words: in the user's language when its code is known here, else the server's. */
+export function wordOf(code, params, message) {
+  return code && hasWords(code) ? t(code, params || {}) : message;
+}
+
+/** A server error's words for the user: each problem of a 422 beside the field it names, FastAPI's
+ * own 422 lists, or the message (in the user's language when its code is known). */
 export function errorText(error) {
+  if (error instanceof ApiError && error.problems) {
+    return error.problems.map((p) => `${p.field}: ${wordOf(p.code, p.params, p.message)}`).join("; ");
+  }
   if (error instanceof ApiError && Array.isArray(error.detail)) {
     return error.detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
   }
-  return error instanceof ApiError ? String(error.detail) : String(error.message || error);
+  if (error instanceof ApiError) return wordOf(error.code, error.params, String(error.detail));
+  return String(error.message || error);
 }

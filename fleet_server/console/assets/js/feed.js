@@ -1,9 +1,9 @@
-// The live feed over a WebSocket: a snapshot first, then robot batches, missions, incidents and
-// the fleet-wide state.
+// The live feed over a WebSocket: a snapshot first, then robot batches, missions, incidents,
+// alerts and the fleet-wide state.
 // No polling: the page changes when a message arrives. Close code 4401 means: log in again.
 
 import {
-  putFleetControl, putIncidents, putMissions, putRobots, putSnapshot, setConnection,
+  putAlertChanges, putFleetControl, putIncidents, putMissions, putRobots, putSnapshot, setConnection,
 } from "./store.js";
 
 const LOGIN_AGAIN = 4401;
@@ -31,6 +31,9 @@ function handle(message) {
       break;
     case "fleet":
       putFleetControl(message.control);
+      break;
+    case "alerts":
+      putAlertChanges(message);
       break;
     default:
       console.warn("unknown live message", message.type);

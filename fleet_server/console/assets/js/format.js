@@ -56,3 +56,10 @@ export function runTime(iso) {
   const [day, time] = dateTimeLong(iso).split(" ");
   return `${day} ${weekday} ${time}`;
 }
+
+/** A time of day like 14:05 in the site's timezone (a chart's time axis). */
+export function clockTime(ms) {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: timezone, hour: "2-digit", minute: "2-digit", hour12: false,
+  }).format(new Date(ms));
+}

@@ -27,6 +27,11 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
+/** Whether the current language has words for `key` (a server's code may be new to us). */
+export function hasWords(key) {
+  return messages[language][key] !== undefined;
+}
+
 /** The label for `key` in the current language, with {name} placeholders filled in. */
 export function t(key, params = {}) {
   let text = messages[language][key];

@@ -1,5 +1,6 @@
 // The console's entry: login, the shell (header, navigation), the live feed, and the router.
 
+import { alertSignals, loadAlerts } from "./alert-signals.js";
 import { api, errorText, getToken, logIn, onUnauthorized, setToken } from "./api.js";
 import { h } from "./dom.js";
 import { closeFeed, openFeed } from "./feed.js";
@@ -7,6 +8,7 @@ import { fleetControl, loadFleetControl } from "./fleet-control.js";
 import { setTimezone } from "./format.js";
 import { getLanguage, onLanguageChange, setLanguage, t, tValue } from "./i18n.js";
 import { allowedPages, parseHash } from "./nav.js";
+import { passwordButton } from "./password-change.js";
 import { can, session } from "./session.js";
 import { putIncidents, putMissions, resetStore, store, subscribe } from "./store.js";
 
@@ -59,6 +61,7 @@ function renderLogin() {
 
 function logOut(note = null) {
   closeFeed();
+  leaveShell();
   setToken(null);
   session.user = null;
   resetStore();
@@ -82,6 +85,7 @@ async function start() {
   if (can("fleet.read")) {
     putMissions(await api("/missions?limit=200"));
     await loadFleetControl();
+    await loadAlerts();
     refreshOnSnapshot();
     openFeed(getToken(), () => logOut("login.expired"));
   }
@@ -105,8 +109,9 @@ function refreshOnSnapshot() {
   let first = true;
   snapshotRefresh = subscribe("snapshot", () => {
     readIncidents();
-    // The fleet may have been paused or resumed while the feed was away.
+    // The fleet may have been paused or resumed, and alerts raised, while the feed was away.
     loadFleetControl().catch((failure) => console.warn(failure));
+    loadAlerts().catch((failure) => console.warn(failure));
     if (first) {
       first = false;
       return;
@@ -128,9 +133,13 @@ function connectionBadge() {
 
 let shellCleanup = [];
 
-function renderShell() {
+function leaveShell() {
   for (const cleanup of shellCleanup) cleanup();
   shellCleanup = [];
+}
+
+function renderShell() {
+  leaveShell();
   const pages = allowedPages();
   const { id } = parseHash(location.hash);
   const nav = h("nav", { class: "main-nav", "aria-label": t("nav.label") },
@@ -142,6 +151,8 @@ function renderShell() {
   shellCleanup.push(connection.unsubscribe);
   const control = can("fleet.read") ? fleetControl() : null;
   if (control) shellCleanup.push(control.unsubscribe);
+  const alerts = can("fleet.read") ? alertSignals(nav) : null;
+  if (alerts) shellCleanup.push(alerts.cleanup);
   const user = session.user;
   const header = h("header", { class: "top-bar" },
     h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }), t("app.title")),
@@ -149,9 +160,14 @@ function renderShell() {
     h("div", { class: "top-tools" },
       control ? control.element : null,
       can("fleet.read") ? connection.badge : null,
+      alerts ? alerts.toggle : null,
       h("span", { class: "user", "data-role": user.role },
         h("span", { class: "user-name" }, user.name),
-        h("span", { class: "user-role" }, tValue("role", user.role))),
+        h("span", { class: "user-line" },
+          h("span", { class: "user-role" }, tValue("role", user.role)),
+          user.kind === "user" ? passwordButton(() => {
+            if (can("fleet.read")) openFeed(getToken(), () => logOut("login.expired"));
+          }) : null)),
       languageToggle(),
       h("button", { type: "button", class: "button", "data-action": "logout", on: { click: () => logOut() } },
         t("nav.logout"))),

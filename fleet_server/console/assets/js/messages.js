@@ -2,9 +2,13 @@
 // fleet pages' labels are here, the other pages' in their own files, merged below.
 
 import { mapLabels } from "./messages-map.js";
+import { alerts } from "./messages-alerts.js";
+import { accounts } from "./messages-accounts.js";
 import { nameLabels } from "./messages-names.js";
 import { operations } from "./messages-operations.js";
+import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
+import { validation } from "./messages-validation.js";
 
 const fleet = {
   zh: {
@@ -66,6 +70,7 @@ const fleet = {
     "map.dock": "充电站",
     "map.chargers": "{n} 个充电位",
     "map.incident": "事件",
+    "map.incidentStatus": "事件：{status}",
     "map.checkpoint": "检查点",
     "map.closeDetail": "关闭详情",
     "robot.serial": "编号",
@@ -106,6 +111,9 @@ const fleet = {
     "missions.progress": "进度",
     "missions.progressRounds": "{passed}/{total} 个节点 · 第 {round}/{rounds} 轮",
     "missions.progressNodes": "{passed}/{total} 个节点",
+    "missions.progressRoute": "第 {round}/{rounds} 轮 · 巡逻点 {passed}/{total}",
+    "missions.progressApproach": "前往路线起点 · 共 {rounds} 轮，每轮 {total} 个巡逻点",
+    "missions.progressReturn": "返回起点",
     "missions.created": "创建时间",
     "missions.new": "新建任务",
     "missions.none": "没有符合条件的任务。",
@@ -203,7 +211,7 @@ const fleet = {
     "incidentStatus.dispatched": "已派遣",
     "incidentStatus.on_scene": "已到场",
     "incidentStatus.resolved": "已解决",
-    "incidentStatus.escalated": "已上报",
+    "incidentStatus.escalated": "已转人工",
     "newMission.title": "新建任务",
     "newMission.mode.map": "在地图上点选巡逻路线",
     "newMission.mode.template": "从模板创建",
@@ -301,6 +309,7 @@ const fleet = {
     "map.dock": "Dock",
     "map.chargers": "{n} chargers",
     "map.incident": "Incident",
+    "map.incidentStatus": "Incident: {status}",
     "map.checkpoint": "Checkpoint",
     "map.closeDetail": "Close detail",
     "robot.serial": "Serial",
@@ -341,6 +350,9 @@ const fleet = {
     "missions.progress": "Progress",
     "missions.progressRounds": "{passed}/{total} nodes · round {round}/{rounds}",
     "missions.progressNodes": "{passed}/{total} nodes",
+    "missions.progressRoute": "round {round}/{rounds} · point {passed}/{total}",
+    "missions.progressApproach": "on the way to the route · {rounds} rounds of {total} points",
+    "missions.progressReturn": "on the way back to the start",
     "missions.created": "Created",
     "missions.new": "New mission",
     "missions.none": "No missions match.",
@@ -480,6 +492,12 @@ const fleet = {
 };
 
 export const messages = {
-  zh: { ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...nameLabels.zh },
-  en: { ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...nameLabels.en },
+  zh: {
+    ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh,
+    ...accounts.zh, ...validation.zh, ...nameLabels.zh,
+  },
+  en: {
+    ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en,
+    ...accounts.en, ...validation.en, ...nameLabels.en,
+  },
 };

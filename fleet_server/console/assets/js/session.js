@@ -2,7 +2,8 @@
 
 export const READERS = ["admin", "operator", "viewer", "auditor"];
 export const OPERATORS = ["admin", "operator"];
-export const RECORD_READERS = ["subsidy_officer", "auditor"];
+export const RECORD_READERS = ["admin", "subsidy_officer", "auditor"];
+export const ADMINS = ["admin"];
 const OFFICERS = ["subsidy_officer"];
 const LOGBOOK_READERS = ["admin", "operator", "auditor"];
 
@@ -14,11 +15,13 @@ const PERMISSIONS = {
   "robots.control": OPERATORS,
   "fleet.control": OPERATORS,
   "incidents.write": OPERATORS,
+  "alerts.acknowledge": OPERATORS,
   "schedules.write": OPERATORS,
   "templates.write": OPERATORS,
   "logbook.read": LOGBOOK_READERS,
   "vouchers.read": RECORD_READERS,
   "vouchers.write": OFFICERS,
+  "accounts.manage": ADMINS,
 };
 
 export const session = { user: null };

@@ -16,6 +16,10 @@ export const store = {
   connection: "connecting",
   // The whole fleet: running, paused or recalled, since when and by whom (GET /fleet/control).
   fleetControl: null,
+  // The alerts the console has seen (a page read over REST, and what the feed brought since),
+  // and how many alerts await acknowledging on the server (the badge and the title).
+  alerts: new Map(),
+  unacknowledgedAlerts: 0,
 };
 
 const listeners = new Map();
@@ -121,6 +125,36 @@ export function putFleetControl(control) {
   emit("fleet", control);
 }
 
+// Alerts kept at hand (a wall screen runs for days): the ones heard of last.
+const ALERTS_KEPT = 500;
+
+function keepAlerts(alerts) {
+  for (const alert of alerts) {
+    store.alerts.delete(alert.id);
+    store.alerts.set(alert.id, alert);
+  }
+  for (const id of store.alerts.keys()) {
+    if (store.alerts.size <= ALERTS_KEPT) break;
+    store.alerts.delete(id);
+  }
+}
+
+/** Alerts read over REST and the server's count of unacknowledged ones; tells "alerts" with no
+ * news (nothing to ring for). */
+export function putAlertPage(alerts, unacknowledged) {
+  keepAlerts(alerts);
+  store.unacknowledgedAlerts = unacknowledged;
+  emit("alerts", { changes: alerts.map((alert) => ({ event: "read", alert })), unacknowledged });
+}
+
+/** The feed's alerts message: each alert raised, repeated or acknowledged, and the count now;
+ * tells "alerts" with the changes. */
+export function putAlertChanges(message) {
+  keepAlerts(message.changes.map((change) => change.alert));
+  store.unacknowledgedAlerts = message.unacknowledged;
+  emit("alerts", message);
+}
+
 /** The feed's connection state: connecting, live, reconnecting. */
 export function setConnection(state) {
   store.connection = state;
@@ -136,4 +170,6 @@ export function resetStore() {
   store.tracks.clear();
   store.sites.clear();
   store.fleetControl = null;
+  store.alerts.clear();
+  store.unacknowledgedAlerts = 0;
 }

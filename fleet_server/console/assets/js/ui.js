@@ -42,16 +42,25 @@ export function batteryGauge(battery) {
 
 /** A mission's progress: nodes passed of the total, and the round. */
 export function progressBar(mission) {
-  const { nodes_passed: passed, nodes_total: total, current_round: round, rounds } = mission.progress;
+  const { nodes_passed: passed, nodes_total: total } = mission.progress;
   const share = total > 0 ? Math.round((100 * passed) / total) : mission.status === "completed" ? 100 : 0;
   return h("div", { class: `progress mission-${mission.status}` },
     h("div", {
       class: "progress-track", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100,
       "aria-valuenow": share, "aria-label": t("missions.progress"),
     }, h("div", { class: "progress-fill", style: { width: `${share}%` } })),
-    h("span", { class: "progress-text" }, mission.kind === "patrol"
-      ? t("missions.progressRounds", { passed, total, round: Math.max(round, 0), rounds })
-      : t("missions.progressNodes", { passed, total })));
+    h("span", { class: "progress-text", "data-field": "progress-text" }, progressText(mission)));
+}
+
+/** A patrol counted on the route the operator drew (the way to it and back said apart); other
+ * missions, and patrols from before route counting, in nodes of the plan. */
+function progressText(mission) {
+  const { nodes_passed: passed, nodes_total: total, current_round: round, rounds, route } = mission.progress;
+  if (mission.kind !== "patrol") return t("missions.progressNodes", { passed, total });
+  if (!route) return t("missions.progressRounds", { passed, total, round: Math.max(round, 1), rounds });
+  if (route.leg === "approach") return t("missions.progressApproach", { total: route.total, rounds });
+  const text = t("missions.progressRoute", { passed: route.passed, total: route.total, round, rounds });
+  return route.leg === "return" ? `${text} · ${t("missions.progressReturn")}` : text;
 }
 
 let noticeRegion = null;

@@ -2,10 +2,10 @@
 // detail of a robot clicked on the map.
 
 import { h, s } from "../dom.js";
-import { t } from "../i18n.js";
-import { kindShape } from "../map-shapes.js";
+import { t, tValue } from "../i18n.js";
+import { checkpointFlag, incidentMarker, kindShape } from "../map-shapes.js";
 import { link } from "../nav.js";
-import { ACTIVE_MISSION, ROBOT_KINDS, ROBOT_STATES, robotStatus } from "../status.js";
+import { ACTIVE_INCIDENT, ACTIVE_MISSION, ROBOT_KINDS, ROBOT_STATES, robotStatus } from "../status.js";
 import { store, subscribe } from "../store.js";
 import { stateBadge } from "../ui.js";
 import { currentSite, mapLayout } from "./common.js";
@@ -22,6 +22,13 @@ function summary() {
         stateBadge(state), h("span", { class: "count" }, String(counts[state]))))));
 }
 
+/** A legend entry drawn with the map's own marker, so its colour is the marker's. */
+function markerEntry(marker, label, attrs = {}) {
+  return h("li", attrs,
+    s("svg", { viewBox: "-14 -16 28 28", class: "legend-marker", "aria-hidden": "true" }, marker),
+    h("span", {}, label));
+}
+
 function legend() {
   return h("section", { class: "panel legend" },
     h("h2", {}, t("map.legend")),
@@ -30,8 +37,9 @@ function legend() {
         s("svg", { viewBox: "-12 -12 24 24", class: "kind-icon", "aria-hidden": "true" }, kindShape(kind)),
         t(`kind.${kind}`)))),
     h("ul", { class: "marker-legend" },
-      h("li", {}, h("span", { class: "swatch incident", "aria-hidden": "true" }), t("map.incident")),
-      h("li", {}, h("span", { class: "swatch checkpoint", "aria-hidden": "true" }), t("map.checkpoint")),
+      ACTIVE_INCIDENT.map((status) => markerEntry(incidentMarker({ status }, ""),
+        t("map.incidentStatus", { status: tValue("incidentStatus", status) }), { "data-incident-status": status })),
+      markerEntry(checkpointFlag("", "pending", ""), t("map.checkpoint")),
       h("li", {}, h("span", { class: "swatch dock", "aria-hidden": "true" }), t("map.dock")),
       h("li", {}, h("span", { class: "swatch no-go", "aria-hidden": "true" }), t("zoneKind.no_go")),
       h("li", {}, h("span", { class: "swatch cleaning", "aria-hidden": "true" }), t("zoneKind.cleaning"))));

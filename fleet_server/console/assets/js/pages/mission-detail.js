@@ -6,6 +6,7 @@ import { api, errorText, objectUrl } from "../api.js";
 import { h } from "../dom.js";
 import { dateTime, number } from "../format.js";
 import { t, tValue } from "../i18n.js";
+import { playbackPanel } from "../map-playback.js";
 import { link } from "../nav.js";
 import { can } from "../session.js";
 import { ACTIVE_MISSION, missionActions } from "../status.js";
@@ -153,6 +154,8 @@ export function renderMissionDetail(container, id) {
     h("a", { class: "button", href: link("missions"), "data-action": "back" }, t("mission.back")),
     h("section", { class: "panel mission-detail", "data-mission": id }, title, buttons, facts),
     choice, result);
+  const playback = map ? playbackPanel(map, id) : null;
+  if (playback) side.append(playback.element);
   let shownButtons = null;
   let imageUrl = null;
   let imageFor = null;
@@ -246,6 +249,7 @@ export function renderMissionDetail(container, id) {
     gone = true;
     unsubscribe();
     if (imageUrl) URL.revokeObjectURL(imageUrl);
+    playback?.destroy();
     map?.destroy();
   };
 }

@@ -12,9 +12,11 @@ import { robotStatus } from "../status.js";
 import { putMissions, seedTrack, store, subscribe } from "../store.js";
 import { actionButton, batteryGauge, field, missionBadge, stateBadge } from "../ui.js";
 import { nodeName, siteOf } from "./common.js";
+import { renderHistory } from "./robot-history.js";
 
 const RECENT_MISSIONS = 8;
 const TRACK_MINUTES = 30;
+const HISTORY_REFRESH_MS = 60_000;
 
 function controlsFor(robot) {
   if (!can("robots.control") || !robot) return [];
@@ -86,9 +88,11 @@ export function renderRobotDetail(container, robotId) {
   const errorsHost = h("div");
   const pathHost = h("p", { class: "muted", "data-field": "track" });
   const missionsHost = h("div", { "data-field": "missions" });
+  const historyHost = h("div", { "data-field": "history" });
   container.replaceChildren(h("section", { class: "panel robot-detail", "data-robot": robotId },
     title, controls, factsHost,
     h("h3", {}, t("robot.errors")), errorsHost,
+    h("h3", {}, t("robot.history")), historyHost,
     h("h3", {}, t("robot.recentPath")), pathHost,
     h("h3", {}, t("robot.recentMissions")), missionsHost));
   let shownControls = null;
@@ -127,6 +131,9 @@ export function renderRobotDetail(container, robotId) {
     }
     if (!gone) drawMissions();
   }).catch(() => {});
+  const drawHistory = () => renderHistory(historyHost, robotId).catch(() => {});
+  drawHistory();
+  const historyTimer = setInterval(drawHistory, HISTORY_REFRESH_MS);
   const unsubscribers = [
     subscribe("robots", (robots) => {
       if (robots.some((r) => r.id === robotId)) draw();
@@ -138,6 +145,7 @@ export function renderRobotDetail(container, robotId) {
   ];
   return () => {
     gone = true;
+    clearInterval(historyTimer);
     for (const unsubscribe of unsubscribers) unsubscribe();
   };
 }
