@@ -5,14 +5,42 @@ from __future__ import annotations
 import math
 from collections import deque
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Point = tuple[float, float]
+
+Language = Literal["en", "zh"]
+"""A language the console speaks: names may be given in each."""
+LANGUAGES: tuple[str, ...] = get_args(Language)
+MAX_NAME = 200
+
+
+def _names(value: dict[str, str]) -> dict[str, str]:
+    for language, name in value.items():
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r} (use {' or '.join(LANGUAGES)})")
+        if not name.strip():
+            raise ValueError(f"the {language} name is empty")
+        if len(name) > MAX_NAME:
+            raise ValueError(f"the {language} name is longer than {MAX_NAME} characters")
+    return value
+
+
+LocalNames = Annotated[dict[str, str], AfterValidator(_names)]
+"""A name in each language, `{en: ..., zh: ...}`; beside `name`, which is in the site's own."""
 
 
 class SiteModel(BaseModel):
@@ -28,6 +56,7 @@ class SiteNode(SiteModel):
     x: float
     y: float
     name: str | None = None
+    names: LocalNames = Field(default_factory=dict)
 
 
 class SiteEdge(SiteModel):
@@ -50,6 +79,8 @@ class Dock(SiteModel):
     id: Identifier
     node: Identifier
     chargers: int = Field(default=1, ge=1)
+    name: str | None = None
+    names: LocalNames = Field(default_factory=dict)
 
 
 class ZoneKind(str, Enum):
@@ -67,6 +98,7 @@ class Zone(SiteModel):
     id: Identifier
     kind: ZoneKind
     name: str | None = None
+    names: LocalNames = Field(default_factory=dict)
     polygon: list[Point] = Field(min_length=3)
     holes: list[list[Point]] = Field(default_factory=list)
 
@@ -84,6 +116,7 @@ class Site(SiteModel):
 
     id: Identifier
     name: str
+    names: LocalNames = Field(default_factory=dict)
     timezone: str = "UTC"
     nodes: list[SiteNode] = Field(min_length=1)
     edges: list[SiteEdge] = Field(default_factory=list)
@@ -203,14 +236,23 @@ def site_from_mapping(data: object, source: str) -> Site:
     try:
         return Site.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(_describe(e) for e in error.errors())
+        problems = "; ".join(_describe(e, data) for e in error.errors())
         raise SiteError(f"site file {source}: {problems}") from None
 
 
-def _describe(error: ErrorDetails) -> str:
-    """One pydantic error as `where: what` (list indexes shown as nodes[3].x)."""
+def _describe(error: ErrorDetails, data: object) -> str:
+    """One pydantic error as `where: what`, naming the element: nodes[3].x (node street-s2)."""
     where = ""
+    element = ""
     for part in error["loc"]:
-        where += f"[{part}]" if isinstance(part, int) else f".{part}" if where else str(part)
+        if isinstance(part, int):
+            kind = where.rpartition(".")[2].removesuffix("s")
+            where += f"[{part}]"
+            data = data[part] if isinstance(data, list) and part < len(data) else None
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                element = f" ({kind} {data['id']})"
+        else:
+            where += f".{part}" if where else str(part)
+            data = data.get(part) if isinstance(data, dict) else None
     message = error["msg"].removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
+    return f"{where}{element}: {message}" if where else message

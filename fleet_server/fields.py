@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from fleet_protocol.site import Identifier
+from fleet_protocol.site import LANGUAGES, Identifier, Language
 
 __all__ = [
     "FIRST_DAY",
@@ -31,8 +31,10 @@ __all__ = [
     "Label",
     "Moment",
     "Name",
+    "NameInEach",
     "Note",
     "Phrase",
+    "TextInEach",
     "WallClock",
     "single_line",
 ]
@@ -124,3 +126,10 @@ Note = Annotated[str, StringConstraints(min_length=1, max_length=1000), AfterVal
 
 Description = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_text)]
 """A description: up to 2000 characters, possibly empty; tabs and line breaks allowed."""
+
+NameInEach = Annotated[dict[Language, Name], Field(max_length=len(LANGUAGES))]
+"""A name in each language (`{"zh": ..., "en": ...}`); other languages, empty names refused."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_text)]
+TextInEach = Annotated[dict[Language, Text], Field(max_length=len(LANGUAGES))]
+"""A description in each language: 1 to 2000 characters each; other languages are refused."""

@@ -90,17 +90,29 @@ class TemplateService:
         """Check every template file and add the new ones; returns how many were added."""
         added = 0
         for request in checked_template_files(directory, self.missions.sites):
-            if self.store.get(Template, request.id) is None:
+            stored = self.store.get(Template, request.id)
+            if stored is None:
                 self._save(request, source="file")
                 added += 1
+            elif stored.source == "file" and not (stored.names or stored.descriptions):
+                self._add_names(stored, request)
         log.info("%d template(s) added from %s", added, directory)
         return added
+
+    def _add_names(self, template: Template, request: TemplateCreate) -> None:
+        """Give a file template stored before names per language existed its file's names."""
+        template.names = dict(request.names)
+        template.descriptions = dict(request.descriptions)
+        self.store.save(template)
+        log.info("template %s: names per language added from its file", template.id)
 
     def _save(self, request: TemplateCreate, source: str) -> Template:
         template = Template(
             id=request.id,
             name=request.name,
+            names=dict(request.names),
             description=request.description,
+            descriptions=dict(request.descriptions),
             site_id=request.mission.site,
             kind=request.mission.kind,
             mission=request.mission.model_dump(mode="json", exclude_none=True),
@@ -123,7 +135,7 @@ class TemplateService:
         return template
 
     def update(self, template_id: str, change: TemplateUpdate) -> Template:
-        """Rename, describe, or replace the mission (checked against its site)."""
+        """Rename, describe (also in each language), or replace the mission (checked)."""
         template = self.get(template_id)
         if change.mission is not None:
             self.missions.check(change.mission)
@@ -132,8 +144,12 @@ class TemplateService:
             template.kind = change.mission.kind
         if change.name is not None:
             template.name = change.name
+        if change.names is not None:
+            template.names = dict(change.names)
         if change.description is not None:
             template.description = change.description
+        if change.descriptions is not None:
+            template.descriptions = dict(change.descriptions)
         template.updated_at = utc_now()
         return self.store.save(template)
 

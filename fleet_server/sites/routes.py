@@ -18,6 +18,7 @@ class SiteSummary(BaseModel):
 
     id: str
     name: str
+    names: dict[str, str]
     timezone: str
     nodes: int
     docks: int
@@ -31,6 +32,7 @@ async def list_sites(fleet: FleetDep, _: SignedIn) -> list[SiteSummary]:
         SiteSummary(
             id=s.id,
             name=s.name,
+            names=s.names,
             timezone=s.timezone,
             nodes=len(s.nodes),
             docks=len(s.docks),

@@ -262,7 +262,7 @@ def test_the_language_toggle_changes_every_label(open_console: Callable[[], Cons
         ("schedules/new", "New schedule"),
         ("templates", "Templates"),
         ("templates/new", "New template"),
-        ("templates/street-patrol-zh", "龙城广场街面巡逻（中文提示）"),
+        ("templates/street-patrol-zh", "Longcheng Square street patrol (Chinese announcements)"),
         ("missions/new", "New mission"),
     ):
         console.go(path)

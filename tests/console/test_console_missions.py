@@ -176,7 +176,7 @@ def test_a_template_patrol_shows_its_checkpoint_results(
     page = console.page
     page.click("button[role=tab][data-mode=template]")
     page.select_option("select[name=template]", "market-patrol-en")
-    expect(page.locator("[data-field=template-description]")).to_contain_text("West street")
+    expect(page.locator("[data-field=template-description]")).to_contain_text("清林路与市场街")
     page.click("button[data-action=create]")
     mission_id = _mission_id(console)
     status = page.locator(".mission-detail [data-field=status] .badge")

@@ -387,7 +387,7 @@ def test_a_template_is_made_and_changed_with_the_mission_form(
     page = console.page
     form = page.locator("form.template-form")
     form.locator("input[name=id]").fill("plaza-scrub")
-    form.locator("input[name=name]").fill("广场洗地")
+    form.locator("input[name=name_zh]").fill("广场洗地")
     form.locator("select[name=kind]").select_option("clean")
     zone = form.locator("select[name=zone]").input_value()
     expect(page.locator(f'svg.site-map path[data-zone="{zone}"]')).to_have_class(

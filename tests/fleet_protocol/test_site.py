@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from fleet_protocol.site import Site, SiteEdge, ZoneKind
+from fleet_protocol.site import Site, SiteEdge, SiteError, ZoneKind, site_from_mapping
 
 SITES_DIR = Path(__file__).resolve().parents[2] / "missions" / "sites"
 
@@ -215,3 +215,61 @@ def test_site_is_immutable() -> None:
 def test_shipped_sites_are_valid(path: Path) -> None:
     site = Site.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     assert site.node_ids()
+
+
+def test_names_in_each_language_are_kept() -> None:
+    data = site_data(names={"zh": "广场", "en": "Square"})
+    data["nodes"][0]["names"] = {"en": "South-west corner"}
+    data["docks"][0].update(name="充电桩", names={"en": "Charger"})
+    data["zones"][0]["names"] = {"zh": "前广场", "en": "Forecourt"}
+    site = Site.model_validate(data)
+    assert site.names == {"zh": "广场", "en": "Square"}
+    assert site.name == "广场 Square"
+    assert site.node("sw").names == {"en": "South-west corner"}
+    assert site.docks[0].name == "充电桩"
+    assert site.docks[0].names == {"en": "Charger"}
+    assert site.zone("forecourt").names["en"] == "Forecourt"
+
+
+def test_site_without_names_still_parses() -> None:
+    site = Site.model_validate(site_data())
+    assert site.names == {}
+    assert site.node("se").names == {}
+    assert site.docks[0].name is None
+
+
+@pytest.mark.parametrize(
+    ("element", "names", "message"),
+    [
+        ("nodes", {"fr": "Coin"}, "unknown language 'fr' (use en or zh)"),
+        ("nodes", {"en": "  "}, "the en name is empty"),
+        ("zones", {"zh": ""}, "the zh name is empty"),
+        ("docks", {"en": "x" * 201}, "the en name is longer than 200 characters"),
+    ],
+)
+def test_bad_names_are_named(element: str, names: dict[str, str], message: str) -> None:
+    data = site_data()
+    data[element][0]["names"] = names
+    element_id = data[element][0]["id"]
+    with pytest.raises(SiteError) as caught:
+        site_from_mapping(data, "square.yaml")
+    text = str(caught.value)
+    where = f"{element}[0].names ({element[:-1]} {element_id})"
+    assert text.startswith(f"site file square.yaml: {where}")
+    assert message in text
+
+
+def test_bad_site_names_are_named() -> None:
+    with pytest.raises(SiteError, match=r"square\.yaml: names: unknown language 'de'"):
+        site_from_mapping(site_data(names={"de": "Platz"}), "square.yaml")
+
+
+def test_demo_site_has_english_names_for_every_named_element() -> None:
+    site = Site.model_validate(
+        yaml.safe_load((SITES_DIR / "longgang-demo.yaml").read_text(encoding="utf-8"))
+    )
+    assert site.names == {"zh": "龙岗区示范场景", "en": "Longgang demo site"}
+    named = [*site.nodes, *site.zones, *site.docks]
+    assert [e.id for e in named if e.name and "en" not in e.names] == []
+    assert site.node("street-sw").names["en"] == "Longfu Rd / Qinglin Rd junction"
+    assert site.zone("longcheng-square").names["en"] == "Longcheng Square"

@@ -10,8 +10,9 @@ from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
+from fleet_protocol.site import Language
 from fleet_server.db import json_column, utc_column
-from fleet_server.fields import Description, Name
+from fleet_server.fields import Description, Name, NameInEach, TextInEach
 from fleet_server.missions.models.requests import MissionCreate
 
 TEMPLATE_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -27,7 +28,9 @@ class Template(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     name: str
+    names: dict[Language, str] = Field(default_factory=dict, sa_column=json_column())
     description: str = ""
+    descriptions: dict[Language, str] = Field(default_factory=dict, sa_column=json_column())
     site_id: str = Field(index=True)
     kind: str
     mission: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
@@ -41,7 +44,11 @@ class TemplateCreate(BaseModel):
 
     id: TemplateId = PydanticField(examples=["street-patrol-zh"])
     name: Name
+    names: NameInEach = PydanticField(
+        default_factory=dict, examples=[{"zh": "街面巡逻", "en": "Street patrol"}]
+    )
     description: Description = ""
+    descriptions: TextInEach = PydanticField(default_factory=dict)
     mission: MissionCreate
 
 
@@ -49,7 +56,9 @@ class TemplateUpdate(BaseModel):
     """Changes to a template; omitted fields stay as they are."""
 
     name: Name | None = None
+    names: NameInEach | None = None
     description: Description | None = None
+    descriptions: TextInEach | None = None
     mission: MissionCreate | None = None
 
 
@@ -58,7 +67,9 @@ class TemplatePublic(BaseModel):
 
     id: str
     name: str
+    names: dict[Language, str]
     description: str
+    descriptions: dict[Language, str]
     site: str
     kind: str
     mission: dict[str, Any]

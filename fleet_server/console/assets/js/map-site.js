@@ -4,6 +4,7 @@
 import { attrs, s } from "./dom.js";
 import { t, tValue } from "./i18n.js";
 import { boxAround } from "./map-view.js";
+import { localName, nameAndId } from "./names.js";
 import { dockIcon, zonePath } from "./map-shapes.js";
 
 export function siteBox(site) {
@@ -30,14 +31,14 @@ export function drawSite(layers, site, options) {
   const nodes = new Map(site.nodes.map((node) => [node.id, node]));
   const zoneLabels = [];
   for (const zone of site.zones || []) {
-    layers.zones.append(zonePath(zone, `${zone.name || zone.id} · ${tValue("zoneKind", zone.kind)}`));
+    layers.zones.append(zonePath(zone, `${localName(zone)} · ${tValue("zoneKind", zone.kind)}`));
     // The operating boundary is the whole map: its name would sit in the middle of everything.
     if (zone.kind === "geofence") continue;
     const box = boxAround(zone.polygon, 1);
     const label = s("text", {
       class: "zone-label", "data-zone": zone.id, x: (box.minX + box.maxX) / 2, y: -(box.minY + box.maxY) / 2,
     });
-    label.textContent = zone.name || zone.id;
+    label.textContent = localName(zone);
     layers.zones.append(label);
     zoneLabels.push({ label, width: box.maxX - box.minX });
   }
@@ -64,7 +65,7 @@ export function drawSite(layers, site, options) {
   const icons = [];
   for (const dock of site.docks || []) {
     const node = nodes.get(dock.node);
-    const icon = dockIcon(dock, `${t("map.dock")} ${dock.id} · ${t("map.chargers", { n: dock.chargers })}`);
+    const icon = dockIcon(dock, `${t("map.dock")} ${nameAndId(dock)} · ${t("map.chargers", { n: dock.chargers })}`);
     layers.docks.append(icon);
     icons.push({ el: icon, x: node.x, y: node.y });
   }
@@ -72,7 +73,7 @@ export function drawSite(layers, site, options) {
 }
 
 function drawNode(node, options) {
-  const name = node.name ? `${node.name} (${node.id})` : node.id;
+  const name = nameAndId(node);
   const group = s("g", { class: "node", "data-node": node.id },
     s("circle", { class: "hit", cx: node.x, cy: -node.y, r: 1 }),
     s("circle", { class: "dot", cx: node.x, cy: -node.y, r: 1 }));
@@ -85,7 +86,7 @@ function drawNode(node, options) {
     group.addEventListener("click", pick);
     onActivate(group, pick);
   }
-  const label = s("text", { class: "node-label", x: node.x, y: -node.y });
-  label.textContent = node.name || node.id;
+  const label = s("text", { class: "node-label", "data-node": node.id, x: node.x, y: -node.y });
+  label.textContent = localName(node);
   return { group, label };
 }

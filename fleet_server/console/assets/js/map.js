@@ -11,6 +11,7 @@ import { drawPlans } from "./map-plans.js";
 import { RobotLayer } from "./map-robots.js";
 import { scaleOverlay } from "./map-scale.js";
 import { checkpointFlag, incidentMarker, spotMarker } from "./map-shapes.js";
+import { localName } from "./names.js";
 import { ACTIVE_INCIDENT } from "./status.js";
 import { store, subscribe } from "./store.js";
 
@@ -46,7 +47,7 @@ export class SiteMap {
       class: `site-map${options.picking ? " picking" : ""}${options.onSpot ? " spotting" : ""}`,
       role: "group",
       tabindex: 0,
-      "aria-label": t("map.label", { site: site.name }),
+      "aria-label": t("map.label", { site: localName(site) }),
       "data-site": site.id,
     });
     this.layers = {};
@@ -166,7 +167,7 @@ export class SiteMap {
       if (!node || flagged.has(node.id)) continue;
       flagged.add(node.id);
       const state = { true: "done", false: "failed" }[checkpoint.done] || "pending";
-      this.addMarker(checkpointFlag(node.id, state, `${t("map.checkpoint")} · ${node.name || node.id}`), node);
+      this.addMarker(checkpointFlag(node.id, state, `${t("map.checkpoint")} · ${localName(node)}`), node);
     }
     for (const incident of store.incidents.values()) {
       const picked = incident.id === this.options.incident;

@@ -4,6 +4,7 @@
 import { mapLabels } from "./messages-map.js";
 import { alerts } from "./messages-alerts.js";
 import { accounts } from "./messages-accounts.js";
+import { nameLabels } from "./messages-names.js";
 import { operations } from "./messages-operations.js";
 import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
@@ -494,10 +495,10 @@ const fleet = {
 export const messages = {
   zh: {
     ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh,
-    ...accounts.zh, ...evidence.zh, ...validation.zh,
+    ...accounts.zh, ...evidence.zh, ...validation.zh, ...nameLabels.zh,
   },
   en: {
     ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en,
-    ...accounts.en, ...evidence.en, ...validation.en,
+    ...accounts.en, ...evidence.en, ...validation.en, ...nameLabels.en,
   },
 };

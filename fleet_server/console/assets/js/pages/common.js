@@ -5,6 +5,7 @@ import { h } from "../dom.js";
 import { t, tValue } from "../i18n.js";
 import { SiteMap } from "../map.js";
 import { boxAround } from "../map-view.js";
+import { localName } from "../names.js";
 import { store } from "../store.js";
 
 /** The site the console shows (the first one; sites are few). */
@@ -17,10 +18,19 @@ export function siteOf(robot) {
   return (robot?.position && store.sites.get(robot.position.map_id)) || null;
 }
 
-/** A node's name for people: its name, else its id. */
+/** A node's name for people, in the console's language; else its id. */
 export function nodeName(site, nodeId) {
-  const node = site?.nodes.find((n) => n.id === nodeId);
-  return node?.name || nodeId;
+  return localName(site?.nodes.find((n) => n.id === nodeId), nodeId);
+}
+
+/** A zone's name for people, in the console's language; else its id. */
+export function zoneName(site, zoneId) {
+  return localName(site?.zones.find((z) => z.id === zoneId), zoneId);
+}
+
+/** A site's name for people (by id, from the store), in the console's language; else its id. */
+export function siteName(siteId) {
+  return localName(store.sites.get(siteId), siteId);
 }
 
 /** A page with a map on the left and a side panel on the right; returns both. */
@@ -69,7 +79,7 @@ export function requestSummary(request, site) {
   if (!request) return "—";
   const nodes = requestNodes(request, site).map((id) => nodeName(site, id));
   const parts = [tValue("missionKind", request.kind)];
-  if (request.zone) parts.push(site?.zones.find((z) => z.id === request.zone)?.name || request.zone);
+  if (request.zone) parts.push(zoneName(site, request.zone));
   if (nodes.length) parts.push(nodes.join(" → "));
   if (request.rounds > 1) parts.push(t("request.rounds", { n: request.rounds }));
   return parts.join(" · ");

@@ -10,6 +10,7 @@ import { ACTIVE_INCIDENT, INCIDENT_TYPES } from "../status.js";
 import { store, subscribe } from "../store.js";
 import { dataTable } from "../table.js";
 import { incidentBadge } from "../ui.js";
+import { siteName } from "./common.js";
 import { lastChange, repeatFlag } from "./incident-common.js";
 import { renderIncidentDetail } from "./incident-detail.js";
 import { renderIncidentReport } from "./incident-report.js";
@@ -30,7 +31,7 @@ function renderList(container) {
     { label: "incidents.type", cell: (i) => tValue("incidentType", i.type) },
     { label: "incidents.status", cell: (i) => incidentBadge(i.status) },
     { label: "incidents.severity", cell: (i) => tValue("severity", i.severity) },
-    { label: "incidents.site", cell: (i) => store.sites.get(i.site)?.name || i.site },
+    { label: "incidents.site", cell: (i) => siteName(i.site) },
     { label: "incidents.robot", cell: (i) => (i.robot ? h("a", { href: link("robots", i.robot) }, i.robot) : "—") },
     { label: "incidents.repeat", cell: repeatFlag },
     { label: "incidents.reported", cell: (i) => dateTime(i.created_at) },

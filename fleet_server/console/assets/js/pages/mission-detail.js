@@ -13,7 +13,7 @@ import { can } from "../session.js";
 import { ACTIVE_MISSION, missionActions } from "../status.js";
 import { putMissions, store, subscribe } from "../store.js";
 import { actionButton, field, missionBadge, progressBar } from "../ui.js";
-import { mapLayout, nodeName, placesBox } from "./common.js";
+import { mapLayout, nodeName, placesBox, zoneName } from "./common.js";
 
 function visitDone(visit) {
   const statuses = visit.actions.map((a) => a.status);
@@ -47,7 +47,7 @@ function summary(mission, site) {
       : t("missions.unassigned"), { "data-field": "robot" }),
     field("missions.progress", progressBar(mission)),
     mission.route?.length ? field("mission.route", mission.route.map((id) => nodeName(site, id)).join(" → ")) : null,
-    definition.zone ? field("mission.zone", definition.zone) : null,
+    definition.zone ? field("mission.zone", zoneName(site, definition.zone)) : null,
     field("mission.priority", String(mission.priority)),
     field("missions.created", dateTime(mission.created_at)),
     field("mission.started", dateTime(mission.started_at)),

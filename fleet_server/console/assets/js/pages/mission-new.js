@@ -7,6 +7,7 @@ import { h } from "../dom.js";
 import { onSubmit, selectField } from "../form.js";
 import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
+import { localDescription, localName } from "../names.js";
 import { can } from "../session.js";
 import { robotStatus } from "../status.js";
 import { putMissions, store } from "../store.js";
@@ -90,10 +91,10 @@ export function renderNewMission(container) {
     const mine = templates.filter((tpl) => tpl.site === site.id);
     const description = h("p", { class: "muted", "data-field": "template-description" });
     const picker = h("select", { name: "template", required: true },
-      mine.map((tpl) => h("option", { value: tpl.id }, `${tpl.name} · ${tValue("missionKind", tpl.kind)}`)));
+      mine.map((tpl) => h("option", { value: tpl.id }, `${localName(tpl)} · ${tValue("missionKind", tpl.kind)}`)));
     const describe = () => {
       const chosen = mine.find((tpl) => tpl.id === picker.value);
-      description.textContent = chosen?.description || "";
+      description.textContent = localDescription(chosen);
       drawRequest(map, chosen?.mission || null, site);
     };
     picker.addEventListener("input", describe);

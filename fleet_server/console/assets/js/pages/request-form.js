@@ -6,6 +6,7 @@
 import { h } from "../dom.js";
 import { inputField, localError, selectField } from "../form.js";
 import { t, tValue } from "../i18n.js";
+import { localName, nameAndId } from "../names.js";
 import { checkpointEditor } from "./checkpoint-editor.js";
 import { drawRequest, nodeName } from "./common.js";
 import { routeBuilder } from "./route-builder.js";
@@ -14,7 +15,7 @@ const KINDS = ["patrol", "clean", "dock", "service"];
 
 function nodeChoices(site, { empty = null } = {}) {
   const nodes = [...site.nodes].sort((a, b) => a.id.localeCompare(b.id))
-    .map((node) => [node.id, nodeName(site, node.id) === node.id ? node.id : `${node.name} (${node.id})`]);
+    .map((node) => [node.id, nameAndId(node)]);
   return empty ? [["", t(empty)], ...nodes] : nodes;
 }
 
@@ -54,7 +55,7 @@ function patrolPart(site, request, onChange) {
 function cleanPart(site, request) {
   const zones = (site.zones || []).filter((zone) => zone.kind === "cleaning");
   const element = h("div", { class: "kind-part", "data-part": "clean" },
-    selectField("zone", "request.zone", zones.map((zone) => [zone.id, zone.name || zone.id]),
+    selectField("zone", "request.zone", zones.map((zone) => [zone.id, localName(zone)]),
       { value: request.zone || zones[0]?.id }),
     selectField("mode", "request.cleanMode", ["sweep", "scrub", "vacuum"].map((v) => [v, t(`request.cleanMode.${v}`)]),
       { value: request.mode || "sweep" }),
@@ -79,7 +80,7 @@ function cleanPart(site, request) {
 function dockPart(site, request) {
   const element = h("div", { class: "kind-part", "data-part": "dock" },
     selectField("dock", "request.dock",
-      [["", t("request.nearestDock")], ...(site.docks || []).map((dock) => [dock.id, dock.name || dock.id])],
+      [["", t("request.nearestDock")], ...(site.docks || []).map((dock) => [dock.id, localName(dock)])],
       { value: request.dock || "" }),
     inputField("target_level", "request.targetLevel",
       { type: "number", min: 1, max: 100, value: request.target_level ?? 95 }));
@@ -152,7 +153,7 @@ export function requestForm({ map, site, templates = [], initial = null, field =
   const copy = mine.length
     ? h("select", { name: "copy", "data-action": "copy-template", "aria-label": t("request.copy") },
       h("option", { value: "" }, t("request.copyPrompt")),
-      mine.map((tpl) => h("option", { value: tpl.id }, `${tpl.name} · ${tValue("missionKind", tpl.kind)}`)))
+      mine.map((tpl) => h("option", { value: tpl.id }, `${localName(tpl)} · ${tValue("missionKind", tpl.kind)}`)))
     : null;
   copy?.addEventListener("input", () => {
     const chosen = mine.find((tpl) => tpl.id === copy.value);

@@ -11,6 +11,7 @@ import { can } from "../session.js";
 import { robotStatus } from "../status.js";
 import { putMissions, seedTrack, store, subscribe } from "../store.js";
 import { actionButton, batteryGauge, field, missionBadge, stateBadge } from "../ui.js";
+import { nodeName, siteOf } from "./common.js";
 import { renderHistory } from "./robot-history.js";
 
 const RECENT_MISSIONS = 8;
@@ -53,7 +54,7 @@ function facts(robot, extra) {
     field("robot.position", position
       ? t("robot.positionText", { x: number(position.x, 1), y: number(position.y, 1), heading })
       : "—", { "data-field": "position" }),
-    field("robot.lastNode", robot.last_node_id || "—"),
+    field("robot.lastNode", robot.last_node_id ? nodeName(siteOf(robot), robot.last_node_id) : "—"),
     field("robot.manufacturer", extra.manufacturer || robot.manufacturer || "—"),
   );
 }

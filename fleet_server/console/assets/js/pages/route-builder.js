@@ -4,6 +4,7 @@
 
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
+import { nameAndId } from "../names.js";
 import { nodeName } from "./common.js";
 
 /**
@@ -30,7 +31,7 @@ export function routeBuilder(site, { initial = [], onChange = () => {}, field = 
   };
   const picker = h("select", { name: "node", "aria-label": t("newMission.addNode") },
     [...site.nodes].sort((a, b) => a.id.localeCompare(b.id))
-      .map((node) => h("option", { value: node.id }, node.name ? `${node.name} (${node.id})` : node.id)));
+      .map((node) => h("option", { value: node.id }, nameAndId(node))));
   const element = h("fieldset", { class: "field route-field", "data-field": field },
     h("legend", {}, t("newMission.route")),
     list,

@@ -4,10 +4,11 @@
 
 import { api, errorText } from "../api.js";
 import { h } from "../dom.js";
-import { formButtons, formError, inputField, onSubmit, textField } from "../form.js";
+import { formButtons, formError, inputField, localError, onSubmit, textField } from "../form.js";
 import { dateTime } from "../format.js";
-import { t, tValue } from "../i18n.js";
+import { LANGUAGES, t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
+import { localDescription, localName } from "../names.js";
 import { can } from "../session.js";
 import { robotStatus } from "../status.js";
 import { putMissions, store } from "../store.js";
@@ -18,11 +19,11 @@ import { requestAliases, requestForm } from "./request-form.js";
 
 function renderList(container) {
   const table = dataTable([
-    { label: "template.name", cell: (tpl) => h("a", { href: link("templates", tpl.id) }, tpl.name) },
+    { label: "template.name", cell: (tpl) => h("a", { href: link("templates", tpl.id) }, localName(tpl)) },
     { label: "template.id", cell: (tpl) => h("code", {}, tpl.id) },
     { label: "template.kind", cell: (tpl) => tValue("missionKind", tpl.kind) },
     { label: "template.source", cell: (tpl) => tValue("templateSource", tpl.source) },
-    { label: "template.description", cell: (tpl) => tpl.description || "—", class: "wrap" },
+    { label: "template.description", cell: (tpl) => localDescription(tpl) || "—", class: "wrap" },
   ], {
     className: "templates-table",
     emptyKey: "template.none",
@@ -72,23 +73,44 @@ function startForm(template, site) {
   return form;
 }
 
+// A template's name and description in each language; `name` and `description` (the site's own
+// language, Chinese) are the Chinese ones, else the English.
+function nameFields(template) {
+  const names = template?.names || {};
+  const descriptions = template?.descriptions || {};
+  return [
+    inputField("name_zh", "template.nameZh", { value: names.zh ?? template?.name ?? "", maxlength: 200 },
+      { field: "names.zh" }),
+    inputField("name_en", "template.nameEn", { value: names.en || "", maxlength: 200 }, { field: "names.en" }),
+    textField("description_zh", "template.descriptionZh",
+      { value: descriptions.zh ?? template?.description ?? "", maxlength: 2000 }, { field: "descriptions.zh" }),
+    textField("description_en", "template.descriptionEn", { value: descriptions.en || "", maxlength: 2000 },
+      { field: "descriptions.en" }),
+  ];
+}
+
+function readNames(form) {
+  const inEach = (prefix) => Object.fromEntries(LANGUAGES
+    .map((language) => [language, form.elements[`${prefix}_${language}`].value.trim()])
+    .filter(([, text]) => text));
+  const names = inEach("name");
+  const descriptions = inEach("description");
+  if (!names.zh && !names.en) throw localError("names.zh", t("template.nameNeeded"));
+  return { name: names.zh || names.en, names, description: descriptions.zh || descriptions.en || "", descriptions };
+}
+
 function templateForm(template, { map, site, templates, picks, onSaved }) {
   const editor = requestForm({ map, site, templates: template ? [] : templates, initial: template?.mission });
   picks.node = editor.nodeClicked;
   const form = h("form", { class: "template-form", novalidate: true },
     template ? null : inputField("id", "template.id", { required: true, pattern: "[a-z0-9][a-z0-9_-]*", maxlength: 64 },
       { hintKey: "template.idHint" }),
-    inputField("name", "template.name", { value: template?.name || "", maxlength: 200, required: true }),
-    textField("description", "template.description", { value: template?.description || "", maxlength: 2000 }),
+    ...nameFields(template),
     editor.element,
     formError(),
     formButtons(template ? "template.save" : "template.create"));
   onSubmit(form, async () => {
-    const body = {
-      name: form.elements.name.value.trim(),
-      description: form.elements.description.value.trim(),
-      mission: editor.read(form),
-    };
+    const body = { ...readNames(form), mission: editor.read(form) };
     const saved = template
       ? await api(`/templates/${encodeURIComponent(template.id)}`, { method: "PATCH", body })
       : await api("/templates", { method: "POST", body: { id: form.elements.id.value.trim(), ...body } });
@@ -104,7 +126,7 @@ function facts(template, site) {
     field("template.mission", requestSummary(template.mission, site), { "data-field": "mission-summary" }),
     field("template.checkpoints", String(template.mission.checkpoints?.length || 0)),
     field("template.source", tValue("templateSource", template.source)),
-    field("template.description", template.description || "—"),
+    field("template.description", localDescription(template) || "—"),
     field("template.updated", dateTime(template.updated_at)));
 }
 
@@ -128,7 +150,7 @@ function renderTemplate(container, id) {
     const editTitle = template ? t("template.edit") : t("template.define");
     // Parts the role does not get are left out (null would show as text).
     panel.replaceChildren(...[
-      h("h1", {}, template ? template.name : t("template.new")),
+      h("h1", {}, template ? localName(template) : t("template.new")),
       template ? facts(template, site) : null,
       template && writer ? startForm(template, site) : null,
       writer ? h("h2", {}, editTitle) : null,

@@ -6,6 +6,7 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { boxAround } from "../map-view.js";
 import { link } from "../nav.js";
+import { localName } from "../names.js";
 import { ACTIVE_INCIDENT, ROBOT_STATES, robotStatus } from "../status.js";
 import { store, subscribe } from "../store.js";
 import { stateBadge } from "../ui.js";
@@ -49,7 +50,7 @@ export function render(container, [seconds]) {
   const countBox = h("div", { class: "wall-counts" }, counts());
   side.append(
     h("div", { class: "wall-head" },
-      h("h1", {}, t("wall.title", { site: site.name })),
+      h("h1", {}, t("wall.title", { site: localName(site) })),
       h("a", { class: "button small", href: link("map"), "data-action": "leave-wall" }, t("wall.exit"))),
     countBox, status, activity.element);
 

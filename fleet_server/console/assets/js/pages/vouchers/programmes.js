@@ -6,6 +6,7 @@ import { h } from "../../dom.js";
 import { formButtons, formError, inputField, localError, onSubmit, selectField } from "../../form.js";
 import { t, tValue } from "../../i18n.js";
 import { money, parseYuan, percent, shareOf } from "../../money.js";
+import { localName } from "../../names.js";
 import { store } from "../../store.js";
 import { field } from "../../ui.js";
 import { exportButton, panel, recordsLayout, V } from "./records.js";
@@ -53,7 +54,7 @@ function programmeCard(programme) {
   return h("section", { class: "panel programme", "data-programme": programme.id },
     h("h2", {}, programme.name),
     h("p", { class: "muted" }, t("programme.geofence", {
-      site: site?.name || programme.geofence_site, zone: zone?.name || programme.geofence_zone,
+      site: localName(site, programme.geofence_site), zone: localName(zone, programme.geofence_zone),
     })),
     balances(programme),
     balanceBar(programme),
@@ -74,8 +75,8 @@ function programmeCard(programme) {
 function createForm(onCreated) {
   const sites = [...store.sites.values()];
   const zonesOf = (siteId) => (store.sites.get(siteId)?.zones || [])
-    .filter((zone) => zone.kind === "geofence").map((zone) => [zone.id, zone.name || zone.id]);
-  const siteField = selectField("geofence_site", "programme.site", sites.map((site) => [site.id, site.name]));
+    .filter((zone) => zone.kind === "geofence").map((zone) => [zone.id, localName(zone)]);
+  const siteField = selectField("geofence_site", "programme.site", sites.map((site) => [site.id, localName(site)]));
   const zoneField = selectField("geofence_zone", "programme.zone", zonesOf(sites[0]?.id));
   siteField.querySelector("select").addEventListener("input", (event) => {
     zoneField.querySelector("select").replaceChildren(

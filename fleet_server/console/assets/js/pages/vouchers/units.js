@@ -7,6 +7,7 @@ import { h } from "../../dom.js";
 import { formButtons, formError, inputField, onSubmit, selectField } from "../../form.js";
 import { dateTimeLong } from "../../format.js";
 import { t } from "../../i18n.js";
+import { localName } from "../../names.js";
 import { can } from "../../session.js";
 import { store } from "../../store.js";
 import { dataTable } from "../../table.js";
@@ -14,7 +15,7 @@ import { notify, statusBadge } from "../../ui.js";
 import { loadDirectory, panel, recordOptions, recordsLayout, V } from "./records.js";
 
 function unitForm(directory, reload) {
-  const sites = [...store.sites.values()].map((site) => [site.id, site.name]);
+  const sites = [...store.sites.values()].map((site) => [site.id, localName(site)]);
   const form = h("form", { class: "record-form", "data-form": "unit", novalidate: true },
     inputField("serial_number", "unit.serial", { required: true, maxlength: 100 }),
     inputField("robot", "unit.robot", { required: true, maxlength: 64, placeholder: "dog-01" }, { hintKey: "unit.robotHint" }),
@@ -48,7 +49,7 @@ export function render(container) {
     { label: "unit.serial", cell: (u) => h("code", {}, u.serial_number) },
     { label: "unit.robot", cell: (u) => u.robot },
     { label: "unit.holder", cell: (u) => directory.name("enterprise", u.holder_id) },
-    { label: "unit.site", cell: (u) => store.sites.get(u.site_id)?.name || u.site_id },
+    { label: "unit.site", cell: (u) => localName(store.sites.get(u.site_id), u.site_id) },
     { label: "unit.commissioned", cell: (u) => u.commissioned_on },
     { label: "unit.registeredAt", cell: (u) => dateTimeLong(u.registered_at) },
     { label: "unit.state", cell: (u) => statusBadge("unitState", u.current ? "current" : "ended") },
