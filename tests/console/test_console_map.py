@@ -315,11 +315,13 @@ def test_incidents_and_checkpoints_are_markers_on_the_map(
     assert page.locator("svg.site-map img").count() == 0, "a description is text, never markup"
     # The legend draws each incident state with the map's own marker: the same colours.
     legend = page.locator(".marker-legend li[data-incident-status]")
-    expect(legend).to_have_count(3)
+    expect(legend).to_have_count(4)
     fill = "element => getComputedStyle(element).fill"
     assert legend.first.locator("path").evaluate(fill) == marker.locator("path").evaluate(fill)
     assert legend.first.get_attribute("data-incident-status") == again["status"]
-    expect(legend.locator("span")).to_have_text(["事件：待处理", "事件：已派遣", "事件：已到场"])
+    expect(legend.locator("span")).to_have_text(
+        ["事件：待处理", "事件：已派遣", "事件：已到场", "事件：待确认"]
+    )
 
     patrol = fleet.system.api.post(
         "/missions",

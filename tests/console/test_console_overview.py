@@ -10,8 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import col, delete
 
 from fleet_protocol.base import utc_now
+from fleet_server.db import session_scope
+from fleet_server.fleet.models.activity import RobotDay
 from fleet_server.schema import open_database
 from tests.console.browser import ACCOUNTS, Console, ConsoleFleet, playwright_api
 from tests.fleet_server.reports.history import fill_incidents, fill_missions, fill_robot_days
@@ -30,6 +33,10 @@ def history(fleet: ConsoleFleet) -> None:
     engine = open_database(fleet.system.database_url, upgrade=False)
     try:
         today = utc_now().astimezone(ZoneInfo("Asia/Shanghai")).date()
+        # A fleet started before the site's midnight has days of its own before today, which the
+        # known history replaces.
+        with session_scope(engine) as session:
+            session.execute(delete(RobotDay).where(col(RobotDay.day) < today))
         fill_missions(engine, today)
         fill_incidents(engine, today)
         fill_robot_days(engine, today)

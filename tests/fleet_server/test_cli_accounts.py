@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import subprocess
+import termios
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,23 +128,50 @@ def _exit_code(pid: int) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
+def _type_hidden(fd: int, text: bytes) -> None:
+    """Type at the terminal once the program has turned its echo off (it prints a prompt and
+    then asks the terminal not to echo: typed before that, the text would show)."""
+    deadline = time.monotonic() + 60
+    while termios.tcgetattr(fd)[3] & termios.ECHO:
+        assert time.monotonic() < deadline, "the terminal's echo stayed on"
+        time.sleep(0.05)
+    os.write(fd, text)
+
+
+def _ended_or_stopped(pid: int, wait_s: float = 30) -> int:
+    """The child's exit code; one still waiting for input (a prompt not seen) is killed, not
+    waited for without end."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    return _exit_code(pid)
+
+
 def test_user_passwd_at_a_terminal_asks_twice(sqlite_url: str, accounts: AccountService) -> None:
     accounts.add_user("root", Role.ADMIN, "forgotten password")
+    # Everything the child needs is made before the fork: after it, the child only execs.
+    program = script("fleet")
+    args = [program, "user", "passwd", "root"]
+    env = {**os.environ, "FLEET_DATABASE_URL": sqlite_url}
     pid, terminal = pty.fork()
     if pid == 0:  # the child: `fleet user passwd root` on the terminal
-        os.execve(
-            script("fleet"),
-            [script("fleet"), "user", "passwd", "root"],
-            {**os.environ, "FLEET_DATABASE_URL": sqlite_url},
-        )
+        try:
+            os.execve(program, args, env)
+        finally:
+            os._exit(127)
+    seen = ""
     try:
         seen = _read_until(terminal, "Password:")
-        os.write(terminal, b"new admin password\n")
+        _type_hidden(terminal, b"new admin password\n")
         seen = _read_until(terminal, "Repeat for confirmation:", seen)
-        os.write(terminal, b"new admin password\n")
+        _type_hidden(terminal, b"new admin password\n")
         seen = _read_until(terminal, "password of user root changed", seen)
     finally:
-        code = _exit_code(pid)
+        code = _ended_or_stopped(pid)
         os.close(terminal)
     assert code == 0, seen
     assert "new admin password" not in seen  # hidden while typed

@@ -89,8 +89,13 @@ def test_metrics_follow_the_fleet(client: TestClient, settings: FleetSettings) -
 
         incident = client.post("/api/v1/incidents", json=VENDING).json()
         assert incident["status"] == "dispatched"
-        handled = _ended(client, f"/api/v1/incidents/{incident['id']}", ("resolved", "escalated"))
-        assert handled["status"] == "resolved", handled["reason"]
+        # A street vendor the dog answered waits for a person to confirm it.
+        handled = _ended(
+            client,
+            f"/api/v1/incidents/{incident['id']}",
+            ("awaiting_confirmation", "resolved", "escalated"),
+        )
+        assert handled["status"] == "awaiting_confirmation", handled["reason"]
 
         after = scrape(client)
         finished = after.total("fleet_missions_finished_total", status="completed")
