@@ -14,7 +14,6 @@ drawn, then the intervals between animation frames while the robots move.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import statistics
@@ -23,7 +22,6 @@ import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ import yaml
 from paho.mqtt.enums import CallbackAPIVersion
 
 from bench.fleet_scale import script, served
+from bench.publishers import state_payload
 from fleet_protocol.broker_url import parse_broker_url
 from fleet_protocol.topics import DEFAULT_INTERFACE, Subtopic, topic
 
@@ -99,41 +98,6 @@ def pose(index: int, now: float, lines: list[Any]) -> tuple[float, float, float]
     return ax + (bx - ax) * share, ay + (by - ay) * share, theta
 
 
-def state(serial: str, header_id: int, x: float, y: float, theta: float) -> bytes:
-    """A schema-valid VDA 5050 state of a robot driving with no order."""
-    now = datetime.now(timezone.utc)
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-    return json.dumps(
-        {
-            "headerId": header_id,
-            "timestamp": stamp,
-            "version": "2.1.0",
-            "manufacturer": MANUFACTURER,
-            "serialNumber": serial,
-            "orderId": "",
-            "orderUpdateId": 0,
-            "lastNodeId": "",
-            "lastNodeSequenceId": 0,
-            "driving": True,
-            "paused": False,
-            "operatingMode": "AUTOMATIC",
-            "nodeStates": [],
-            "edgeStates": [],
-            "actionStates": [],
-            "errors": [],
-            "safetyState": {"eStop": "NONE", "fieldViolation": False},
-            "batteryState": {"batteryCharge": 70.0, "charging": False},
-            "agvPosition": {
-                "x": round(x, 3),
-                "y": round(y, 3),
-                "theta": round(theta, 4),
-                "mapId": SITE["id"],
-                "positionInitialized": True,
-            },
-        }
-    ).encode()
-
-
 class Fleet:
     """N robots publishing state once a second from a background thread."""
 
@@ -162,7 +126,18 @@ class Fleet:
             for index, serial in enumerate(self.serials):
                 x, y, theta = pose(index, began, self.lines)
                 client = self.clients[index // ROBOTS_PER_CONNECTION]
-                client.publish(self.topics[index], state(serial, header, x, y, theta), qos=0)
+                payload = state_payload(
+                    serial,
+                    header,
+                    round(x, 3),
+                    round(y, 3),
+                    theta=round(theta, 4),
+                    driving=True,
+                    battery=70.0,
+                    map_id=SITE["id"],
+                    manufacturer=MANUFACTURER,
+                )
+                client.publish(self.topics[index], payload, qos=0)
             self.stopping.wait(max(0.0, 1.0 - (time.monotonic() - began)))
 
     def close(self) -> None:

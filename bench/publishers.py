@@ -22,21 +22,33 @@ def _timestamp() -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def state_payload(serial: str, header_id: int, x: float, y: float) -> bytes:
-    """A complete, schema-valid idle VDA 5050 state; x carries the sequence number."""
+def state_payload(
+    serial: str,
+    header_id: int,
+    x: float,
+    y: float,
+    *,
+    theta: float = 0.0,
+    driving: bool = False,
+    battery: float = 80.0,
+    map_id: str = "bench",
+    manufacturer: str = MANUFACTURER,
+) -> bytes:
+    """A complete, schema-valid VDA 5050 state with no order (idle unless `driving`); for the
+    ingest bench x carries the sequence number."""
     stamp = _timestamp()
     return json.dumps(
         {
             "headerId": header_id,
             "timestamp": stamp,
             "version": "2.1.0",
-            "manufacturer": MANUFACTURER,
+            "manufacturer": manufacturer,
             "serialNumber": serial,
             "orderId": "",
             "orderUpdateId": 0,
             "lastNodeId": "",
             "lastNodeSequenceId": 0,
-            "driving": False,
+            "driving": driving,
             "paused": False,
             "operatingMode": "AUTOMATIC",
             "nodeStates": [],
@@ -44,12 +56,12 @@ def state_payload(serial: str, header_id: int, x: float, y: float) -> bytes:
             "actionStates": [],
             "errors": [],
             "safetyState": {"eStop": "NONE", "fieldViolation": False},
-            "batteryState": {"batteryCharge": 80.0, "charging": False},
+            "batteryState": {"batteryCharge": battery, "charging": False},
             "agvPosition": {
                 "x": x,
                 "y": y,
-                "theta": 0.0,
-                "mapId": "bench",
+                "theta": theta,
+                "mapId": map_id,
                 "positionInitialized": True,
             },
         }
