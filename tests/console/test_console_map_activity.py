@@ -5,36 +5,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 from tests.console.browser import ACCOUNTS, Console, ConsoleFleet, playwright_api
+from tests.console.patrols import HALL_LOOP, long_patrol
 from tests.waiting import wait_until
 
 expect = playwright_api().expect
 
 OPERATOR = ACCOUNTS["operator"]
-HALL_LOOP = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
 # Beside the metro exit on Longfu Road: a street vendor there sends the nearest patrol dog.
 SPOT = {"x": 304.0, "y": 3.0}
-
-
-@contextmanager
-def _long_patrol(fleet: ConsoleFleet) -> Iterator[dict[str, Any]]:
-    """A guide robot's 20 rounds of the service hall, cancelled at the end."""
-    created = fleet.system.api.post(
-        "/missions",
-        json={"kind": "patrol", "site": "longgang-demo", "route": HALL_LOOP, "rounds": 20},
-    )
-    assert created.status_code == 201, created.text
-    mission = created.json()
-    try:
-        fleet.system.wait_mission(mission["id"], "running")
-        yield mission
-    finally:
-        if fleet.system.mission(mission["id"])["status"] in ("queued", "running", "paused"):
-            fleet.system.api.post(f"/missions/{mission['id']}/cancel")
 
 
 def _points(console: Console, selector: str) -> list[tuple[float, float]]:
@@ -52,7 +33,7 @@ def test_the_map_lists_what_is_under_way_and_draws_where_robots_are_going(
     page = console.page
     site = fleet.system.api.get("/sites/longgang-demo").json()
     nodes = {node["id"]: (node["x"], node["y"]) for node in site["nodes"]}
-    with _long_patrol(fleet) as patrol:
+    with long_patrol(fleet) as patrol:
         item = page.locator(f'.activity [data-mission="{patrol["id"]}"]')
         expect(item).to_contain_text(f"#{patrol['id']} · 巡逻")
         robot = fleet.system.mission(patrol["id"])["robot"]
@@ -153,7 +134,7 @@ def test_robots_glide_from_one_reported_pose_to_the_next(
     console = open_console()
     console.log_in(OPERATOR, "map")
     page = console.page
-    with _long_patrol(fleet) as patrol:
+    with long_patrol(fleet) as patrol:
         robot = fleet.system.mission(patrol["id"])["robot"]
         icon = page.locator(f'svg.site-map g.robot[data-robot="{robot}"]')
         expect(icon).to_be_attached()

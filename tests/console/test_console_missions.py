@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from tests.console.browser import ACCOUNTS, Console, ConsoleFleet, playwright_api
+from tests.console.patrols import HALL_LOOP, long_patrol
 from tests.waiting import wait_until
 
 expect = playwright_api().expect
@@ -18,7 +18,6 @@ expect = playwright_api().expect
 OPERATOR = ACCOUNTS["operator"]
 VIEWER = ACCOUNTS["viewer"]
 CLICKED_ROUTE = ["street-s1", "street-s2", "street-s3"]
-HALL_LOOP = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
 MISSION_URL = re.compile(r"#/missions/(\d+)$")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -28,25 +27,6 @@ def _mission_id(console: Console) -> int:
     found = MISSION_URL.search(console.page.url)
     assert found is not None
     return int(found.group(1))
-
-
-@contextmanager
-def _long_patrol(fleet: ConsoleFleet) -> Iterator[dict]:
-    """A patrol of 20 rounds in the service hall (charge enough for it: about 3 km), cancelled
-    at the end if still going."""
-    created = fleet.system.api.post(
-        "/missions",
-        json={"kind": "patrol", "site": "longgang-demo", "route": HALL_LOOP, "rounds": 20},
-    )
-    assert created.status_code == 201, created.text
-    mission = created.json()
-    try:
-        fleet.system.wait_mission(mission["id"], "running")
-        yield mission
-    finally:
-        if fleet.system.mission(mission["id"])["status"] in ("queued", "running", "paused"):
-            fleet.system.api.post(f"/missions/{mission['id']}/cancel")
-            fleet.system.wait_mission(mission["id"], "cancelled")
 
 
 def test_a_patrol_made_by_clicking_nodes_runs_to_completion(
@@ -244,7 +224,7 @@ def test_a_cleaning_shows_its_coverage_image_and_is_cancelled_with_a_confirmatio
 def test_pausing_and_resuming_a_robot_from_its_detail(
     open_console: Callable[[], Console], fleet: ConsoleFleet
 ) -> None:
-    with _long_patrol(fleet) as mission:
+    with long_patrol(fleet) as mission:
         serial = mission["robot"]
         console = open_console()
         console.log_in(OPERATOR, f"robots/{serial}")
@@ -285,7 +265,7 @@ def test_pausing_and_resuming_a_robot_from_its_detail(
 def test_a_viewer_sees_missions_but_can_neither_create_nor_control_them(
     open_console: Callable[[], Console], fleet: ConsoleFleet
 ) -> None:
-    with _long_patrol(fleet) as mission:
+    with long_patrol(fleet) as mission:
         serial = mission["robot"]
         viewer = open_console()
         viewer.log_in(VIEWER, "missions")

@@ -17,6 +17,7 @@ from fleet_server.db import session_scope
 from fleet_server.fleet.models.activity import RobotDay
 from fleet_server.schema import open_database
 from tests.console.browser import ACCOUNTS, Console, ConsoleFleet, playwright_api
+from tests.console.patrols import HALL_LOOP
 from tests.fleet_server.reports.history import fill_incidents, fill_missions, fill_robot_days
 from tests.waiting import wait_until
 
@@ -24,7 +25,6 @@ expect = playwright_api().expect
 
 VIEWER = ACCOUNTS["viewer"]
 REPORTS = ("missions", "incidents", "patrols", "cleaning", "utilisation")
-HALL_LOOP = ["hall-queue", "hall-wait-w", "hall-desk-1", "hall-desk-2", "hall-desk-3"]
 
 
 @pytest.fixture(scope="module")
