@@ -109,15 +109,19 @@ class ActivityTracker:
         self._sites = {site.map_id: _SiteView.of(site) for site in sites}
         self._site_ids = {view.site_id: view for view in self._sites.values()}
         self._last: dict[str, Observation] = {}
+        self._last_site: dict[str, _SiteView] = {}
         self.pending: dict[DayKey, DayActivity] = {}
 
     def observe(self, seen: Observation) -> None:
         """Credit the time since the robot's previous observation, judged by that observation."""
         before = self._last.get(seen.serial_number)
         self._last[seen.serial_number] = seen
+        placed = self._site_of(seen.map_id)
+        if placed is not None:
+            self._last_site[seen.serial_number] = placed
         if before is None or not before.online or seen.time <= before.time:
             return
-        site = self._site_of(before.map_id)
+        site = self._site_for(before, seen)
         zone = site.zone if site else timezone.utc
         end = min(seen.time, before.time + self.max_gap)
         where = _fix(before)
@@ -154,6 +158,15 @@ class ActivityTracker:
 
     def _site_of(self, map_id: str | None) -> _SiteView | None:
         return self._sites.get(map_id) if map_id is not None else None
+
+    def _site_for(self, before: Observation, seen: Observation) -> _SiteView | None:
+        """The site whose day the time since `before` counts on: the map `before` was on; for a
+        robot that had not said where it was (online, not yet localised), the site it was last
+        placed on, counting the one it turns up on now.
+        Only a robot never placed on a known site's map is counted by UTC days, with no site."""
+        if before.map_id is not None:
+            return self._site_of(before.map_id)
+        return self._last_site.get(seen.serial_number)
 
     def _record(self, serial_number: str, day: date, site: _SiteView | None) -> DayActivity:
         record = self.pending.get((serial_number, day))

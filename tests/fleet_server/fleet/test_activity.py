@@ -256,3 +256,45 @@ def test_working_charging_and_battery_used_are_counted_apart() -> None:
     assert day.seconds_charging == pytest.approx(20)
     # 80 → 78.5 → 77 spent 3 %; the charge gained; 90 → 89.5 spent 0.5 %.
     assert day.battery_used_percent == pytest.approx(3.5)
+
+
+def test_a_robot_online_before_it_says_where_it_is_counts_on_its_sites_local_day() -> None:
+    """A robot comes online (its connection message) a few seconds before its first state tells
+    its map. At 17:00 UTC, 01:00 on 2 May in Shanghai, those seconds belong to the site's 2 May,
+    not to a UTC 1 May with no site."""
+    tracker = _tracker()
+    robot = SimRobot(tracker)
+    robot.now = datetime(2024, 5, 1, 17, 0, tzinfo=timezone.utc)
+    robot.map_id = None
+    robot.report()
+    robot.wait(2)
+    robot.map_id = DEMO.map_id
+    robot.report()
+    robot.wait(10)
+    robot.report()
+    days = _days(tracker)
+    assert list(days) == [MAY_2]
+    assert days[MAY_2].site_id == "longgang-demo"
+    assert days[MAY_2].seconds_online == pytest.approx(12)
+
+    # Lost and found again later: the unplaced seconds stay on the site it was last placed on.
+    robot.map_id = None
+    robot.wait(5)
+    robot.report()
+    robot.wait(5)
+    robot.report()
+    assert {day.day: day.site_id for day in tracker.take_pending()} == {MAY_2: "longgang-demo"}
+
+
+def test_a_robot_never_placed_on_a_known_site_counts_by_utc_days() -> None:
+    tracker = _tracker()
+    robot = SimRobot(tracker)
+    robot.now = datetime(2024, 5, 1, 17, 0, tzinfo=timezone.utc)
+    robot.map_id = "a-map-no-site-has"
+    robot.report()
+    robot.wait(10)
+    robot.report()
+    days = _days(tracker)
+    assert list(days) == [MAY_1]
+    assert days[MAY_1].site_id is None
+    assert days[MAY_1].seconds_online == pytest.approx(10)
