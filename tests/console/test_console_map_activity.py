@@ -63,12 +63,23 @@ def test_the_map_lists_what_is_under_way_and_draws_where_robots_are_going(
         )
         assert created.status_code == 201, created.text
         incident = created.json()
-        line = page.locator(f'svg.site-map line.responder[data-incident="{incident["id"]}"]')
-        expect(line).to_be_attached(timeout=15_000)
-        expect(line).to_have_attribute("x2", "304")
-        expect(line).to_have_attribute("y2", "-3")
-        dog = line.get_attribute("data-robot")
-        assert dog == fleet.system.api.get(f"/incidents/{incident['id']}").json()["robot"]
+        # The line lasts only while the dog is on its way or on the scene (a nearby dog may have
+        # answered within a second), so it is read whole in one look as soon as it is drawn.
+        line = wait_until(
+            lambda: page.evaluate(
+                """(id) => {
+                    const line = document.querySelector(
+                        `svg.site-map line.responder[data-incident="${id}"]`);
+                    return line && {x2: line.getAttribute("x2"), y2: line.getAttribute("y2"),
+                                    robot: line.getAttribute("data-robot")};
+                }""",
+                incident["id"],
+            ),
+            timeout=15,
+            what="the responder line",
+        )
+        assert (line["x2"], line["y2"]) == ("304", "-3")
+        assert line["robot"] == fleet.system.api.get(f"/incidents/{incident['id']}").json()["robot"]
         entry = page.locator(f'.activity [data-incident="{incident["id"]}"]')
         expect(entry).to_contain_text("占道经营")
         console.screenshot("map-activity")
