@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from fleet_server.texts import Text
+
 
 class FleetError(Exception):
     """A domain error with a message a user can act on; a `code` with `params` lets the console
@@ -20,13 +22,15 @@ class FleetError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Text,
         *,
         field: str | None = None,
         code: str | None = None,
         params: dict[str, Any] | None = None,
         problems: list[dict[str, Any]] | None = None,
     ) -> None:
+        if isinstance(message, Text):
+            code, params, message = message.code, message.wire_params(), message.message
         super().__init__(message)
         self.message = message
         self.field = field

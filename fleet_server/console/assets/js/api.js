@@ -1,6 +1,6 @@
 // The REST API with the login token: JSON in and out, errors as ApiError with the server's words.
 
-import { hasWords, t } from "./i18n.js";
+import { serverText } from "./server-text.js";
 
 const TOKEN_KEY = "fleet.token";
 const BASE = "/api/v1";
@@ -106,20 +106,15 @@ export async function logIn(username, password) {
   return accessToken;
 }
 
-/** A problem's words: in the user's language when its code is known here, else the server's. */
-export function wordOf(code, params, message) {
-  return code && hasWords(code) ? t(code, params || {}) : message;
-}
-
 /** A server error's words for the user: each problem of a 422 beside the field it names, FastAPI's
  * own 422 lists, or the message (in the user's language when its code is known). */
 export function errorText(error) {
   if (error instanceof ApiError && error.problems) {
-    return error.problems.map((p) => `${p.field}: ${wordOf(p.code, p.params, p.message)}`).join("; ");
+    return error.problems.map((p) => `${p.field}: ${serverText(p.code, p.params, p.message)}`).join("; ");
   }
   if (error instanceof ApiError && Array.isArray(error.detail)) {
     return error.detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
   }
-  if (error instanceof ApiError) return wordOf(error.code, error.params, String(error.detail));
+  if (error instanceof ApiError) return serverText(error.code, error.params, String(error.detail));
   return String(error.message || error);
 }

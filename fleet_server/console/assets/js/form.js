@@ -1,7 +1,8 @@
 // Form pieces the pages share: labelled fields, repeatable rows, and the server's refusal shown
 // next to the field it names (`field` in a 422 or 409 body, or the path before the message).
 
-import { ApiError, errorText, wordOf } from "./api.js";
+import { ApiError, errorText } from "./api.js";
+import { serverText } from "./server-text.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -102,7 +103,7 @@ function names(path, field) {
 
 function problems(error) {
   if (error instanceof ApiError && error.problems) {
-    return error.problems.map((p) => ({ path: p.field, text: wordOf(p.code, p.params, p.message) }));
+    return error.problems.map((p) => ({ path: p.field, text: serverText(p.code, p.params, p.message) }));
   }
   if (error instanceof ApiError && Array.isArray(error.detail)) {
     return error.detail.map((d) => ({ path: (d.loc || []).slice(1).join("."), text: d.msg }));

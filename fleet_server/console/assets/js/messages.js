@@ -10,6 +10,10 @@ import { overview } from "./messages-overview.js";
 import { records } from "./messages-records.js";
 import { evidence } from "./messages-evidence.js";
 import { validation } from "./messages-validation.js";
+import { reasons } from "./messages-reasons.js";
+import { operationErrors } from "./messages-errors-operations.js";
+import { adminErrors } from "./messages-errors-admin.js";
+import { logbookWords } from "./messages-logbook.js";
 
 const fleet = {
   zh: {
@@ -496,9 +500,11 @@ export const messages = {
   zh: {
     ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh,
     ...accounts.zh, ...evidence.zh, ...validation.zh, ...nameLabels.zh,
+    ...reasons.zh, ...operationErrors.zh, ...adminErrors.zh, ...logbookWords.zh,
   },
   en: {
     ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en,
     ...accounts.en, ...evidence.en, ...validation.en, ...nameLabels.en,
+    ...reasons.en, ...operationErrors.en, ...adminErrors.en, ...logbookWords.en,
   },
 };
