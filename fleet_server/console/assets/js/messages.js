@@ -14,6 +14,7 @@ import { reasons } from "./messages-reasons.js";
 import { operationErrors } from "./messages-errors-operations.js";
 import { adminErrors } from "./messages-errors-admin.js";
 import { logbookWords } from "./messages-logbook.js";
+import { voucherErrors } from "./messages-errors-vouchers.js";
 
 const fleet = {
   zh: {
@@ -501,10 +502,12 @@ export const messages = {
     ...fleet.zh, ...operations.zh, ...records.zh, ...mapLabels.zh, ...alerts.zh, ...overview.zh,
     ...accounts.zh, ...evidence.zh, ...validation.zh, ...nameLabels.zh,
     ...reasons.zh, ...operationErrors.zh, ...adminErrors.zh, ...logbookWords.zh,
+    ...voucherErrors.zh,
   },
   en: {
     ...fleet.en, ...operations.en, ...records.en, ...mapLabels.en, ...alerts.en, ...overview.en,
     ...accounts.en, ...evidence.en, ...validation.en, ...nameLabels.en,
     ...reasons.en, ...operationErrors.en, ...adminErrors.en, ...logbookWords.en,
+    ...voucherErrors.en,
   },
 };
