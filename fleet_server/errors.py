@@ -188,12 +188,19 @@ def _relevant(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _params(values: dict[str, Any]) -> dict[str, Any]:
-    """Parameters as JSON: text, numbers and flags as they are, anything else as its text."""
-    return {
-        str(key): value if isinstance(value, bool | int | float | str) else _readable(str(value))
-        for key, value in values.items()
-        if value is not None
-    }
+    """Parameters as JSON: text, numbers and flags as they are, lists and nested sentences
+    ({code, params, message}) as JSON too, anything else as its text."""
+    return {str(key): _param(value) for key, value in values.items() if value is not None}
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_param(item) for item in value]
+    if isinstance(value, dict):
+        return _params(value)
+    return _readable(str(value))
 
 
 def problems_of(

@@ -40,7 +40,7 @@ class Text:
     @property
     def message(self) -> str:
         """The sentence in English."""
-        words = {k: v.message if isinstance(v, Text) else v for k, v in self.params.items()}
+        words = {k: _english(v) for k, v in self.params.items()}
         return self.phrase.english.format(**words)
 
     def wire_params(self) -> dict[str, Any]:
@@ -55,11 +55,27 @@ class Text:
         return self.message
 
     @classmethod
+    def kept(cls, value: str | dict[str, Any]) -> Text:
+        """A sentence kept in JSON by `wire()` (or, written before codes, its English alone)."""
+        if isinstance(value, str):
+            return cls.stored(None, None, value)
+        return cls.stored(value.get("code"), value.get("params"), str(value.get("message", "")))
+
+    @classmethod
     def stored(cls, code: str | None, params: dict[str, Any] | None, message: str) -> Text:
         """A sentence kept as its code, JSON parameters and English (a mission's reason read
         back), to be said again or inside another; without a code, the English alone."""
         kept = Phrase(code or "", message.replace("{", "{{").replace("}", "}}"))
         return cls(kept, dict(params or {}) if code else {})
+
+
+def _english(value: Any) -> Any:
+    """A parameter as the English sentence shows it: a nested sentence's words, a list joined."""
+    if isinstance(value, Text):
+        return value.message
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_english(v)) for v in value)
+    return value
 
 
 def _wire(value: Any) -> Any:
@@ -69,3 +85,10 @@ def _wire(value: Any) -> Any:
         return [_wire(v) for v in value]
     return value
 
+
+
+def figure(value: float, digits: int = 0) -> int | float:
+    """A figure as a sentence shows it: rounded to `digits`, and whole numbers as integers (so
+    30.0 s reads "30 s" in English and in the console alike)."""
+    rounded = round(float(value), digits)
+    return int(rounded) if rounded == int(rounded) else rounded

@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol
 from fleet_protocol.base import utc_now
 from fleet_server.alerts.models import AcknowledgeMany, Alert, AlertKind, AlertSeverity
 from fleet_server.alerts.store import UNACKNOWLEDGED, AlertFilter, AlertStore
-from fleet_server.alerts.texts import code_of, english
+from fleet_server.alerts.texts import code_of, said
 from fleet_server.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,9 @@ class AlertService:
                     count=0,
                 )
             alert.severity = max(draft.severity, alert.severity, key=lambda s: s.rank)
-            alert.params = draft.params
-            alert.message = english(draft.kind, draft.params)
+            words = said(draft.kind, draft.params)
+            alert.params = words.wire_params()
+            alert.message = words.message
             alert.site_id = draft.site_id or alert.site_id
             alert.robot = draft.robot or alert.robot
             alert.mission_id = draft.mission_id or alert.mission_id

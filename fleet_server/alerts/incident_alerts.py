@@ -61,7 +61,7 @@ class IncidentAlerts:
             AlertKind.INCIDENT_ESCALATED,
             AlertSeverity.HIGH,
             at=escalated_at,
-            reason=incident.reason or "",
+            reason=incident.why or "",
         )
 
     def _raise(

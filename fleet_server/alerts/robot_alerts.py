@@ -11,6 +11,7 @@ from fleet_protocol.state import ErrorLevel, State
 from fleet_server.alerts.alerts import AlertDraft, AlertService
 from fleet_server.alerts.models import AlertKind, AlertSeverity
 from fleet_server.fleet.models.robot import Robot, UnexpectedOrder
+from fleet_server.texts import Text
 
 # A robot that went low is low again only after charging this far above the threshold, so a
 # battery reading that wavers around the line does not alert at every state.
@@ -52,7 +53,7 @@ class RobotAlerts:
         self._check_errors(robot, state)
         self._check_battery(robot, state.battery_state.battery_charge)
 
-    def on_robot_offline(self, robot: Robot, reason: str) -> None:
+    def on_robot_offline(self, robot: Robot, reason: Text) -> None:
         """A robot that drops off during a mission is an alert; an idle one is not."""
         mission = self.active_mission(robot)
         if mission is None:

@@ -17,6 +17,7 @@ from fleet_protocol.kinds import RobotKind, kind_from_series
 from fleet_protocol.logs import LogContext
 from fleet_protocol.state import ActionStatus, State, Visualization
 from fleet_protocol.topics import Subtopic, TopicAddress
+from fleet_server.fleet import reasons
 from fleet_server.fleet.activity import ActivityTracker, DayActivity, Observation
 from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.batch_writer import MAX_PENDING, BatchWriter, Outcome, Row, state_row
@@ -26,6 +27,7 @@ from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.roster import FleetRoster
 from fleet_server.fleet.store import RobotStore
 from fleet_server.isolation import LoopFailures
+from fleet_server.texts import Text, figure
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class RobotListener(Protocol):
     def on_robot_state(self, robot: Robot, state: State) -> None:
         """A state message from the robot was ingested."""
 
-    def on_robot_offline(self, robot: Robot, reason: str) -> None:
+    def on_robot_offline(self, robot: Robot, reason: Text) -> None:
         """The robot went offline."""
 
     def on_robot_online(self, robot: Robot) -> None:
@@ -149,10 +151,12 @@ class FleetRegistry(FleetRoster):
             self._last_state[robot.serial_number] = now
             self._order_running.pop(robot.serial_number, None)
             self._offline_at.pop(robot.serial_number, None)
-            self._set_online(robot, True, "")
+            self._set_online(robot, True, None)
         else:
             self._offline_at[robot.serial_number] = now
-            self._set_online(robot, False, f"connection {message.connection_state.value}")
+            broken = message.connection_state is ConnectionState.CONNECTIONBROKEN
+            gone = reasons.CONNECTION_BROKEN if broken else reasons.CONNECTION_OFFLINE
+            self._set_online(robot, False, gone.of())
         self._observe(robot, now, robot.driving)
         self.mark_dirty(robot.serial_number)
 
@@ -203,7 +207,7 @@ class FleetRegistry(FleetRoster):
         robot.last_node_id = message.last_node_id or None
         self._order_running[robot.serial_number] = order_running(message)
         if not robot.online and self._back_online(robot.serial_number, now):
-            self._set_online(robot, True, "")
+            self._set_online(robot, True, None)
         running = any(a.action_status is ActionStatus.RUNNING for a in message.action_states)
         self._observe(robot, now, message.driving or running)
         self.mark_dirty(robot.serial_number)
@@ -256,12 +260,15 @@ class FleetRegistry(FleetRoster):
     def _set_pose(robot: Robot, x: float, y: float, theta: float, map_id: str) -> None:
         robot.x, robot.y, robot.theta, robot.map_id = x, y, theta, map_id
 
-    def _set_online(self, robot: Robot, online: bool, reason: str) -> None:
+    def _set_online(self, robot: Robot, online: bool, reason: Text | None) -> None:
         if robot.online == online:
             return
         robot.online = online
         log.info(
-            "robot %s is %s %s", robot.serial_number, "online" if online else "offline", reason
+            "robot %s is %s %s",
+            robot.serial_number,
+            "online" if online else "offline",
+            reason or "",
         )
         for listener in self.listeners:
             if online:
@@ -299,7 +306,7 @@ class FleetRegistry(FleetRoster):
             if robot.online and (last is None or now - last > self.offline_timeout):
                 seconds = self.offline_timeout.total_seconds()
                 with LogContext(robot=serial):
-                    self._set_online(robot, False, f"no state for more than {seconds:g} s")
+                    self._set_online(robot, False, reasons.SILENT.of(seconds=figure(seconds)))
                 self.mark_dirty(serial)
 
     def _observe(self, robot: Robot, now: datetime, active: bool) -> None:

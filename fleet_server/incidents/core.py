@@ -16,6 +16,7 @@ from fleet_server.incidents.models.incident import Incident, IncidentStatus, Inc
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.incidents.responses import CleanArea
 from fleet_server.missions.service import MissionService
+from fleet_server.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -72,29 +73,29 @@ class IncidentCore:
             raise NotFound(f"unknown incident {incident_id}")
         return incident  # type: ignore[no-any-return]
 
-    def _resolve(self, incident: Incident, note: str, by: str) -> Incident:
+    def _resolve(self, incident: Incident, note: Text, by: str) -> Incident:
         incident.status = IncidentStatus.RESOLVED
         incident.resolved_at = self.clock()
         incident.resolved_by = by
-        incident.resolution = note
-        incident.reason = None
+        incident.conclude(note)
+        incident.explain(None)
         self._save(incident)
         self._log(incident, by, f"resolved: {note}")
         return incident
 
-    def _await_confirmation(self, incident: Incident, note: str) -> Incident:
+    def _await_confirmation(self, incident: Incident, note: Text) -> Incident:
         incident.status = IncidentStatus.AWAITING_CONFIRMATION
         incident.answered_at = self.clock()
-        incident.resolution = note
-        incident.reason = None
+        incident.conclude(note)
+        incident.explain(None)
         self._save(incident)
         self._log(incident, "robot", f"answered, awaiting an operator's confirmation: {note}")
         return incident
 
-    def _escalate(self, incident: Incident, why: str, by: str) -> Incident:
+    def _escalate(self, incident: Incident, why: Text, by: str) -> Incident:
         incident.status = IncidentStatus.ESCALATED
         incident.escalated_at = self.clock()
-        incident.reason = why
+        incident.explain(why)
         self._save(incident)
         self._log(incident, by, f"escalated: {why}")
         log.info("incident %s escalated: %s", incident.id, why)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fleet_server.errors import Conflict
+from fleet_server.incidents import reasons
 from fleet_server.incidents.core import IncidentListener, IncidentPolicy
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.incidents.reporting import IncidentReporting
+from fleet_server.texts import figure
 
 __all__ = ["IncidentListener", "IncidentPolicy", "IncidentService"]
 
@@ -23,13 +25,15 @@ class IncidentService(IncidentReporting):
 
     def resolve(self, incident_id: int, note: str, by: str) -> Incident:
         """An operator closes the incident; a robot still on its way is called off."""
-        incident = self._resolve(self._unfinished(incident_id, "resolve"), note, by)
+        said = reasons.OPERATOR_NOTE.of(note=note)
+        incident = self._resolve(self._unfinished(incident_id, "resolve"), said, by)
         self._call_off(incident)
         return incident
 
     def escalate(self, incident_id: int, note: str, by: str) -> Incident:
         """An operator hands the incident to people; a robot still on its way is called off."""
-        incident = self._escalate(self._unfinished(incident_id, "escalate"), note, by)
+        said = reasons.OPERATOR_NOTE.of(note=note)
+        incident = self._escalate(self._unfinished(incident_id, "escalate"), said, by)
         self._call_off(incident)
         return incident
 
@@ -46,7 +50,7 @@ class IncidentService(IncidentReporting):
                 + "; only a held, escalated or answered incident is dispatched by hand"
             )
         incident.status = IncidentStatus.OPEN
-        incident.reason = None
+        incident.explain(None)
         incident.escalated_at = None
         incident.answered_at = None
         self._save(incident)
@@ -63,9 +67,13 @@ class IncidentService(IncidentReporting):
                 continue
             if now - incident.created_at < limit:
                 continue
-            why = f"no robot set off within {self.policy.dispatch_timeout_s:g} s"
-            if incident.reason:
-                why += f" ({incident.reason})"
+            seconds = figure(self.policy.dispatch_timeout_s, 1)
+            waiting = incident.why
+            why = (
+                reasons.OVERDUE_WAITING.of(seconds=seconds, why=waiting)
+                if waiting
+                else reasons.OVERDUE.of(seconds=seconds)
+            )
             try:
                 self._call_off(self._escalate(incident, why, "fleet"))
             except Exception as exc:

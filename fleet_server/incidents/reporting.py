@@ -11,12 +11,14 @@ from shapely.geometry import Point, Polygon
 from fleet_protocol.site import Site, ZoneKind
 from fleet_server.coverage.geometry import CoverageError
 from fleet_server.errors import Invalid, NotFound
+from fleet_server.incidents import reasons
 from fleet_server.incidents.models.incident import Incident, IncidentCreate
 from fleet_server.incidents.responses import RESPONSES, respond_definition
 from fleet_server.incidents.tracking import IncidentTracking
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import mission_coverage, required_actions
 from fleet_server.missions.robot_choice import fits
+from fleet_server.texts import Text, figure
 
 # A reported location this close to a node is that node (no extra stop beside it).
 ON_NODE_M = 0.5
@@ -54,9 +56,10 @@ class IncidentReporting(IncidentTracking):
         self._log(incident, reporter, f"{incident.type.value} reported by {request.source}{repeat}")
         held = self._cooldown(earlier)
         if held is not None:
-            incident.reason = (
-                f"cool-down: a robot visited incident {held.id} here "
-                f"{_hours(self.clock() - _visited(held))} ago; dispatch it yourself or resolve it"
+            incident.explain(
+                reasons.HELD_COOLDOWN.of(
+                    incident=held.id, ago=_hours(self.clock() - _visited(held))
+                )
             )
             self._save(incident)
             self._log(incident, "fleet", f"held: {incident.reason}")
@@ -146,12 +149,12 @@ class IncidentReporting(IncidentTracking):
             return
         self.missions.add(mission)
         incident.mission_id = mission.id
-        incident.reason = mission.reason
+        incident.explain(mission.why)
         self._save(incident)
         # The mission may have been assigned inside add(), before its id was on the incident.
         self.on_mission(mission)
 
-    def _why_no_robot_can_go(self, mission: Mission, goal: str) -> str | None:
+    def _why_no_robot_can_go(self, mission: Mission, goal: str) -> Text | None:
         """Why no robot on the site could take the response, or None if one could."""
         required = required_actions(mission)
         kind = mission.definition["robot_kind"]
@@ -161,9 +164,8 @@ class IncidentReporting(IncidentTracking):
             if r.online and r.map_id == mission.site_id and fits(mission, r, required)
         ]
         if not able:
-            return (
-                f"no online {kind} robot on site {mission.site_id} can do "
-                f"{', '.join(sorted(required))}"
+            return reasons.NO_ROBOT_ABLE.of(
+                robot_kind=kind, site=mission.site_id, actions=sorted(required)
             )
         graph = self.sites.graph(mission.site_id)
         to_scene = graph.distances_to(goal)
@@ -172,10 +174,13 @@ class IncidentReporting(IncidentTracking):
         )
         if nearest > self.policy.max_distance_m:
             return (
-                f"no {kind} robot within {self.policy.max_distance_m:g} m "
-                f"(the nearest is {nearest:.0f} m away)"
+                reasons.NO_ROBOT_WITHIN.of(
+                    robot_kind=kind,
+                    limit=figure(self.policy.max_distance_m, 1),
+                    nearest=figure(nearest),
+                )
                 if math.isfinite(nearest)
-                else f"no {kind} robot can reach the incident"
+                else reasons.NO_ROBOT_REACHES.of(robot_kind=kind)
             )
         return None
 
@@ -188,6 +193,8 @@ def _ids(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids)
 
 
-def _hours(delta: timedelta) -> str:
+def _hours(delta: timedelta) -> Text:
     minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 60:
+        return reasons.HOURS_MINUTES.of(hours=minutes // 60, minutes=minutes % 60)
+    return reasons.MINUTES.of(minutes=minutes)

@@ -4,12 +4,15 @@ review) or escalated as the mission ends."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from fleet_server.incidents import reasons
 from fleet_server.incidents.core import IncidentCore
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.results import announcements
+from fleet_server.texts import Text
 
 EVIDENCE_ACTIONS = frozenset({"capturePhoto"})
 
@@ -34,15 +37,15 @@ class IncidentTracking(IncidentCore):
             incident.status = IncidentStatus.DISPATCHED
             incident.robot = mission.robot
             incident.dispatched_at = self.clock()
-            incident.reason = None
+            incident.explain(None)
             self._save(incident)
             self._log(incident, mission.robot, f"robot {mission.robot} sent")
         elif incident.status is IncidentStatus.OPEN and mission.reason != incident.reason:
-            incident.reason = mission.reason
+            incident.explain(mission.why)
             self._save(incident)
         if incident.status is IncidentStatus.DISPATCHED and _on_scene(mission):
             incident.status = IncidentStatus.ON_SCENE
-            incident.on_scene_at = self.clock()
+            incident.on_scene_at = _arrived_at(mission) or self.clock()
             self._save(incident)
             self._log(incident, mission.robot or "fleet", f"robot {mission.robot} on scene")
 
@@ -78,18 +81,21 @@ class IncidentTracking(IncidentCore):
                 if a["status"] != "FINISHED"
             ]
             if not failed:
-                done = f"robot {mission.robot} finished: {_done_actions(mission)}"
+                done = reasons.FINISHED.of(robot=mission.robot, actions=_done_actions(mission))
                 if incident.type in self.policy.auto_resolve_types:
                     self._resolve(incident, done, "robot")
                 else:
                     self._await_confirmation(incident, done)
                 return
-            what = ", ".join(f"{a['type']} ({a['result'] or a['status'].lower()})" for a in failed)
-            self._escalate(incident, f"robot {mission.robot} could not finish: {what}", "fleet")
+            what = [_action(a, a["result"] or a["status"].lower()) for a in failed]
+            self._escalate(
+                incident, reasons.NOT_FINISHED.of(robot=mission.robot, actions=what), "fleet"
+            )
             return
-        self._escalate(
-            incident, f"mission {mission.id} {mission.status.value}: {mission.reason}", "fleet"
+        ended = reasons.MISSION_ENDED.of(
+            mission=mission.id, status=mission.status.value, why=mission.why
         )
+        self._escalate(incident, ended, "fleet")
 
 
 def _on_scene(mission: Mission) -> bool:
@@ -100,8 +106,25 @@ def _on_scene(mission: Mission) -> bool:
     return mission.nodes_passed >= mission.approach_nodes > 0
 
 
-def _done_actions(mission: Mission) -> str:
+def _arrived_at(mission: Mission) -> datetime | None:
+    """When the robot reached the incident's stop, as its results recorded it (the same moment
+    its actions there are timed from; a cleaning's lanes have no stop: None)."""
+    visits = mission.results.get("checkpoints", [])
+    reached = visits[0]["reached_at"] if visits else None
+    return datetime.fromisoformat(reached) if reached else None
+
+
+def _done_actions(mission: Mission) -> list[Text]:
     actions = [a for v in mission.results.get("checkpoints", []) for a in v["actions"]]
     if not actions:
-        return "cleaned around the spot"
-    return ", ".join(a["type"] + (f" ({a['result']})" if a["result"] else "") for a in actions)
+        return [reasons.CLEANED_AROUND.of()]
+    return [_action(a, a["result"]) for a in actions]
+
+
+def _action(action: dict[str, Any], result: str | None) -> Text:
+    """An action with how it ended: the robot's result, or its status's word."""
+    if not result:
+        return reasons.ACTION_DONE.of(action_type=action["type"])
+    if result == action["status"].lower():
+        return reasons.ACTION_ENDED.of(action_type=action["type"], action_status=action["status"])
+    return reasons.ACTION_RESULT.of(action_type=action["type"], result=result)

@@ -79,7 +79,7 @@ class MissionAssignment(MissionCore):
         waiting_for = self.charger_keeper.take(mission, robot, start)
         if waiting_for is None:
             return False
-        mission.reason = waiting_for
+        mission.explain(waiting_for)
         if self.charger_keeper.wait_changed(mission, waiting_for):
             self.store.save_mission(mission)
             self._notify(mission)

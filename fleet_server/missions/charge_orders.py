@@ -10,6 +10,7 @@ from typing import Any
 
 from fleet_protocol.order import Order
 from fleet_protocol.site import Site
+from fleet_server.missions import reasons
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.orders import Release, build_order
 from fleet_server.missions.plans import compile_dock
@@ -77,7 +78,7 @@ def handed_off_charge(
     already running, its order the leg's."""
     assert mission.robot is not None
     nodes = list(leg["nodes"])
-    return Mission(
+    charge = Mission(
         kind="dock",
         site_id=mission.site_id,
         requested_robot=mission.robot,
@@ -95,7 +96,8 @@ def handed_off_charge(
         nodes_passed=len(nodes),
         order_id=mission.order_id,
         released_until=len(nodes),
-        reason=f"charging after handing mission {mission.id} over to {taker}",
         assigned_at=now,
         started_at=now,
     )
+    charge.explain(reasons.CHARGING_AFTER_HANDOVER.of(mission=mission.id, robot=taker))
+    return charge

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
 from fleet_protocol.site import Dock, Site
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.chargers import ChargerBook
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.plans import CHARGER_DOCK
 from fleet_server.sites.routing import NoRoute
 from fleet_server.sites.sites import SiteRegistry
+from fleet_server.texts import Text
 
 # Until the robot's own charging rate is known (the learned energy model), a hold's end is
 # estimated with this: the demo fleet's robots gain about 1 % a minute on a charger.
@@ -24,11 +26,11 @@ DEFAULT_CHARGE_PERCENT_PER_HOUR = 60.0
 GIVEN_BACK = (MissionStatus.CANCELLED, MissionStatus.FAILED, MissionStatus.QUEUED)
 
 
-def about(moment: datetime | None, site: Site) -> str:
+def about(moment: datetime | None, site: Site) -> Text:
     """'about HH:MM' in the site's time zone, or that nobody knows."""
     if moment is None:
-        return "no time known"
-    return f"about {moment.astimezone(ZoneInfo(site.timezone)):%H:%M}"
+        return reasons.NO_TIME_KNOWN.of()
+    return reasons.ABOUT.of(time=f"{moment.astimezone(ZoneInfo(site.timezone)):%H:%M}")
 
 
 class ChargerKeeper:
@@ -52,7 +54,7 @@ class ChargerKeeper:
         # What each waiting dock mission last said (it is tried again on every dispatch).
         self._last_wait: dict[int, str] = {}
 
-    def take(self, mission: Mission, robot: Robot, start: str) -> str | None:
+    def take(self, mission: Mission, robot: Robot, start: str) -> Text | None:
         """Reserve a charger for the dock mission about to go to `robot` (at node `start`) and
         note the dock in its definition; or, if none is free, why it waits."""
         assert mission.id is not None
@@ -79,12 +81,12 @@ class ChargerKeeper:
         mission.definition = mission.definition | {CHARGER_DOCK: dock.id}
         return None
 
-    def wait_changed(self, mission: Mission, waiting_for: str) -> bool:
+    def wait_changed(self, mission: Mission, waiting_for: Text) -> bool:
         """Whether the dock mission now waits for something else than it last said."""
         assert mission.id is not None
-        if self._last_wait.get(mission.id) == waiting_for:
+        if self._last_wait.get(mission.id) == waiting_for.message:
             return False
-        self._last_wait[mission.id] = waiting_for
+        self._last_wait[mission.id] = waiting_for.message
         return True
 
     def restore(self, mission: Mission) -> None:
@@ -102,10 +104,9 @@ class ChargerKeeper:
             if not in_leg:  # a leg gives its charger back itself (missions.charging)
                 self._holders[mission.id] = mission.robot
 
-    def _waits(self, robot: Robot, dock: Dock, site: Site, free_at: datetime | None) -> str:
-        return (
-            f"waiting for a free charger at dock {dock.id} for robot {robot.serial_number} "
-            f"({about(free_at, site)})"
+    def _waits(self, robot: Robot, dock: Dock, site: Site, free_at: datetime | None) -> Text:
+        return reasons.WAITING_CHARGER.of(
+            dock=dock.id, robot=robot.serial_number, when=about(free_at, site)
         )
 
     def _charged_at(self, mission: Mission, robot: Robot) -> datetime | None:

@@ -12,6 +12,7 @@ from typing import Any
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import ActionStatus, ErrorLevel, State
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.allocation import start_node_of
 from fleet_server.missions.charge_orders import charge_order
 from fleet_server.missions.intake import MissionIntake
@@ -34,6 +35,7 @@ from fleet_server.missions.observe import DEFAULT_ACCEPT_TIMEOUT, observe
 from fleet_server.missions.orders import Release
 from fleet_server.missions.resume import approach_to, resume_target
 from fleet_server.sites.routing import NoRoute
+from fleet_server.texts import Text, figure
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,7 @@ class MissionLegs(MissionIntake):
             self._follow_charging(mission, robot, state)
         return True
 
-    def _leg_due(self, mission: Mission, state: State) -> str | None:
+    def _leg_due(self, mission: Mission, state: State) -> Text | None:
         """Why the robot must stop to charge now, if it must."""
         floor = self.floor_of(mission)
         # A robot an operator paused stays where it is until it is resumed.
@@ -127,7 +129,7 @@ class MissionLegs(MissionIntake):
             return None
         charge = state.battery_state.battery_charge
         if charge < floor:
-            return f"battery {charge:.0f} % reached the floor of {floor:.0f} %"
+            return reasons.LEG_FLOOR.of(battery=figure(charge), floor=figure(floor))
         end = mission.definition.get("leg_end")
         if end is None or mission.nodes_passed - 1 < end or state.driving:
             return None
@@ -136,11 +138,11 @@ class MissionLegs(MissionIntake):
         if any(a.action_id in ids and a.action_status not in TERMINAL for a in state.action_states):
             return None
         node = plan.nodes[end]
-        return f"the leg this charge allows ended at node {node} (battery {charge:.0f} %)"
+        return reasons.LEG_ENDED.of(node=node, battery=figure(charge))
 
-    def _stop_for_charge(self, mission: Mission, why: str) -> None:
+    def _stop_for_charge(self, mission: Mission, why: Text) -> None:
         self._control(mission, CANCEL_ORDER)
-        leg = {"stage": "stopping", "why": why, "stop_action": mission.control_action_id}
+        leg = {"stage": "stopping", "why": why.wire(), "stop_action": mission.control_action_id}
         mission.definition = mission.definition | {"leg": leg}
         self.store.save_mission(mission)
         log.info("mission %s pauses to charge: %s", mission.id, why)
@@ -171,12 +173,19 @@ class MissionLegs(MissionIntake):
         start, offset = start_node_of(graph, robot.x, robot.y)
         choice = self.chargers.nearest(graph, site, start, robot.serial_number)
         if choice is None:
-            self._finish(mission, MissionStatus.FAILED, f"{leg['why']}; no dock can be reached")
+            self._finish(mission, MissionStatus.FAILED, reasons.LEG_NO_DOCK.of(why=_why(leg)))
             return
         now = self.clock()
         if not choice.free_now:
-            about = f" about {clock_time(choice.free_at, site.timezone)}" if choice.free_at else ""
-            reason = f"{leg['why']}; waiting for a free charger (dock {choice.dock.id}{about})"
+            reason = (
+                reasons.LEG_WAITING_ABOUT.of(
+                    why=_why(leg),
+                    dock=choice.dock.id,
+                    time=clock_time(choice.free_at, site.timezone),
+                )
+                if choice.free_at
+                else reasons.LEG_WAITING.of(why=_why(leg), dock=choice.dock.id)
+            )
             self._set_leg(mission, leg | {"stage": "waiting"}, reason)
             return
         model, plain = self.chooser.battery_for(robot, mission), self.chooser.battery_of(robot)
@@ -199,7 +208,7 @@ class MissionLegs(MissionIntake):
                     "leg": number,
                     "robot": robot.serial_number,
                     "dock": choice.dock.id,
-                    "why": leg["why"],
+                    "why": _why(leg).message,
                     "battery_percent": robot.battery,
                     "target_percent": round(target, 1),
                     "started_at": now.isoformat(),
@@ -218,18 +227,20 @@ class MissionLegs(MissionIntake):
             "rest_m": rest_m,
             "after_m": after_m,
         }
-        reason = (
-            f"{leg['why']}; charging at dock {choice.dock.id} to {target:.0f} %, "
-            f"resumes about {clock_time(ready, site.timezone)}"
+        reason = reasons.LEG_CHARGING.of(
+            why=_why(leg),
+            dock=choice.dock.id,
+            target=figure(target),
+            time=clock_time(ready, site.timezone),
         )
         self._set_leg(mission, leg, reason)
         log.info("mission %s: %s", mission.id, reason)
 
-    def _set_leg(self, mission: Mission, leg: dict[str, Any], reason: str) -> None:
-        changed = reason != mission.reason or mission.status is not MissionStatus.CHARGING
+    def _set_leg(self, mission: Mission, leg: dict[str, Any], reason: Text) -> None:
+        changed = reason.message != mission.reason or mission.status is not MissionStatus.CHARGING
         mission.definition = mission.definition | {"leg": leg}
         mission.status = MissionStatus.CHARGING
-        mission.reason = reason
+        mission.explain(reason)
         if changed:
             self.store.save_mission(mission)
             self._notify(mission)
@@ -299,7 +310,8 @@ class MissionLegs(MissionIntake):
         if any(e.error_level is ErrorLevel.FATAL for e in state.errors) or (
             seen.status is MissionStatus.FAILED and (state.order_id == mission.order_id or refused)
         ):
-            self._finish(mission, MissionStatus.FAILED, f"charging leg: {seen.reason}")
+            failed = seen.reason or reasons.PART_FAILED.of()
+            self._finish(mission, MissionStatus.FAILED, reasons.LEG_ROBOT_FAILED.of(why=failed))
             return
         if state.order_id != mission.order_id:
             self._check_taken(mission, leg)
@@ -314,8 +326,14 @@ class MissionLegs(MissionIntake):
         if state.driving or state.node_states or charge.action_status not in TERMINAL:
             return
         if charge.action_status is ActionStatus.FAILED:
-            detail = charge.result_description or "the charge action failed"
-            self._finish(mission, MissionStatus.FAILED, f"charging leg failed: {detail}")
+            detail = charge.result_description
+            self._finish(
+                mission,
+                MissionStatus.FAILED,
+                reasons.LEG_CHARGE_FAILED.of(detail=detail)
+                if detail
+                else reasons.LEG_CHARGE_ACTION_FAILED.of(),
+            )
             return
         self._resume_after_charging(mission, robot, state.battery_state.battery_charge)
 
@@ -327,9 +345,8 @@ class MissionLegs(MissionIntake):
             return
         waited = self.clock() - datetime.fromisoformat(sent)
         if waited > CHARGE_ORDER_TIMEOUT:
-            seconds = CHARGE_ORDER_TIMEOUT.total_seconds()
-            reason = f"charging leg: the robot did not take its charging order within {seconds:g} s"
-            self._finish(mission, MissionStatus.FAILED, reason)
+            seconds = figure(CHARGE_ORDER_TIMEOUT.total_seconds())
+            self._finish(mission, MissionStatus.FAILED, reasons.LEG_NOT_TAKEN.of(seconds=seconds))
 
     def _resume_after_charging(self, mission: Mission, robot: Robot, charge: float) -> None:
         assert mission.id is not None
@@ -343,7 +360,7 @@ class MissionLegs(MissionIntake):
         mission.results = mission.results | {"charging_legs": legs}
         self.reconciler.retire(mission.order_id, mission.id, "charging leg ended", robot)
         self._keep_lanes_passed(mission)
-        mission.reason = None
+        mission.explain(None)
         log.info("mission %s resumes on %s at %.0f %%", mission.id, robot.serial_number, charge)
         self._assign(mission, robot)
 
@@ -351,15 +368,20 @@ class MissionLegs(MissionIntake):
         """On the charger: whether the rest went to another robot (missions.handover)."""
         return False
 
-    def _requeue(self, mission: Mission, robot: Robot, *, lost: str | None = None) -> None:
+    def _requeue(self, mission: Mission, robot: Robot, *, lost: Text | None = None) -> None:
         # A robot lost while charging for the mission gives its charger back.
         if mission.definition.get("leg", {}).get("stage") == "charging":
             self.chargers.release(robot.serial_number)
         super()._requeue(mission, robot, lost=lost)
 
-    def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
+    def _finish(self, mission: Mission, status: MissionStatus, reason: Text | None) -> None:
         # A charger held for a leg (or a charge handed off) is free again when the mission ends.
         charging = mission.definition.get("leg", {}).get("stage") == "charging"
         if mission.robot and (charging or "charging_for" in mission.definition):
             self.chargers.release(mission.robot)
         super()._finish(mission, status, reason)
+
+
+def _why(leg: dict[str, Any]) -> Text:
+    """Why the leg's robot stopped to charge (kept as a sentence; before codes, as English)."""
+    return Text.kept(leg["why"])

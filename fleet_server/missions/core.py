@@ -22,6 +22,7 @@ from fleet_server.missions.plans import MissionPlan
 from fleet_server.missions.reconcile import OrderReconciler
 from fleet_server.missions.robot_choice import RobotChooser
 from fleet_server.sites.sites import SiteRegistry
+from fleet_server.texts import Text
 
 ACTIVE = (
     MissionStatus.ASSIGNED,
@@ -92,7 +93,7 @@ class MissionCore:
         # Robots running orders the server does not stand behind are told to cancel them.
         self.reconciler = OrderReconciler(registry, outbox, clock)
         # Active missions whose robot is offline: since when, and why.
-        self._offline_since: dict[int, tuple[datetime, str]] = {}
+        self._offline_since: dict[int, tuple[datetime, Text]] = {}
         # Compiled plans of assigned missions (actions, lane positions), reused by every release.
         self._plans: dict[int, MissionPlan] = {}
         # Responses waiting for a robot to stop preempted work: respond mission → preempted one.

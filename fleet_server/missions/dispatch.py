@@ -8,6 +8,7 @@ import logging
 
 from fleet_protocol.logs import LogContext
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.ending import MissionEnding, resume_note
 from fleet_server.missions.idle_charging import on_automatic_charge
 from fleet_server.missions.joint import PairTable, assign, needs_of
@@ -15,6 +16,7 @@ from fleet_server.missions.models.choice import MissionAssignmentRecord
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.parts import is_shared
 from fleet_server.missions.rationale import Bystander, explain, waiting_for, why_not_free
+from fleet_server.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class MissionDispatch(MissionEnding):
             return
         # Idle robots by site, found once per pass (a fleet has thousands of robots).
         idle: dict[str, list[Robot]] = {}
-        matched: dict[int, MissionAssignmentRecord | str | None] = {}
+        matched: dict[int, MissionAssignmentRecord | Text | None] = {}
         for site_id in sorted({m.site_id for m in queued}):
             matched |= self._match_site(site_id, queued, idle)
         for mission in sorted(queued, key=lambda m: (-m.priority, m.id or 0)):
@@ -58,20 +60,23 @@ class MissionDispatch(MissionEnding):
         self,
         mission: Mission,
         idle: dict[str, list[Robot]],
-        match: MissionAssignmentRecord | str | None,
+        match: MissionAssignmentRecord | Text | None,
     ) -> None:
         if mission.site_id not in idle:
             idle[mission.site_id] = self._idle_robots(mission.site_id)
         choice = match if isinstance(match, MissionAssignmentRecord) else None
-        waiting_for = ""
+        waiting_for: Text | None = None
         if choice is None:
-            waiting_for = match if isinstance(match, str) else self._why_waiting(mission, idle)
+            waiting_for = match if isinstance(match, Text) else self._why_waiting(mission, idle)
         if choice is None and self._may_preempt(mission):
             preempt, _ = self.chooser.choose(mission, self._preemptible_robots(mission))
             if preempt is not None:
                 victim = self._preempt(self.registry.get(preempt.serial_number), mission)
-                waiting_for = f"waiting for robot {preempt.serial_number} to stop mission {victim}"
-        waiting_for = resume_note(mission, waiting_for)
+                waiting_for = reasons.WAITING_PREEMPT.of(
+                    robot=preempt.serial_number, mission=victim
+                )
+        if waiting_for is not None:
+            waiting_for = resume_note(mission, waiting_for)
         robot = self.registry.get(choice.robot) if choice is not None else None
         # A robot taken since the match (a mission set aside dispatches again) waits for the
         # next pass; a robot on an automatic charge ends it first (missions.idle_charging).
@@ -80,15 +85,15 @@ class MissionDispatch(MissionEnding):
         )
         if robot is not None and free and robot in idle[mission.site_id]:
             assert choice is not None
-            mission.reason = None
+            mission.explain(None)
             idle[mission.site_id].remove(robot)
             self._assign(mission, robot)
             if mission.status is MissionStatus.ASSIGNED:
                 # Recorded once the robot has it (not while it leaves a charger or waits for one).
                 self.store.save_assignment(choice)
-        elif choice is None and waiting_for != mission.reason:
+        elif waiting_for is not None and waiting_for.message != mission.reason:
             # Say why the mission waits, so an operator can act on it.
-            mission.reason = waiting_for
+            mission.explain(waiting_for)
             self.store.save_mission(mission)
             self._notify(mission)
 
@@ -97,15 +102,15 @@ class MissionDispatch(MissionEnding):
         held = self.fleet_hold.holds(mission)
         if held is not None:
             held = resume_note(mission, held)
-        if held is not None and held != mission.reason:
-            mission.reason = held
+        if held is not None and held.message != mission.reason:
+            mission.explain(held)
             self.store.save_mission(mission)
             self._notify(mission)
         return held is not None
 
     def _match_site(
         self, site_id: str, queued: list[Mission], idle: dict[str, list[Robot]]
-    ) -> dict[int, MissionAssignmentRecord | str | None]:
+    ) -> dict[int, MissionAssignmentRecord | Text | None]:
         """The site's waiting missions matched with its idle robots: each matched mission's
         assignment record, or why a mission waits (None: as the nearest choice says)."""
         idle[site_id] = self._idle_robots(site_id)
@@ -154,12 +159,14 @@ class MissionDispatch(MissionEnding):
         mission, missions.idle_charging)."""
         return frozenset(r.serial_number for r in robots if r.mission_id is not None)
 
-    def _why_waiting(self, mission: Mission, idle: dict[str, list[Robot]]) -> str:
+    def _why_waiting(self, mission: Mission, idle: dict[str, list[Robot]]) -> Text:
         """What a mission that no idle robot could take waits for, as the nearest choice says."""
         robots = idle[mission.site_id]
         no_legs = self._on_automatic_charge(robots)
         choice, waiting = self.chooser.choose(mission, robots, no_legs=no_legs)
-        return waiting if choice is None else f"waiting for a free robot on site {mission.site_id}"
+        if choice is None and waiting is not None:
+            return waiting
+        return reasons.WAITING_FREE.of(site=mission.site_id)
 
     def _idle_robots(self, site_id: str) -> list[Robot]:
         """Online robots on the site with no mission and, by their last state, no order under

@@ -10,12 +10,14 @@ from typing import Any
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
+from fleet_server.missions import reasons
 from fleet_server.missions.assignment import MissionAssignment
 from fleet_server.missions.clean_results import coverage_summary
 from fleet_server.missions.core import ACTIVE
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.plans import is_cleaning
 from fleet_server.missions.resume import resume_target
+from fleet_server.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ class MissionEnding(MissionAssignment):
         """Assign queued missions to free robots (missions.dispatch)."""
         raise NotImplementedError
 
-    def _finish(self, mission: Mission, status: MissionStatus, reason: str | None) -> None:
+    def _finish(self, mission: Mission, status: MissionStatus, reason: Text | None) -> None:
         if is_cleaning(mission) and mission.plan:
             try:
                 site = self.sites.get(mission.site_id)
@@ -39,7 +41,7 @@ class MissionEnding(MissionAssignment):
         ended = f"{status.value} ({reason})" if reason else status.value
         self.reconciler.retire(mission.order_id, mission.id or 0, ended, robot)
         mission.status = status
-        mission.reason = reason
+        mission.explain(reason)
         mission.finished_at = self.clock()
         mission.control_action_id = None
         mission.control_action_type = None
@@ -66,7 +68,7 @@ class MissionEnding(MissionAssignment):
         robot = self._robot_of(mission)
         if robot is not None and mission.status in ACTIVE:
             self.outbox.send_instant_actions(robot, [instant_action(CANCEL_ORDER)])
-        self._finish(mission, MissionStatus.FAILED, f"failed in {loop}: {reason}")
+        self._finish(mission, MissionStatus.FAILED, reasons.SET_ASIDE.of(loop=loop, error=reason))
 
     def _may_preempt(self, mission: Mission) -> bool:
         return mission.kind == "respond" and bool(self.preemptible_kinds)
@@ -100,7 +102,7 @@ class MissionEnding(MissionAssignment):
         log.info("mission %s preempts mission %s on %s", mission.id, victim.id, robot.serial_number)
         return robot.mission_id
 
-    def _requeue(self, mission: Mission, robot: Robot, *, lost: str | None = None) -> None:
+    def _requeue(self, mission: Mission, robot: Robot, *, lost: Text | None = None) -> None:
         """Queue an interrupted mission to resume where it stopped, with whichever robot is free:
         its robot has stopped it for a response, or (`lost`: why) is gone."""
         assert mission.id is not None
@@ -113,13 +115,12 @@ class MissionEnding(MissionAssignment):
         cause: dict[str, Any]
         if recalled is not None and lost is None:
             cause = {"recalled": recalled}
-            mission.reason = f"fleet recalled by {recalled}; resumes where it stopped"
         elif lost is None:
             cause = {"interrupted_by": by}
-            mission.reason = f"preempted by mission {by}; resumes where it stopped"
         else:
-            cause = {"lost": lost}
-            mission.reason = f"{lost}; resumes where it stopped"
+            cause = {"lost": lost.wire()}
+        stopped = _cause(cause) or reasons.PREEMPTED_BY.of(mission=by)
+        mission.explain(reasons.RESUMES.of(cause=stopped))
         mission.definition = definition | cause | {"resume_at": resume_target(mission)}
         self.reconciler.retire(mission.order_id, mission.id, "was re-queued", robot)
         mission.status = MissionStatus.QUEUED
@@ -147,19 +148,23 @@ class MissionEnding(MissionAssignment):
             mission.results = mission.results | {"passed_before": [*before, *passed]}
 
 
-def resume_note(mission: Mission, waiting_for: str) -> str:
-    """Why a mission waits, led by why it was interrupted if it resumes where it stopped."""
-    if "resume_at" not in mission.definition:
-        return waiting_for
-    lost = mission.definition.get("lost")
-    by = mission.definition.get("interrupted_by")
-    recalled = mission.definition.get("recalled")
+def _cause(definition: dict[str, Any]) -> Text | None:
+    """Why an interrupted mission stopped, from its definition's note of it."""
+    lost = definition.get("lost")
+    by = definition.get("interrupted_by")
+    recalled = definition.get("recalled")
     if lost is not None:
-        cause = str(lost)
-    elif recalled is not None:
-        cause = f"fleet recalled by {recalled}"
-    elif by is not None:
-        cause = f"preempted by mission {by}"
-    else:
+        return Text.kept(lost)
+    if recalled is not None:
+        return reasons.RECALLED_BY.of(user=recalled)
+    if by is not None:
+        return reasons.PREEMPTED_BY.of(mission=by)
+    return None
+
+
+def resume_note(mission: Mission, waiting_for: Text) -> Text:
+    """Why a mission waits, led by why it was interrupted if it resumes where it stopped."""
+    cause = _cause(mission.definition) if "resume_at" in mission.definition else None
+    if cause is None:
         return waiting_for
-    return f"{cause}; resumes where it stopped ({waiting_for})"
+    return reasons.RESUMES_WAITING.of(cause=cause, waiting=waiting_for)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from fleet_server.missions import reasons
 from fleet_server.missions.models.mission import Mission
+from fleet_server.texts import Text
 
 # Set in a dock mission's definition when a fleet recall made it (who recalled).
 RECALL = "recall"
@@ -29,11 +31,11 @@ class FleetHold:
     since: datetime | None = None
     by: str | None = None
 
-    def holds(self, mission: Mission) -> str | None:
+    def holds(self, mission: Mission) -> Text | None:
         """Why a queued mission may not be assigned now, or None if it may."""
         if self.mode is FleetMode.RUNNING:
             return None
         if self.mode is FleetMode.RECALLED and mission.definition.get(RECALL):
             # The recall's own dock missions are what a recalled fleet does.
             return None
-        return f"waiting for the fleet to be resumed: {self.mode.value} by {self.by}"
+        return reasons.WAITING_FLEET.of(mode=self.mode.value, user=self.by)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from fleet_protocol.state import State
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.allocation import start_node_of
 from fleet_server.missions.charge_orders import handed_off_charge
 from fleet_server.missions.charging import MissionLegs
@@ -26,6 +27,7 @@ from fleet_server.missions.plans import required_actions
 from fleet_server.missions.resume import approach_to
 from fleet_server.missions.robot_choice import fits
 from fleet_server.sites.routing import NoRoute
+from fleet_server.texts import figure
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +84,11 @@ class MissionHandover(MissionLegs):
         site = self.sites.get(mission.site_id)
         taker = self.registry.get(handover.serial_number)
         gain_min = handover.gain.total_seconds() / 60
-        reason = (
-            f"handed over to {taker.serial_number}: finishes about "
-            f"{clock_time(handover.finishes_at, site.timezone)}, {gain_min:.0f} min sooner "
-            f"than charging {robot.serial_number}"
+        reason = reasons.HANDED_OVER.of(
+            robot=taker.serial_number,
+            time=clock_time(handover.finishes_at, site.timezone),
+            minutes=figure(gain_min),
+            charger=robot.serial_number,
         )
         self._charge_on_alone(mission, robot, taker.serial_number)
         mission.results = mission.results | {
@@ -101,7 +104,7 @@ class MissionHandover(MissionLegs):
             ]
         }
         self._keep_lanes_passed(mission)
-        mission.reason = reason
+        mission.explain(reason)
         log.info("mission %s %s", mission.id, reason)
         self._assign(mission, taker)
 

@@ -7,9 +7,11 @@ import logging
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.allocation import start_node_of
 from fleet_server.missions.core import MissionCore
 from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.texts import Text, figure
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,10 @@ def wants_charge(robot: Robot, below_percent: float) -> bool:
     )
 
 
-def charge_reason(robot: Robot, below_percent: float) -> str:
+def charge_reason(robot: Robot, below_percent: float) -> Text:
     """What an automatic charge says about why it was made."""
-    return f"idle with {robot.battery:.0f} % charge, below {below_percent:g} %"
+    assert robot.battery is not None
+    return reasons.IDLE_CHARGE.of(battery=figure(robot.battery), threshold=figure(below_percent, 1))
 
 
 def robots_to_charge(core: MissionCore) -> list[Robot]:
@@ -88,10 +91,7 @@ def end_charge_for(core: MissionCore, mission: Mission, robot: Robot) -> None:
     charge.definition = charge.definition | {"preempted_by": mission.id}
     core._preempting[mission.id] = robot.mission_id
     core._control(charge, CANCEL_ORDER)
-    mission.reason = (
-        f"waiting for robot {robot.serial_number} to end its automatic charge "
-        f"(mission {charge.id}) and take this mission"
-    )
+    mission.explain(reasons.WAITING_CHARGE_END.of(robot=robot.serial_number, mission=charge.id))
     core.store.save_mission(mission)
     core._notify(mission)
     log.info(

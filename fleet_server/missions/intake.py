@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from fleet_server.errors import Conflict, Invalid, NotFound
+from fleet_server.missions import reasons
 from fleet_server.missions.checks import check_request, mission_from_request
 from fleet_server.missions.clean_results import shared_coverage_summary
 from fleet_server.missions.dispatch import MissionDispatch
@@ -78,7 +79,7 @@ class MissionIntake(MissionDispatch):
             mission.definition = mission.definition | {"robots": 1}
             return self.add(mission)
         mission.definition = mission.definition | {PARTS: []}
-        mission.reason = f"shared by {count} robots"
+        mission.explain(reasons.SHARED.of(count=count))
         self.store.save_mission(mission)
         parts = make_parts(mission, count)
         for part in parts:
@@ -128,11 +129,12 @@ class MissionIntake(MissionDispatch):
             shared.results = results
             self._finish(shared, status, reason)
             return
-        if (status, reason, results) == (shared.status, shared.reason, shared.results):
+        if (status, reason.message, results) == (shared.status, shared.reason, shared.results):
             return
         if status is MissionStatus.RUNNING and shared.started_at is None:
             shared.started_at = self.clock()
-        shared.status, shared.reason, shared.results = status, reason, results
+        shared.status, shared.results = status, results
+        shared.explain(reason)
         self.store.save_mission(shared)
         super()._notify(shared)
 

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.allocation import (
     DEFAULT_SPEED_M_S,
     BatteryModel,
@@ -29,6 +30,7 @@ from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import required_actions
 from fleet_server.missions.robot_choice import RobotChooser, fits
 from fleet_server.sites.routing import NoRoute, RouteGraph
+from fleet_server.texts import Text, figure
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Pair:
     takes, and why it may not take it (None: it may)."""
 
     serial_number: str
-    why_not: str | None
+    why_not: Text | None
     distance_m: float | None
     predicted_s: float | None
     charge: float | None
@@ -200,33 +202,35 @@ class PairTable:
             charge_needed=None if math.isnan(needed) else needed,
         )
 
-    def _why_not(self, row: int, col: int) -> str:
+    def _why_not(self, row: int, col: int) -> Text:
         need, robot = self.needs[row], self.robots[col]
         if not self.capable[row, col]:
             return incapable(need, robot)
         if not math.isfinite(self.distance[row, col]):
-            return f"cannot reach the mission's first goal {need.goal}"
+            return reasons.UNREACHABLE.of(node=need.goal)
         if not self.within_limit[row, col]:
-            return (
-                f"too far: {self.distance[row, col]:.0f} m is over the mission's limit of "
-                f"{need.max_distance_m:g} m"
+            assert need.max_distance_m is not None
+            return reasons.TOO_FAR.of(
+                metres=figure(self.distance[row, col]), limit=figure(need.max_distance_m, 1)
             )
-        has = "unknown" if robot.battery is None else f"{robot.battery:.0f} %"
-        return f"too little charge: has {has}, needs {self.needed[row, col]:.0f} %"
+        needed = figure(self.needed[row, col])
+        if robot.battery is None:
+            return reasons.CHARGE_UNKNOWN.of(needed=needed)
+        return reasons.TOO_LITTLE_CHARGE.of(battery=figure(robot.battery), needed=needed)
 
 
-def incapable(need: MissionNeeds, robot: Robot) -> str:
+def incapable(need: MissionNeeds, robot: Robot) -> Text:
     """Why robot_choice.fits turns the robot down for the mission."""
     mission = need.mission
     if mission.requested_robot not in (None, robot.serial_number):
-        return f"incapable: the mission asks for robot {mission.requested_robot}"
+        return reasons.ASKS_FOR_ROBOT.of(robot=mission.requested_robot)
     kind = mission.definition.get("robot_kind")
     if kind is not None and robot.kind.value != kind:
-        return f"incapable: a {robot.kind.value}, the mission needs a {kind}"
+        return reasons.WRONG_KIND.of(found_kind=robot.kind.value, robot_kind=kind)
     missing = sorted(need.required - set(robot.actions))
     if missing:
-        return f"incapable: lacks action {', '.join(missing)}"
-    return "incapable: no reported position"
+        return reasons.LACKS_ACTIONS.of(actions=missing)
+    return reasons.NO_POSITION.of()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from typing import Any
 
 from fleet_protocol.kinds import CANCEL_ORDER
 from fleet_protocol.state import ActionStatus, ErrorLevel, State
+from fleet_server.missions import reasons
 from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.texts import Text, figure
 
 # A robot that reports states without taking its new order for this long is not doing the mission.
 DEFAULT_ACCEPT_TIMEOUT = timedelta(seconds=30)
@@ -23,7 +25,7 @@ class Observation:
 
     nodes_passed: int | None = None
     status: MissionStatus | None = None
-    reason: str | None = None
+    reason: Text | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     stop_robot: bool = False
 
@@ -55,13 +57,15 @@ def _control_outcome(mission: Mission, state: State) -> Observation | None:
         if action.action_id != mission.control_action_id:
             continue
         if action.action_status is ActionStatus.FINISHED:
-            return Observation(status=MissionStatus.CANCELLED, reason="cancelled by operator")
+            return Observation(status=MissionStatus.CANCELLED, reason=reasons.CANCELLED.of())
         if action.action_status is ActionStatus.FAILED:
             # The robot had no order left to cancel: the mission is over all the same.
+            said = action.result_description
             return Observation(
                 status=MissionStatus.CANCELLED,
-                reason="cancelled by operator "
-                f"({action.result_description or 'the robot had no order left'})",
+                reason=reasons.CANCELLED_ROBOT_SAYS.of(detail=said)
+                if said
+                else reasons.CANCELLED_NOTHING_LEFT.of(),
             )
     return None
 
@@ -76,14 +80,13 @@ def observe(
     fatal = [e for e in state.errors if e.error_level is ErrorLevel.FATAL]
     if fatal:
         first = fatal[0]
-        detail = (
-            f"{first.error_type}: {first.error_description}"
-            if first.error_description
-            else first.error_type
-        )
         return Observation(
             status=MissionStatus.FAILED,
-            reason=f"robot reported a FATAL error ({detail})",
+            reason=reasons.ROBOT_FATAL_SAYS.of(
+                error_type=first.error_type, description=first.error_description
+            )
+            if first.error_description
+            else reasons.ROBOT_FATAL.of(error_type=first.error_type),
             errors=[_error_dict(e) for e in fatal],
             stop_robot=True,
         )
@@ -93,10 +96,11 @@ def observe(
     order_errors = _order_errors(mission, state)
     if order_errors:
         cause = order_errors[0]
-        verb = "rejected" if cause["type"] in REJECTION_ERRORS else "aborted"
+        refused = cause["type"] in REJECTION_ERRORS
+        ended = reasons.ORDER_REJECTED if refused else reasons.ORDER_ABORTED
         return Observation(
             status=MissionStatus.FAILED,
-            reason=f"robot {verb} the order ({cause['type']}: {cause['description']})",
+            reason=ended.of(error_type=cause["type"], description=cause["description"]),
             errors=order_errors,
             stop_robot=state.order_id == mission.order_id,
         )
@@ -136,13 +140,13 @@ def _order_missing(mission: Mission, now: datetime | None, timeout: timedelta) -
     if mission.status in (MissionStatus.RUNNING, MissionStatus.PAUSED):
         return Observation(
             status=MissionStatus.FAILED,
-            reason="the robot no longer has the mission's order (was it restarted?)",
+            reason=reasons.ORDER_LOST.of(),
         )
     assigned = mission.assigned_at
     if now is not None and assigned is not None and now - assigned > timeout:
         return Observation(
             status=MissionStatus.FAILED,
-            reason=f"the robot did not take the order within {timeout.total_seconds():g} s",
+            reason=reasons.ORDER_NOT_TAKEN.of(seconds=figure(timeout.total_seconds())),
         )
     return Observation()
 

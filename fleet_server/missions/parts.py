@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fleet_server.missions import reasons
 from fleet_server.missions.models.mission import Mission, MissionStatus
+from fleet_server.texts import Text
 
 # In a part's definition: {"of": shared mission id, "index": i, "count": N}.
 PART = "part"
@@ -63,7 +65,7 @@ def make_parts(shared: Mission, count: int) -> list[Mission]:
     ]
 
 
-def shared_state(parts: list[Mission]) -> tuple[MissionStatus, str]:
+def shared_state(parts: list[Mission]) -> tuple[MissionStatus, Text]:
     """The shared mission's status and reason from its parts'.
 
     Queued until a part has a robot; running while any part is under way or waits to resume;
@@ -73,18 +75,21 @@ def shared_state(parts: list[Mission]) -> tuple[MissionStatus, str]:
     if all(p.status.finished for p in parts):
         statuses = {p.status for p in parts}
         if statuses == {MissionStatus.COMPLETED}:
-            return MissionStatus.COMPLETED, f"all {count} parts completed"
+            return MissionStatus.COMPLETED, reasons.PARTS_COMPLETED.of(count=count)
         failed = [p for p in parts if p.status is MissionStatus.FAILED]
         if failed:
             first = failed[0]
-            return MissionStatus.FAILED, (
-                f"{len(failed)} of {count} parts failed (part {_index(first) + 1}, mission "
-                f"{first.id}: {first.reason or 'failed'})"
+            return MissionStatus.FAILED, reasons.PARTS_FAILED.of(
+                failed=len(failed),
+                count=count,
+                part=_index(first) + 1,
+                mission=first.id,
+                why=first.why or reasons.PART_FAILED.of(),
             )
-        return MissionStatus.CANCELLED, f"{_tally(parts)}"
+        return MissionStatus.CANCELLED, _tally(parts)
     started = any(p.status in _ACTIVE or p.status.finished or p.robot for p in parts)
     status = MissionStatus.RUNNING if started else MissionStatus.QUEUED
-    return status, f"shared by {count} robots: {_tally(parts)}"
+    return status, reasons.SHARED_TALLY.of(count=count, tally=_tally(parts))
 
 
 def parts_summary(parts: list[Mission]) -> list[dict[str, Any]]:
@@ -97,6 +102,8 @@ def parts_summary(parts: list[Mission]) -> list[dict[str, Any]]:
             "robot": p.robot,
             "status": p.status.value,
             "reason": p.reason,
+            "reason_code": p.reason_code,
+            "reason_params": p.reason_params,
             "covered_percent": (p.results.get("coverage") or {}).get("covered_percent"),
         }
         for p in sorted(parts, key=_index)
@@ -107,8 +114,9 @@ def _index(mission: Mission) -> int:
     return int(mission.definition[PART]["index"])
 
 
-def _tally(parts: list[Mission]) -> str:
+def _tally(parts: list[Mission]) -> Text:
     counts: dict[str, int] = {}
     for part in parts:
         counts[part.status.value] = counts.get(part.status.value, 0) + 1
-    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    items = [reasons.TALLY_ITEM.of(count=n, status=status) for status, n in sorted(counts.items())]
+    return reasons.TALLY.of(items=items)

@@ -10,10 +10,12 @@ from datetime import datetime
 
 from fleet_protocol.state import ErrorLevel
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.allocation import start_node_of
 from fleet_server.missions.joint import Matching, PairTable
 from fleet_server.missions.models.choice import MissionAssignmentRecord, RunnerUp
 from fleet_server.sites.routing import RouteGraph
+from fleet_server.texts import Text, figure
 
 # How many robots that lost a mission its assignment names.
 RUNNERS_UP = 5
@@ -36,9 +38,10 @@ REASON_CODES = (
 )
 
 
-def reason_code(reason: str) -> str:
+def reason_code(reason: Text) -> str:
     """The one-word code of a runner-up's reason ("not_free" for any other)."""
-    return next((code for start, code in REASON_CODES if reason.startswith(start)), "not_free")
+    words = reason.message
+    return next((code for start, code in REASON_CODES if words.startswith(start)), "not_free")
 
 
 @dataclass(frozen=True)
@@ -46,22 +49,22 @@ class Bystander:
     """A robot on the site that was not free for any mission, and why."""
 
     robot: Robot
-    reason: str
+    reason: Text
 
 
-def why_not_free(robot: Robot, stale_order: bool) -> str:
+def why_not_free(robot: Robot, stale_order: bool) -> Text:
     """Why the dispatcher did not count a robot on the site among the free ones."""
     if not robot.online:
-        return "offline"
+        return reasons.OFFLINE.of()
     if robot.mission_id is not None:
-        return f"busy on mission {robot.mission_id}"
+        return reasons.BUSY.of(mission=robot.mission_id)
     if robot.paused:
-        return "paused"
+        return reasons.PAUSED.of()
     if any(e.get("level") == ErrorLevel.FATAL.value for e in robot.errors):
-        return "has a fatal error"
+        return reasons.FATAL.of()
     if stale_order:
-        return "still running an order it must cancel first"
-    return "not free for work"
+        return reasons.STALE_ORDER.of()
+    return reasons.NOT_FREE.of()
 
 
 def explain(
@@ -90,14 +93,15 @@ def explain(
             if other is not None and later <= 0:
                 # Only a joint match takes a robot that would have suited this mission better.
                 mission_id = table.needs[other].mission_id
-                reason = f"taken by mission {mission_id} in the joint assignment"
+                reason = reasons.TAKEN_JOINTLY.of(mission=mission_id)
             else:
                 reason = _slower(pair.distance_m - chosen.distance_m, later)
         others.append(
             RunnerUp(
                 robot=pair.serial_number,
                 code=reason_code(reason),
-                reason=reason,
+                reason=reason.message,
+                reason_text=reason.wire(),
                 distance_m=pair.distance_m,
                 predicted_s=pair.predicted_s,
                 charge=pair.charge,
@@ -112,7 +116,8 @@ def explain(
             RunnerUp(
                 robot=robot.serial_number,
                 code=reason_code(bystander.reason),
-                reason=bystander.reason,
+                reason=bystander.reason.message,
+                reason_text=bystander.reason.wire(),
                 distance_m=metres,
             )
         )
@@ -130,12 +135,12 @@ def explain(
     )
 
 
-def _slower(metres: float, seconds: float) -> str:
+def _slower(metres: float, seconds: float) -> Text:
     if seconds <= 0 and metres <= 0:
-        return "as near; ties go by serial number"
+        return reasons.TIE.of()
     if metres >= 0:
-        return f"farther: {metres:.0f} m / {seconds:.0f} s more"
-    return f"slower: {seconds:.0f} s more though {-metres:.0f} m nearer"
+        return reasons.FARTHER.of(metres=figure(metres), seconds=figure(seconds))
+    return reasons.SLOWER.of(seconds=figure(seconds), metres=figure(-metres))
 
 
 def _distance(graph: RouteGraph, to_goal: dict[str, float], robot: Robot) -> float | None:
@@ -146,16 +151,13 @@ def _distance(graph: RouteGraph, to_goal: dict[str, float], robot: Robot) -> flo
     return None if metres is None or not math.isfinite(metres) else metres + offset
 
 
-def waiting_for(table: PairTable, matching: Matching, row: int) -> str | None:
+def waiting_for(table: PairTable, matching: Matching, row: int) -> Text | None:
     """Why an unmatched mission waits when free robots could have done it: they went to other
     missions (None when no free robot could: the nearest choice's reasons say why)."""
     able = [col for col in range(len(table.robots)) if table.feasible[row, col]]
     if not able:
         return None
     taken_by = matching.taken_by()
-    serials = ", ".join(table.robots[col].serial_number for col in able)
+    serials = [table.robots[col].serial_number for col in able]
     missions = sorted({table.needs[taken_by[col]].mission_id for col in able if col in taken_by})
-    went_to = ", ".join(str(m) for m in missions)
-    return (
-        f"waiting for a robot: the free ones able to do it ({serials}) went to missions {went_to}"
-    )
+    return reasons.WAITING_TAKEN.of(robots=serials, missions=missions)

@@ -8,9 +8,11 @@ from typing import Any
 
 from fleet_protocol.actions import Action
 from fleet_protocol.state import ActionStatus, State
+from fleet_server.missions import reasons
 from fleet_server.missions.actions import MissionAction
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import MissionPlan, checkpoints_of
+from fleet_server.texts import Text
 
 TERMINAL = frozenset({ActionStatus.FINISHED.value, ActionStatus.FAILED.value})
 
@@ -47,7 +49,7 @@ class ResultUpdate:
     """Whether the results changed, and why the mission must stop if a failure aborts it."""
 
     changed: bool
-    abort_reason: str | None = None
+    abort_reason: Text | None = None
     # Checkpoint visits whose every action ended with this state (each is reported once).
     completed: tuple[dict[str, Any], ...] = ()
     # Failed actions of checkpoints with on_failure retry, to be sent again as instant actions.
@@ -61,7 +63,7 @@ def update_results(mission: Mission, state: State, now: datetime) -> ResultUpdat
         return ResultUpdate(changed=False)
     reported = {a.action_id: a for a in state.action_states}
     changed = False
-    abort: str | None = None
+    abort: Text | None = None
     completed: list[dict[str, Any]] = []
     retries: list[Action] = []
     for visit in visits:
@@ -86,10 +88,7 @@ def update_results(mission: Mission, state: State, now: datetime) -> ResultUpdat
             if checkpoint.on_failure == "retry" and action.get("attempts", 0) < checkpoint.retries:
                 retries.append(_retry(action, checkpoint.actions[number]))
             elif checkpoint.on_failure == "abort":
-                abort = abort or (
-                    f"checkpoint {visit['node']} (round {visit['round']}): {action['type']} failed"
-                    + (f" ({seen.result_description})" if seen.result_description else "")
-                )
+                abort = abort or _checkpoint_failed(visit, action, seen.result_description)
         if not was_done and _done(visit):
             completed.append(visit)
     return ResultUpdate(
@@ -156,3 +155,11 @@ def held_at(mission: Mission) -> int | None:
 
 def _done(visit: dict[str, Any]) -> bool:
     return all(a["status"] in TERMINAL for a in visit["actions"])
+
+
+def _checkpoint_failed(visit: dict[str, Any], action: dict[str, Any], said: str | None) -> Text:
+    """Why a checkpoint whose failed action aborts the mission ended it."""
+    where = {"node": visit["node"], "round": visit["round"], "action_type": action["type"]}
+    if said:
+        return reasons.CHECKPOINT_FAILED_SAYS.of(**where, detail=said)
+    return reasons.CHECKPOINT_FAILED.of(**where)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fleet_protocol.site import Site
 from fleet_server.coverage.plan import CoveragePlan
 from fleet_server.fleet.models.robot import Robot
+from fleet_server.missions import reasons
 from fleet_server.missions.allocation import (
     DEFAULT_SPEED_M_S,
     BatteryModel,
@@ -26,6 +27,7 @@ from fleet_server.missions.plans import (
     required_actions,
 )
 from fleet_server.sites.sites import SiteRegistry
+from fleet_server.texts import Text, figure
 
 
 def fits(mission: Mission, robot: Robot, required: set[str]) -> bool:
@@ -74,7 +76,7 @@ class RobotChooser:
 
     def choose(
         self, mission: Mission, robots: list[Robot], no_legs: Collection[str] = ()
-    ) -> tuple[Choice | None, str]:
+    ) -> tuple[Choice | None, Text | None]:
         """The nearest robot of `robots` able to do the mission, or None and why it waits;
         robots in `no_legs` (on an automatic charge) may not start work in legs."""
         site = self.sites.get(mission.site_id)
@@ -84,12 +86,20 @@ class RobotChooser:
             for r in robots
             if fits(mission, r, required) and r.x is not None and r.y is not None
         ]
-        who = f"robot {mission.requested_robot}" if mission.requested_robot else "robot"
         kind = mission.definition.get("robot_kind")
-        what = f"{kind} robot" if kind else who
+        what = (
+            reasons.ROBOT_OF_KIND.of(robot_kind=kind)
+            if kind
+            else reasons.NAMED_ROBOT.of(robot=mission.requested_robot)
+            if mission.requested_robot
+            else reasons.ANY_ROBOT.of()
+        )
         if not candidates:
-            needs = f" that can do {', '.join(sorted(required))}" if required else ""
-            return None, f"waiting for an idle online {what} on site {site.id}{needs}"
+            if required:
+                return None, reasons.WAITING_IDLE_ABLE.of(
+                    who=what, site=site.id, actions=sorted(required)
+                )
+            return None, reasons.WAITING_IDLE.of(who=what, site=site.id)
         limit = mission.definition.get("max_distance_m")
         length = self.length(mission, site)
         deck_m = self.deck_metres(mission, site)
@@ -98,7 +108,7 @@ class RobotChooser:
         by_serial = {r.serial_number: r for r in robots}
         for choice in ranked:
             if limit is not None and choice.distance_m > float(limit):
-                return None, f"waiting for a {what} within {float(limit):g} m"
+                return None, reasons.WAITING_WITHIN.of(who=what, metres=figure(float(limit), 1))
             robot = by_serial[choice.serial_number]
             battery = robot.battery
             model = self.battery_of(robot)
@@ -106,17 +116,17 @@ class RobotChooser:
             deck = model.deck_per_km() * deck_m / 1000.0
             needed = model.needed(choice.distance_m + length) + deck
             if mission.kind == "dock" or (battery is not None and battery >= needed):
-                return choice, ""
+                return choice, None
             # Work longer than a full charge is done in legs (missions.legs).
             if (
                 battery is not None
                 and robot.serial_number not in no_legs
                 and starts_in_legs(model, battery, choice.distance_m, length, deck)
             ):
-                return choice, ""
+                return choice, None
         if not ranked:
-            return None, f"waiting for a {what} that can reach the mission on site {site.id}"
-        return None, f"waiting for a {what} with enough charge (about {needed:.0f} % needed)"
+            return None, reasons.WAITING_REACH.of(who=what, site=site.id)
+        return None, reasons.WAITING_CHARGE.of(who=what, percent=figure(needed))
 
     def first_goal(self, mission: Mission) -> str:
         """The site node a robot heads for first (what 'nearest' is measured to)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
 from fleet_server.errors import Conflict, NotFound
+from fleet_server.missions import reasons
 from fleet_server.missions.clean_results import coverage_png, shared_coverage_png
 from fleet_server.missions.core import ACTIVE, MissionListener
 from fleet_server.missions.fleet_hold import FleetMode
@@ -32,7 +33,7 @@ class MissionService(MissionTracking):
                 try:
                     self.registry.get(mission.robot).mission_id = mission.id
                 except NotFound:
-                    self._finish(mission, MissionStatus.FAILED, "robot no longer exists")
+                    self._finish(mission, MissionStatus.FAILED, reasons.ROBOT_GONE.of())
                     continue
                 self.charger_keeper.restore(mission)
 
@@ -46,7 +47,7 @@ class MissionService(MissionTracking):
             request = DockCreate(kind="dock", site=robot.map_id, robot=robot.serial_number)
             mission = self.check(request)
             why = charge_reason(robot, self.idle_charge_below_percent)
-            mission.definition = mission.definition | {AUTOMATIC: why}
+            mission.definition = mission.definition | {AUTOMATIC: why.wire()}
             made.append(self.add(mission))
         return made
 
@@ -99,7 +100,7 @@ class MissionService(MissionTracking):
                 self.cancel(part.id or 0)
             return mission
         if mission.status is MissionStatus.QUEUED:
-            self._finish(mission, MissionStatus.CANCELLED, "cancelled by operator")
+            self._finish(mission, MissionStatus.CANCELLED, reasons.CANCELLED.of())
         else:
             self._control(mission, CANCEL_ORDER)
         return mission

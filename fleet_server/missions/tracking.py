@@ -10,6 +10,7 @@ from fleet_protocol.logs import LogContext
 from fleet_protocol.state import State
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import instant_action
+from fleet_server.missions import reasons
 from fleet_server.missions.core import ACTIVE
 from fleet_server.missions.handover import MissionHandover
 from fleet_server.missions.idle_charging import AUTOMATIC
@@ -17,6 +18,7 @@ from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.observe import observe
 from fleet_server.missions.orders import Release
 from fleet_server.missions.results import update_results
+from fleet_server.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ class MissionTracking(MissionHandover):
         seen = observe(mission, state, self.clock())
         if seen.status is MissionStatus.CANCELLED and mission.definition.get(AUTOMATIC):
             by = mission.definition.get("preempted_by")
-            self._finish(mission, MissionStatus.CANCELLED, f"charge ended for mission {by}")
+            self._finish(mission, MissionStatus.CANCELLED, reasons.CHARGE_ENDED.of(mission=by))
         elif seen.status is MissionStatus.CANCELLED:
             self._requeue(mission, robot)
         elif seen.status is not None and seen.status.finished:
@@ -144,11 +146,11 @@ class MissionTracking(MissionHandover):
         else:
             self.store.save_mission(mission)
 
-    def on_robot_offline(self, robot: Robot, reason: str) -> None:
+    def on_robot_offline(self, robot: Robot, reason: Text) -> None:
         """Start the grace period of the robot's mission; check_offline ends it if it runs out."""
         mission = self._unfinished.get(robot.mission_id) if robot.mission_id else None
         if mission is not None and mission.id is not None and mission.status in ACTIVE:
-            why = f"robot {robot.serial_number} went offline ({reason})"
+            why = reasons.ROBOT_OFFLINE.of(robot=robot.serial_number, why=reason)
             self._offline_since[mission.id] = (self.clock(), why)
 
     def on_robot_online(self, robot: Robot) -> None:
@@ -179,7 +181,7 @@ class MissionTracking(MissionHandover):
                 except Exception as exc:
                     self._set_aside(mission, "offline check", exc)
 
-    def _robot_lost(self, mission: Mission, reason: str) -> None:
+    def _robot_lost(self, mission: Mission, reason: Text) -> None:
         """The robot stayed offline past the grace: by its kind's policy, the mission re-queues
         to resume where it stopped, or fails; a stale order on the robot, when it is back, is
         cancelled before it takes new work (missions.reconcile)."""

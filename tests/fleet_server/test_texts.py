@@ -3,6 +3,7 @@ one code, and the console has that code's words in Chinese and English with the 
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import pkgutil
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import fleet_server
-from fleet_server.errors import Conflict, FleetError
+from fleet_server.errors import Conflict, FleetError, _fleet_error
 from fleet_server.texts import Phrase, Text
 
 JS = Path(fleet_server.__file__).parent / "console" / "assets" / "js"
@@ -107,4 +108,19 @@ def test_a_stored_sentence_is_said_again_unchanged() -> None:
         "code": "",
         "params": {},
         "message": "an old {reason}",
+    }
+
+
+def test_a_refusal_with_a_sentence_inside_sends_it_as_json() -> None:
+    """The JSON body of a refusal keeps lists and nested sentences as JSON (not as their Python
+    text)."""
+    inner = Phrase("test.inner", "robot {robot}").of(robot="dog-01")
+    outer = Phrase("test.outer", "{who} lacks {actions}").of(who=inner, actions=["announce"])
+    response = asyncio.run(_fleet_error(None, Conflict(outer)))  # type: ignore[arg-type]
+    assert response.status_code == 409
+    body = json.loads(bytes(response.body))
+    assert body["detail"] == "robot dog-01 lacks announce"
+    assert body["params"] == {
+        "who": {"code": "test.inner", "params": {"robot": "dog-01"}, "message": "robot dog-01"},
+        "actions": ["announce"],
     }

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from fleet_protocol.base import utc_now
 from fleet_server.db import json_column, utc_column
 from fleet_server.fields import Coordinate, Description, Identifier, Label, Note, Phrase
+from fleet_server.texts import Text
 
 
 class IncidentType(str, Enum):
@@ -97,6 +98,8 @@ class Incident(SQLModel, table=True):
     status: IncidentStatus = SQLField(default=IncidentStatus.OPEN, index=True)
     # Why the incident waits or was escalated, in words an operator acts on.
     reason: str | None = None
+    reason_code: str | None = None
+    reason_params: dict[str, Any] = SQLField(default_factory=dict, sa_column=json_column())
     robot: str | None = None
     mission_id: int | None = None
     # Earlier handled incidents of the same type nearby (the repeat-visit warning).
@@ -105,7 +108,10 @@ class Incident(SQLModel, table=True):
     evidence: list[str] = SQLField(default_factory=list, sa_column=json_column())
     # What the robot said on scene: {text, language, at, robot} per announcement finished.
     spoken: list[dict[str, Any]] = SQLField(default_factory=list, sa_column=json_column())
+    # How it ended (or what the robot did, awaiting confirmation): English, code, parameters.
     resolution: str | None = None
+    resolution_code: str | None = None
+    resolution_params: dict[str, Any] = SQLField(default_factory=dict, sa_column=json_column())
     resolved_by: str | None = None
     created_at: datetime = SQLField(
         default_factory=utc_now, sa_column=utc_column(nullable=False, index=True)
@@ -116,6 +122,25 @@ class Incident(SQLModel, table=True):
     answered_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     resolved_at: datetime | None = SQLField(default=None, sa_column=utc_column())
     escalated_at: datetime | None = SQLField(default=None, sa_column=utc_column())
+
+    def explain(self, why: Text | None) -> None:
+        """Say why the incident waits or was escalated (None: nothing to say)."""
+        self.reason = why.message if why else None
+        self.reason_code = why.code if why else None
+        self.reason_params = why.wire_params() if why else {}
+
+    def conclude(self, what: Text) -> None:
+        """Say how the incident ended, or what the robot did."""
+        self.resolution = what.message
+        self.resolution_code = what.code
+        self.resolution_params = what.wire_params()
+
+    @property
+    def why(self) -> Text | None:
+        """The reason as a sentence, to say again or inside another (an alert's)."""
+        if self.reason is None:
+            return None
+        return Text.stored(self.reason_code, self.reason_params, self.reason)
 
 
 class Spoken(BaseModel):
@@ -150,12 +175,16 @@ class IncidentPublic(BaseModel):
     reported_by: str
     status: IncidentStatus
     reason: str | None
+    reason_code: str | None
+    reason_params: dict[str, Any]
     robot: str | None
     mission_id: int | None
     repeat: Repeat
     evidence: list[str]
     spoken: list[Spoken]
     resolution: str | None
+    resolution_code: str | None
+    resolution_params: dict[str, Any]
     resolved_by: str | None
     created_at: datetime
     dispatched_at: datetime | None

@@ -21,6 +21,8 @@ class RunnerUp(BaseModel):
     # busy, offline, paused, error, stale, not_free), then the reason in words.
     code: str = ""
     reason: str
+    # The reason as a sentence the console words: {code, params, message} (fleet_server.texts).
+    reason_text: dict[str, Any] | None = None
     distance_m: float | None = None
     predicted_s: float | None = None
     charge: float | None = None

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
 from fleet_server.db import json_column, utc_column
+from fleet_server.texts import Text
 
 # The most nodes a mission's progress lists ahead of its robot: a round of a long patrol.
 AHEAD_LIMIT = 200
@@ -61,7 +62,10 @@ class Mission(MissionBase, table=True):
     definition: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     # What happened: per checkpoint, when it was reached and how each action ended.
     results: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    # Why it waits or how it ended: the English, and the code and parameters the console words.
     reason: str | None = None
+    reason_code: str | None = None
+    reason_params: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     robot: str | None = Field(default=None, index=True)
     # The planned node sequence, from the robot's start node through every round.
     plan: list[str] = Field(default_factory=list, sa_column=json_column())
@@ -80,6 +84,19 @@ class Mission(MissionBase, table=True):
     started_at: datetime | None = Field(default=None, sa_column=utc_column())
     # Indexed: the fleet's reports count missions ended in a range.
     finished_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
+
+    def explain(self, why: Text | None) -> None:
+        """Say why the mission waits or how it ended (None: nothing to say)."""
+        self.reason = why.message if why else None
+        self.reason_code = why.code if why else None
+        self.reason_params = why.wire_params() if why else {}
+
+    @property
+    def why(self) -> Text | None:
+        """The reason as a sentence, to say again or inside another (an incident's)."""
+        if self.reason is None:
+            return None
+        return Text.stored(self.reason_code, self.reason_params, self.reason)
 
     @property
     def nodes_total(self) -> int:
@@ -165,6 +182,9 @@ class MissionPublic(BaseModel):
     requested_robot: str | None
     status: MissionStatus
     reason: str | None
+    # The reason's code and parameters (fleet_server.texts), for words in the user's language.
+    reason_code: str | None
+    reason_params: dict[str, Any]
     progress: Progress
     results: dict[str, Any]
     order_id: str | None
@@ -191,6 +211,8 @@ class MissionPublic(BaseModel):
             requested_robot=mission.requested_robot,
             status=mission.status,
             reason=mission.reason,
+            reason_code=mission.reason_code,
+            reason_params=mission.reason_params,
             progress=Progress(
                 nodes_passed=mission.nodes_passed,
                 nodes_total=mission.nodes_total,

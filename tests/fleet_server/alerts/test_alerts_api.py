@@ -46,7 +46,14 @@ def test_an_incident_no_robot_can_answer_raises_two_alerts_with_words_and_subjec
 
     escalated = wait_for_alert(client, "incident_escalated")
     assert escalated["incident_id"] == incident["id"] and escalated["severity"] == "high"
-    assert escalated["params"]["reason"] == incident["reason"]
+    # The reason is the incident's own sentence, nested: its code and parameters for the console.
+    assert escalated["params"]["reason"] == {
+        "code": incident["reason_code"],
+        "params": incident["reason_params"],
+        "message": incident["reason"],
+    }
+    assert incident["reason_code"] == "incidentText.no_robot_able"
+    assert incident["reason_params"]["actions"] == ["announce", "capturePhoto"]
     assert "no online patrol_dog robot" in escalated["message"]
     page = client.get("/api/v1/alerts").json()
     assert [a["kind"] for a in page["alerts"]] == ["incident_escalated", "incident_reported"]

@@ -84,6 +84,13 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
     assert done["status"] == "awaiting_confirmation", done["reason"]
     assert done["robot"] == "dog-01" and done["resolved_by"] is None
     assert done["resolution"].startswith("robot dog-01 finished")
+    # What it did, as a sentence the console words: each action with its result.
+    assert done["resolution_code"] == "incidentText.finished"
+    assert [a["params"]["action_type"] for a in done["resolution_params"]["actions"]] == [
+        "announce",
+        "announce",
+        "capturePhoto",
+    ]
     assert done["reported_by"] == "camera-operator"
     assert done["created_at"] <= done["dispatched_at"] <= done["on_scene_at"] <= done["answered_at"]
     assert len(done["evidence"]) == 1 and done["evidence"][0].startswith("photo-")
@@ -276,6 +283,10 @@ def test_a_response_no_robot_takes_in_time_is_escalated(
         still = _mission(client, patrol["id"])
     assert done["status"] == "escalated"
     assert done["reason"].startswith("no robot set off within 2 s (waiting for an idle online")
+    # The mission's reason, nested in the incident's as its own sentence.
+    assert done["reason_code"] == "incidentText.overdue_waiting"
+    assert done["reason_params"]["seconds"] == 2
+    assert done["reason_params"]["why"]["code"] == "reason.waiting_idle"
     assert _mission(client, reported["mission_id"])["status"] == "cancelled"
     # The patrol was not interrupted.
     assert still["status"] in ("assigned", "running") and still["robot"] == "dog-01"

@@ -111,9 +111,17 @@ def test_without_a_free_robot_the_mission_queues_and_can_be_cancelled(client: Te
     mission = created.json()
     assert mission["status"] == "queued" and mission["robot"] is None
     assert mission["reason"] == "waiting for an idle online robot on site square"
+    # Beside the English, the code and parameters the console words it by (the robot wanted is
+    # a sentence of its own).
+    assert mission["reason_code"] == "reason.waiting_idle"
+    assert mission["reason_params"] == {
+        "who": {"code": "reason.who.any", "params": {}, "message": "robot"},
+        "site": "square",
+    }
     assert client.post(f"/api/v1/missions/{mission['id']}/pause").status_code == 409
     cancelled = client.post(f"/api/v1/missions/{mission['id']}/cancel")
     assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["reason_code"] == "reason.cancelled"
     assert client.get(f"/api/v1/missions/{mission['id']}").json()["status"] == "cancelled"
     again = client.post(f"/api/v1/missions/{mission['id']}/cancel")
     assert again.status_code == 409 and "cancelled" in again.json()["detail"]

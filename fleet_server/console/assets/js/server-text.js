@@ -24,6 +24,10 @@ const GROUPS = {
   action_status: "actionStatus",
   role: "role",
   alert_kind: "alertKind",
+  robot_kind: "kind",
+  found_kind: "kind",
+  mode: "fleetMode",
+  actions: "actionType",
 };
 
 function isSentence(value) {

@@ -11,6 +11,7 @@ import { can } from "../session.js";
 import { ACTIVE_INCIDENT } from "../status.js";
 import { putIncidents } from "../store.js";
 import { actionButton } from "../ui.js";
+import { textOf } from "../server-text.js";
 
 const STEPS = [
   ["created_at", "reported"],
@@ -45,9 +46,9 @@ function stepText(incident, step) {
     case "answered":
       return t("incident.step.answered", { robot: incident.robot || "—" });
     case "resolved":
-      return t("incident.step.resolved", { by: incident.resolved_by || "—", note: incident.resolution || "" });
+      return t("incident.step.resolved", { by: incident.resolved_by || "—", note: textOf(incident, "resolution") });
     case "escalated":
-      return t("incident.step.escalated", { reason: incident.reason || "" });
+      return t("incident.step.escalated", { reason: textOf(incident, "reason") });
     default:
       return t(`incident.step.${step}`);
   }

@@ -13,12 +13,13 @@ import { putIncidents, store, subscribe } from "../store.js";
 import { field, incidentBadge } from "../ui.js";
 import { currentSite, mapLayout, nodeName } from "./common.js";
 import { incidentControls, repeatFlag, timeline } from "./incident-common.js";
+import { textOf } from "../server-text.js";
 
 function facts(incident, site) {
   const { x, y } = incident.location;
   return h("dl", { class: "facts" },
     field("incidents.status", incidentBadge(incident.status), { "data-field": "status" }),
-    incident.reason ? field("incident.reason", incident.reason, { "data-field": "reason" }) : null,
+    incident.reason ? field("incident.reason", textOf(incident, "reason"), { "data-field": "reason" }) : null,
     field("incidents.severity", tValue("severity", incident.severity)),
     field("incident.place", t("incident.placeText", {
       x: number(x, 1), y: number(y, 1), node: nodeName(site, incident.node),
@@ -35,7 +36,9 @@ function facts(incident, site) {
       ? [repeatFlag(incident), " ", ...incident.repeat.earlier.flatMap((id) => [
         h("a", { href: link("incidents", id) }, `#${id}`), " "])]
       : t("incident.noRepeat")),
-    incident.resolution ? field("incident.resolution", incident.resolution, { "data-field": "resolution" }) : null,
+    incident.resolution
+      ? field("incident.resolution", textOf(incident, "resolution"), { "data-field": "resolution" })
+      : null,
   );
 }
 

@@ -14,6 +14,7 @@ import { ACTIVE_MISSION, missionActions } from "../status.js";
 import { putMissions, store, subscribe } from "../store.js";
 import { actionButton, field, missionBadge, progressBar } from "../ui.js";
 import { mapLayout, nodeName, placesBox, zoneName } from "./common.js";
+import { serverText, textOf } from "../server-text.js";
 
 function visitDone(visit) {
   const statuses = visit.actions.map((a) => a.status);
@@ -52,7 +53,7 @@ function summary(mission, site) {
     field("missions.created", dateTime(mission.created_at)),
     field("mission.started", dateTime(mission.started_at)),
     field("mission.finished", dateTime(mission.finished_at)),
-    mission.reason ? field("mission.reason", mission.reason, { "data-field": "reason" }) : null,
+    mission.reason ? field("mission.reason", textOf(mission, "reason"), { "data-field": "reason" }) : null,
   );
 }
 
@@ -70,7 +71,8 @@ function runnerUp(entry) {
       h("span", { class: "muted" }, distance ?? "")),
     h("div", {},
       h("strong", {}, tValue("runnerUp", entry.code)), " · ",
-      h("span", { "data-field": "runner-up-reason" }, entry.reason)));
+      h("span", { "data-field": "runner-up-reason" },
+        serverText(entry.reason_text?.code, entry.reason_text?.params, entry.reason))));
 }
 
 /** Why the mission got its robot: the latest assignment, its runners-up, how often. */
