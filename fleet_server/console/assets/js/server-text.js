@@ -24,6 +24,10 @@ const GROUPS = {
   action_status: "actionStatus",
   role: "role",
   alert_kind: "alertKind",
+  zone_kind: "zoneKind",
+  voucher_status: "voucherStatus",
+  claim_status: "claimStatus",
+  clawback_status: "clawbackStatus",
 };
 
 function isSentence(value) {
