@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from fleet_server.vouchers.models.claim import Claim, ClaimReject, ClaimStatus
+from fleet_server.vouchers.claim_filing import UNDECIDED
+from fleet_server.vouchers.models.claim import OPEN_STATUSES, Claim, ClaimReject, ClaimStatus
+from fleet_server.vouchers.texts import (
+    CLAIM_NOT_APPROVABLE,
+    CLAIM_NOT_RECHECKABLE,
+    CLAIM_NOT_REJECTABLE,
+)
 from tests.fleet_server.vouchers.voucher_world import YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)
@@ -118,3 +124,13 @@ def test_a_claim_checked_before_findings_were_kept_still_loads_rechecks_and_veri
     assert entry.before is not None and "texts" not in entry.before["checks"][0]
     assert entry.after is not None and entry.after["checks"][0]["texts"]
     assert world.store.audit.verify().ok
+
+
+def test_a_claims_status_refusals_name_the_statuses_it_may_be_in() -> None:
+    # The refusals' English names the statuses as the server had them joined from the tuples.
+    for refusal, statuses in (
+        (CLAIM_NOT_RECHECKABLE, UNDECIDED),
+        (CLAIM_NOT_APPROVABLE, UNDECIDED),
+        (CLAIM_NOT_REJECTABLE, OPEN_STATUSES),
+    ):
+        assert f"; only {', '.join(s.value for s in statuses)} claims can be" in refusal.english
