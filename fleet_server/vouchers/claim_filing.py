@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from fleet_protocol.base import utc_now
 from fleet_server.errors import Conflict, NotFound
 from fleet_server.sites.sites import SiteRegistry
+from fleet_server.texts import Phrase
 from fleet_server.vouchers.claim_checks import ClaimFacts, check_claim
 from fleet_server.vouchers.claim_evidence import claim_pack, filed_day
 from fleet_server.vouchers.claim_keys import hold_keys, taken_keys
@@ -23,6 +24,7 @@ from fleet_server.vouchers.models.settlement import Payout
 from fleet_server.vouchers.models.voucher import Voucher
 from fleet_server.vouchers.programmes import programme_zone, year_budget
 from fleet_server.vouchers.record_store import RecordStore, existing, sum_fen
+from fleet_server.vouchers.texts import CLAIM_NO_CONTRACT, CLAIM_NOT_FOUND, CLAIM_NOT_RECHECKABLE
 from fleet_server.vouchers.units import current_unit
 
 ENTITY = "claim"
@@ -48,7 +50,7 @@ class ClaimFiling:
         with self.store.change() as session:
             contract = session.get(Contract, contract_id)
             if contract is None:
-                raise NotFound(f"contract_id: no contract {contract_id}", field="contract_id")
+                raise NotFound(CLAIM_NO_CONTRACT.of(contract=contract_id), field="contract_id")
             voucher = session.get(Voucher, contract.voucher_id)
             assert voucher is not None
             claim = Claim(
@@ -77,7 +79,7 @@ class ClaimFiling:
         still ends on the day it was filed."""
         with self.store.change() as session:
             claim = stored_claim(session, claim_id)
-            expect_status(claim, UNDECIDED, "re-checked")
+            expect_status(claim, UNDECIDED, CLAIM_NOT_RECHECKABLE)
             before = claim.as_record()
             contract = session.get(Contract, claim.contract_id)
             voucher = session.get(Voucher, claim.voucher_id)
@@ -148,14 +150,13 @@ class ClaimFiling:
 
 def stored_claim(session: Session, claim_id: int) -> Claim:
     """The claim with this id, or NotFound naming claim_id."""
-    return existing(session, Claim, claim_id, "claim", "claim_id")
+    return existing(session, Claim, claim_id, CLAIM_NOT_FOUND, "claim_id")
 
 
-def expect_status(claim: Claim, statuses: tuple[ClaimStatus, ...], verb: str) -> None:
-    """Conflict unless the claim is in one of the statuses (what can be `verb`)."""
+def expect_status(claim: Claim, statuses: tuple[ClaimStatus, ...], refusal: Phrase) -> None:
+    """Conflict unless the claim is in one of the statuses; `refusal` names them and what the
+    claim cannot be (re-checked, approved, rejected)."""
     if claim.status not in statuses:
-        allowed = ", ".join(status.value for status in statuses)
         raise Conflict(
-            f"claim {claim.id} is {claim.status.value}; only {allowed} claims can be {verb}",
-            field="claim_id",
+            refusal.of(claim=claim.id, claim_status=claim.status.value), field="claim_id"
         )

@@ -31,6 +31,14 @@ from fleet_server.vouchers.models.contract import Contract
 from fleet_server.vouchers.models.programme import Programme
 from fleet_server.vouchers.programmes import programme_zone
 from fleet_server.vouchers.record_store import matching
+from fleet_server.vouchers.texts import (
+    CLAIM_KEYS_SHARED,
+    CLAIM_NOT_APPROVABLE,
+    CLAIM_NOT_REJECTABLE,
+    CLAIM_OVERRIDE_REASON,
+    CLAIM_PAYS_NOTHING,
+    CLAIM_REJECT_REASON,
+)
 
 
 class ClaimService(ClaimFiling):
@@ -42,22 +50,16 @@ class ClaimService(ClaimFiling):
         claim holds, or that would pay nothing, cannot be approved. The public notice starts."""
         with self.store.change() as session:
             claim = stored_claim(session, claim_id)
-            expect_status(claim, UNDECIDED, "approved")
+            expect_status(claim, UNDECIDED, CLAIM_NOT_APPROVABLE)
             failed = claim.failed_rules()
             if failed and not (body.reason and body.reason.strip()):
                 raise Invalid(
-                    f"reason: claim {claim_id} failed rule(s) {_rules(failed)}; approving it "
-                    "needs a reason",
-                    field="reason",
+                    CLAIM_OVERRIDE_REASON.of(claim=claim_id, rules=_rules(failed)), field="reason"
                 )
             if not holds_keys(session, claim):
-                raise Conflict(
-                    f"claim {claim_id} shares its contract, an invoice or a serial number with "
-                    "another claim (rule 7); reject one of them first",
-                    field="claim_id",
-                )
+                raise Conflict(CLAIM_KEYS_SHARED.of(claim=claim_id), field="claim_id")
             if claim.subsidy_fen <= 0:
-                raise Conflict(f"claim {claim_id} would pay nothing (rule 6)", field="claim_id")
+                raise Conflict(CLAIM_PAYS_NOTHING.of(claim=claim_id), field="claim_id")
             programme = session.get(Programme, claim.programme_id)
             assert programme is not None
             before = claim.as_record()
@@ -76,10 +78,10 @@ class ClaimService(ClaimFiling):
         """Reject an undecided claim, or an approved one not yet paid (an objection during its
         notice); its contract, invoices and serial numbers become claimable again."""
         if not body.reason.strip():
-            raise Invalid("reason: say why the claim is rejected", field="reason")
+            raise Invalid(CLAIM_REJECT_REASON.of(), field="reason")
         with self.store.change() as session:
             claim = stored_claim(session, claim_id)
-            expect_status(claim, OPEN_STATUSES, "rejected")
+            expect_status(claim, OPEN_STATUSES, CLAIM_NOT_REJECTABLE)
             before = claim.as_record()
             claim.status = ClaimStatus.REJECTED
             _decide(claim, actor, self.clock(), body.reason, body.decision_reference)

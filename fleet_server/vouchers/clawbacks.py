@@ -17,6 +17,15 @@ from fleet_server.vouchers.models.clawback import (
     Recovery,
 )
 from fleet_server.vouchers.record_store import existing, matching
+from fleet_server.vouchers.texts import (
+    CLAWBACK_ALREADY_CLOSED,
+    CLAWBACK_ALREADY_RECOVERED,
+    CLAWBACK_CLOSE_REASON,
+    CLAWBACK_NOT_FOUND,
+    CLAWBACK_OUTCOME_OPEN,
+    CLAWBACK_RECOVERY_MISSING,
+    CLAWBACK_RECOVERY_ON_DISMISSAL,
+)
 
 CLOSE_VERBS = {ClawbackStatus.RECOVERED: "recover", ClawbackStatus.DISMISSED: "dismiss"}
 
@@ -32,7 +41,8 @@ class ClawbackService(ClawbackWatch):
             case = _case(session, case_id)
             if case.status is not ClawbackStatus.OPEN:
                 raise Conflict(
-                    f"clawback case {case_id} is already {case.status.value}", field="case_id"
+                    CLAWBACK_ALREADY_CLOSED.of(case=case_id, clawback_status=case.status.value),
+                    field="case_id",
                 )
             before = case.as_record()
             if body.outcome is ClawbackStatus.RECOVERED:
@@ -80,13 +90,13 @@ def recovery_fen(case: ClawbackCase, recovery: Recovery) -> int:
 def _check_close(body: ClawbackClose) -> None:
     """Invalid, naming the field, for an outcome and recovery that do not go together."""
     if body.outcome is ClawbackStatus.OPEN:
-        raise Invalid("outcome: a case is closed as recovered or dismissed", field="outcome")
+        raise Invalid(CLAWBACK_OUTCOME_OPEN.of(), field="outcome")
     if body.outcome is ClawbackStatus.RECOVERED and body.recovery is None:
-        raise Invalid("recovery: a recovered case needs full or pro_rata", field="recovery")
+        raise Invalid(CLAWBACK_RECOVERY_MISSING.of(), field="recovery")
     if body.outcome is ClawbackStatus.DISMISSED and body.recovery is not None:
-        raise Invalid("recovery: a dismissed case recovers nothing; leave it out", field="recovery")
+        raise Invalid(CLAWBACK_RECOVERY_ON_DISMISSAL.of(), field="recovery")
     if not body.reason.strip():
-        raise Invalid("reason: say why the case is closed", field="reason")
+        raise Invalid(CLAWBACK_CLOSE_REASON.of(), field="reason")
 
 
 def _not_recovered_yet(session: Session, case: ClawbackCase) -> None:
@@ -100,11 +110,12 @@ def _not_recovered_yet(session: Session, case: ClawbackCase) -> None:
     earlier = session.exec(query).first()
     if earlier is not None:
         raise Conflict(
-            f"unit {case.serial_number} of claim {case.claim_id} was already recovered in case "
-            f"{earlier}; dismiss case {case.id} instead",
+            CLAWBACK_ALREADY_RECOVERED.of(
+                serial=case.serial_number, claim=case.claim_id, earlier=earlier, case=case.id
+            ),
             field="case_id",
         )
 
 
 def _case(session: Session, case_id: int) -> ClawbackCase:
-    return existing(session, ClawbackCase, case_id, "clawback case", "case_id")
+    return existing(session, ClawbackCase, case_id, CLAWBACK_NOT_FOUND, "case_id")

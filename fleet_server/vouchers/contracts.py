@@ -20,6 +20,21 @@ from fleet_server.vouchers.models.contract import (
 from fleet_server.vouchers.models.party import Enterprise, Institution
 from fleet_server.vouchers.models.voucher import LIVE_STATUSES, Voucher
 from fleet_server.vouchers.record_store import RecordStore, existing, matching
+from fleet_server.vouchers.texts import (
+    CONTRACT_AMOUNT_MISMATCH,
+    CONTRACT_INVOICE_REPEATED,
+    CONTRACT_INVOICE_TAKEN,
+    CONTRACT_LIST_NOT_NULL,
+    CONTRACT_MODEL_OUTSIDE_CATALOGUE,
+    CONTRACT_NO_SUPPLIER,
+    CONTRACT_NO_VOUCHER,
+    CONTRACT_NOT_FOUND,
+    CONTRACT_NUMBER_TAKEN,
+    CONTRACT_SERIAL_REPEATED,
+    CONTRACT_SUPPLIER_AFFILIATED,
+    CONTRACT_SUPPLIER_IS_HOLDER,
+    CONTRACT_VOUCHER_NOT_LIVE,
+)
 from fleet_server.vouchers.vouchers import mark_in_use
 
 ENTITY = "contract"
@@ -40,17 +55,18 @@ class ContractService:
         with self.store.change() as session:
             voucher = session.get(Voucher, body.voucher_id)
             if voucher is None:
-                raise NotFound(f"voucher_id: no voucher {body.voucher_id}", field="voucher_id")
+                raise NotFound(CONTRACT_NO_VOUCHER.of(voucher=body.voucher_id), field="voucher_id")
             if voucher.status not in LIVE_STATUSES:
                 raise Conflict(
-                    f"voucher_id: voucher {body.voucher_id} is {voucher.status.value}; only an "
-                    "issued or in-use voucher can take a contract",
+                    CONTRACT_VOUCHER_NOT_LIVE.of(
+                        voucher=body.voucher_id, voucher_status=voucher.status.value
+                    ),
                     field="voucher_id",
                 )
             supplier = session.get(Institution, body.supplier_id)
             if supplier is None:
                 raise NotFound(
-                    f"supplier_id: no institution {body.supplier_id}", field="supplier_id"
+                    CONTRACT_NO_SUPPLIER.of(institution=body.supplier_id), field="supplier_id"
                 )
             _check_rule_4(session, self.store, voucher.holder_id, supplier, body)
             _unique_number(session, body.contract_number)
@@ -75,7 +91,7 @@ class ContractService:
         changes = body.model_dump(mode="json", exclude_unset=True)
         for name in ("invoices", "payment_proofs"):
             if name in changes and changes[name] is None:
-                raise Invalid(f"{name} cannot be null; send [] for none", field=name)
+                raise Invalid(CONTRACT_LIST_NOT_NULL.of(name=name), field=name)
         if body.invoices is not None:
             _check_invoices_within(body.invoices)
         with self.store.change() as session:
@@ -112,15 +128,13 @@ def _check_items(body: ContractCreate) -> None:
     for item in body.line_items:
         if item.serial_number in seen:
             raise Invalid(
-                f"line_items: serial number {item.serial_number} appears more than once",
-                field="line_items",
+                CONTRACT_SERIAL_REPEATED.of(serial=item.serial_number), field="line_items"
             )
         seen.add(item.serial_number)
     total = sum(item.amount_fen for item in body.line_items)
     if total != body.amount_fen:
         raise Invalid(
-            f"amount_fen: the contract amount is {body.amount_fen} fen but its line items add "
-            f"up to {total} fen",
+            CONTRACT_AMOUNT_MISMATCH.of(amount_fen=body.amount_fen, total_fen=total),
             field="amount_fen",
         )
 
@@ -129,9 +143,7 @@ def _check_invoices_within(invoices: list[Invoice]) -> None:
     seen: set[str] = set()
     for invoice in invoices:
         if invoice.number in seen:
-            raise Invalid(
-                f"invoices: invoice {invoice.number} appears more than once", field="invoices"
-            )
+            raise Invalid(CONTRACT_INVOICE_REPEATED.of(invoice=invoice.number), field="invoices")
         seen.add(invoice.number)
 
 
@@ -146,25 +158,19 @@ def _check_rule_4(
     only models from its catalogue (rule 4)."""
     holder = session.get(Enterprise, holder_id)
     assert holder is not None and supplier.id is not None
-    name = f"institution {supplier.id} ({supplier.name}, {supplier.uscc})"
+    named = {"institution": supplier.id, "name": supplier.name, "uscc": supplier.uscc}
+    parties = {**named, "enterprise": holder_id, "holder_name": holder.name}
     if holder.uscc == supplier.uscc:
-        raise Invalid(
-            f"supplier_id: {name} has the same credit code as the holder, enterprise "
-            f"{holder_id} ({holder.name}); holder and supplier must not be the same (rule 4)",
-            field="supplier_id",
-        )
+        raise Invalid(CONTRACT_SUPPLIER_IS_HOLDER.of(**parties), field="supplier_id")
     if supplier.id in store.institutions_of(session, holder_id):
-        raise Invalid(
-            f"supplier_id: {name} is affiliated with the holder, enterprise {holder_id} "
-            f"({holder.name}); holder and supplier must not be affiliated (rule 4)",
-            field="supplier_id",
-        )
+        raise Invalid(CONTRACT_SUPPLIER_AFFILIATED.of(**parties), field="supplier_id")
     catalogue = {str(entry.get("model")) for entry in supplier.catalogue}
     for item in body.line_items:
         if item.model not in catalogue:
             raise Invalid(
-                f"line_items: model {item.model} (serial {item.serial_number}) is not in the "
-                f"catalogue of {name} (rule 4)",
+                CONTRACT_MODEL_OUTSIDE_CATALOGUE.of(
+                    model=item.model, serial=item.serial_number, **named
+                ),
                 field="line_items",
             )
 
@@ -173,8 +179,7 @@ def _unique_number(session: Session, number: str) -> None:
     holder = session.exec(select(Contract).where(col(Contract.contract_number) == number)).first()
     if holder is not None:
         raise Conflict(
-            f"contract_number: contract {holder.id} already has the number {number}",
-            field="contract_number",
+            CONTRACT_NUMBER_TAKEN.of(contract=holder.id, number=number), field="contract_number"
         )
 
 
@@ -189,11 +194,12 @@ def _unique_invoices(session: Session, invoices: list[Invoice], own_id: int | No
         for invoice in other.invoices:
             if invoice.get("number") in wanted:
                 raise Conflict(
-                    f"invoices: invoice {invoice['number']} is already on contract {other.id} "
-                    f"({other.contract_number})",
+                    CONTRACT_INVOICE_TAKEN.of(
+                        invoice=invoice["number"], contract=other.id, number=other.contract_number
+                    ),
                     field="invoices",
                 )
 
 
 def _contract(session: Session, contract_id: int) -> Contract:
-    return existing(session, Contract, contract_id, "contract", "contract_id")
+    return existing(session, Contract, contract_id, CONTRACT_NOT_FOUND, "contract_id")

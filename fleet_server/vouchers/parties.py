@@ -22,6 +22,14 @@ from fleet_server.vouchers.models.party import (
     InstitutionUpdate,
 )
 from fleet_server.vouchers.record_store import RecordStore
+from fleet_server.vouchers.texts import (
+    ENTERPRISE_CODE_TAKEN,
+    ENTERPRISE_NO_INSTITUTION,
+    ENTERPRISE_NOT_FOUND,
+    INSTITUTION_CODE_TAKEN,
+    INSTITUTION_NOT_FOUND,
+    NOT_NULL,
+)
 from fleet_server.vouchers.uscc import checked_uscc
 
 Clock = Callable[[], datetime]
@@ -162,14 +170,15 @@ class InstitutionService(_PartyService):
 def _non_null(changes: dict[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         if value is None:
-            raise Invalid(f"{name} cannot be null", field=name)
+            raise Invalid(NOT_NULL.of(name=name), field=name)
     return changes
 
 
 def _row(session: Session, table: type[Enterprise] | type[Institution], row_id: int) -> Any:
     row = session.get(table, row_id)
     if row is None:
-        raise NotFound(f"no {table.__name__.lower()} {row_id}")
+        missing = ENTERPRISE_NOT_FOUND if table is Enterprise else INSTITUTION_NOT_FOUND
+        raise NotFound(missing.of(id=row_id))
     return row
 
 
@@ -182,15 +191,14 @@ def _unique_code(
 ) -> None:
     holder = store.uscc_holder(session, table, uscc)
     if holder is not None and holder != own_id:
-        raise Conflict(
-            f"uscc: {table.__name__.lower()} {holder} already has the code {uscc}", field="uscc"
-        )
+        taken = ENTERPRISE_CODE_TAKEN if table is Enterprise else INSTITUTION_CODE_TAKEN
+        raise Conflict(taken.of(holder=holder, uscc=uscc), field="uscc")
 
 
 def _known_institutions(session: Session, institution_ids: list[int]) -> None:
     for institution_id in institution_ids:
         if session.get(Institution, institution_id) is None:
             raise Invalid(
-                f"affiliated_institutions: no institution {institution_id}",
+                ENTERPRISE_NO_INSTITUTION.of(institution=institution_id),
                 field="affiliated_institutions",
             )

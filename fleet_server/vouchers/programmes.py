@@ -24,6 +24,17 @@ from fleet_server.vouchers.models.programme import (
 from fleet_server.vouchers.models.settlement import Payout
 from fleet_server.vouchers.models.voucher import LIVE_STATUSES, Voucher
 from fleet_server.vouchers.record_store import RecordStore, existing, sum_fen
+from fleet_server.vouchers.texts import (
+    NOT_NULL,
+    PROGRAMME_ACTIVE_OVER_DEPLOYMENT,
+    PROGRAMME_BUDGET_OVER_POOL,
+    PROGRAMME_NO_SITE,
+    PROGRAMME_NO_ZONE,
+    PROGRAMME_NOT_FOUND,
+    PROGRAMME_POOL_TOO_SMALL,
+    PROGRAMME_YEAR_REPEATED,
+    PROGRAMME_ZONE_NOT_GEOFENCE,
+)
 
 ENTITY = "programme"
 
@@ -109,7 +120,7 @@ class ProgrammeService:
         changes = body.model_dump(exclude_unset=True)
         for name, value in changes.items():
             if value is None and name != "unit_cap_fen":
-                raise Invalid(f"{name} cannot be null", field=name)
+                raise Invalid(NOT_NULL.of(name=name), field=name)
         with self.store.change() as session:
             programme = _programme(session, programme_id)
             before = _snapshot(programme)
@@ -144,21 +155,23 @@ class ProgrammeService:
         years = [budget["year"] for budget in values["annual_budgets"]]
         repeated = sorted({year for year in years if years.count(year) > 1})
         if repeated:
-            raise Invalid(
-                f"annual_budgets: year {repeated[0]} is given more than once",
-                field="annual_budgets",
-            )
+            raise Invalid(PROGRAMME_YEAR_REPEATED.of(year=repeated[0]), field="annual_budgets")
         for budget in values["annual_budgets"]:
             if budget["budget_fen"] > values["total_pool_fen"]:
                 raise Invalid(
-                    f"annual_budgets: the {budget['year']} budget ({budget['budget_fen']} fen) "
-                    f"exceeds the total pool ({values['total_pool_fen']} fen)",
+                    PROGRAMME_BUDGET_OVER_POOL.of(
+                        year=budget["year"],
+                        budget_fen=budget["budget_fen"],
+                        pool_fen=values["total_pool_fen"],
+                    ),
                     field="annual_budgets",
                 )
         if values["min_active_days"] > values["min_deployment_days"]:
             raise Invalid(
-                f"min_active_days ({values['min_active_days']}) cannot exceed "
-                f"min_deployment_days ({values['min_deployment_days']})",
+                PROGRAMME_ACTIVE_OVER_DEPLOYMENT.of(
+                    active_days=values["min_active_days"],
+                    deployment_days=values["min_deployment_days"],
+                ),
                 field="min_active_days",
             )
 
@@ -166,19 +179,18 @@ class ProgrammeService:
         try:
             site = self.sites.get(site_id)
         except NotFound:
-            raise Invalid(
-                f"geofence_site: the server has no site {site_id!r}", field="geofence_site"
-            ) from None
+            raise Invalid(PROGRAMME_NO_SITE.of(site=site_id), field="geofence_site") from None
         try:
             zone = site.zone(zone_id)
         except KeyError:
             raise Invalid(
-                f"geofence_zone: site {site_id!r} has no zone {zone_id!r}", field="geofence_zone"
+                PROGRAMME_NO_ZONE.of(site=site_id, zone=zone_id), field="geofence_zone"
             ) from None
         if zone.kind != ZoneKind.GEOFENCE:
             raise Invalid(
-                f"geofence_zone: zone {zone_id!r} of site {site_id!r} is a {zone.kind.value} "
-                "zone, not a geofence",
+                PROGRAMME_ZONE_NOT_GEOFENCE.of(
+                    zone=zone_id, site=site_id, zone_kind=zone.kind.value
+                ),
                 field="geofence_zone",
             )
 
@@ -189,14 +201,13 @@ def _pool_covers_vouchers(session: Session, programme: Programme) -> None:
     if balances.available_fen < 0:
         held = balances.reserved_fen + balances.paid_fen
         raise Conflict(
-            f"total_pool_fen: {programme.total_pool_fen} fen is less than the {held} fen "
-            "already reserved by vouchers and paid out",
+            PROGRAMME_POOL_TOO_SMALL.of(pool_fen=programme.total_pool_fen, held_fen=held),
             field="total_pool_fen",
         )
 
 
 def _programme(session: Session, programme_id: int) -> Programme:
-    return existing(session, Programme, programme_id, "programme", "programme_id")
+    return existing(session, Programme, programme_id, PROGRAMME_NOT_FOUND, "programme_id")
 
 
 def _snapshot(programme: Programme) -> dict[str, Any]:

@@ -16,7 +16,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 from fleet_server.audit.audit import AuditLog
 from fleet_server.db import session_scope
 from fleet_server.errors import Conflict, NotFound
+from fleet_server.texts import Phrase
 from fleet_server.vouchers.models.party import Affiliation, Enterprise, Institution
+from fleet_server.vouchers.texts import WRITE_CLASH
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -30,11 +32,11 @@ def matching(table: type[RowT], **filters: object) -> SelectOfScalar[RowT]:
     return query
 
 
-def existing(session: Session, table: type[RowT], row_id: int, noun: str, field: str) -> RowT:
-    """The row with this id, or NotFound saying there is no such `noun`, naming the field."""
+def existing(session: Session, table: type[RowT], row_id: int, missing: Phrase, field: str) -> RowT:
+    """The row with this id, or NotFound saying so (`missing`, of the id), naming the field."""
     row = session.get(table, row_id)
     if row is None:
-        raise NotFound(f"no {noun} {row_id}", field=field)
+        raise NotFound(missing.of(id=row_id), field=field)
     return row
 
 
@@ -65,9 +67,7 @@ class RecordStore:
                 with session_scope(self.engine) as session:
                     yield session
             except IntegrityError:
-                raise Conflict(
-                    "another change to the records was saved at the same moment; try again"
-                ) from None
+                raise Conflict(WRITE_CLASH.of()) from None
 
     def log(
         self,

@@ -26,6 +26,14 @@ from fleet_server.vouchers.models.settlement import (
 from fleet_server.vouchers.models.voucher import Voucher, VoucherStatus
 from fleet_server.vouchers.programmes import programme_zone, year_budget
 from fleet_server.vouchers.record_store import RecordStore, existing, matching, sum_fen
+from fleet_server.vouchers.texts import (
+    PROGRAMME_NOT_FOUND,
+    SETTLEMENT_NO_BUDGET,
+    SETTLEMENT_NOT_FOUND,
+    SETTLEMENT_NOTHING_DUE,
+    SETTLEMENT_NOTHING_DUE_IN_PERIOD,
+    SETTLEMENT_PERIOD_REVERSED,
+)
 
 ENTITY = "settlement"
 
@@ -81,10 +89,12 @@ class SettlementService:
         """Pay the programme's approved claims whose notice has ended (approved within the
         period, if one is given) in one round; Conflict when there are none."""
         if body.period_from and body.period_until and body.period_from > body.period_until:
-            raise Invalid("period_from: the period ends before it starts", field="period_from")
+            raise Invalid(SETTLEMENT_PERIOD_REVERSED.of(), field="period_from")
         now = self.clock()
         with self.store.change() as session:
-            programme = existing(session, Programme, body.programme_id, "programme", "programme_id")
+            programme = existing(
+                session, Programme, body.programme_id, PROGRAMME_NOT_FOUND, "programme_id"
+            )
             zone = programme_zone(self.sites, programme)
             year = now.astimezone(zone).year
             claims = [
@@ -95,17 +105,13 @@ class SettlementService:
                 and _in_period(claim, body, zone)
             ]
             if not claims:
-                raise Conflict(
-                    f"programme {programme.id} has no approved claim whose public notice has "
-                    "ended" + (" in that period" if body.period_from or body.period_until else ""),
-                    field="programme_id",
-                )
+                in_period = body.period_from or body.period_until
+                nothing = SETTLEMENT_NOTHING_DUE_IN_PERIOD if in_period else SETTLEMENT_NOTHING_DUE
+                raise Conflict(nothing.of(programme=programme.id), field="programme_id")
             budget = year_budget(programme, year)
             if budget is None:
                 raise Conflict(
-                    f"programme {programme.id} has no budget for {year}; add one to "
-                    "annual_budgets before settling",
-                    field="programme_id",
+                    SETTLEMENT_NO_BUDGET.of(programme=programme.id, year=year), field="programme_id"
                 )
             paid_in_year = sum_fen(
                 session,
@@ -157,7 +163,7 @@ class SettlementService:
         """One round with its payouts, or NotFound."""
         with Session(self.store.engine) as session:
             settlement = existing(
-                session, SettlementRound, round_id, "settlement round", "round_id"
+                session, SettlementRound, round_id, SETTLEMENT_NOT_FOUND, "round_id"
             )
             return SettlementPublic.of(settlement, _payouts(session, round_id=round_id))
 

@@ -15,6 +15,13 @@ from fleet_server.sites.sites import SiteRegistry
 from fleet_server.vouchers.models.party import Enterprise
 from fleet_server.vouchers.models.unit import DeployedUnit, DeployedUnitCreate, DeployedUnitPublic
 from fleet_server.vouchers.record_store import RecordStore, matching
+from fleet_server.vouchers.texts import (
+    UNIT_COMMISSIONED_FUTURE,
+    UNIT_NO_HOLDER,
+    UNIT_NO_SITE,
+    UNIT_NOT_FOUND,
+    UNIT_UNKNOWN_ROBOT,
+)
 
 ENTITY = "unit"
 
@@ -52,26 +59,18 @@ class UnitService:
         try:
             site = self.sites.get(body.site_id)
         except NotFound:
-            raise Invalid(
-                f"site_id: the server has no site {body.site_id!r}", field="site_id"
-            ) from None
+            raise Invalid(UNIT_NO_SITE.of(site=body.site_id), field="site_id") from None
         now = self.clock()
         if body.commissioned_on > now.astimezone(ZoneInfo(site.timezone)).date():
             raise Invalid(
-                f"commissioned_on: {body.commissioned_on} is in the future",
+                UNIT_COMMISSIONED_FUTURE.of(day=body.commissioned_on.isoformat()),
                 field="commissioned_on",
             )
         with self.store.change() as session:
             if session.get(Enterprise, body.holder_id) is None:
-                raise Invalid(
-                    f"holder_id: there is no enterprise {body.holder_id}", field="holder_id"
-                )
+                raise Invalid(UNIT_NO_HOLDER.of(enterprise=body.holder_id), field="holder_id")
             if not self.robot_known(body.robot):
-                raise Invalid(
-                    f"robot: the fleet has no robot {body.robot!r}; it must have connected or "
-                    "been registered first",
-                    field="robot",
-                )
+                raise Invalid(UNIT_UNKNOWN_ROBOT.of(robot=body.robot), field="robot")
             earlier = current_unit(session, body.serial_number)
             if earlier is not None:
                 before = earlier.as_record()
@@ -90,7 +89,7 @@ class UnitService:
         """One registration, or NotFound."""
         unit = self.store.get(DeployedUnit, unit_id)
         if unit is None:
-            raise NotFound(f"no deployed unit {unit_id}", field="unit_id")
+            raise NotFound(UNIT_NOT_FOUND.of(id=unit_id), field="unit_id")
         return DeployedUnitPublic.of(unit)
 
     def find(

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from fleet_server.errors import Invalid
+from fleet_server.texts import Text
+from fleet_server.vouchers.texts import (
+    USCC_CHARACTER,
+    USCC_CHECK_CHARACTER,
+    USCC_LENGTH,
+    USCC_REFUSALS,
+)
 
 LENGTH = 18
 # The 31 characters in value order: digits, then capitals without I, O, Z, S, V.
@@ -18,22 +25,16 @@ def check_character(first17: str) -> str:
     return CHARSET[(MODULUS - total % MODULUS) % MODULUS]
 
 
-def uscc_problem(code: str) -> str | None:
+def uscc_problem(code: str) -> Text | None:
     """None for a valid code, else the reason in words an officer understands."""
     if len(code) != LENGTH:
-        return f"a Unified Social Credit Code has {LENGTH} characters; {code!r} has {len(code)}"
+        return USCC_LENGTH.of(length=LENGTH, code=code, count=len(code))
     for position, char in enumerate(code, start=1):
         if char not in _VALUE:
-            return (
-                f"character {position} ({char!r}) is not allowed: only digits and capital "
-                "letters other than I, O, Z, S and V"
-            )
+            return USCC_CHARACTER.of(position=position, char=char)
     expected = check_character(code[:17])
     if code[17] != expected:
-        return (
-            f"check character (position 18) is {code[17]!r} but the first 17 characters "
-            f"give {expected!r}: the code is mistyped"
-        )
+        return USCC_CHECK_CHARACTER.of(char=code[17], expected=expected)
     return None
 
 
@@ -43,5 +44,5 @@ def checked_uscc(code: str, field: str = "uscc") -> str:
     normal = code.strip().upper()
     problem = uscc_problem(normal)
     if problem is not None:
-        raise Invalid(f"{field}: {problem}", field=field)
+        raise Invalid(USCC_REFUSALS[problem.phrase].of(field=field, **problem.params), field=field)
     return normal

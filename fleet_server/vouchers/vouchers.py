@@ -24,10 +24,23 @@ from fleet_server.vouchers.models.voucher import (
 )
 from fleet_server.vouchers.programmes import programme_balances
 from fleet_server.vouchers.record_store import RecordStore, existing, matching
+from fleet_server.vouchers.texts import (
+    PROGRAMME_NOT_FOUND,
+    VOUCHER_FACE_VALUE,
+    VOUCHER_HOLDER_BLACKLISTED,
+    VOUCHER_HOLDER_OUTSIDE,
+    VOUCHER_HOLDER_REPEATED,
+    VOUCHER_NO_HOLDER,
+    VOUCHER_NOT_EDITABLE,
+    VOUCHER_NOT_FOUND,
+    VOUCHER_NOT_REVOCABLE,
+    VOUCHER_NOT_TRANSFERABLE,
+    VOUCHER_POOL_SHORT,
+    VOUCHER_REVOKE_REASON,
+)
 
 ENTITY = "voucher"
 EXPIRY_ACTOR = "system:voucher-expiry"
-NOT_TRANSFERABLE = "vouchers are not transferable (rule 5): a voucher's holder cannot be changed"
 
 
 class VoucherService:
@@ -49,26 +62,29 @@ class VoucherService:
         """One voucher per holder, all in one transaction: every holder eligible (rule 3) and the
         whole batch within the pool's available balance (rule 1), or nothing is issued."""
         if face_value_fen <= 0:
-            raise Invalid(
-                "face_value_fen: a voucher is worth at least 1 fen", field="face_value_fen"
-            )
+            raise Invalid(VOUCHER_FACE_VALUE.of(), field="face_value_fen")
         repeated = sorted({h for h in holders if holders.count(h) > 1})
         if repeated:
-            raise Invalid(
-                f"holders: enterprise {repeated[0]} is listed more than once", field="holders"
-            )
+            raise Invalid(VOUCHER_HOLDER_REPEATED.of(enterprise=repeated[0]), field="holders")
         now = self.clock()
         batch_id = uuid.uuid4().hex
         with self.store.change() as session:
-            programme = existing(session, Programme, programme_id, "programme", "programme_id")
+            programme = existing(
+                session, Programme, programme_id, PROGRAMME_NOT_FOUND, "programme_id"
+            )
             for holder_id in holders:
                 _check_holder(session, holder_id)
             available = programme_balances(session, programme).available_fen
             needed = face_value_fen * len(holders)
             if needed > available:
                 raise Conflict(
-                    f"programme {programme_id} has {available} fen available but the batch needs "
-                    f"{needed} fen ({len(holders)} x {face_value_fen} fen); nothing was issued",
+                    VOUCHER_POOL_SHORT.of(
+                        programme=programme_id,
+                        available_fen=available,
+                        needed_fen=needed,
+                        count=len(holders),
+                        face_value_fen=face_value_fen,
+                    ),
                     field="face_value_fen",
                 )
             valid_until = now + timedelta(days=programme.voucher_validity_days)
@@ -94,13 +110,14 @@ class VoucherService:
     def revoke(self, voucher_id: int, reason: str, actor: str) -> VoucherPublic:
         """End a live voucher with a reason; its unused value returns to the pool."""
         if not reason.strip():
-            raise Invalid("reason: say why the voucher is revoked", field="reason")
+            raise Invalid(VOUCHER_REVOKE_REASON.of(), field="reason")
         with self.store.change() as session:
             voucher = _voucher(session, voucher_id)
             if voucher.status not in LIVE_STATUSES:
                 raise Conflict(
-                    f"voucher {voucher_id} is {voucher.status.value}; only issued or in-use "
-                    "vouchers can be revoked",
+                    VOUCHER_NOT_REVOCABLE.of(
+                        voucher=voucher_id, voucher_status=voucher.status.value
+                    ),
                     field="voucher_id",
                 )
             before = voucher.as_record()
@@ -154,10 +171,8 @@ class VoucherService:
         changes only by revoking, expiring or (later) claiming it."""
         self.get(voucher_id)
         if "holder_id" in fields or "holder" in fields:
-            raise Invalid(NOT_TRANSFERABLE, field="holder_id")
-        raise Invalid(
-            "a voucher cannot be edited; revoke it and issue a new one instead", field="request"
-        )
+            raise Invalid(VOUCHER_NOT_TRANSFERABLE.of(), field="holder_id")
+        raise Invalid(VOUCHER_NOT_EDITABLE.of(), field="request")
 
     def get(self, voucher_id: int) -> VoucherPublic:
         """One voucher, or NotFound."""
@@ -201,18 +216,13 @@ def _check_holder(session: Session, holder_id: int) -> None:
     """Invalid naming the enterprise, unless it may hold a voucher (rule 3)."""
     enterprise = session.get(Enterprise, holder_id)
     if enterprise is None:
-        raise Invalid(f"holders: there is no enterprise {holder_id}", field="holders")
-    name = f"enterprise {holder_id} ({enterprise.name}, {enterprise.uscc})"
+        raise Invalid(VOUCHER_NO_HOLDER.of(enterprise=holder_id), field="holders")
+    named = {"enterprise": holder_id, "name": enterprise.name, "uscc": enterprise.uscc}
     if not enterprise.registered_in_district:
-        raise Invalid(
-            f"holders: {name} is not registered in the district, so it may not hold a voucher",
-            field="holders",
-        )
+        raise Invalid(VOUCHER_HOLDER_OUTSIDE.of(**named), field="holders")
     if enterprise.blacklisted:
-        raise Invalid(
-            f"holders: {name} is blacklisted, so it may not hold a voucher", field="holders"
-        )
+        raise Invalid(VOUCHER_HOLDER_BLACKLISTED.of(**named), field="holders")
 
 
 def _voucher(session: Session, voucher_id: int) -> Voucher:
-    return existing(session, Voucher, voucher_id, "voucher", "voucher_id")
+    return existing(session, Voucher, voucher_id, VOUCHER_NOT_FOUND, "voucher_id")

@@ -88,14 +88,15 @@ def test_an_officer_files_a_claim_sees_each_rule_and_approves_it_with_a_referenc
     assert balances["paid_fen"] == 560_000 * 100
     console.screenshot("vouchers-programmes")
 
-    # A credit code with a wrong check character is refused, the reason at the field.
+    # A credit code with a wrong check character is refused, the reason at the field, in the
+    # console's language.
     console.go("vouchers/enterprises")
     form = page.locator("form[data-form=enterprise]")
     form.locator("input[name=name]").fill("龙岗测试企业")
     form.locator("input[name=uscc]").fill("91440307MA5F00001X")
     form.locator("button[type=submit]").click()
     expect(form.locator("[data-field=uscc] .field-error")).to_contain_text(
-        "check character (position 18)"
+        "第 18 位校验码是 X，按前 17 位应为"
     )
     expect(form.locator("input[name=uscc]")).to_have_attribute("aria-invalid", "true")
     console.screenshot("vouchers-enterprises")
@@ -123,11 +124,20 @@ def test_an_officer_files_a_claim_sees_each_rule_and_approves_it_with_a_referenc
     rule_8 = page.locator("ol.checks > li[data-rule='8']")
     expect(rule_8.locator(".result")).to_have_text("未通过")
     expect(rule_8.locator(".check-title")).to_have_text("运行数据证明实际使用")
-    expect(rule_8.locator(".check-message")).to_have_text(claim["checks"][7]["message"])
+    # What the rule found, worded in Chinese from its codes and parameters.
+    rule_8_found = claim["checks"][7]["texts"]
+    expect(rule_8.locator(".check-message")).to_have_attribute(
+        "data-codes", " ".join(found["code"] for found in rule_8_found)
+    )
+    assert "claim.finding.no_telemetry" in [found["code"] for found in rule_8_found]
+    expect(rule_8.locator(".check-message")).to_contain_text("设备 LG-DOG-0101 没有运行数据")
+    expect(rule_8.locator(".check-message")).not_to_contain_text("telemetry")
     expect(rule_8.locator("[data-figure=units] td").nth(0)).to_have_text("LG-DOG-0101")
     subsidy = page.locator("ol.checks > li[data-rule='6']")
     expect(subsidy.locator("[data-figure=subsidy_fen]")).to_have_text(yuan(claim["subsidy_fen"]))
     expect(subsidy.locator("[data-figure=ratio_bp]")).to_have_text("50 %")
+    expect(subsidy.locator(".check-message")).to_contain_text("补贴为")
+    expect(subsidy.locator("[data-figure=limits_fen] dt").first).to_have_text("合同金额的 50%")
     expect(page.locator("[data-field=checks-summary]")).to_contain_text("未通过：规则 8")
     expect(page.locator(".claim-side [data-field=status] .badge")).to_have_text("待人工审核")
     rule_8.scroll_into_view_if_needed()
@@ -138,8 +148,8 @@ def test_an_officer_files_a_claim_sees_each_rule_and_approves_it_with_a_referenc
     dialog = page.locator("dialog[open]")
     dialog.locator("input[name=decision_reference]").fill("龙科券〔2026〕7号")
     dialog.locator("button[type=submit]").click()
-    expect(dialog.locator("[data-field=reason] .field-error")).to_contain_text(
-        f"claim {claim_id} failed rule(s) 8"
+    expect(dialog.locator("[data-field=reason] .field-error")).to_have_text(
+        f"申请 {claim_id} 未通过规则 8；批准须写明理由"
     )
     console.screenshot("voucher-claim-approve")
     dialog.locator("textarea[name=reason]").fill("设备新换机器人编号，运行记录经现场核实")
@@ -255,4 +265,9 @@ def test_an_auditor_reads_every_voucher_page_without_write_buttons_and_verifies_
         expect(page.locator(f".tab-body[data-tab={tab}] .panel").first).to_be_visible()
     console.go(f"vouchers/claims/{claim['id']}")
     expect(page.locator("ol.checks > li[data-rule='8'] .result")).to_have_text("FAIL")
+    # In English the findings read as the server's own English.
+    rule_8_en = next(check for check in claim["checks"] if check["rule"] == 8)
+    expect(page.locator("ol.checks > li[data-rule='8'] .check-message")).to_have_text(
+        rule_8_en["message"]
+    )
     console.screenshot("voucher-claim-english")

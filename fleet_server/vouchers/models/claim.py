@@ -31,13 +31,20 @@ OPEN_STATUSES = (ClaimStatus.AUTO_VERIFIED, ClaimStatus.NEEDS_REVIEW, ClaimStatu
 
 
 class RuleCheck(BaseModel):
-    """One rule checked for a claim: whether it held, in words, and the figures behind it."""
+    """One rule checked for a claim: whether it held, in words, and the figures behind it.
+
+    `texts` are its findings (what was wrong, else what held), each {code, params, message}
+    for the console to word; `message` is them in English. `labels` word the figures whose
+    names are sentences (rule 6's limits), by that English name. Checks stored before the
+    findings were kept have neither, and are shown by their message."""
 
     rule: int
     title: str
     passed: bool
     message: str
     figures: dict[str, Any] = Field(default_factory=dict)
+    texts: list[dict[str, Any]] = Field(default_factory=list)
+    labels: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class Claim(SQLModel, table=True):

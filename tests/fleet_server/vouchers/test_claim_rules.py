@@ -160,6 +160,39 @@ def test_rule_7_papers_one_fen_short_then_completed(database_url: str) -> None:
         "invoices cover 1,199,999.99 yuan of the 1,200,000.00 yuan contract; payment proofs "
         "cover 0.00 yuan of the 1,200,000.00 yuan contract; the contract has no acceptance record"
     )
+    # Each finding as the console words it: its code, its parameters (amounts as sentences of
+    # their own, so that yuan is 元 in Chinese) and its English.
+    contract_yuan = {
+        "code": "voucher.money.yuan",
+        "params": {"amount": "1,200,000.00"},
+        "message": "1,200,000.00 yuan",
+    }
+    assert [(found["code"], found["params"]) for found in check.texts] == [
+        (
+            "claim.finding.invoices_short",
+            {
+                "covered": {
+                    "code": "voucher.money.yuan",
+                    "params": {"amount": "1,199,999.99"},
+                    "message": "1,199,999.99 yuan",
+                },
+                "amount": contract_yuan,
+            },
+        ),
+        (
+            "claim.finding.payments_short",
+            {
+                "covered": {
+                    "code": "voucher.money.yuan",
+                    "params": {"amount": "0.00"},
+                    "message": "0.00 yuan",
+                },
+                "amount": contract_yuan,
+            },
+        ),
+        ("claim.finding.no_acceptance", {}),
+    ]
+    assert "; ".join(found["message"] for found in check.texts) == check.message
     papers = ContractUpdate.model_validate(
         {
             "invoices": [*short, {"number": "INV-2", "amount_fen": 1, "date": str(DAY_0)}],
@@ -172,6 +205,10 @@ def test_rule_7_papers_one_fen_short_then_completed(database_url: str) -> None:
     world.contracts.update(contract, papers, OFFICER)
     rechecked = world.claims.recheck(claim.id, OFFICER)
     assert rechecked.status is ClaimStatus.AUTO_VERIFIED, rechecked.checks
+    # A check that held says what held.
+    assert [found["code"] for found in _check(rechecked, 7).texts] == [
+        "claim.finding.papers_complete"
+    ]
 
 
 def test_rule_7_a_serial_or_contract_is_claimed_once_across_vouchers(database_url: str) -> None:
@@ -187,6 +224,9 @@ def test_rule_7_a_serial_or_contract_is_claimed_once_across_vouchers(database_ur
     second = world.file(again)
     check = next(c for c in second.checks if c.rule == 7 and not c.passed)
     assert check.message == f"serial number DOG-1 is already claimed by claim {claim.id}"
+    assert [(found["code"], found["params"]) for found in check.texts] == [
+        ("claim.finding.serial_taken", {"value": "DOG-1", "claim": claim.id})
+    ]
     twice = world.file(first)
     held = next(c for c in twice.checks if c.rule == 7 and not c.passed)
     assert f"contract C-1 is already claimed by claim {claim.id}" in held.message
@@ -212,6 +252,16 @@ def test_rule_6_exactly_at_the_cap_and_one_fen_over(database_url: str) -> None:
     assert capped.subsidy_fen == cap  # 50% would be one fen more
     assert "set by the holder's remaining annual cap" in _check(capped, 6).message
     assert _check(capped, 6).figures["limits_fen"]["50% of the contract amount"] == cap + 1
+    # The limit that set the subsidy is a sentence inside the finding; every limit's name in
+    # the figures has its words (labels) too.
+    (found,) = _check(capped, 6).texts
+    assert found["code"] == "claim.finding.subsidy"
+    assert found["params"]["limit"]["code"] == "claim.limit.holder_cap_left"
+    assert found["params"]["subsidy"]["params"] == {"amount": "600,000.00"}
+    labels = _check(capped, 6).labels
+    assert set(labels) == set(_check(capped, 6).figures["limits_fen"])
+    assert labels["50% of the contract amount"]["code"] == "claim.limit.ratio"
+    assert labels["50% of the contract amount"]["params"] == {"ratio": "50"}
     # The cap is used up: a further claim in the same year would pay nothing.
     world.at(local(DAY_0))
     more = _unit_contract(world, at_cap, "C-MORE", "DOG-3")
@@ -256,6 +306,8 @@ def test_rule_5_a_claim_after_the_voucher_expired_fails(database_url: str) -> No
     assert world.vouchers.expire_due() == [voucher]
     again = _failed_only(world.file(contract), 5)
     assert again.message == f"voucher {voucher} is expired"
+    assert again.texts[0]["code"] == "claim.finding.voucher_not_live"
+    assert again.texts[0]["params"] == {"voucher": voucher, "voucher_status": "expired"}
 
 
 def test_rules_3_and_4_holder_blacklisted_or_supplier_affiliated_after_signing(

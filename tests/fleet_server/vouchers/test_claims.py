@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from fleet_server.vouchers.models.claim import ClaimReject, ClaimStatus
+from fleet_server.vouchers.claim_filing import UNDECIDED
+from fleet_server.vouchers.models.claim import OPEN_STATUSES, Claim, ClaimReject, ClaimStatus
+from fleet_server.vouchers.texts import (
+    CLAIM_NOT_APPROVABLE,
+    CLAIM_NOT_RECHECKABLE,
+    CLAIM_NOT_REJECTABLE,
+)
 from tests.fleet_server.vouchers.voucher_world import YUAN, VoucherWorld, local
 
 START = datetime(2025, 12, 1, 1, 0, tzinfo=timezone.utc)
@@ -81,3 +87,50 @@ def test_a_voucher_with_an_open_claim_keeps_its_value_past_its_validity(
     world.claims.reject(claim.id, ClaimReject(reason="duplicate filing"), "officer-li")
     assert world.vouchers.expire_due(after_validity) == [voucher]
     assert world.programmes.get(world.programme).balances.reserved_fen == 0
+
+
+def test_a_claim_checked_before_findings_were_kept_still_loads_rechecks_and_verifies(
+    database_url: str,
+) -> None:
+    world = VoucherWorld(database_url, START, annual_budgets=[BUDGET_2026])
+    holder = world.holder()
+    voucher = world.voucher(holder)
+    world.at(local(COMMISSIONED))
+    _deployed_fleet(world, holder, ["DOG-1"])
+    contract = world.contract(voucher, "LG-1", ["DOG-1"], 1_200_000 * YUAN, COMMISSIONED)
+    world.at(local(COMMISSIONED + timedelta(days=100)))
+    filed = world.file(contract)
+    assert all(check.texts for check in filed.checks)
+    # The checks as an earlier server stored them: the English message alone.
+    with world.session() as session:
+        stored = session.get(Claim, filed.id)
+        assert stored is not None
+        stored.checks = [
+            {key: value for key, value in check.items() if key not in ("texts", "labels")}
+            for check in stored.checks
+        ]
+        session.add(stored)
+        session.commit()
+
+    old = world.claims.get(filed.id)
+    assert [check.message for check in old.checks] == [check.message for check in filed.checks]
+    assert all(check.texts == [] and check.labels == {} for check in old.checks)
+    # Checked again, the claim's audit entry holds the old checks before and the new after,
+    # and the chain still verifies.
+    again = world.claims.recheck(filed.id, "officer-li")
+    assert [check.texts for check in again.checks] == [check.texts for check in filed.checks]
+    entry = world.store.audit.find(entity="claim", entity_id=str(filed.id))[0]
+    assert entry.action == "claim.recheck"
+    assert entry.before is not None and "texts" not in entry.before["checks"][0]
+    assert entry.after is not None and entry.after["checks"][0]["texts"]
+    assert world.store.audit.verify().ok
+
+
+def test_a_claims_status_refusals_name_the_statuses_it_may_be_in() -> None:
+    # The refusals' English names the statuses as the server had them joined from the tuples.
+    for refusal, statuses in (
+        (CLAIM_NOT_RECHECKABLE, UNDECIDED),
+        (CLAIM_NOT_APPROVABLE, UNDECIDED),
+        (CLAIM_NOT_REJECTABLE, OPEN_STATUSES),
+    ):
+        assert f"; only {', '.join(s.value for s in statuses)} claims can be" in refusal.english

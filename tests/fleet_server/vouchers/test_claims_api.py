@@ -123,6 +123,29 @@ def test_a_claim_is_auto_verified_with_a_re_checkable_evidence_pack(client: Test
     assert claim["status"] == "auto_verified", claim["checks"]
     assert claim["subsidy_fen"] == 200_000 * YUAN
     assert [check["rule"] for check in claim["checks"]] == [2, 3, 4, 5, 6, 7, 7, 8, 9]
+    # Each check carries what it found as codes with parameters, for the console to word.
+    found = [[text["code"] for text in check["texts"]] for check in claim["checks"]]
+    assert found == [
+        ["claim.finding.budget_left"],
+        ["claim.finding.holder_eligible"],
+        ["claim.finding.supplier_eligible"],
+        ["claim.finding.voucher_valid"],
+        ["claim.finding.subsidy"],
+        ["claim.finding.papers_complete"],
+        ["claim.finding.claimed_once"],
+        ["claim.finding.real_use"],
+        ["claim.finding.filed_in_time"],
+    ]
+    real_use = claim["checks"][7]["texts"][0]
+    assert real_use["params"] == {
+        "min_deployment_days": 90,
+        "min_active_days": 60,
+        "min_share": "90",
+    }
+    assert real_use["message"] == claim["checks"][7]["message"]
+    voucher_valid = claim["checks"][3]["texts"][0]["params"]
+    assert voucher_valid["voucher"] == records["voucher"]["id"]
+    assert voucher_valid["voucher_status"] == "in_use"
     assert client.get(f"{V}/claims/{claim['id']}", headers=auditor).json() == claim
     assert client.get(f"{V}/claims/{claim['id']}", headers=viewer).status_code == 403
     voucher = client.get(f"{V}/issued/{records['voucher']['id']}", headers=officer).json()
@@ -161,6 +184,17 @@ def test_a_claim_is_auto_verified_with_a_re_checkable_evidence_pack(client: Test
     )
     assert early.status_code == 409
     assert "public notice" in early.json()["detail"]
+    assert early.json()["code"] == "settlement.error.nothing_due"
+    assert early.json()["params"] == {"programme": records["programme"]["id"]}
+    again = client.post(f"{V}/claims/{claim['id']}/approve", json=approve, headers=officer)
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": f"claim {claim['id']} is approved; only auto_verified, needs_review claims "
+        "can be approved",
+        "field": "claim_id",
+        "code": "claim.error.not_approvable",
+        "params": {"claim": claim["id"], "claim_status": "approved"},
+    }
     assert client.get("/api/v1/audit/verify", headers=auditor).json()["ok"] is True
 
 

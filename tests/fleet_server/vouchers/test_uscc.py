@@ -60,8 +60,10 @@ def test_constructed_codes_are_valid_and_any_other_check_character_is_named(firs
     wrong = next(c for c in ALLOWED if c != code[-1])
     problem = uscc_problem(first17 + wrong)
     assert problem is not None
-    assert f"is {wrong!r}" in problem and f"give {code[-1]!r}" in problem
-    assert "position 18" in problem
+    assert f"is {wrong!r}" in problem.message and f"give {code[-1]!r}" in problem.message
+    assert "position 18" in problem.message
+    assert problem.code == "uscc.problem.check_character"
+    assert problem.params == {"char": wrong, "expected": code[-1]}
 
 
 def test_a_check_value_of_31_is_written_0() -> None:
@@ -70,7 +72,8 @@ def test_a_check_value_of_31_is_written_0() -> None:
     first17 = next(p for c in ALLOWED if _weighted_sum(p := "9144030000000000" + c) % 31 == 0)
     assert check_character(first17) == "0"
     assert uscc_problem(first17 + "0") is None
-    assert "give '0'" in (uscc_problem(first17 + "Y") or "")
+    problem = uscc_problem(first17 + "Y")
+    assert problem is not None and "give '0'" in problem.message
 
 
 def test_a_check_value_of_30_is_the_last_character_y() -> None:
@@ -81,7 +84,9 @@ def test_a_check_value_of_30_is_the_last_character_y() -> None:
 @pytest.mark.parametrize("length", [0, 1, 17, 19])
 def test_wrong_length_is_named(length: int) -> None:
     code = (PUBLISHED[0] * 2)[:length]
-    assert uscc_problem(code) == (
+    problem = uscc_problem(code)
+    assert problem is not None
+    assert problem.message == (
         f"a Unified Social Credit Code has 18 characters; {code!r} has {length}"
     )
 
@@ -91,7 +96,7 @@ def test_a_character_outside_the_set_is_named_with_its_position(bad: str) -> Non
     code = PUBLISHED[0][:9] + bad + PUBLISHED[0][10:]
     problem = uscc_problem(code)
     assert problem is not None
-    assert problem.startswith(f"character 10 ({bad!r}) is not allowed")
+    assert problem.message.startswith(f"character 10 ({bad!r}) is not allowed")
 
 
 def test_checked_uscc_normalises_and_names_the_field() -> None:
@@ -100,3 +105,6 @@ def test_checked_uscc_normalises_and_names_the_field() -> None:
         checked_uscc("91350100M000100Y44", field="uscc")
     assert raised.value.field == "uscc"
     assert "give '3'" in raised.value.message
+    # The console words it by its code, with what is wrong as plain parameters.
+    assert raised.value.code == "uscc.error.check_character"
+    assert raised.value.params == {"field": "uscc", "char": "4", "expected": "3"}

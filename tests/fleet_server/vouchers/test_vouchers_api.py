@@ -67,12 +67,27 @@ def test_programmes_default_validate_and_show_balances(client: TestClient) -> No
     assert refused({"ratio_bp": 10_001})["detail"].startswith("ratio_bp:")
     not_fence = refused({"geofence_zone": "uc-forecourt"})
     assert not_fence["field"] == "geofence_zone" and "cleaning zone" in not_fence["detail"]
+    # The console words a refusal by its code and parameters (the zone's kind as a zone kind).
+    assert not_fence["code"] == "programme.error.zone_not_geofence"
+    assert not_fence["params"] == {
+        "zone": "uc-forecourt",
+        "site": "longgang-demo",
+        "zone_kind": "cleaning",
+    }
     assert refused({"geofence_zone": "nowhere"})["field"] == "geofence_zone"
     assert refused({"geofence_site": "atlantis"})["field"] == "geofence_site"
     assert refused({"min_active_days": 91})["field"] == "min_active_days"
     twice = refused({"annual_budgets": [{"year": 2026, "budget_fen": 1}] * 2})
     assert twice["field"] == "annual_budgets"
-    assert client.get(f"{PROGRAMMES}/999", headers=officer).status_code == 404
+    assert (twice["code"], twice["params"]) == ("programme.error.year_repeated", {"year": 2026})
+    missing = client.get(f"{PROGRAMMES}/999", headers=officer)
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "detail": "no programme 999",
+        "field": "programme_id",
+        "code": "programme.error.not_found",
+        "params": {"id": 999},
+    }
     # Two programmes' changes were audited; the refused ones were not.
     actions = [e["action"] for e in client.get(AUDIT, headers=officer).json()]
     assert actions == ["programme.update", "programme.create"]
@@ -119,12 +134,16 @@ def test_enterprises_and_institutions_check_codes_and_link(client: TestClient) -
         "uscc: check character (position 18) is '4' but the first 17 characters give '3': "
         "the code is mistyped"
     )
+    assert bad.json()["code"] == "uscc.error.check_character"
+    assert bad.json()["params"] == {"field": "uscc", "char": "4", "expected": "3"}
     duplicate = client.post(
         ENTERPRISES,
         json={"name": "同码", "uscc": CODES[0], "registered_in_district": False},
         headers=officer,
     )
     assert duplicate.status_code == 409 and duplicate.json()["field"] == "uscc"
+    assert duplicate.json()["code"] == "enterprise.error.code_taken"
+    assert duplicate.json()["params"] == {"holder": holder["id"], "uscc": CODES[0]}
     # The same code may be an enterprise and an institution: uniqueness is per table.
     create_record(
         client,

@@ -28,6 +28,10 @@ const GROUPS = {
   found_kind: "kind",
   mode: "fleetMode",
   actions: "actionType",
+  zone_kind: "zoneKind",
+  voucher_status: "voucherStatus",
+  claim_status: "claimStatus",
+  clawback_status: "clawbackStatus",
 };
 
 function isSentence(value) {

@@ -1,5 +1,5 @@
-// One claim: every rule's check (PASS or FAIL, the message in words and the figures behind
-// it), the claim's facts and decision, its evidence pack (downloaded and hashed here, checked
+// One claim: every rule's check (PASS or FAIL, its findings in the chosen language and the
+// figures behind it), the claim's facts and decision, its evidence pack (downloaded and hashed here, checked
 // against the stored digest) and, for an officer, recheck, approve and reject.
 
 import { api, errorText } from "../../api.js";
@@ -8,14 +8,23 @@ import { download, sha256Hex } from "../../download.js";
 import { h } from "../../dom.js";
 import { inputField, textField } from "../../form.js";
 import { dateTimeLong } from "../../format.js";
-import { t, tValue } from "../../i18n.js";
+import { getLanguage, t, tValue } from "../../i18n.js";
 import { money } from "../../money.js";
 import { link } from "../../nav.js";
+import { serverText } from "../../server-text.js";
 import { can } from "../../session.js";
 import { actionButton, field, statusBadge } from "../../ui.js";
 import { figures, loadDirectory, V } from "./records.js";
 
 const UNDECIDED = ["auto_verified", "needs_review"];
+
+/** What a check found, in the chosen language; a check stored before its findings were kept
+ * as codes has only the server's English. */
+function findings(check) {
+  if (!check.texts?.length) return check.message;
+  return check.texts.map((found) => serverText(found.code, found.params, found.message))
+    .join(getLanguage() === "zh" ? "；" : "; ");
+}
 
 function checkItem(check, directory) {
   const result = check.passed ? "pass" : "fail";
@@ -24,8 +33,9 @@ function checkItem(check, directory) {
       h("span", { class: "rule-no" }, t("claim.ruleN", { n: check.rule })),
       h("strong", { class: "check-title" }, tValue("ruleTitle", check.title)),
       h("span", { class: `badge result result-${result}` }, t(`claim.${result}`))),
-    h("p", { class: "check-message" }, check.message),
-    figures(check.figures, directory));
+    h("p", { class: "check-message", "data-codes": (check.texts || []).map((found) => found.code).join(" ") },
+      findings(check)),
+    figures(check.figures, directory, check.labels));
 }
 
 function facts(claim, directory, contract) {

@@ -6,6 +6,7 @@ import { download } from "../../download.js";
 import { h } from "../../dom.js";
 import { t, tValue } from "../../i18n.js";
 import { money, percent } from "../../money.js";
+import { serverText } from "../../server-text.js";
 import { can } from "../../session.js";
 import { actionButton } from "../../ui.js";
 
@@ -59,6 +60,13 @@ const ID_FIGURES = {
   holder_id: "enterprise", claim_holder_id: "enterprise", other_holder_id: "enterprise", supplier_id: "institution",
 };
 let names = null;
+// Figures named by a sentence (a claim's subsidy limits), worded by that sentence's code.
+let labels = {};
+
+function figureName(name) {
+  const label = labels[name];
+  return label ? serverText(label.code, label.params, label.message) : name;
+}
 
 function figureValue(key, value) {
   if (value === null || value === undefined) return "—";
@@ -75,7 +83,7 @@ function figureValue(key, value) {
     // Named amounts (the subsidy's limits): each name with its amount.
     const moneyMap = key.endsWith("_fen");
     return h("dl", { class: "figures nested" }, Object.entries(value).flatMap(([name, inner]) => [
-      h("dt", {}, moneyMap ? name : tValue("figure", name)),
+      h("dt", {}, moneyMap ? figureName(name) : tValue("figure", name)),
       h("dd", {}, moneyMap && typeof inner === "number" ? money(inner) : figureValue(name, inner))]));
   }
   return String(value);
@@ -95,15 +103,18 @@ function figureTable(rows) {
 }
 
 /** The figures behind a check or a case, each labelled in words, money in yuan, record ids
- * by name when a directory is given. */
-export function figures(values, directory = null) {
+ * by name when a directory is given, names that are sentences in words by `sentences`
+ * ({name: {code, params, message}}). */
+export function figures(values, directory = null, sentences = {}) {
   const entries = Object.entries(values || {});
   if (entries.length === 0) return null;
   names = directory;
+  labels = sentences || {};
   try {
     return h("dl", { class: "figures" }, entries.flatMap(([key, value]) => [
       h("dt", {}, tValue("figure", key)), h("dd", { "data-figure": key }, figureValue(key, value))]));
   } finally {
     names = null;
+    labels = {};
   }
 }
