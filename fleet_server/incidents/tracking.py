@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fleet_server.incidents.core import IncidentCore
+from fleet_server.incidents.logbook_texts import INCIDENT_ROBOT_ON_SCENE, INCIDENT_ROBOT_SENT
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.results import announcements
@@ -36,7 +37,7 @@ class IncidentTracking(IncidentCore):
             incident.dispatched_at = self.clock()
             incident.reason = None
             self._save(incident)
-            self._log(incident, mission.robot, f"robot {mission.robot} sent")
+            self._log(incident, mission.robot, INCIDENT_ROBOT_SENT.of(robot=mission.robot))
         elif incident.status is IncidentStatus.OPEN and mission.reason != incident.reason:
             incident.reason = mission.reason
             self._save(incident)
@@ -44,7 +45,9 @@ class IncidentTracking(IncidentCore):
             incident.status = IncidentStatus.ON_SCENE
             incident.on_scene_at = self.clock()
             self._save(incident)
-            self._log(incident, mission.robot or "fleet", f"robot {mission.robot} on scene")
+            self._log(
+                incident, mission.robot or "fleet", INCIDENT_ROBOT_ON_SCENE.of(robot=mission.robot)
+            )
 
     def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
         """Keep the evidence (photo ids) a respond mission's actions reported, and the words
