@@ -24,6 +24,7 @@ const GROUPS = {
   action_status: "actionStatus",
   role: "role",
   alert_kind: "alertKind",
+  fleet_mode: "fleetMode",
 };
 
 function isSentence(value) {
