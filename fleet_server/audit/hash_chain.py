@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from fleet_server.audit.models.chain import ChainCheck
+from fleet_server.audit.texts import ENTRY_ALTERED, ENTRY_OUT_OF_ORDER
+from fleet_server.texts import Phrase
 
 GENESIS = "0" * 64
 VERIFY_BATCH = 1000
@@ -64,15 +66,21 @@ def verify_chain(
                 entry: ChainedRow = row
                 assert entry.id is not None
                 if entry.prev_hash != previous:
-                    return _broken(count, entry.id, "does not follow the entry before it")
+                    return _broken(count, entry.id, ENTRY_OUT_OF_ORDER)
                 if chain_hash(content(row), entry.prev_hash) != entry.hash:
-                    return _broken(count, entry.id, "its content does not match its hash")
+                    return _broken(count, entry.id, ENTRY_ALTERED)
                 previous = entry.hash
                 count += 1
                 after = entry.id
 
 
-def _broken(count: int, entry_id: int, why: str) -> ChainCheck:
+def _broken(count: int, entry_id: int, why: Phrase) -> ChainCheck:
+    problem = why.of(entry=entry_id)
     return ChainCheck(
-        ok=False, entries=count, first_broken=entry_id, problem=f"entry {entry_id} {why}"
+        ok=False,
+        entries=count,
+        first_broken=entry_id,
+        problem=problem.message,
+        problem_code=problem.code,
+        problem_params=problem.wire_params(),
     )

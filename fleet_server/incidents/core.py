@@ -12,6 +12,11 @@ from typing import Any, Protocol
 from fleet_protocol.base import utc_now
 from fleet_server.errors import NotFound
 from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.logbook_texts import (
+    INCIDENT_ANSWERED,
+    INCIDENT_ESCALATED,
+    INCIDENT_RESOLVED,
+)
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.incidents.responses import CleanArea
@@ -80,7 +85,7 @@ class IncidentCore:
         incident.conclude(note)
         incident.explain(None)
         self._save(incident)
-        self._log(incident, by, f"resolved: {note}")
+        self._log(incident, by, INCIDENT_RESOLVED.of(note=note))
         return incident
 
     def _await_confirmation(self, incident: Incident, note: Text) -> Incident:
@@ -89,7 +94,7 @@ class IncidentCore:
         incident.conclude(note)
         incident.explain(None)
         self._save(incident)
-        self._log(incident, "robot", f"answered, awaiting an operator's confirmation: {note}")
+        self._log(incident, "robot", INCIDENT_ANSWERED.of(note=note))
         return incident
 
     def _escalate(self, incident: Incident, why: Text, by: str) -> Incident:
@@ -97,7 +102,7 @@ class IncidentCore:
         incident.escalated_at = self.clock()
         incident.explain(why)
         self._save(incident)
-        self._log(incident, by, f"escalated: {why}")
+        self._log(incident, by, INCIDENT_ESCALATED.of(reason=why))
         log.info("incident %s escalated: %s", incident.id, why)
         return incident
 
@@ -106,7 +111,7 @@ class IncidentCore:
         for listener in self.listeners:
             listener.on_incident(incident)
 
-    def _log(self, incident: Incident, actor: str, summary: str) -> None:
+    def _log(self, incident: Incident, actor: str, summary: str | Text) -> None:
         self.logbook.append(
             EntryKind.INCIDENT,
             site_id=incident.site_id,

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.logbook_texts import FLEET_PAUSED, FLEET_RECALLED, FLEET_RESUMED
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.missions.fleet_control import FleetControl
 from fleet_server.missions.fleet_hold import FleetMode
-from fleet_server.missions.models.fleet_control import FleetControlChange
+from fleet_server.missions.models.fleet_control import FleetAction, FleetControlChange
 from fleet_server.sites.sites import SiteRegistry
+
+FLEET_SAID = {
+    FleetAction.PAUSE: FLEET_PAUSED,
+    FleetAction.RESUME: FLEET_RESUMED,
+    FleetAction.RECALL: FLEET_RECALLED,
+}
 
 
 class FleetControlRecorder:
@@ -26,9 +33,8 @@ class FleetControlRecorder:
                 EntryKind.FLEET_CONTROL,
                 site_id=site.id,
                 actor=change.by,
-                summary=(
-                    f"fleet {change.action.value} by {change.by}: {len(robots)} robots on this "
-                    f"site, fleet now {change.mode.value}"
+                summary=FLEET_SAID[change.action].of(
+                    by=change.by, count=len(robots), fleet_mode=change.mode.value
                 ),
                 details={
                     "action": change.action.value,

@@ -13,6 +13,7 @@ from datetime import timedelta
 from fleet_server.errors import Conflict
 from fleet_server.incidents import reasons
 from fleet_server.incidents.core import IncidentListener, IncidentPolicy
+from fleet_server.incidents.logbook_texts import INCIDENT_DISPATCHED_BY
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.incidents.reporting import IncidentReporting
 from fleet_server.texts import figure
@@ -54,7 +55,7 @@ class IncidentService(IncidentReporting):
         incident.escalated_at = None
         incident.answered_at = None
         self._save(incident)
-        self._log(incident, by, f"dispatched by {by}")
+        self._log(incident, by, INCIDENT_DISPATCHED_BY.of(by=by))
         self._dispatch(incident, self.sites.get(incident.site_id))
         return self.get(incident_id)
 

@@ -2,6 +2,10 @@
 
 Each entry's hash covers its content and the previous entry's hash, so changing, removing or
 reordering any row breaks the chain from there on; `verify` names the first broken entry.
+
+An entry's summary is English; one written from a `Text` also keeps the sentence's code and
+parameters in its details (SUMMARY_KEY), for the console to word it in the reader's language.
+Entries written before that have the English alone.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from fleet_server.audit.hash_chain import GENESIS, chain_hash, verify_chain
 from fleet_server.audit.models.chain import ChainCheck
 from fleet_server.db import session_scope
 from fleet_server.incidents.models.logbook import EntryKind, LogbookEntry
+from fleet_server.texts import Text
+
+# The details key of a summary's code and parameters: {"code": ..., "params": {...}}.
+SUMMARY_KEY = "summary_text"
 
 
 def entry_content(entry: LogbookEntry) -> dict[str, Any]:
@@ -79,7 +87,7 @@ class Logbook:
         *,
         site_id: str,
         actor: str,
-        summary: str,
+        summary: str | Text,
         details: dict[str, Any] | None = None,
         x: float | None = None,
         y: float | None = None,
@@ -88,7 +96,12 @@ class Logbook:
         mission_id: int | None = None,
         incident_id: int | None = None,
     ) -> LogbookEntry:
-        """Write one entry at the end of the chain."""
+        """Write one entry at the end of the chain; a summary given as a Text keeps its code and
+        parameters in the details."""
+        details = dict(details or {})
+        if isinstance(summary, Text):
+            details[SUMMARY_KEY] = {"code": summary.code, "params": summary.wire_params()}
+            summary = summary.message
         now = self.clock()
         entry = LogbookEntry(
             # Whole milliseconds: every database keeps them exactly, so the hash re-checks.
@@ -103,7 +116,7 @@ class Logbook:
             incident_id=incident_id,
             actor=actor,
             summary=summary,
-            details=details or {},
+            details=details,
             prev_hash=self._last_hash,
             hash="",
         )

@@ -32,6 +32,7 @@ from fleet_server.errors import (
     UnsupportedMediaType,
 )
 from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.logbook_texts import PHOTO_RECEIVED
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.incidents.models.photo import EvidencePhoto
 from fleet_server.missions.models.mission import Mission
@@ -210,9 +211,12 @@ class PhotoArchive:
             mission_id=photo.mission_id,
             incident_id=photo.incident_id,
             actor=photo.robot,
-            summary=(
-                f"photo {photo.photo_id} received from {photo.robot}: {photo.size_bytes} bytes "
-                f"{photo.media_type}, SHA-256 {photo.sha256}"
+            summary=PHOTO_RECEIVED.of(
+                photo=photo.photo_id,
+                robot=photo.robot,
+                size_bytes=photo.size_bytes,
+                media_type=photo.media_type,
+                sha256=photo.sha256,
             ),
             details={
                 "photo_id": photo.photo_id,

@@ -12,6 +12,11 @@ from fleet_protocol.site import Site, ZoneKind
 from fleet_server.coverage.geometry import CoverageError
 from fleet_server.errors import Invalid, NotFound
 from fleet_server.incidents import reasons
+from fleet_server.incidents.logbook_texts import (
+    INCIDENT_HELD,
+    INCIDENT_REPORTED,
+    INCIDENT_REPORTED_AGAIN,
+)
 from fleet_server.incidents.models.incident import Incident, IncidentCreate
 from fleet_server.incidents.responses import RESPONSES, respond_definition
 from fleet_server.incidents.tracking import IncidentTracking
@@ -52,8 +57,15 @@ class IncidentReporting(IncidentTracking):
         earlier = self._handled_nearby(incident)
         incident.repeat_of = [e.id for e in earlier if e.id is not None]
         self._save(incident)
-        repeat = f"; repeat of {_ids(incident.repeat_of)}" if incident.repeat_of else ""
-        self._log(incident, reporter, f"{incident.type.value} reported by {request.source}{repeat}")
+        self._log(
+            incident,
+            reporter,
+            INCIDENT_REPORTED_AGAIN.of(
+                type=incident.type.value, source=request.source, repeat_of=incident.repeat_of
+            )
+            if incident.repeat_of
+            else INCIDENT_REPORTED.of(type=incident.type.value, source=request.source),
+        )
         held = self._cooldown(earlier)
         if held is not None:
             incident.explain(
@@ -62,7 +74,7 @@ class IncidentReporting(IncidentTracking):
                 )
             )
             self._save(incident)
-            self._log(incident, "fleet", f"held: {incident.reason}")
+            self._log(incident, "fleet", INCIDENT_HELD.of(reason=incident.why))
             return incident
         self._dispatch(incident, site)
         # As it is now: the robot may have been sent already.
@@ -187,10 +199,6 @@ class IncidentReporting(IncidentTracking):
 
 def _visited(incident: Incident) -> datetime:
     return incident.on_scene_at or incident.dispatched_at or incident.created_at
-
-
-def _ids(ids: list[int]) -> str:
-    return ", ".join(str(i) for i in ids)
 
 
 def _hours(delta: timedelta) -> Text:

@@ -9,6 +9,7 @@ from typing import Any
 
 from fleet_server.incidents import reasons
 from fleet_server.incidents.core import IncidentCore
+from fleet_server.incidents.logbook_texts import INCIDENT_ROBOT_ON_SCENE, INCIDENT_ROBOT_SENT
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.results import announcements
@@ -39,7 +40,7 @@ class IncidentTracking(IncidentCore):
             incident.dispatched_at = self.clock()
             incident.explain(None)
             self._save(incident)
-            self._log(incident, mission.robot, f"robot {mission.robot} sent")
+            self._log(incident, mission.robot, INCIDENT_ROBOT_SENT.of(robot=mission.robot))
         elif incident.status is IncidentStatus.OPEN and mission.reason != incident.reason:
             incident.explain(mission.why)
             self._save(incident)
@@ -47,7 +48,9 @@ class IncidentTracking(IncidentCore):
             incident.status = IncidentStatus.ON_SCENE
             incident.on_scene_at = _arrived_at(mission) or self.clock()
             self._save(incident)
-            self._log(incident, mission.robot or "fleet", f"robot {mission.robot} on scene")
+            self._log(
+                incident, mission.robot or "fleet", INCIDENT_ROBOT_ON_SCENE.of(robot=mission.robot)
+            )
 
     def on_checkpoint(self, mission: Mission, visit: dict[str, Any]) -> None:
         """Keep the evidence (photo ids) a respond mission's actions reported, and the words

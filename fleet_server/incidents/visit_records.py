@@ -7,6 +7,12 @@ from typing import Any
 
 from fleet_server.fleet.models.robot import Robot, UnexpectedOrder
 from fleet_server.incidents.logbook import Logbook
+from fleet_server.incidents.logbook_texts import (
+    ANNOUNCED,
+    CHECKPOINT_VISITED,
+    UNEXPECTED_ORDER,
+    action_outcome,
+)
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.results import announcements
@@ -35,11 +41,15 @@ class VisitRecorder:
             "mission_id": mission.id,
             "incident_id": mission.definition.get("incident"),
         }
-        outcome = ", ".join(f"{a['type']} {a['status'].lower()}" for a in visit["actions"])
         self.logbook.append(
             EntryKind.CHECKPOINT,
             actor=mission.robot or "fleet",
-            summary=f"{mission.kind} mission {mission.id} at {visit['node']}: {outcome}",
+            summary=CHECKPOINT_VISITED.of(
+                kind=mission.kind,
+                mission=mission.id,
+                node=visit["node"],
+                outcomes=[action_outcome(a) for a in visit["actions"]],
+            ),
             details={
                 "round": visit["round"],
                 "reached_at": visit["reached_at"],
@@ -51,7 +61,7 @@ class VisitRecorder:
             self.logbook.append(
                 EntryKind.ANNOUNCEMENT,
                 actor=mission.robot or "fleet",
-                summary=f"announced ({said.language}): {said.text}",
+                summary=ANNOUNCED.of(language=said.language, text=said.text),
                 details={
                     "text": said.text,
                     "language": said.language,
@@ -85,6 +95,6 @@ class UnexpectedOrderRecorder:
             robot=robot.serial_number,
             mission_id=alert.mission_id,
             actor="fleet",
-            summary=f"robot {robot.serial_number} {alert.detail}",
+            summary=UNEXPECTED_ORDER.of(robot=robot.serial_number, detail=alert.detail),
             details={"order_id": alert.order_id, "since": alert.since.isoformat()},
         )

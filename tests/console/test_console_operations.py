@@ -101,7 +101,7 @@ def test_an_incident_reported_on_the_map_is_dispatched_and_answered(
     ]
     expect(steps.nth(1)).to_contain_text(f"已派遣 {robot}")
     expect(detail.locator("[data-field=evidence] figure.photo")).not_to_have_count(0)
-    expect(detail.locator("ol.logbook li").first).to_contain_text("street_vending reported")
+    expect(detail.locator("ol.logbook li").first).to_contain_text("上报：占道经营")
     expect(page.locator("[data-controls=incident] button")).to_have_text(
         ["确认已解决", "再次派遣", "转人工处理"]
     )

@@ -243,6 +243,9 @@ def test_an_auditor_reads_every_voucher_page_without_write_buttons_and_verifies_
     result = page.locator("[data-field=verify-result]")
     expect(result).to_have_attribute("data-ok", "true")
     expect(result).to_have_text(f"完整：{chain['entries']} 条记录，哈希链无断点。")
+    # Each action by its name (its code beside it), each record by its kind.
+    expect(page.locator(".audit-table")).to_contain_text("提交兑付申请 claim.file")
+    expect(page.locator(".audit-table")).to_contain_text("兑付申请 #")
     page.locator(".audit-table tbody tr").first.click()
     expect(page.locator(".audit-entry pre.json")).to_have_count(2)
     console.screenshot("vouchers-audit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 
@@ -11,4 +13,7 @@ class ChainCheck(BaseModel):
     ok: bool
     entries: int
     first_broken: int | None = None
+    # In English, and as the console's code and parameters.
     problem: str | None = None
+    problem_code: str | None = None
+    problem_params: dict[str, Any] | None = None

@@ -135,10 +135,27 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
     assert sum(e["summary"].startswith("answered") for e in entries) == 1
     assert entries[-1]["summary"] == "resolved: vendor moved on"
     assert entries[-1]["actor"] == "camera-operator"
+    # Each summary is also kept as the console's code and parameters, to be worded in Chinese.
+    assert entries[0]["details"]["summary_text"]["code"] == "logbook.incident_reported"
+    assert entries[0]["details"]["summary_text"]["params"]["type"] == "street_vending"
+    assert entries[-1]["details"]["summary_text"] == {
+        "code": "logbook.incident_resolved",
+        "params": {"note": "vendor moved on"},
+    }
     said = [e["details"] for e in entries if e["kind"] == "announcement"]
     assert [d["language"] for d in said] == ["zh", "en"]
     assert "请勿占道经营" in said[0]["text"] and "do not trade here" in said[1]["text"]
     assert kinds.count("checkpoint") == 1
+    visit = next(e for e in entries if e["kind"] == "checkpoint")
+    assert visit["summary"].endswith(
+        ": announce finished, announce finished, capturePhoto finished"
+    )
+    outcomes = visit["details"]["summary_text"]["params"]["outcomes"]
+    assert [(o["code"], o["params"]) for o in outcomes] == [
+        ("logbook.action_finished", {"action_type": "announce"}),
+        ("logbook.action_finished", {"action_type": "announce"}),
+        ("logbook.action_finished", {"action_type": "capturePhoto"}),
+    ]
     nearby = client.get(
         "/api/v1/logbook", params={"x": 300, "y": 0, "radius": 10}, headers=auditor
     ).json()
@@ -148,6 +165,8 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
         "entries": len(entries),
         "first_broken": None,
         "problem": None,
+        "problem_code": None,
+        "problem_params": None,
     }
 
 

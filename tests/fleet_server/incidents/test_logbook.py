@@ -6,11 +6,19 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from fleet_server.incidents.logbook import Logbook, Place
+from fleet_server.incidents.logbook import SUMMARY_KEY, Logbook, Place
+from fleet_server.incidents.logbook_texts import (
+    CHECKPOINT_VISITED,
+    INCIDENT_ESCALATED,
+    action_outcome,
+)
 from fleet_server.incidents.models.logbook import EntryKind
+from fleet_server.texts import Phrase
 from tests.clock import ManualClock
 from tests.databases import engine_at_head
 
+# A reason another part of the server gives as a sentence of its own.
+NO_ROBOT = Phrase("test.no_robot", "no online {kind} robot on site {site}")
 T0 = datetime(2026, 11, 22, 9, 30, 0, 123000, tzinfo=timezone.utc)
 
 
@@ -76,3 +84,68 @@ def test_a_removed_row_is_named(database_url: str) -> None:
     check = book.verify()
     assert check.first_broken == 4 and check.entries == 2
     assert "does not follow" in (check.problem or "")
+
+
+def test_a_summary_keeps_its_code_and_parameters_and_old_entries_still_verify(
+    database_url: str,
+) -> None:
+    # Entries written before summaries had codes: English alone.
+    book, clock = _filled(database_url)
+    escalated = INCIDENT_ESCALATED.of(reason=NO_ROBOT.of(kind="patrol_dog", site="longgang-demo"))
+    clock.now = T0 + timedelta(minutes=10)
+    book.append(EntryKind.INCIDENT, site_id="longgang-demo", actor="fleet", summary=escalated)
+    visited = CHECKPOINT_VISITED.of(
+        kind="patrol",
+        mission=7,
+        node="gate",
+        outcomes=[
+            action_outcome({"type": "announce", "status": "FINISHED"}),
+            action_outcome({"type": "capturePhoto", "status": "FAILED"}),
+        ],
+    )
+    book.append(
+        EntryKind.CHECKPOINT,
+        site_id="longgang-demo",
+        actor="dog-01",
+        summary=visited,
+        details={"round": 1},
+    )
+    # Read back as a restarted server would, and the whole chain re-checked.
+    again = Logbook(book.engine, clock)
+    old, *_, reason, visit = again.find()
+    assert old.summary == "entry 0: 请勿占道经营" and SUMMARY_KEY not in old.details
+    assert reason.summary == "escalated: no online patrol_dog robot on site longgang-demo"
+    assert reason.details[SUMMARY_KEY] == {
+        "code": "logbook.incident_escalated",
+        "params": {
+            "reason": {
+                "code": "test.no_robot",
+                "params": {"kind": "patrol_dog", "site": "longgang-demo"},
+                "message": "no online patrol_dog robot on site longgang-demo",
+            }
+        },
+    }
+    assert visit.summary == "patrol mission 7 at gate: announce finished, capturePhoto failed"
+    assert visit.details["round"] == 1
+    assert visit.details[SUMMARY_KEY]["params"]["outcomes"] == [
+        {
+            "code": "logbook.action_finished",
+            "params": {"action_type": "announce"},
+            "message": "announce finished",
+        },
+        {
+            "code": "logbook.action_failed",
+            "params": {"action_type": "capturePhoto"},
+            "message": "capturePhoto failed",
+        },
+    ]
+    check = again.verify()
+    assert check.ok and check.entries == 6
+
+
+def test_a_broken_chain_says_what_is_wrong_as_a_code_too(database_url: str) -> None:
+    book, _ = _filled(database_url)
+    with book.engine.begin() as connection:
+        connection.execute(text("UPDATE logbookentry SET actor = 'nobody' WHERE id = 3"))
+    check = book.verify()
+    assert (check.problem_code, check.problem_params) == ("audit.entry_altered", {"entry": 3})

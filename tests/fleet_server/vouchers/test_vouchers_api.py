@@ -216,6 +216,8 @@ def test_tampering_is_found_by_verify(client: TestClient) -> None:
         "entries": 4,
         "first_broken": None,
         "problem": None,
+        "problem_code": None,
+        "problem_params": None,
     }
     engine = client.app.state.fleet.engine  # type: ignore[attr-defined]
     with engine.begin() as connection:
@@ -225,4 +227,6 @@ def test_tampering_is_found_by_verify(client: TestClient) -> None:
         "entries": 2,
         "first_broken": 3,
         "problem": "entry 3 its content does not match its hash",
+        "problem_code": "audit.entry_altered",
+        "problem_params": {"entry": 3},
     }

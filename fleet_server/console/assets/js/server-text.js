@@ -32,6 +32,7 @@ const GROUPS = {
   voucher_status: "voucherStatus",
   claim_status: "claimStatus",
   clawback_status: "clawbackStatus",
+  fleet_mode: "fleetMode",
 };
 
 function isSentence(value) {

@@ -8,6 +8,7 @@ import { photoFigure, photoStrip, spokenList } from "../evidence.js";
 import { dateTime, number } from "../format.js";
 import { t, tValue } from "../i18n.js";
 import { link } from "../nav.js";
+import { serverText } from "../server-text.js";
 import { can } from "../session.js";
 import { putIncidents, store, subscribe } from "../store.js";
 import { field, incidentBadge } from "../ui.js";
@@ -55,6 +56,13 @@ function evidence(incident) {
     incident.spoken.length ? spokenList(incident.spoken) : h("p", { class: "muted" }, t("incident.noSpoken")));
 }
 
+/** An entry's summary in the chosen language (entries written before the words were kept as a
+ * code have their English alone). */
+function entrySummary(entry) {
+  const said = entry.details.summary_text;
+  return serverText(said?.code, said?.params, entry.summary);
+}
+
 function logbookList(entries) {
   if (entries.length === 0) return h("p", { class: "muted" }, t("incident.noLogbook"));
   return h("ol", { class: "logbook", "data-field": "logbook" }, entries.map((entry) => h("li", {
@@ -62,7 +70,7 @@ function logbookList(entries) {
   },
     h("time", { datetime: entry.time }, dateTime(entry.time)),
     h("span", { class: "muted" }, ` ${entry.actor} · `),
-    h("span", {}, entry.summary),
+    h("span", { "data-field": "summary" }, entrySummary(entry)),
     entry.kind === "photo" ? h("div", { class: "logbook-photo" },
       photoFigure(entry.details.photo_id, { robot: entry.robot }),
       h("code", { class: "muted" }, t("logbook.photoHash", { hash: entry.details.sha256 }))) : null)));

@@ -1,12 +1,13 @@
 // The audit log of every change to the voucher records: verify the hash chain end to end (ok,
 // or the first entry altered, removed or reordered), and read the entries with their before
-// and after.
+// and after. Each action is named in the chosen language, its code (claim.file) beside it.
 
 import { api, errorText } from "../../api.js";
 import { h } from "../../dom.js";
 import { formError } from "../../form.js";
 import { dateTimeLong } from "../../format.js";
-import { t } from "../../i18n.js";
+import { t, tValue } from "../../i18n.js";
+import { textOf } from "../../server-text.js";
 import { dataTable } from "../../table.js";
 import { actionButton } from "../../ui.js";
 
@@ -19,12 +20,22 @@ function changeText(entry) {
   return changed.length ? t("audit.changed", { fields: changed.join(", ") }) : t("audit.unchanged");
 }
 
+/** The action's name, with its code beside it in small type. */
+function actionCell(entry) {
+  return h("span", { class: "audit-action", title: entry.action },
+    tValue("auditAction", entry.action), " ", h("code", { class: "muted" }, entry.action));
+}
+
+function recordName(entry) {
+  return `${tValue("auditEntity", entry.entity)} #${entry.entity_id}`;
+}
+
 function entryDetail(entry) {
   const block = (key, value) => h("div", {},
     h("h3", {}, t(key)),
     h("pre", { class: "json" }, value ? JSON.stringify(value, null, 2) : "—"));
   return h("section", { class: "panel audit-entry", "data-entry": entry.id },
-    h("h2", {}, t("audit.entryTitle", { id: entry.id, action: entry.action })),
+    h("h2", { title: entry.action }, t("audit.entryTitle", { id: entry.id, action: tValue("auditAction", entry.action) })),
     h("p", { class: "muted" }, `${dateTimeLong(entry.time)} · ${entry.actor}`),
     h("p", {}, h("span", { class: "muted" }, `${t("audit.hash")} `), h("code", { class: "hash" }, entry.hash)),
     h("div", { class: "before-after" }, block("audit.before", entry.before), block("audit.after", entry.after)));
@@ -40,14 +51,14 @@ export function render(container) {
     result.dataset.ok = String(check.ok);
     result.replaceChildren(check.ok
       ? h("p", { class: "ok-text" }, t("audit.ok", { n: check.entries }))
-      : h("p", { class: "warn-text" }, t("audit.broken", { id: check.first_broken, problem: check.problem || "" })));
+      : h("p", { class: "warn-text" }, t("audit.broken", { id: check.first_broken, problem: textOf(check, "problem") })));
   }, { kind: "primary" });
   const table = dataTable([
     { label: "audit.id", cell: (e) => `#${e.id}` },
     { label: "audit.time", cell: (e) => dateTimeLong(e.time) },
     { label: "audit.actor", cell: (e) => e.actor },
-    { label: "audit.action", cell: (e) => h("code", {}, e.action) },
-    { label: "audit.record", cell: (e) => `${e.entity} #${e.entity_id}` },
+    { label: "audit.action", cell: actionCell },
+    { label: "audit.record", cell: recordName },
     { label: "audit.change", cell: changeText, class: "wrap" },
   ], {
     className: "audit-table", emptyKey: "audit.none",
