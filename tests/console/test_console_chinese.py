@@ -3,9 +3,12 @@ would have to read: each Latin word on a page must be an id or code of the data,
 standard acronym, or text that a person or a robot typed. And the top bar fits at 1600 px in
 both languages for every role.
 
-What people and robots typed (an incident's description and source, a robot's error, an
-announcement, a note) is the test's own input: the test knows each such text and takes it out
-of the page's text before it looks for words (TYPED), so no page needs to mark it."""
+The rule for text that people and robots typed (an incident's description and source, a robot's
+error, an announcement, a place name): the test takes each such text out of the page's text
+before it looks for words, by its exact value: what the test itself typed (TYPED), and what the
+data holds of it (World.names, read from the API). Beside that, an element the console marks
+as English (lang="en": the language switch's own name, a quote of what a robot said in English)
+is English on purpose and is skipped. No other mark is needed on the pages."""
 
 from __future__ import annotations
 
@@ -43,16 +46,15 @@ UNITS = {"m", "km", "s", "min", "h", "kWh", "x", "y", "HH:MM", "P90"}
 ACRONYMS = {"ID", "API", "MQTT", "VDA 5050", "SHA-256", "UTC", "PNG", "CSV", "JSON", "ROS"}
 # The example the template form gives of an id (ids are Latin: lower-case letters and digits).
 EXAMPLE_IDS = {"night-patrol"}
-# What the test types as people and robots: taken out of the page text before the check.
+# What the test types as people and robots, some of it in English as people and robots do:
+# taken out of the page text before the check.
 ROBOT_ERROR = ("motorFault", "left drive motor over temperature")
-TYPED = [
-    ROBOT_ERROR[0],
-    "camera-0417",
-    "Please keep the pavement clear",
-    "vendor left on their own",
-    "crowd gathering near the gate",
-    ROBOT_ERROR[1],
-]
+CAMERA = "camera-0417"
+SAID_EN = "Please keep the pavement clear"
+HELD_NOTE = "again at the metro exit"
+CROWD_NOTE = "crowd gathering near the gate"
+LITTER_NOTE = "vendor left their rubbish behind"
+TYPED = [*ROBOT_ERROR, CAMERA, SAID_EN, HELD_NOTE, CROWD_NOTE, LITTER_NOTE]
 TOKEN = re.compile(r"[A-Za-z0-9_.:/@#+\-]*[A-Za-z][A-Za-z0-9_.:/@#+\-]*")
 # A hash, or an id that ends in one (a photo's: photo-dog-01-38a3ad4403e746f8).
 HASH = re.compile(r"([\w.\-]+-)?[0-9a-f]{8,}")
@@ -114,7 +116,8 @@ class World:
     claims: list[int] = field(default_factory=list)
     records: VoucherRecords | None = None
     codes: set[str] = field(default_factory=set)
-    # What people typed into the data: the site's place names, the templates' names.
+    # Text people or robots put into the data: the site's place names, the templates' names
+    # and announcements, the words robots spoke at incidents.
     names: set[str] = field(default_factory=set)
 
 
@@ -146,7 +149,7 @@ def _post(client: httpx.Client, path: str, body: dict[str, Any] | None = None) -
 
 
 def _incident(api: httpx.Client, **fields: Any) -> dict[str, Any]:
-    body = {"type": "street_vending", "site": SITE, "source": "camera-0417", **fields}
+    body = {"type": "street_vending", "site": SITE, "source": CAMERA, **fields}
     if "node" not in body:
         body.setdefault("location", SPOT)
     return _post(api, "/incidents", body)
@@ -185,7 +188,7 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
                         {"type": "announce", "params": {"text": "请勿占道经营", "language": "zh"}},
                         {
                             "type": "announce",
-                            "params": {"text": TYPED[1], "language": "en"},
+                            "params": {"text": SAID_EN, "language": "en"},
                         },
                         {"type": "capturePhoto", "params": {"direction": "left"}},
                     ],
@@ -214,14 +217,13 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
     world.incidents["awaiting_confirmation"] = answered["id"]
     fleet.system.wait_mission(patrol["id"], "completed", timeout=90)
     _wait_incident(api, answered["id"], "awaiting_confirmation")
-    held = _incident(api, description="again at the metro exit")
+    held = _incident(api, description=HELD_NOTE)
     assert held["status"] == "open" and held["repeat"], held
     world.incidents["held"] = held["id"]
-    TYPED.append("again at the metro exit")
-    escalated = _incident(api, type="crowd", description=TYPED[3])
+    escalated = _incident(api, type="crowd", description=CROWD_NOTE)
     _post(api, f"/incidents/{escalated['id']}/escalate", {"note": "转城管中队现场处理"})
     world.incidents["escalated"] = escalated["id"]
-    resolved = _incident(api, type="litter", description=TYPED[2])
+    resolved = _incident(api, type="litter", description=LITTER_NOTE)
     _post(api, f"/incidents/{resolved['id']}/resolve", {"note": "摊主已自行离开"})
     world.incidents["resolved"] = resolved["id"]
 
@@ -255,7 +257,7 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
     assert waiting["status"] == "queued", waiting
     world.missions["waiting"] = waiting["id"]
 
-    # A schedule and a template of the operator's.
+    # A schedule (the templates are the ones the server ships).
     schedule = _post(
         api,
         "/schedules",
@@ -309,7 +311,9 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
     ):  # fmt: skip
         _ids_in(api.get(path).json(), ID_KEYS, world.codes)
     _ids_in(api.get(f"/sites/{SITE}").json(), {"name"}, world.names)
-    _ids_in(api.get("/templates").json(), {"name", "name_zh", "name_en"}, world.names)
+    _ids_in(api.get("/templates").json(), {"name", "name_zh", "name_en", "text"}, world.names)
+    for incident in api.get("/incidents", params={"limit": 1000}).json():
+        world.names.update(said["text"] for said in incident["spoken"])
     return world
 
 
