@@ -278,7 +278,11 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
     with admin:
         user = {"name": "wang.fang", "role": "operator", "password": "pw-wang-1234"}
         _post(admin, "/users", user)
+        _post(admin, "/users", {**user, "name": "zhao.lei"})
+        assert admin.patch("/users/zhao.lei", json={"disabled": True}).status_code == 200
         _post(admin, "/apikeys", {"name": "camera-analytics", "role": "operator"})
+        old_key = _post(admin, "/apikeys", {"name": "old-camera", "role": "viewer"})
+        assert admin.delete(f"/apikeys/{old_key['id']}").status_code == 204
         first = api.get("/alerts", params={"limit": 1}).json()["alerts"]
         if first:
             _post(api, f"/alerts/{first[0]['id']}/acknowledge")
@@ -293,6 +297,9 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
         )
         with officer:
             claim = _post(officer, "/claims", {"contract_id": world.records.contract})
+            # One lock-in case closed (recovered pro rata), the other left open.
+            closing = {"outcome": "recovered", "recovery": "pro_rata", "reason": "停用超过 30 天"}
+            _post(officer, f"/clawbacks/{world.records.cases[0]}/close", closing)
             world.claims = [c["id"] for c in officer.get("/claims").json()]
             assert claim["id"] in world.claims
             for path in (
