@@ -438,7 +438,14 @@ def test_every_page_in_chinese_shows_no_english_but_ids_codes_and_typed_text(
     for case in world.records.cases:
         walk.visit(f"vouchers/clawbacks/{case}", ".case-detail")
 
+    # The fleet-wide pause's dialog, opened and left without sending anything.
+    page.click("header.top-bar [data-action='fleet.pause']")
+    expect(page.locator("dialog[open]")).to_be_visible()
+    walk.look("dialog: pause the fleet")
+    page.click("dialog[open] [data-action=cancel]")
+    expect(page.locator("dialog[open]")).to_have_count(0)
     walk.visit("wall", "svg.site-map")  # the top bar hidden
+    console.screenshot("walk-wall-zh")
 
     # A refused form: the server's refusal at its field, and the notice of a refused action.
     walk.visit("schedules/new", "form.schedule-form")
