@@ -60,6 +60,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_.:/@#+\-]*[A-Za-z][A-Za-z0-9_.:/@#+\-]*")
 HASH = re.compile(r"([\w.\-]+-)?[0-9a-f]{8,}")
 # A node the server made for a mission's plan (a cleaning lane's m3-c36, an incident's m5-spot).
 PLAN_NODE = re.compile(r"m\d+-(c\d+|spot|n\d+)")
+EDGES = ".:/#-+@"  # punctuation taken off a word's ends
 FILE_NAME = re.compile(r"[\w.\-]+\.(json|csv|png|jpg|yaml|zip)")
 
 # The page's visible words: the main part, the top bar, open dialogs and notices, the titles
@@ -321,6 +322,8 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
     _ids_in(api.get("/templates").json(), {"name", "name_zh", "name_en", "text"}, world.names)
     for incident in api.get("/incidents", params={"limit": 1000}).json():
         world.names.update(said["text"] for said in incident["spoken"])
+    # As a word is read off a page: without punctuation at its ends (a key prefix's fk_x1Y-).
+    world.codes |= {code.strip(EDGES) for code in world.codes}
     return world
 
 
@@ -345,7 +348,7 @@ def latin_words(text: str, world: World) -> list[str]:
     found = []
     for raw in TOKEN.findall(text):
         # A time and an actor drawn side by side read as one word: 01:48:05tests-operator.
-        token = re.sub(r"^\d{1,2}:\d{2}(:\d{2})?", "", raw).strip(".:/#-+@")
+        token = re.sub(r"^\d{1,2}:\d{2}(:\d{2})?", "", raw).strip(EDGES)
         if (
             not token
             or token in codes

