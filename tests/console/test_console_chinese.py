@@ -258,6 +258,11 @@ def _build(fleet: ConsoleFleet, broker: MosquittoBroker, dogs: list[ScriptedDog]
     assert waiting["status"] == "queued", waiting
     world.missions["waiting"] = waiting["id"]
 
+    # A third that reported once and went quiet: offline by the time the walk reads it.
+    gone = ScriptedDog(broker.host, broker.port, "dog-93", other["x"], other["y"])
+    wait_until(lambda: fleet.system.robot("dog-93").get("position"), what="dog-93 placed")
+    gone.close()
+
     # A schedule (the templates are the ones the server ships).
     schedule = _post(
         api,
@@ -406,7 +411,7 @@ def test_every_page_in_chinese_shows_no_english_but_ids_codes_and_typed_text(
     page = console.page
     console.log_in(ADMIN, "map")
     walk = Walk(console, world)
-    robots = [*fleet.robots, "dog-91", "dog-92"]
+    robots = [*fleet.robots, "dog-91", "dog-92", "dog-93"]
     walk.visit("map", "svg.site-map g.robot")
     walk.visit("overview/day", ".kpi-grid > *")
     walk.visit("overview/week", ".kpi-grid > *")
