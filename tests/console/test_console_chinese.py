@@ -433,6 +433,8 @@ def test_every_page_in_chinese_shows_no_english_but_ids_codes_and_typed_text(
     walk.visit("missions/new", "svg.site-map")
     walk.visit("incidents", ".incidents-table tbody tr")
     page.select_option("select[name=group]", "all")
+    every = len(fleet.system.api.get("/incidents").json())
+    expect(page.locator(".incidents-table tbody tr")).to_have_count(every)
     walk.look("incidents (all)")
     for incident in world.incidents.values():
         walk.visit(f"incidents/{incident}", ".incident-detail [data-field=status] .badge")
