@@ -32,7 +32,7 @@ def test_an_operator_pauses_and_resumes_the_whole_fleet(
     page.click("[data-action='fleet.pause']")
     dialog = page.locator("dialog[open]")
     expect(dialog.locator("h2")).to_have_text("暂停全部机器人？")
-    expect(dialog).to_contain_text(f"将向 {ROBOTS} 台在线机器人发送暂停指令（startPause）")
+    expect(dialog).to_contain_text(f"将向 {ROBOTS} 台在线机器人发送暂停指令，正在执行的任务")
     dialog.locator("[data-action=cancel]").click()
     expect(dialog).to_have_count(0)
     assert fleet.system.api.get("/fleet/control").json()["mode"] == "running"
@@ -55,7 +55,7 @@ def test_an_operator_pauses_and_resumes_the_whole_fleet(
     expect(viewer.page.locator(".fleet-control button")).to_have_count(0)
 
     page.click("[data-action='fleet.resume']")
-    expect(page.locator("dialog[open]")).to_contain_text("发送继续指令（stopPause）")
+    expect(page.locator("dialog[open]")).to_contain_text("发送继续指令，已暂停的任务继续执行")
     page.locator("dialog[open] button[type=submit]").click()
     expect(mode).to_have_attribute("data-mode", "running")
     expect(viewer.page.locator(".fleet-control .fleet-mode")).to_have_text("全队运行中")

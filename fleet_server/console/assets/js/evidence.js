@@ -73,12 +73,11 @@ export function photoStrip(photoIds, options = {}) {
 
 /** What a robot said, each line with its time, robot and language. */
 export function spokenList(spoken) {
-  return h("ol", { class: "spoken", "data-field": "spoken" }, spoken.map((said) => h("li", {
-    lang: said.language === "zh" ? "zh-CN" : "en",
-  },
+  // The words said carry their language (lang); the time and who said it are the console's.
+  return h("ol", { class: "spoken", "data-field": "spoken" }, spoken.map((said) => h("li", {},
     h("time", { datetime: said.at || "" }, said.at ? dateTime(said.at) : "—"),
     h("span", { class: "muted" }, ` ${t("spoken.by", {
       robot: said.robot || "—", language: t(`spoken.language.${said.language}`),
     })} `),
-    h("q", {}, said.text))));
+    h("q", { lang: said.language === "zh" ? "zh-CN" : "en" }, said.text))));
 }

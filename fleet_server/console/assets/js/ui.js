@@ -100,7 +100,7 @@ export function actionButton(labelKey, action, { kind = "", done, confirmKey } =
       await action();
       if (done) notify(t(done), "ok");
     } catch (error) {
-      notify(`${t("error.failed")}: ${errorText(error)}`, "error");
+      notify(t("error.failedBecause", { reason: errorText(error) }), "error");
     } finally {
       button.disabled = false;
       button.textContent = t(labelKey);

@@ -2,7 +2,7 @@
 // not, robot), each alert's words, subject links (incident, robot, mission), and for operators
 // acknowledging one alert or every one shown; changes from other consoles arrive by the feed.
 
-import { api } from "../api.js";
+import { api, errorText } from "../api.js";
 import { alertText } from "../alert-text.js";
 import { canAskForNotifications } from "../alert-signals.js";
 import { h } from "../dom.js";
@@ -99,7 +99,7 @@ export function render(container) {
       rows = page.alerts;
       total = page.total;
       draw();
-    }).catch((failure) => notify(`${t("error.failed")}: ${failure.message}`, "error"));
+    }).catch((failure) => notify(t("error.failedBecause", { reason: errorText(failure) }), "error"));
     reading = started;
   };
   const acknowledgeShown = can("alerts.acknowledge")

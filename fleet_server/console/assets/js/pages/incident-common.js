@@ -6,7 +6,7 @@ import { openDialog } from "../dialog.js";
 import { h } from "../dom.js";
 import { textField } from "../form.js";
 import { dateTime } from "../format.js";
-import { t } from "../i18n.js";
+import { t, tValue } from "../i18n.js";
 import { can } from "../session.js";
 import { ACTIVE_INCIDENT } from "../status.js";
 import { putIncidents } from "../store.js";
@@ -46,7 +46,11 @@ function stepText(incident, step) {
     case "answered":
       return t("incident.step.answered", { robot: incident.robot || "—" });
     case "resolved":
-      return t("incident.step.resolved", { by: incident.resolved_by || "—", note: textOf(incident, "resolution") });
+      // The server's own actors ("robot": the robot's answer closed it) have names in words.
+      return t("incident.step.resolved", {
+        by: incident.resolved_by ? tValue("actor", incident.resolved_by) : "—",
+        note: textOf(incident, "resolution"),
+      });
     case "escalated":
       return t("incident.step.escalated", { reason: textOf(incident, "reason") });
     default:

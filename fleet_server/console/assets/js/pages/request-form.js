@@ -60,18 +60,22 @@ function cleanPart(site, request) {
     selectField("mode", "request.cleanMode", ["sweep", "scrub", "vacuum"].map((v) => [v, t(`request.cleanMode.${v}`)]),
       { value: request.mode || "sweep" }),
     inputField("width", "request.width", { type: "number", min: 0.2, max: 5, step: 0.1, value: request.width ?? 1 }),
-    inputField("robots", "request.robots", { value: request.robots ?? "", placeholder: "auto" },
-      { hintKey: "request.robotsHint" }));
+    inputField("robots", "request.robots", {
+      value: request.robots === "auto" ? t("request.robotsAuto") : request.robots ?? "",
+      placeholder: t("request.robotsAuto"),
+    }, { hintKey: "request.robotsHint" }));
   const read = (form) => {
     const robots = form.elements.robots.value.trim();
-    if (robots !== "" && robots !== "auto" && !/^\d+$/.test(robots)) {
+    // "All of them" is the API's "auto", typed in the console's word for it (or as auto).
+    const auto = [t("request.robotsAuto").toLowerCase(), "auto"].includes(robots.toLowerCase());
+    if (robots !== "" && !auto && !/^\d+$/.test(robots)) {
       throw localError("robots", t("request.robotsBad"));
     }
     return {
       zone: form.elements.zone.value,
       mode: form.elements.mode.value,
       width: Number(form.elements.width.value),
-      robots: robots === "" ? null : robots === "auto" ? "auto" : Number(robots),
+      robots: robots === "" ? null : auto ? "auto" : Number(robots),
     };
   };
   return { element, read, sketch: (form) => ({ kind: "clean", zone: form.elements.zone.value }) };

@@ -64,7 +64,8 @@ function errorsList(robot) {
   if (errors.length === 0) return h("p", { class: "muted", "data-field": "errors" }, t("robot.noErrors"));
   return h("ul", { class: "errors", "data-field": "errors" },
     errors.map((error) => h("li", { class: `error-level-${String(error.level).toLowerCase()}` },
-      h("strong", {}, error.type), ` · ${error.level}`, error.description ? ` · ${error.description}` : "")));
+      h("strong", {}, error.type), ` · ${tValue("errorLevel", error.level)}`,
+      error.description ? ` · ${error.description}` : "")));
 }
 
 function missionsList(robotId) {

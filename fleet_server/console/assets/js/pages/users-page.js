@@ -42,7 +42,7 @@ function roleSelect(user, reload) {
       await api(`/users/${encodeURIComponent(user.name)}`, { method: "PATCH", body: { role: select.value } });
       notify(t("users.roleChanged", { name: user.name, role: tValue("role", select.value) }), "ok");
     } catch (failure) {
-      notify(`${t("error.failed")}: ${errorText(failure)}`, "error");
+      notify(t("error.failedBecause", { reason: errorText(failure) }), "error");
     }
     reload();
   });

@@ -5,6 +5,7 @@ import { api } from "../../api.js";
 import { download } from "../../download.js";
 import { h } from "../../dom.js";
 import { t, tValue } from "../../i18n.js";
+import { dateTimeLong } from "../../format.js";
 import { money, percent } from "../../money.js";
 import { serverText } from "../../server-text.js";
 import { can } from "../../session.js";
@@ -55,6 +56,11 @@ export function exportButton(kind, programmeId = null) {
   return button;
 }
 
+// Figures whose values are words of the console (a voucher's status, a day's state), each with
+// the group its names are in.
+const VALUE_FIGURES = { status: "voucherStatus", state: "dayState" };
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 // Figures that are record ids, and the kind of record each names.
 const ID_FIGURES = {
   holder_id: "enterprise", claim_holder_id: "enterprise", other_holder_id: "enterprise", supplier_id: "institution",
@@ -74,6 +80,8 @@ function figureValue(key, value) {
   if (key.endsWith("_fen") && typeof value === "number") return money(value);
   if (key.endsWith("_bp") && typeof value === "number") return percent(value);
   if (typeof value === "boolean") return t(value ? "figure.yes" : "figure.no");
+  if (VALUE_FIGURES[key] && typeof value === "string") return tValue(VALUE_FIGURES[key], value);
+  if (typeof value === "string" && MOMENT.test(value)) return dateTimeLong(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return t("figure.none");
     if (value.every((item) => item && typeof item === "object")) return figureTable(value);
