@@ -47,7 +47,7 @@ class MissionService(MissionTracking):
             request = DockCreate(kind="dock", site=robot.map_id, robot=robot.serial_number)
             mission = self.check(request)
             why = charge_reason(robot, self.idle_charge_below_percent)
-            mission.definition = mission.definition | {AUTOMATIC: why.wire()}
+            mission.definition = mission.definition | {AUTOMATIC: why.message}
             made.append(self.add(mission))
         return made
 

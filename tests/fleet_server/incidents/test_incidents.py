@@ -140,7 +140,14 @@ def test_street_vending_sends_the_nearest_dog_to_speak_and_photograph(
     assert entries[0]["details"]["summary_text"]["params"]["type"] == "street_vending"
     assert entries[-1]["details"]["summary_text"] == {
         "code": "logbook.incident_resolved",
-        "params": {"note": "vendor moved on"},
+        # The operator's words, kept as typed: a sentence of their own, shown as they are.
+        "params": {
+            "note": {
+                "code": "incidentText.note",
+                "params": {"note": "vendor moved on"},
+                "message": "vendor moved on",
+            }
+        },
     }
     said = [e["details"] for e in entries if e["kind"] == "announcement"]
     assert [d["language"] for d in said] == ["zh", "en"]
@@ -305,7 +312,7 @@ def test_a_response_no_robot_takes_in_time_is_escalated(
     # The mission's reason, nested in the incident's as its own sentence.
     assert done["reason_code"] == "incidentText.overdue_waiting"
     assert done["reason_params"]["seconds"] == 2
-    assert done["reason_params"]["why"]["code"] == "reason.waiting_idle"
+    assert done["reason_params"]["why"]["code"] == "reason.waiting_idle_able"
     assert _mission(client, reported["mission_id"])["status"] == "cancelled"
     # The patrol was not interrupted.
     assert still["status"] in ("assigned", "running") and still["robot"] == "dog-01"

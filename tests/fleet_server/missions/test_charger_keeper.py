@@ -70,7 +70,7 @@ def test_a_dock_mission_takes_the_nearest_free_charger_or_waits_until_about_when
     assert second.definition["charger_dock"] == "dock-C", "the nearest dock is full"
     waits = keeper.take(third, _robot("dog-03"), "A")
     # 09:00 UTC is 17:00 in Shanghai, the site's time zone.
-    assert waits == "waiting for a free charger at dock dock-E for robot dog-03 (about 17:00)"
+    assert str(waits) == "waiting for a free charger at dock dock-E for robot dog-03 (about 17:00)"
     assert "charger_dock" not in third.definition
 
 
@@ -109,10 +109,10 @@ def test_a_paused_fleet_holds_all_work_a_recalled_one_all_but_its_docking() -> N
     recall = Mission(id=2, kind="dock", site_id="square", definition={RECALL: "op-li"})
     assert FleetHold().holds(patrol) is None
     paused = FleetHold(FleetMode.PAUSED, NOW, "op-li")
-    assert paused.holds(patrol) == "waiting for the fleet to be resumed: paused by op-li"
+    assert str(paused.holds(patrol)) == "waiting for the fleet to be resumed: paused by op-li"
     assert paused.holds(recall) is not None
     recalled = FleetHold(FleetMode.RECALLED, NOW, "op-li")
-    assert recalled.holds(patrol) == "waiting for the fleet to be resumed: recalled by op-li"
+    assert str(recalled.holds(patrol)) == "waiting for the fleet to be resumed: recalled by op-li"
     assert recalled.holds(recall) is None
 
 

@@ -21,6 +21,7 @@ from fleet_server.missions.joint import (
 )
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.rationale import Bystander, explain, waiting_for
+from fleet_server.missions.reasons import BUSY
 from fleet_server.missions.robot_choice import RobotChooser
 from fleet_server.settings import DEFAULT_SITES_DIR
 from fleet_server.sites.routing import NoRoute
@@ -196,7 +197,7 @@ def test_the_only_robot_goes_to_the_higher_priority_mission_even_if_farther() ->
     }
     assert served == {2: "dog-01", 3: "dog-02"}
     reason = waiting_for(table, matched, 0)
-    assert reason is not None and "went to missions 2, 3" in reason
+    assert reason is not None and "went to missions 2, 3" in str(reason)
 
 
 def test_one_mission_gets_the_nearest_choice() -> None:
@@ -241,7 +242,7 @@ def test_the_issues_case_the_near_sweeper_takes_the_mission_and_the_record_says_
     busy = robot("sweeper-03", *at("uc-b5"), kind=RobotKind.SANITATION)
     busy.mission_id = 7
     now = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
-    record = explain(table, matching, 1, [Bystander(busy, "busy on mission 7")], GRAPH, now)
+    record = explain(table, matching, 1, [Bystander(busy, BUSY.of(mission=7))], GRAPH, now)
     assert record.robot == "sweeper-01" and record.method == "joint"
     assert 280 < record.distance_m < 320
     assert record.predicted_s == pytest.approx(record.distance_m / 1.0)
@@ -269,9 +270,9 @@ def test_infeasible_pairs_say_why() -> None:
     dogs = [robot("dog-01", *at("street-sw"), battery=15.0)]
     table = table_of([limited, asked, long_one], dogs)
     assert not table.feasible.any()
-    assert table.pair(0, 0).why_not == "too far: 1081 m is over the mission's limit of 200 m"
-    assert table.pair(1, 0).why_not == "incapable: the mission asks for robot dog-09"
+    assert str(table.pair(0, 0).why_not) == "too far: 1081 m is over the mission's limit of 200 m"
+    assert str(table.pair(1, 0).why_not) == "incapable: the mission asks for robot dog-09"
     low = table.pair(2, 0).why_not
-    assert low is not None and low.startswith("too little charge: has 15 %, needs ")
+    assert low is not None and str(low).startswith("too little charge: has 15 %, needs ")
     assert assign(table) == Matching({}, "nearest")
     assert assign_jointly(table) == {}

@@ -70,10 +70,10 @@ def test_work_longer_than_a_full_charge_starts_in_legs(sites: SiteRegistry) -> N
     assert choice is not None and choice.serial_number == "dog-01"
     # Too little charge even for a first leg: it waits and says so.
     choice, why = chooser.choose(_patrol(4, 30), [_dog("dog-01", 12.0)])
-    assert choice is None and "enough charge" in why
+    assert choice is None and "enough charge" in str(why)
     # Work that fits a full charge waits for a robot with the charge for all of it.
     choice, why = chooser.choose(_patrol(5, 3), [_dog("dog-01", 20.0)])
-    assert choice is None and "enough charge" in why
+    assert choice is None and "enough charge" in str(why)
 
 
 def test_the_forecourt_scrub_no_charge_covers_now_goes_to_a_sweeper(sites: SiteRegistry) -> None:
