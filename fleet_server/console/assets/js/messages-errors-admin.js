@@ -55,6 +55,7 @@ export const adminErrors = {
     "photo.not_an_image": "内容既不是 JPEG 也不是 PNG 图像，与 Content-Type 声明的 {declared} 不符。",
     "photo.changed": "照片 {photo} 已收到过不同的内容（SHA-256 {sha256}），照片不会被替换。",
     "logbook.place_incomplete": "按地点查询需同时给出 x、y 和半径。",
+    "request.body_too_large": "请求内容过大：最多接受 {limit} 字节。",
   },
   en: {
     "login.refused": "Wrong user name or password.",
@@ -109,5 +110,6 @@ export const adminErrors = {
     "photo.not_an_image": "The body is neither a JPEG nor a PNG image, not the {declared} its Content-Type says.",
     "photo.changed": "Photo {photo} was received already with other content (SHA-256 {sha256}): a photo is never replaced.",
     "logbook.place_incomplete": "A place needs x, y and radius together.",
+    "request.body_too_large": "Request body too large: at most {limit} bytes are accepted.",
   },
 };
