@@ -99,7 +99,8 @@ class IncidentReporting(IncidentTracking):
         fences = [z for z in site.zones if z.kind is ZoneKind.GEOFENCE]
         here = Point(x, y)
         if fences and not any(Polygon(z.polygon, z.holes).covers(here) for z in fences):
-            names = ", ".join(z.id for z in fences)
+            # A list: the console joins the names as its language does.
+            names = [z.id for z in fences]
             raise Invalid(OFF_SITE.of(x=x, y=y, site=site.id, geofences=names), field="location")
         for zone in site.zones:
             if zone.kind is ZoneKind.NO_GO and Polygon(zone.polygon, zone.holes).covers(here):

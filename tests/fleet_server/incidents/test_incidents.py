@@ -419,7 +419,7 @@ def test_bad_reports_are_refused_with_the_reason(
         (
             {"location": {"x": 5000.0, "y": 0.0}},
             "incident.off_site",
-            {"x": 5000.0, "y": 0.0, "site": SITE, "geofences": "longgang-geofence"},
+            {"x": 5000.0, "y": 0.0, "site": SITE, "geofences": ["longgang-geofence"]},
         ),
         (
             {"location": {"x": 480.0, "y": 300.0}},
