@@ -439,6 +439,20 @@ def test_a_refused_report_carries_the_code_and_parameters_the_console_words_it_b
     assert (response.json()["code"], response.json()["params"]) == (code, params)
 
 
+def test_a_report_without_a_place_is_refused_by_a_code_of_its_own(client: TestClient) -> None:
+    request = {"type": "street_vending", "site": SITE, "source": "camera-1"}
+    response = client.post("/api/v1/incidents", json=request, headers=_key(client))
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        {
+            "field": "request",
+            "code": "validation.incident_place",
+            "params": {},
+            "message": "give the incident's place as either location {x, y} or node",
+        }
+    ]
+
+
 def test_an_incident_that_cannot_be_resolved_or_escalated_says_its_status(
     client: TestClient,
 ) -> None:

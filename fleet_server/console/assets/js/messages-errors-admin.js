@@ -56,6 +56,7 @@ export const adminErrors = {
     "photo.changed": "照片 {photo} 已收到过不同的内容（SHA-256 {sha256}），照片不会被替换。",
     "logbook.place_incomplete": "按地点查询需同时给出 x、y 和半径。",
     "request.body_too_large": "请求内容过大：最多接受 {limit} 字节。",
+    "validation.incident_place": "请给出事件地点：位置 {x, y} 或节点，二者选一",
   },
   en: {
     "login.refused": "Wrong user name or password.",
@@ -111,5 +112,6 @@ export const adminErrors = {
     "photo.changed": "Photo {photo} was received already with other content (SHA-256 {sha256}): a photo is never replaced.",
     "logbook.place_incomplete": "A place needs x, y and radius together.",
     "request.body_too_large": "Request body too large: at most {limit} bytes are accepted.",
+    "validation.incident_place": "give the place as either a location {x, y} or a node",
   },
 };
