@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fleet_server.http_texts import BODY_TOO_LARGE
+
 
 class BodyTooLarge(Exception):
     """The request's body is over the limit."""
@@ -66,8 +68,10 @@ class BodyLimit:
                 return b"".join(chunks)
 
     async def _refuse(self, send: Send, limit: int) -> None:
-        detail = f"request body too large: at most {limit} bytes are accepted"
-        content = json.dumps({"detail": detail}).encode()
+        # As a FleetError's body: the English, and the code and parameters the console words.
+        refusal = BODY_TOO_LARGE.of(limit=limit)
+        body = {"detail": refusal.message, "code": refusal.code, "params": refusal.wire_params()}
+        content = json.dumps(body).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -29,13 +29,27 @@ from fleet_server.accounts.models import (
     UserUpdate,
 )
 from fleet_server.accounts.store import AccountStore
-from fleet_server.errors import Invalid, NotFound, Unauthorized
+from fleet_server.accounts.texts import (
+    ACCOUNT_DISABLED,
+    API_KEY_NOT_FOUND,
+    API_KEY_REVOKED,
+    API_KEY_UNKNOWN,
+    LOGIN_REFUSED,
+    TOKEN_BAD_SIGNATURE,
+    TOKEN_BAD_TIMES,
+    TOKEN_CLAIM_MISSING,
+    TOKEN_EXPIRED,
+    TOKEN_INVALID,
+    TOKEN_PASSWORD_CHANGED,
+    TOKEN_ROLE_CHANGED,
+    TOKEN_USER_GONE,
+)
+from fleet_server.errors import Invalid, NotFound, Unauthorized, problems_of, problems_text
 
 TOKEN_ALGORITHM = "HS256"
 API_KEY_PREFIX = "fk_"
 # How many leading characters of a key listings show.
 API_KEY_SHOWN_CHARS = 8
-BAD_LOGIN = "wrong user name or password"
 # Random bytes of a generated password (16 URL-safe characters).
 GENERATED_PASSWORD_BYTES = 12
 
@@ -59,9 +73,9 @@ def _checked(schema: type[BaseModel], **fields: Any) -> None:
     try:
         schema.model_validate(fields)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"])
-        raise Invalid(f"{field}: {error['msg']}", field=field) from None
+        # The first problem, with its code and parameters for the console.
+        found = problems_of(exc.errors()[:1])
+        raise Invalid(problems_text(found), field=found[0]["field"], problems=found) from None
 
 
 class AccountService:
@@ -142,11 +156,11 @@ class AccountService:
         try:
             self._hasher.verify(user.password_hash if user else self._dummy_hash, password)
         except (VerificationError, InvalidHashError):
-            raise Unauthorized(BAD_LOGIN) from None
+            raise Unauthorized(LOGIN_REFUSED.of()) from None
         if user is None:
-            raise Unauthorized(BAD_LOGIN)
+            raise Unauthorized(LOGIN_REFUSED.of())
         if user.disabled:
-            raise Unauthorized(f"user {name!r} is disabled")
+            raise Unauthorized(ACCOUNT_DISABLED.of(name=name))
         if self._hasher.check_needs_rehash(user.password_hash):
             self.store.set_password_hash(name, self._hasher.hash(password))
         return user
@@ -168,18 +182,18 @@ class AccountService:
         """Who a login token speaks for; Unauthorized saying why when it cannot be used."""
         claims = self._token_claims(token)
         if claims["exp"] <= self._clock().timestamp():
-            raise Unauthorized("token expired: log in again")
+            raise Unauthorized(TOKEN_EXPIRED.of())
         user = self.store.user(str(claims["sub"]))
         # A token outlives neither its user nor a change of role; a namesake made later is
         # someone else (created after the token was issued).
         if user is None or claims["iat"] < int(user.created_at.timestamp()):
-            raise Unauthorized("token's user no longer exists")
+            raise Unauthorized(TOKEN_USER_GONE.of())
         if user.disabled:
-            raise Unauthorized(f"user {user.name!r} is disabled")
+            raise Unauthorized(ACCOUNT_DISABLED.of(name=user.name))
         if claims["role"] != user.role.value:
-            raise Unauthorized("token's role is out of date: log in again")
+            raise Unauthorized(TOKEN_ROLE_CHANGED.of())
         if claims.get("pwd") != self._password_mark(user):
-            raise Unauthorized("the password was changed since this token was issued: log in again")
+            raise Unauthorized(TOKEN_PASSWORD_CHANGED.of())
         return Principal(kind="user", name=user.name, role=user.role)
 
     def _password_mark(self, user: User) -> str:
@@ -202,13 +216,13 @@ class AccountService:
                 },
             )
         except jwt.InvalidSignatureError:
-            raise Unauthorized("token signature invalid") from None
+            raise Unauthorized(TOKEN_BAD_SIGNATURE.of()) from None
         except jwt.MissingRequiredClaimError as exc:
-            raise Unauthorized(f"token lacks the {exc.claim!r} claim") from None
+            raise Unauthorized(TOKEN_CLAIM_MISSING.of(claim=exc.claim)) from None
         except jwt.InvalidTokenError as exc:
-            raise Unauthorized(f"token invalid: {exc}") from None
+            raise Unauthorized(TOKEN_INVALID.of(problem=str(exc))) from None
         if not all(isinstance(claims[c], int) for c in ("iat", "exp")):
-            raise Unauthorized("token invalid: iat and exp must be integers")
+            raise Unauthorized(TOKEN_BAD_TIMES.of())
         return claims
 
     def create_api_key(self, name: str, role: Role) -> tuple[ApiKey, str]:
@@ -232,14 +246,14 @@ class AccountService:
         """Revoke a key: it stops working at once, its row stays. NotFound for an unknown id."""
         key = self.store.revoke_api_key(key_id, self._clock())
         if key is None:
-            raise NotFound(f"no API key {key_id}")
+            raise NotFound(API_KEY_NOT_FOUND.of(key=key_id))
         return key
 
     def principal_from_api_key(self, key: str) -> Principal:
         """Who an API key speaks for; Unauthorized if it is unknown or revoked."""
         row = self.store.api_key_by_hash(hash_api_key(key))
         if row is None:
-            raise Unauthorized("API key unknown")
+            raise Unauthorized(API_KEY_UNKNOWN.of())
         if row.revoked_at is not None:
-            raise Unauthorized(f"API key {row.prefix}... was revoked")
+            raise Unauthorized(API_KEY_REVOKED.of(prefix=row.prefix))
         return Principal(kind="api_key", name=row.name, role=row.role)

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fleet_protocol.base import utc_now
+from fleet_server.accounts.texts import LOGIN_THROTTLED_ADDRESS, LOGIN_THROTTLED_USER
 from fleet_server.errors import TooManyRequests
+from fleet_server.texts import Phrase, Text
 
 # Names and addresses remembered at most; past this the longest-quiet ones are forgotten first,
 # so guessing with endless made-up names cannot fill the server's memory.
@@ -81,14 +83,12 @@ class LoginThrottle:
         the attempt counts as a failure until `succeeded` forgives it."""
         now = self.clock()
         with self._lock:
-            wait, what = self._longest_wait(name, address, now)
+            wait, refusal = self._longest_wait(name, address, now)
             if wait > 0:
                 self.stats.refused += 1
-                raise TooManyRequests(
-                    f"too many failed logins {what}: try again in {math.ceil(wait)} s",
-                    retry_after_s=wait,
-                )
-            for key, _, _ in self._keys(name, address):
+                assert refusal is not None
+                raise TooManyRequests(refusal, retry_after_s=wait)
+            for key, *_ in self._keys(name, address):
                 record = self._current(key, now)
                 if record is None:
                     record = self._records[key] = _Record(0, now)
@@ -115,10 +115,18 @@ class LoginThrottle:
             if record is not None:
                 record.failures = max(0, record.failures - 1)
 
-    def _keys(self, name: str, address: str) -> list[tuple[tuple[str, str], Limits, str]]:
+    def _keys(
+        self, name: str, address: str
+    ) -> list[tuple[tuple[str, str], Limits, Phrase, dict[str, str]]]:
+        """Each key with its limits, and the refusal that names it with its parameter."""
         return [
-            (("name", name), self.rules.per_name, f"for user {name!r}"),
-            (("address", address), self.rules.per_address, f"from {address}"),
+            (("name", name), self.rules.per_name, LOGIN_THROTTLED_USER, {"name": name}),
+            (
+                ("address", address),
+                self.rules.per_address,
+                LOGIN_THROTTLED_ADDRESS,
+                {"address": address},
+            ),
         ]
 
     def _current(self, key: tuple[str, str], now: datetime) -> _Record | None:
@@ -133,15 +141,17 @@ class LoginThrottle:
             return None
         return record
 
-    def _longest_wait(self, name: str, address: str, now: datetime) -> tuple[float, str]:
-        """The longer wait of the name's and the address's, and whose it is."""
-        waits = [(0.0, "")]
-        for key, limits, what in self._keys(name, address):
+    def _longest_wait(self, name: str, address: str, now: datetime) -> tuple[float, Text | None]:
+        """The longer wait of the name's and the address's, and the refusal saying whose it is
+        (the name's when they are equal)."""
+        waits: list[tuple[float, Text | None]] = [(0.0, None)]
+        for key, limits, refusal, whom in self._keys(name, address):
             record = self._current(key, now)
             if record is not None:
                 delay = self.rules.delay_s(record.failures, limits)
-                waits.append((delay - (now - record.last).total_seconds(), what))
-        return max(waits)
+                wait = delay - (now - record.last).total_seconds()
+                waits.append((wait, refusal.of(**whom, seconds=math.ceil(wait))))
+        return max(waits, key=lambda found: found[0])
 
     def _forget_oldest(self) -> None:
         while len(self._records) > MAX_TRACKED:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from fleet_server.accounts.models import ApiKey, Role, User
+from fleet_server.accounts.texts import ACCOUNT_EXISTS, ACCOUNT_LAST_ADMIN, ACCOUNT_NOT_FOUND
 from fleet_server.db import session_scope
 from fleet_server.errors import Conflict, NotFound
 
@@ -39,7 +40,7 @@ class AccountStore:
                 session.flush()
                 session.refresh(user)
         except IntegrityError:
-            raise Conflict(f"user {user.name!r} already exists", field="name") from None
+            raise Conflict(ACCOUNT_EXISTS.of(name=user.name), field="name") from None
         return user
 
     def set_password_hash(self, name: str, password_hash: str) -> None:
@@ -78,7 +79,7 @@ class AccountStore:
         query = select(User).where(col(User.name) == name).with_for_update()
         user: User | None = session.exec(query).first()
         if user is None:
-            raise NotFound(f"no user {name!r}", field="name")
+            raise NotFound(ACCOUNT_NOT_FOUND.of(name=name), field="name")
         return user
 
     @staticmethod
@@ -90,10 +91,7 @@ class AccountStore:
             col(User.id) != user.id,
         )
         if session.exec(others).first() is None:
-            raise Conflict(
-                f"user {user.name!r} is the last enabled admin: make another admin first",
-                field="name",
-            )
+            raise Conflict(ACCOUNT_LAST_ADMIN.of(name=user.name), field="name")
 
     def api_key(self, key_id: int) -> ApiKey | None:
         """The API key with this id, if there is one."""

@@ -32,6 +32,19 @@ from fleet_server.broker.files import (
 )
 from fleet_server.broker.models import BrokerUpdate, MqttAccount, MqttRole
 from fleet_server.broker.password import hash_password, new_password, verify_password
+from fleet_server.broker.texts import (
+    NAME_OF_A_ROBOT,
+    NO_ACCOUNT,
+    REGISTERED_MEANWHILE,
+    ROBOT_EXISTS,
+    ROBOT_LOGIN_REFUSED,
+    SERIAL_TWICE,
+    SERIAL_UNFIT,
+    SERVER_ACCOUNT_IS,
+    SERVER_ACCOUNT_NAME,
+    SERVER_NOT_ROBOT,
+    UNKNOWN_ROBOT,
+)
 from fleet_server.db import session_scope
 from fleet_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from fleet_server.fleet.models.robot import Robot, RobotCreate
@@ -54,8 +67,8 @@ def robot_account_name(serial_number: str) -> str:
     """A robot's broker user name (its serial number); Invalid if the broker cannot hold it."""
     try:
         return check_account_name(serial_number, "serial number")
-    except ValueError as exc:
-        raise Invalid(str(exc), field="serial_number") from None
+    except ValueError:
+        raise Invalid(SERIAL_UNFIT.of(serial=serial_number), field="serial_number") from None
 
 
 class MqttAccounts:
@@ -83,7 +96,7 @@ class MqttAccounts:
         for serial in serials:
             robot_account_name(serial)
             if serials.count(serial) > 1:
-                raise Invalid(f"serial number {serial!r} is given twice", field="serial_number")
+                raise Invalid(SERIAL_TWICE.of(serial=serial), field="serial_number")
         logins = [IssuedLogin(serial, new_password()) for serial in serials]
         try:
             with session_scope(self.engine) as session:
@@ -100,7 +113,7 @@ class MqttAccounts:
                     )
                     session.add(self._robot_account(login))
         except IntegrityError:
-            raise Conflict("another process registered one of these robots just now") from None
+            raise Conflict(REGISTERED_MEANWHILE.of()) from None
         return logins
 
     def check_robot_name(self, serial_number: str) -> None:
@@ -110,9 +123,7 @@ class MqttAccounts:
         with Session(self.engine) as session:
             account = session.get(MqttAccount, serial_number)
         if account is not None and account.role is not MqttRole.ROBOT:
-            raise Conflict(
-                f"{serial_number!r} is the server's MQTT account name", field="serial_number"
-            )
+            raise Conflict(SERVER_ACCOUNT_NAME.of(serial=serial_number), field="serial_number")
 
     def issue(self, serial_number: str) -> IssuedLogin:
         """A new password for a robot the fleet has (its first, or one that replaces the old);
@@ -121,10 +132,10 @@ class MqttAccounts:
         login = IssuedLogin(serial_number, new_password())
         with session_scope(self.engine) as session:
             if session.get(Robot, serial_number) is None:
-                raise NotFound(f"unknown robot {serial_number!r}", field="robot")
+                raise NotFound(UNKNOWN_ROBOT.of(serial=serial_number), field="robot")
             account = session.get(MqttAccount, serial_number)
             if account is not None and account.role is not MqttRole.ROBOT:
-                raise Conflict(f"{serial_number!r} is the server's MQTT account, not a robot's")
+                raise Conflict(SERVER_NOT_ROBOT.of(serial=serial_number))
             if account is None:
                 session.add(self._robot_account(login))
             else:
@@ -139,7 +150,7 @@ class MqttAccounts:
         with session_scope(self.engine) as session:
             account = session.get(MqttAccount, serial_number)
             if account is None or account.role is not MqttRole.ROBOT:
-                raise NotFound(f"robot {serial_number!r} has no MQTT account", field="robot")
+                raise NotFound(NO_ACCOUNT.of(serial=serial_number), field="robot")
             if account.revoked_at is None:
                 account.revoked_at = self.clock()
             account.password_hash = ""
@@ -157,11 +168,7 @@ class MqttAccounts:
             and verify_password(password, account.password_hash)
         )
         if not valid or account is None:
-            raise Unauthorized(
-                "wrong or revoked robot login: the user name is the robot's serial number, the "
-                "password its MQTT password",
-                scheme="Basic",
-            )
+            raise Unauthorized(ROBOT_LOGIN_REFUSED.of(), scheme="Basic")
         return account.serial_number or account.username
 
     def robots(self) -> list[tuple[Robot, MqttAccount | None]]:
@@ -182,15 +189,13 @@ class MqttAccounts:
                 session.exec(select(MqttAccount).where(MqttAccount.role == MqttRole.SERVER))
             )
             if any(account.username != username for account in servers):
-                raise Conflict(
-                    f"the server's MQTT account is {servers[0].username!r}, not {username!r}"
-                )
+                raise Conflict(SERVER_ACCOUNT_IS.of(account=servers[0].username, name=username))
             taken = session.get(Robot, username) is not None or (
                 (account := session.get(MqttAccount, username)) is not None
                 and account.role is not MqttRole.SERVER
             )
             if taken:
-                raise Conflict(f"{username!r} is a robot's name; choose another server user name")
+                raise Conflict(NAME_OF_A_ROBOT.of(name=username))
             if servers and not renew:
                 return None
             login = IssuedLogin(username, new_password())
@@ -268,12 +273,6 @@ class MqttAccounts:
     @staticmethod
     def _check_free(session: Session, serial_number: str) -> None:
         if session.get(Robot, serial_number) is not None:
-            raise Conflict(
-                f"robot {serial_number!r} already exists; `fleet robot rotate {serial_number}` "
-                "gives it a new password",
-                field="serial_number",
-            )
+            raise Conflict(ROBOT_EXISTS.of(serial=serial_number), field="serial_number")
         if session.get(MqttAccount, serial_number) is not None:
-            raise Conflict(
-                f"{serial_number!r} is the server's MQTT account name", field="serial_number"
-            )
+            raise Conflict(SERVER_ACCOUNT_NAME.of(serial=serial_number), field="serial_number")

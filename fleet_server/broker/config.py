@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fleet_protocol.topics import MASTER_SUBSCRIBES, VEHICLE_SUBSCRIBES, topic, wildcard
+from fleet_server.broker.texts import ACCOUNT_NAME_RULE
 
 CONF_FILE = "mosquitto.conf"
 PASSWORD_FILE = "passwd"
@@ -62,10 +63,7 @@ class BrokerOptions:
 def check_account_name(name: str, what: str = "user name") -> str:
     """The name, or ValueError saying why Mosquitto's files cannot hold it."""
     if not ACCOUNT_NAME.match(name):
-        raise ValueError(
-            f"{what} {name!r} cannot be an MQTT account: use 1 to 64 letters, digits, "
-            "'_', '.' or '-' (':' would end the name in Mosquitto's password file)"
-        )
+        raise ValueError(f"{what} {name!r} cannot be an MQTT account: {ACCOUNT_NAME_RULE}")
     return name
 
 

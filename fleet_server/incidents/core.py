@@ -20,6 +20,7 @@ from fleet_server.incidents.logbook_texts import (
 from fleet_server.incidents.models.incident import Incident, IncidentStatus, IncidentType
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.incidents.responses import CleanArea
+from fleet_server.incidents.texts import INCIDENT_NOT_FOUND
 from fleet_server.missions.service import MissionService
 from fleet_server.texts import Text
 
@@ -75,7 +76,7 @@ class IncidentCore:
         """One incident, or NotFound."""
         incident = self.store.get(Incident, incident_id)
         if incident is None:
-            raise NotFound(f"unknown incident {incident_id}")
+            raise NotFound(INCIDENT_NOT_FOUND.of(incident=incident_id))
         return incident  # type: ignore[no-any-return]
 
     def _resolve(self, incident: Incident, note: Text, by: str) -> Incident:

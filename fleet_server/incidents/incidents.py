@@ -16,7 +16,13 @@ from fleet_server.incidents.core import IncidentListener, IncidentPolicy
 from fleet_server.incidents.logbook_texts import INCIDENT_DISPATCHED_BY
 from fleet_server.incidents.models.incident import Incident, IncidentStatus
 from fleet_server.incidents.reporting import IncidentReporting
-from fleet_server.texts import figure
+from fleet_server.incidents.texts import (
+    CANNOT_ESCALATE,
+    CANNOT_RESOLVE,
+    NOT_DISPATCHABLE,
+    NOT_DISPATCHABLE_WITH_MISSION,
+)
+from fleet_server.texts import Phrase, figure
 
 __all__ = ["IncidentListener", "IncidentPolicy", "IncidentService"]
 
@@ -27,14 +33,14 @@ class IncidentService(IncidentReporting):
     def resolve(self, incident_id: int, note: str, by: str) -> Incident:
         """An operator closes the incident; a robot still on its way is called off."""
         said = reasons.OPERATOR_NOTE.of(note=note)
-        incident = self._resolve(self._unfinished(incident_id, "resolve"), said, by)
+        incident = self._resolve(self._unfinished(incident_id, CANNOT_RESOLVE), said, by)
         self._call_off(incident)
         return incident
 
     def escalate(self, incident_id: int, note: str, by: str) -> Incident:
         """An operator hands the incident to people; a robot still on its way is called off."""
         said = reasons.OPERATOR_NOTE.of(note=note)
-        incident = self._escalate(self._unfinished(incident_id, "escalate"), said, by)
+        incident = self._escalate(self._unfinished(incident_id, CANNOT_ESCALATE), said, by)
         self._call_off(incident)
         return incident
 
@@ -45,11 +51,11 @@ class IncidentService(IncidentReporting):
         waiting = incident.status is IncidentStatus.OPEN and incident.mission_id is None
         again = (IncidentStatus.ESCALATED, IncidentStatus.AWAITING_CONFIRMATION)
         if not waiting and incident.status not in again:
-            raise Conflict(
-                f"incident {incident_id} is {incident.status.value}"
-                + (f" with mission {incident.mission_id}" if incident.mission_id else "")
-                + "; only a held, escalated or answered incident is dispatched by hand"
-            )
+            said = {"incident": incident_id, "incident_status": incident.status.value}
+            if incident.mission_id:
+                said["mission"] = incident.mission_id
+                raise Conflict(NOT_DISPATCHABLE_WITH_MISSION.of(**said))
+            raise Conflict(NOT_DISPATCHABLE.of(**said))
         incident.status = IncidentStatus.OPEN
         incident.explain(None)
         incident.escalated_at = None
@@ -81,10 +87,12 @@ class IncidentService(IncidentReporting):
                 # The others are still escalated; this one is tried again at the next check.
                 self.missions.failures.record("incident check", f"incident {incident.id}", exc)
 
-    def _unfinished(self, incident_id: int, verb: str) -> Incident:
+    def _unfinished(self, incident_id: int, refusal: Phrase) -> Incident:
+        """The incident, unless it is finished (then Conflict, with this refusal)."""
         incident = self.get(incident_id)
         if incident.status.finished:
-            raise Conflict(f"cannot {verb} incident {incident_id}: it is {incident.status.value}")
+            status = incident.status.value
+            raise Conflict(refusal.of(incident=incident_id, incident_status=status))
         return incident
 
     def _call_off(self, incident: Incident) -> None:

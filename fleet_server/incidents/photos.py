@@ -35,6 +35,17 @@ from fleet_server.incidents.logbook import Logbook
 from fleet_server.incidents.logbook_texts import PHOTO_RECEIVED
 from fleet_server.incidents.models.logbook import EntryKind
 from fleet_server.incidents.models.photo import EvidencePhoto
+from fleet_server.incidents.texts import (
+    PHOTO_BAD_ID,
+    PHOTO_CHANGED,
+    PHOTO_MEDIA_TYPE,
+    PHOTO_NO_MEDIA_TYPE,
+    PHOTO_NOT_AN_IMAGE,
+    PHOTO_NOT_FOUND,
+    PHOTO_NOT_OWN,
+    PHOTO_OTHER_IMAGE,
+    PHOTO_TOO_LARGE,
+)
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.service import MissionService
 
@@ -109,7 +120,7 @@ class PhotoArchive:
         """A stored photo's record; NotFound if no such photo has arrived."""
         photo = self._find(photo_id)
         if photo is None:
-            raise NotFound(f"no photo {photo_id} has been received", field="photo_id")
+            raise NotFound(PHOTO_NOT_FOUND.of(photo=photo_id), field="photo_id")
         return photo
 
     def path(self, photo: EvidencePhoto) -> Path:
@@ -133,31 +144,28 @@ class PhotoArchive:
     def _check(self, photo_id: str, robot: str, content_type: str | None, body: bytes) -> str:
         owner = photo_owner(photo_id)
         if owner is None:
-            raise Invalid(
-                f"{photo_id!r} is not a photo id (photo-<serial>-<16 hex digits>)",
-                field="photo_id",
-            )
+            raise Invalid(PHOTO_BAD_ID.of(photo=photo_id), field="photo_id")
         if owner != robot:
-            raise Forbidden(
-                f"robot {robot} may upload only its own photos; {photo_id} is {owner}'s"
-            )
+            raise Forbidden(PHOTO_NOT_OWN.of(robot=robot, photo=photo_id, owner=owner))
         declared = (content_type or "").split(";")[0].strip().lower()
         if declared not in MEDIA_TYPES:
-            raise UnsupportedMediaType(
-                f"Content-Type must be {' or '.join(MEDIA_TYPES)}, not {declared or 'missing'}",
-                field="Content-Type",
+            allowed = " or ".join(MEDIA_TYPES)
+            refusal = (
+                PHOTO_MEDIA_TYPE.of(allowed=allowed, declared=declared)
+                if declared
+                else PHOTO_NO_MEDIA_TYPE.of(allowed=allowed)
             )
+            raise UnsupportedMediaType(refusal, field="Content-Type")
         if len(body) > self.max_bytes:
-            raise TooLarge(
-                f"the photo has {len(body)} bytes; at most {self.max_bytes} are taken",
-                field="body",
-            )
+            raise TooLarge(PHOTO_TOO_LARGE.of(size=len(body), limit=self.max_bytes), field="body")
         found = media_type(body)
         if found != declared:
-            what = f"a {found} image" if found else "neither a JPEG nor a PNG image"
-            raise Invalid(
-                f"the body is {what}, not the {declared} its Content-Type says", field="body"
+            refusal = (
+                PHOTO_OTHER_IMAGE.of(found=found, declared=declared)
+                if found
+                else PHOTO_NOT_AN_IMAGE.of(declared=declared)
             )
+            raise Invalid(refusal, field="body")
         return declared
 
     def _find(self, photo_id: str) -> EvidencePhoto | None:
@@ -168,9 +176,7 @@ class PhotoArchive:
     def _same_again(known: EvidencePhoto, digest: str) -> EvidencePhoto:
         if known.sha256 != digest:
             raise Conflict(
-                f"photo {known.photo_id} was received already with other content "
-                f"(SHA-256 {known.sha256}); a photo is never replaced",
-                field="photo_id",
+                PHOTO_CHANGED.of(photo=known.photo_id, sha256=known.sha256), field="photo_id"
             )
         return known
 

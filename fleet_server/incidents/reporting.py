@@ -19,6 +19,13 @@ from fleet_server.incidents.logbook_texts import (
 )
 from fleet_server.incidents.models.incident import Incident, IncidentCreate
 from fleet_server.incidents.responses import RESPONSES, respond_definition
+from fleet_server.incidents.texts import (
+    IN_NO_GO_ZONE,
+    NO_ROOM_TO_CLEAN,
+    OFF_SITE,
+    UNKNOWN_NODE,
+    UNKNOWN_SITE,
+)
 from fleet_server.incidents.tracking import IncidentTracking
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import mission_coverage, required_actions
@@ -37,7 +44,7 @@ class IncidentReporting(IncidentTracking):
         try:
             site = self.sites.get(request.site)
         except NotFound:
-            raise Invalid(f"unknown site {request.site!r}", field="site") from None
+            raise Invalid(UNKNOWN_SITE.of(site=request.site), field="site") from None
         x, y, node = self._place(request, site)
         incident = Incident(
             type=request.type,
@@ -84,7 +91,7 @@ class IncidentReporting(IncidentTracking):
         """Where the incident is: (x, y) and the node a robot heads for."""
         if request.node is not None:
             if request.node not in site.node_ids():
-                raise Invalid(f"unknown node {request.node!r} on site {site.id!r}", field="node")
+                raise Invalid(UNKNOWN_NODE.of(node=request.node, site=site.id), field="node")
             found = site.node(request.node)
             return found.x, found.y, found.id
         assert request.location is not None
@@ -92,18 +99,12 @@ class IncidentReporting(IncidentTracking):
         fences = [z for z in site.zones if z.kind is ZoneKind.GEOFENCE]
         here = Point(x, y)
         if fences and not any(Polygon(z.polygon, z.holes).covers(here) for z in fences):
-            names = ", ".join(z.id for z in fences)
-            raise Invalid(
-                f"location ({x:g}, {y:g}) is off site {site.id!r}: outside its geofence ({names})",
-                field="location",
-            )
+            # A list: the console joins the names as its language does.
+            names = [z.id for z in fences]
+            raise Invalid(OFF_SITE.of(x=x, y=y, site=site.id, geofences=names), field="location")
         for zone in site.zones:
             if zone.kind is ZoneKind.NO_GO and Polygon(zone.polygon, zone.holes).covers(here):
-                raise Invalid(
-                    f"location ({x:g}, {y:g}) is inside no-go zone {zone.id!r}; "
-                    "no robot may go there",
-                    field="location",
-                )
+                raise Invalid(IN_NO_GO_ZONE.of(x=x, y=y, zone=zone.id), field="location")
         return x, y, site.nearest_node(x, y).id
 
     def _check_response_fits(self, incident: Incident, site: Site) -> None:
@@ -116,9 +117,8 @@ class IncidentReporting(IncidentTracking):
         try:
             mission_coverage(probe, site)
         except CoverageError as exc:
-            raise Invalid(
-                f"cannot clean around ({incident.x:g}, {incident.y:g}): {exc}", field="location"
-            ) from None
+            refusal = NO_ROOM_TO_CLEAN.of(x=incident.x, y=incident.y, problem=str(exc))
+            raise Invalid(refusal, field="location") from None
 
     def _handled_nearby(self, incident: Incident) -> list[Incident]:
         since = self.clock() - timedelta(hours=self.policy.repeat_window_h)

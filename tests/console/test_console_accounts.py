@@ -94,9 +94,9 @@ def test_the_admin_creates_a_user_changes_its_role_and_resets_its_password(
         answer = httpx.post(login, data={"username": "li.new", "password": tried}, timeout=10)
         assert answer.status_code == status, tried
 
-    # The only admin cannot disable itself: the server refuses and says why.
+    # The only admin cannot disable itself: the server refuses and says why, in Chinese.
     _confirmed_click(page.locator("tr[data-user='admin-user'] [data-action='users.disable']"))
-    expect(page.locator(".notice-error")).to_contain_text("last enabled admin")
+    expect(page.locator(".notice-error")).to_contain_text("admin-user 是最后一个启用的管理员")
     expect(page.locator("tr[data-user='admin-user'] [data-status=enabled]")).to_be_visible()
 
 

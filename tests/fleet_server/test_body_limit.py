@@ -32,9 +32,11 @@ def _report(padding: int) -> bytes:
 
 def _refused(response: Any) -> None:
     assert response.status_code == 413, response.text
-    assert response.json()["detail"] == (
-        f"request body too large: at most {LIMIT} bytes are accepted"
-    )
+    assert response.json() == {
+        "detail": f"request body too large: at most {LIMIT} bytes are accepted",
+        "code": "request.body_too_large",
+        "params": {"limit": LIMIT},
+    }
 
 
 def test_a_body_declared_too_large_is_refused_and_nothing_is_stored(limited: TestClient) -> None:

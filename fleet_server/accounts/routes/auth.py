@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from fleet_server.accounts.models import AccountName, GivenPassword, PasswordChange, Role
+from fleet_server.accounts.texts import PASSWORD_OF_API_KEY, PASSWORD_UNCHANGED, PASSWORD_WRONG
 from fleet_server.errors import Forbidden, Invalid, Unauthorized
 from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import SignedIn
@@ -75,9 +76,9 @@ def change_password(
     counts towards the login throttle (roles: admin, operator, viewer, subsidy_officer,
     auditor)."""
     if principal.kind != "user":
-        raise Forbidden("an API key has no password: an admin creates a new key")
+        raise Forbidden(PASSWORD_OF_API_KEY.of())
     if change.new_password == change.current_password:
-        raise Invalid("new_password: must differ from the current one", field="new_password")
+        raise Invalid(PASSWORD_UNCHANGED.of(), field="new_password")
     address = request.client.host if request.client else UNKNOWN_ADDRESS
     fleet.logins.begin(principal.name, address)
     try:
@@ -85,7 +86,7 @@ def change_password(
     except Unauthorized:
         fleet.logins.failed()
         # Not 401: the caller is signed in; the field they typed is wrong.
-        raise Invalid("current_password: wrong password", field="current_password") from None
+        raise Invalid(PASSWORD_WRONG.of(), field="current_password") from None
     fleet.logins.succeeded(principal.name, address)
     fleet.accounts.set_password(principal.name, change.new_password)
     user = fleet.accounts.authenticate(principal.name, change.new_password)

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, model_validator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -75,7 +76,10 @@ class IncidentCreate(BaseModel):
     @model_validator(mode="after")
     def _one_place(self) -> IncidentCreate:
         if (self.location is None) == (self.node is None):
-            raise ValueError("give the incident's place as either location {x, y} or node")
+            # A type of its own: the console words it by its code (validation.incident_place).
+            raise PydanticCustomError(
+                "incident_place", "give the incident's place as either location {x, y} or node"
+            )
         return self
 
 

@@ -9,6 +9,7 @@ from fleet_server.errors import Invalid
 from fleet_server.fields import MAX_COORDINATE_M, Coordinate, Id, Identifier, Moment
 from fleet_server.incidents.logbook import Place
 from fleet_server.incidents.models.logbook import EntryKind, LogbookEntryPublic
+from fleet_server.incidents.texts import PLACE_INCOMPLETE
 from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import LogbookReader
 
@@ -33,7 +34,7 @@ async def list_entries(
     site's map), or incident (roles: admin, operator, auditor)."""
     given = [name for name, value in (("x", x), ("y", y), ("radius", radius)) if value is not None]
     if given and len(given) != 3:
-        raise Invalid("a place needs x, y and radius together", field=given[0])
+        raise Invalid(PLACE_INCOMPLETE.of(), field=given[0])
     place = Place(x, y, radius) if x is not None and y is not None and radius else None
     entries = fleet.logbook.find(
         site_id=site,

@@ -144,3 +144,54 @@ def test_the_api_documentation_offers_both_ways_to_authenticate(client: TestClie
     assert ("oauth2", None) in kinds and ("apiKey", "X-API-Key") in kinds
     password_flow = next(s for s in schemes.values() if s["type"] == "oauth2")
     assert password_flow["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
+
+
+def _refusal(response: object) -> tuple[int, str, dict[str, object]]:
+    """A refusal's status, code and parameters: what the console words it by."""
+    body = response.json()  # type: ignore[attr-defined]
+    return response.status_code, body["code"], body["params"]  # type: ignore[attr-defined]
+
+
+def test_refusals_carry_the_code_and_parameters_the_console_words_them_by(
+    client: TestClient,
+) -> None:
+    admin = _admin(client)
+    _accounts(client).add_user("li.wei", Role.OPERATOR, "operator password")
+    with without_credentials(client):
+        wrong = client.post("/api/v1/auth/token", data={"username": "li.wei", "password": "nope"})
+        nobody = client.post("/api/v1/auth/token", data={"username": "nobody", "password": "x"})
+    # A wrong password and an unknown user read alike, in English and by code.
+    for refused in (wrong, nobody):
+        assert refused.json() == {
+            "detail": "wrong user name or password",
+            "code": "login.refused",
+            "params": {},
+        }
+    assert client.patch("/api/v1/users/li.wei", json={"disabled": True}, headers=admin).is_success
+    with without_credentials(client):
+        disabled = client.post(
+            "/api/v1/auth/token", data={"username": "li.wei", "password": "operator password"}
+        )
+    assert disabled.json()["detail"] == "user 'li.wei' is disabled"
+    assert _refusal(disabled) == (401, "account.disabled", {"name": "li.wei"})
+
+    unknown = client.delete("/api/v1/users/wang.nobody", headers=admin)
+    assert _refusal(unknown) == (404, "account.not_found", {"name": "wang.nobody"})
+    last = client.patch("/api/v1/users/root", json={"role": "viewer"}, headers=admin)
+    assert last.json()["field"] == "name"
+    assert _refusal(last) == (409, "account.last_admin", {"name": "root"})
+    no_key = client.delete("/api/v1/apikeys/9999", headers=admin)
+    assert _refusal(no_key) == (404, "api_key.not_found", {"key": 9999})
+    with without_credentials(client):
+        made_up = client.get("/api/v1/auth/me", headers={"X-API-Key": "fk_made-up"})
+        garbage = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer not-a-token"})
+    assert _refusal(made_up) == (401, "api_key.unknown", {})
+    assert _refusal(garbage) == (401, "token.invalid", {"problem": "Not enough segments"})
+
+    # The test client's own credentials are an API key, which has no password to change.
+    change = {"current_password": "whatever it is", "new_password": "a new password 2"}
+    keyed = client.post("/api/v1/auth/password", json=change)
+    assert _refusal(keyed) == (403, "password.api_key", {})
+    mistyped = client.post("/api/v1/auth/password", json=change, headers=admin)
+    assert mistyped.json()["field"] == "current_password"
+    assert _refusal(mistyped) == (422, "password.wrong", {})

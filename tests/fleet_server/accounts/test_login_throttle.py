@@ -87,6 +87,14 @@ def test_one_address_guessing_many_names_is_throttled_too() -> None:
     _fail(throttle, name="user-10")
     assert _wait(throttle, name="user-11") == 1.0
     assert _wait(throttle, name="user-11", address="10.0.0.2") == 0.0
+    # The refusal names the address, not the name, and carries both for the console.
+    with pytest.raises(TooManyRequests) as refused:
+        throttle.begin("user-11", "10.0.0.1")
+    assert refused.value.message == "too many failed logins from 10.0.0.1: try again in 1 s"
+    assert (refused.value.code, refused.value.params) == (
+        "login.throttled_address",
+        {"address": "10.0.0.1", "seconds": 1},
+    )
 
 
 def test_parallel_attempts_cannot_all_start_before_the_first_fails() -> None:
@@ -129,9 +137,11 @@ def test_the_right_password_is_refused_while_locked_out_and_works_after(
     refused = server.post("/api/v1/auth/token", data={"username": "li.wei", "password": PASSWORD})
     assert refused.status_code == 429
     assert refused.headers["retry-after"] == "600"
-    assert (
-        refused.json()["detail"] == "too many failed logins for user 'li.wei': try again in 600 s"
-    )
+    assert refused.json() == {
+        "detail": "too many failed logins for user 'li.wei': try again in 600 s",
+        "code": "login.throttled_user",
+        "params": {"name": "li.wei", "seconds": 600},
+    }
     clock.advance(599)
     assert _log_in(server, PASSWORD) == (429, "1")
     clock.advance(1)

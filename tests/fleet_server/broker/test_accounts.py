@@ -68,12 +68,18 @@ def test_added_robots_are_registered_with_logins_stored_as_hashes(engine: Engine
 def test_a_taken_serial_or_one_the_broker_cannot_hold_adds_nothing(engine: Engine) -> None:
     accounts = MqttAccounts(engine, interface="uagv", broker_dir=None)
     accounts.add_robots(_dogs("dog-01"))
-    with pytest.raises(Conflict, match="robot 'dog-01' already exists"):
+    with pytest.raises(Conflict, match="robot 'dog-01' already exists") as taken:
         accounts.add_robots(_dogs("dog-02", "dog-01"))
-    with pytest.raises(Invalid, match="'dog:03' cannot be an MQTT account"):
+    with pytest.raises(Invalid, match="'dog:03' cannot be an MQTT account") as unfit:
         accounts.add_robots(_dogs("dog-03", "dog:03"))
-    with pytest.raises(Invalid, match="given twice"):
+    with pytest.raises(Invalid, match="given twice") as twice:
         accounts.add_robots(_dogs("dog-04", "dog-04"))
+    # Each with the code and parameters the console words it by.
+    assert [(e.value.code, e.value.params, e.value.field) for e in (taken, unfit, twice)] == [
+        ("broker.robot_exists", {"serial": "dog-01"}, "serial_number"),
+        ("broker.serial_unfit", {"serial": "dog:03"}, "serial_number"),
+        ("broker.serial_twice", {"serial": "dog-04"}, "serial_number"),
+    ]
     assert [robot.serial_number for robot, _ in accounts.robots()] == ["dog-01"]
 
 
@@ -100,10 +106,15 @@ def test_a_new_password_replaces_the_old_and_a_revoked_login_keeps_no_hash(engin
 
 def test_unknown_robots_and_robots_without_a_login(engine: Engine) -> None:
     accounts = MqttAccounts(engine, interface="uagv", broker_dir=None)
-    with pytest.raises(NotFound, match="unknown robot 'ghost'"):
+    with pytest.raises(NotFound, match="unknown robot 'ghost'") as unknown:
         accounts.issue("ghost")
-    with pytest.raises(NotFound, match="robot 'ghost' has no MQTT account"):
+    with pytest.raises(NotFound, match="robot 'ghost' has no MQTT account") as without:
         accounts.revoke("ghost")
+    assert (unknown.value.code, unknown.value.params) == (
+        "broker.unknown_robot",
+        {"serial": "ghost"},
+    )
+    assert (without.value.code, without.value.params) == ("broker.no_account", {"serial": "ghost"})
 
 
 def test_the_server_login_is_made_once_kept_and_renewed_on_request(engine: Engine) -> None:

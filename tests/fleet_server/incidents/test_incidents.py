@@ -279,6 +279,10 @@ def test_repeats_are_flagged_and_held_by_the_cool_down(
         twice = client.post(f"/api/v1/incidents/{again['id']}/dispatch", headers=headers)
         assert twice.status_code == 409
         assert "only a held, escalated or answered incident" in twice.json()["detail"]
+        assert twice.json()["code"] == "incident.not_dispatchable_with_mission"
+        said = twice.json()["params"]
+        assert (said["incident"], said["mission"]) == (again["id"], sent.json()["mission_id"])
+        assert said["incident_status"] in ("open", "dispatched", "on_scene")
 
 
 @pytest.fixture
@@ -414,6 +418,86 @@ def test_bad_reports_are_refused_with_the_reason(
     where = detail.get("field") or detail["detail"].split(":")[0]
     assert where.startswith(field)
     assert client.get("/api/v1/incidents", headers=_key(client)).json() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "params"),
+    [
+        (
+            {"location": {"x": 5000.0, "y": 0.0}},
+            "incident.off_site",
+            {"x": 5000.0, "y": 0.0, "site": SITE, "geofences": ["longgang-geofence"]},
+        ),
+        (
+            {"location": {"x": 480.0, "y": 300.0}},
+            "incident.in_no_go_zone",
+            {"x": 480.0, "y": 300.0, "zone": "street-works"},
+        ),
+        ({"node": "moon-base"}, "incident.unknown_node", {"node": "moon-base", "site": SITE}),
+        ({"node": "street-s2", "site": "atlantis"}, "incident.unknown_site", {"site": "atlantis"}),
+    ],
+)
+def test_a_refused_report_carries_the_code_and_parameters_the_console_words_it_by(
+    client: TestClient, body: dict[str, Any], code: str, params: dict[str, Any]
+) -> None:
+    request = {"type": "street_vending", "site": SITE, "source": "camera-1"} | body
+    response = client.post("/api/v1/incidents", json=request, headers=_key(client))
+    assert response.status_code == 422, response.text
+    assert (response.json()["code"], response.json()["params"]) == (code, params)
+
+
+def test_a_report_without_a_place_is_refused_by_a_code_of_its_own(client: TestClient) -> None:
+    request = {"type": "street_vending", "site": SITE, "source": "camera-1"}
+    response = client.post("/api/v1/incidents", json=request, headers=_key(client))
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        {
+            "field": "request",
+            "code": "validation.incident_place",
+            "params": {},
+            "message": "give the incident's place as either location {x, y} or node",
+        }
+    ]
+
+
+def test_an_incident_that_cannot_be_resolved_or_escalated_says_its_status(
+    client: TestClient,
+) -> None:
+    headers = _key(client)
+    # No robot on the site: the report is escalated at once.
+    escalated = _report(client, headers, node="street-s2")
+    assert escalated["status"] == "escalated"
+    number = escalated["id"]
+    again = client.post(
+        f"/api/v1/incidents/{number}/resolve", json={"note": "gone"}, headers=headers
+    )
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": f"cannot resolve incident {number}: it is escalated",
+        "code": "incident.cannot_resolve",
+        "params": {"incident": number, "incident_status": "escalated"},
+    }
+    twice = client.post(f"/api/v1/incidents/{number}/escalate", json={"note": "x"}, headers=headers)
+    assert (twice.status_code, twice.json()["code"]) == (409, "incident.cannot_escalate")
+    unknown = client.get("/api/v1/incidents/9999", headers=headers)
+    assert unknown.status_code == 404
+    assert (unknown.json()["code"], unknown.json()["params"]) == (
+        "incident.not_found",
+        {"incident": 9999},
+    )
+
+
+def test_a_logbook_search_by_half_a_place_is_refused_naming_the_first_part(
+    client: TestClient,
+) -> None:
+    refused = client.get("/api/v1/logbook", params={"y": 3, "radius": 10})
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "detail": "a place needs x, y and radius together",
+        "field": "y",
+        "code": "logbook.place_incomplete",
+        "params": {},
+    }
 
 
 def test_reports_need_an_operator_key(client: TestClient) -> None:

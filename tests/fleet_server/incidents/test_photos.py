@@ -132,11 +132,17 @@ def test_a_dogs_photo_arrives_with_its_hash_in_the_logbook_and_strangers_are_ref
     assert forged.json()["detail"] == (
         f"robot {other} may upload only its own photos; photo-{robot}-00112233445566ff is {robot}'s"
     )
+    # The console words it by its code and parameters.
+    assert (forged.json()["code"], forged.json()["params"]) == (
+        "photo.not_own",
+        {"robot": other, "photo": f"photo-{robot}-00112233445566ff", "owner": robot},
+    )
     fresh = f"photo-{robot}-0123456789abcdef"
     anonymous = _upload(system, fresh, image.content, None, "image/png")
     assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == "Basic"
     wrong = _upload(system, fresh, image.content, (robot, "not-its-password"), "image/png")
     assert wrong.status_code == 401
+    assert (wrong.json()["code"], wrong.json()["params"]) == ("broker.robot_login_refused", {})
     # People's credentials are not a robot's login either.
     person = httpx.post(
         f"{system.base_url}/api/v1/photos/{fresh}",
@@ -151,6 +157,8 @@ def test_a_dogs_photo_arrives_with_its_hash_in_the_logbook_and_strangers_are_ref
     assert text.json() == {
         "detail": "Content-Type must be image/jpeg or image/png, not text/plain",
         "field": "Content-Type",
+        "code": "photo.media_type",
+        "params": {"allowed": "image/jpeg or image/png", "declared": "text/plain"},
     }
     jpeg_said = _upload(system, fresh, image.content, own, "image/jpeg")
     assert jpeg_said.status_code == 422 and jpeg_said.json()["field"] == "body"
@@ -162,6 +170,7 @@ def test_a_dogs_photo_arrives_with_its_hash_in_the_logbook_and_strangers_are_ref
     )
     huge = _upload(system, fresh, PNG_SIGNATURE + bytes(2 * 1024 * 1024), own, "image/png")
     assert huge.status_code == 413 and "request body too large" in huge.json()["detail"]
+    assert huge.json()["code"] == "request.body_too_large"
     # Nothing refused was kept.
     assert system.api.get(f"/photos/{fresh}").status_code == 404
     assert len(list((tmp_path / "data" / "photos").iterdir())) == 1

@@ -94,12 +94,15 @@ export async function logIn(username, password) {
   });
   if (!response.ok) {
     let detail = response.statusText;
+    let body = {};
     try {
-      detail = (await response.json()).detail ?? detail;
+      body = (await response.json()) || {};
+      detail = body.detail ?? detail;
     } catch {
       // Keep the status text.
     }
-    throw new ApiError(response.status, detail);
+    // With its code: a refusal (too many failed logins, a disabled user) in the user's language.
+    throw new ApiError(response.status, detail, body);
   }
   const { access_token: accessToken } = await response.json();
   setToken(accessToken);

@@ -50,7 +50,8 @@ function renderLogin() {
       loginNote = null;
       await start();
     } catch (failure) {
-      error.textContent = failure.status === 401 ? t("login.failed") : errorText(failure);
+      // The server's refusal in the user's language; a 401 without a code says the usual.
+      error.textContent = failure.status === 401 && !failure.code ? t("login.failed") : errorText(failure);
     }
   });
   root.replaceChildren(
