@@ -90,7 +90,7 @@ class Unauthorized(FleetError):
 
     status_code = 401
 
-    def __init__(self, message: str, *, scheme: str = "Bearer") -> None:
+    def __init__(self, message: str | Text, *, scheme: str = "Bearer") -> None:
         super().__init__(message)
         self.scheme = scheme  # the authentication scheme the route takes
 
@@ -112,7 +112,7 @@ class TooManyRequests(FleetError):
 
     status_code = 429
 
-    def __init__(self, message: str, *, retry_after_s: float) -> None:
+    def __init__(self, message: str | Text, *, retry_after_s: float) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
 
