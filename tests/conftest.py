@@ -36,6 +36,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 # first, these run beside the many short files instead of trailing after them.
 LONG_RUNNING = (
     "tests/fleet_server/missions/test_charging.py",
+    "tests/console/test_console_chinese.py",
     "tests/fleet_server/missions/test_kinds.py",
     "tests/fleet_server/fleet/test_energy_end_to_end.py",
     "tests/fleet_server/missions/test_forecourt.py",

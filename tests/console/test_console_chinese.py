@@ -8,7 +8,8 @@ error, an announcement, a place name): the test takes each such text out of the 
 before it looks for words, by its exact value: what the test itself typed (TYPED), and what the
 data holds of it (World.names, read from the API). Beside that, an element the console marks
 as English (lang="en": the language switch's own name, a quote of what a robot said in English)
-is English on purpose and is skipped. No other mark is needed on the pages."""
+is English on purpose and is skipped, and so is a code the console shows as one (in <code>: an
+audit action beside its name). No other mark is needed on the pages."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ TABS = [
 # format; and P90, the percentile of a response time, as Chinese dashboards write it.
 UNITS = {"m", "km", "s", "min", "h", "kWh", "x", "y", "HH:MM", "P90"}
 ACRONYMS = {"ID", "API", "MQTT", "VDA 5050", "SHA-256", "UTC", "PNG", "CSV", "JSON", "ROS"}
+# A photo's media type, as the logbook records it (a code of the file, not a word).
+MEDIA_TYPES = {"image/png", "image/jpeg"}
 # The example the template form gives of an id (ids are Latin: lower-case letters and digits).
 EXAMPLE_IDS = {"night-patrol"}
 # What the test types as people and robots, some of it in English as people and robots do:
@@ -73,6 +76,8 @@ VISIBLE_TEXT = """() => {
   // robot spoke. Their text is listed first, to be taken out of the rest.
   const english = [...document.querySelectorAll("[lang^=en]")].filter(shown);
   const skip = english.map((el) => el.innerText || el.getAttribute("aria-label") || "");
+  // Codes shown as codes (<code>: an audit action beside its name, the fields a change touched).
+  for (const el of document.querySelectorAll("main code")) if (shown(el)) skip.push(el.innerText);
   for (const el of document.querySelectorAll("header.top-bar, main, dialog[open], .notices")) {
     if (shown(el)) out.push(el.innerText);
   }
@@ -359,6 +364,9 @@ def latin_words(text: str, world: World) -> list[str]:
             or token in codes
             or token in EXAMPLE_IDS
             or token in UNITS
+            or token in MEDIA_TYPES
+            # One character of a code (a credit code's check character, named in a refusal).
+            or (len(token) == 1 and token.isupper())
             or HASH.fullmatch(token)
             or FILE_NAME.fullmatch(token)
             or PLAN_NODE.fullmatch(token)

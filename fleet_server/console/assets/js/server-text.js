@@ -28,6 +28,7 @@ const GROUPS = {
   found_kind: "kind",
   mode: "fleetMode",
   actions: "actionType",
+  language: "spoken.language",
   zone_kind: "zoneKind",
   voucher_status: "voucherStatus",
   claim_status: "claimStatus",

@@ -69,7 +69,7 @@ function logbookList(entries) {
     "data-kind": entry.kind,
   },
     h("time", { datetime: entry.time }, dateTime(entry.time)),
-    h("span", { class: "muted" }, ` ${entry.actor} · `),
+    h("span", { class: "muted" }, ` ${tValue("actor", entry.actor)} · `),
     h("span", { "data-field": "summary" }, entrySummary(entry)),
     entry.kind === "photo" ? h("div", { class: "logbook-photo" },
       photoFigure(entry.details.photo_id, { robot: entry.robot }),

@@ -17,12 +17,15 @@ function changeText(entry) {
   const keys = new Set([...Object.keys(entry.before || {}), ...Object.keys(entry.after || {})]);
   const changed = [...keys].filter((key) => JSON.stringify(entry.before?.[key]) !== JSON.stringify(entry.after?.[key]));
   if (!entry.before) return t("audit.created");
-  return changed.length ? t("audit.changed", { fields: changed.join(", ") }) : t("audit.unchanged");
+  // The fields by their names in the records (codes, as the before/after JSON shows them).
+  return changed.length
+    ? h("span", {}, t("audit.changed", { fields: "" }), h("code", { class: "muted" }, changed.join(", ")))
+    : t("audit.unchanged");
 }
 
 /** The action's name, with its code beside it in small type. */
 function actionCell(entry) {
-  return h("span", { class: "audit-action", title: entry.action },
+  return h("span", { class: "audit-action" },
     tValue("auditAction", entry.action), " ", h("code", { class: "muted" }, entry.action));
 }
 
@@ -35,8 +38,9 @@ function entryDetail(entry) {
     h("h3", {}, t(key)),
     h("pre", { class: "json" }, value ? JSON.stringify(value, null, 2) : "—"));
   return h("section", { class: "panel audit-entry", "data-entry": entry.id },
-    h("h2", { title: entry.action }, t("audit.entryTitle", { id: entry.id, action: tValue("auditAction", entry.action) })),
-    h("p", { class: "muted" }, `${dateTimeLong(entry.time)} · ${entry.actor}`),
+    h("h2", {}, t("audit.entryTitle", { id: entry.id, action: tValue("auditAction", entry.action) }),
+      " ", h("code", { class: "muted" }, entry.action)),
+    h("p", { class: "muted" }, `${dateTimeLong(entry.time)} · ${tValue("actor", entry.actor)}`),
     h("p", {}, h("span", { class: "muted" }, `${t("audit.hash")} `), h("code", { class: "hash" }, entry.hash)),
     h("div", { class: "before-after" }, block("audit.before", entry.before), block("audit.after", entry.after)));
 }
@@ -56,7 +60,7 @@ export function render(container) {
   const table = dataTable([
     { label: "audit.id", cell: (e) => `#${e.id}` },
     { label: "audit.time", cell: (e) => dateTimeLong(e.time) },
-    { label: "audit.actor", cell: (e) => e.actor },
+    { label: "audit.actor", cell: (e) => tValue("actor", e.actor) },
     { label: "audit.action", cell: actionCell },
     { label: "audit.record", cell: recordName },
     { label: "audit.change", cell: changeText, class: "wrap" },
