@@ -13,6 +13,20 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from fleet_protocol.site import Point
+from fleet_server.coverage.texts import (
+    BAD_MARGIN,
+    BAD_POINT,
+    BAD_WIDTH,
+    HOLE,
+    NO_AREA,
+    NO_GO_POLYGON,
+    NOT_VALID,
+    TOO_FEW_POINTS,
+    TRAVERSED_PATH,
+    ZONE_POLYGON,
+    ZONE_WITH_HOLES,
+)
+from fleet_server.texts import Text
 
 # Coordinates are site metres (up to ~1e7 in UTM-like frames); 1 µm is far below any robot's
 # precision yet far above float rounding there, so it absorbs rounding without hiding real errors.
@@ -24,7 +38,12 @@ Ring = Sequence[Point]
 
 
 class CoverageError(ValueError):
-    """Input that no coverage can be planned or measured for; the message names the problem."""
+    """Input that no coverage can be planned or measured for; the message names the problem and
+    `text` is it as a code with parameters, for the console to word."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.message)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -56,7 +75,7 @@ class CoverageResult:
 def check_width(width: float) -> float:
     """The cleaning width if it is a positive finite number of metres, else CoverageError."""
     if not isinstance(width, (int, float)) or not math.isfinite(width) or width <= 0:
-        raise CoverageError(f"cleaning width must be a positive number of metres, got {width!r}")
+        raise CoverageError(BAD_WIDTH.of(width=width))
     return float(width)
 
 
@@ -65,7 +84,7 @@ def safety_margin(width: float, margin: float | None) -> float:
     if margin is None:
         return width / 2
     if not math.isfinite(margin) or margin < 0:
-        raise CoverageError(f"no-go safety margin must be zero or more metres, got {margin!r}")
+        raise CoverageError(BAD_MARGIN.of(margin=margin))
     return float(margin)
 
 
@@ -73,11 +92,13 @@ def zone_geometry(
     zone_polygon: Ring, holes: Sequence[Ring], no_go_polygons: Sequence[Ring], margin: float
 ) -> ZoneGeometry:
     """Validate the rings and build the zone; the reachable area avoids holes and no-go + margin."""
-    shell = _polygon(zone_polygon, "zone polygon")
-    hole_polygons = tuple(_polygon(ring, f"hole {i}") for i, ring in enumerate(holes))
+    shell = _polygon(zone_polygon, ZONE_POLYGON.of())
+    hole_polygons = tuple(_polygon(ring, HOLE.of(index=i)) for i, ring in enumerate(holes))
     zone = Polygon(shell.exterior.coords, [h.exterior.coords for h in hole_polygons])
-    _require_valid(zone, "zone polygon with its holes")
-    no_go = tuple(_polygon(ring, f"no-go polygon {i}") for i, ring in enumerate(no_go_polygons))
+    _require_valid(zone, ZONE_WITH_HOLES.of())
+    no_go = tuple(
+        _polygon(ring, NO_GO_POLYGON.of(index=i)) for i, ring in enumerate(no_go_polygons)
+    )
     # Mitre joins keep every point of the margin at least `margin` from the no-go area
     # (round joins are approximated by chords that cut corners).
     keep_out = shapely.union_all([p.buffer(margin, join_style="mitre") for p in no_go])
@@ -125,9 +146,11 @@ def covered_geometry(
 ) -> BaseGeometry:
     """The part of the reachable area that the swath along `path` cleaned, with the swaths along
     `other_paths` (other robots sharing the zone)."""
-    swept = swath([_point(p, "traversed path") for p in path], width)
+    swept = swath([_point(p, TRAVERSED_PATH.of()) for p in path], width)
     if other_paths:
-        others = [swath([_point(p, "traversed path") for p in one], width) for one in other_paths]
+        others = [
+            swath([_point(p, TRAVERSED_PATH.of()) for p in one], width) for one in other_paths
+        ]
         swept = shapely.union_all([swept, *others], grid_size=PRECISION_M)
     return swept.intersection(geometry.reachable)
 
@@ -150,30 +173,30 @@ def covered_area(
     return CoverageResult(covered_m2=covered.area, reachable_m2=geometry.reachable.area)
 
 
-def _point(point: Sequence[float], what: str) -> Point:
+def _point(point: Sequence[float], what: Text) -> Point:
     """A point as two finite floats, or CoverageError naming where it came from."""
     if len(point) != 2 or not all(math.isfinite(v) for v in point):
-        raise CoverageError(f"{what} has a point that is not two finite numbers: {point!r}")
+        raise CoverageError(BAD_POINT.of(what=what, point=repr(point)))
     return (float(point[0]), float(point[1]))
 
 
-def _polygon(ring: Ring, what: str) -> Polygon:
+def _polygon(ring: Ring, what: Text) -> Polygon:
     """A valid polygon from one ring, or CoverageError naming `what` and the defect."""
     points = [_point(p, what) for p in ring]
     distinct = len(set(points))
     if distinct < 3:
-        raise CoverageError(f"{what} needs at least 3 distinct points, got {distinct}")
+        raise CoverageError(TOO_FEW_POINTS.of(what=what, count=distinct))
     polygon = Polygon(points)
     if polygon.convex_hull.area <= 0:
-        raise CoverageError(f"{what} has no area: its points lie on one line")
+        raise CoverageError(NO_AREA.of(what=what))
     _require_valid(polygon, what)
     return polygon
 
 
-def _require_valid(polygon: Polygon, what: str) -> None:
+def _require_valid(polygon: Polygon, what: Text) -> None:
     reason = shapely.is_valid_reason(polygon)
     if reason != "Valid Geometry":
-        raise CoverageError(f"{what} is not valid: {_readable(reason)}")
+        raise CoverageError(NOT_VALID.of(what=what, reason=_readable(reason)))
 
 
 def _readable(reason: str) -> str:

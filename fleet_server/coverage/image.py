@@ -22,6 +22,7 @@ from fleet_server.coverage.geometry import (
     zone_geometry,
 )
 from fleet_server.coverage.plan import CoveragePlan, LegKind
+from fleet_server.coverage.texts import IMAGE_TOO_SMALL
 
 RGB = tuple[int, int, int]
 
@@ -53,7 +54,7 @@ class ImageFrame:
     def fit(cls, bounds: tuple[float, float, float, float], size_px: int) -> ImageFrame:
         """The frame that fits `bounds` (min x, min y, max x, max y) into a square image."""
         if size_px < MIN_SIZE_PX:
-            raise CoverageError(f"coverage image must be at least {MIN_SIZE_PX} px, got {size_px}")
+            raise CoverageError(IMAGE_TOO_SMALL.of(minimum=MIN_SIZE_PX, size=size_px))
         legend_px = size_px // 8
         pad = size_px // 25
         min_x, min_y, max_x, max_y = bounds

@@ -24,6 +24,7 @@ from fleet_server.coverage.geometry import (
 )
 from fleet_server.coverage.lanes import Lanes, driving_order, lane_rows, split_cells, swath_area
 from fleet_server.coverage.routing import Connectors
+from fleet_server.coverage.texts import FALLS_APART, NO_ROOM
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +115,7 @@ def plan_coverage(
     inner = area.buffer(-(width / 2 - GEOM_TOLERANCE_M), join_style="mitre")
     rows = lane_rows(inner, width)
     if not any(rows):
-        raise CoverageError(
-            f"the zone has no room for one lane of width {width:g} m: the area left after holes "
-            f"and no-go areas ({area.area:.1f} m²) is narrower than the width everywhere"
-        )
+        raise CoverageError(NO_ROOM.of(width=width, area=round(area.area, 1)))
     _require_one_part(area, inner)
     cells = split_cells(rows)
     origin = _rotate_points([start], -heading)[0] if start is not None else _lower_left(inner)
@@ -174,10 +172,7 @@ def _require_one_part(area: BaseGeometry, inner: BaseGeometry) -> None:
     """Refuse a zone whose lanes lie in parts the robot cannot drive between inside the zone."""
     parts = [part for part in shapely.get_parts(area) if part.intersects(inner)]
     if len(parts) > 1:
-        raise CoverageError(
-            f"the zone minus its holes and no-go areas falls apart into {len(parts)} separate "
-            "parts; the robot cannot drive between them inside the zone (plan each part as a zone)"
-        )
+        raise CoverageError(FALLS_APART.of(parts=len(parts)))
 
 
 def _path(lanes: Lanes, connectors: Connectors) -> tuple[list[Point], list[LegKind]]:

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from fleet_protocol.site import Point
 from fleet_server.coverage.geometry import GEOM_TOLERANCE_M, CoverageError
+from fleet_server.coverage.texts import NO_ROUTE
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class Router:
         if self.sees(start, end):
             return [end]
         if self._component(start) != self._component(end):
-            raise NoRoute(f"no route from {_show(start)} to {_show(end)} inside the free space")
+            raise NoRoute(NO_ROUTE.of(start=_show(start), end=_show(end)))
         return self._search(start, end)
 
     def _search(self, start: Point, end: Point) -> list[Point]:
@@ -75,7 +76,7 @@ class Router:
                     previous[nxt] = node
                     target = end if nxt == end_node else self._vertex(nxt)
                     heapq.heappush(queue, (total + _distance(target, end), total, nxt))
-        raise NoRoute(f"no route from {_show(start)} to {_show(end)} inside the free space")
+        raise NoRoute(NO_ROUTE.of(start=_show(start), end=_show(end)))
 
     def _path(self, previous: dict[int, int], node: int, end: Point) -> list[Point]:
         points = [end]

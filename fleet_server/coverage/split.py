@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from fleet_server.coverage.geometry import CoverageError
 from fleet_server.coverage.plan import CoveragePlan, LegKind
+from fleet_server.coverage.texts import PARTS_TOO_FEW, PARTS_TOO_MANY
 
 # The balance search stops when the longest part is known to within this many metres.
 PRECISION_M = 0.01
@@ -20,12 +21,9 @@ def split_coverage(plan: CoveragePlan, parts: int) -> list[CoveragePlan]:
     parts' planned areas add up to the plan's."""
     lanes = _lanes(plan)
     if parts < 1:
-        raise CoverageError(f"parts must be at least 1, got {parts}")
+        raise CoverageError(PARTS_TOO_FEW.of(parts=parts))
     if parts > len(lanes):
-        raise CoverageError(
-            f"the zone has {len(lanes)} lane(s): it can be shared by at most {len(lanes)} robots, "
-            f"not {parts}"
-        )
+        raise CoverageError(PARTS_TOO_MANY.of(lanes=len(lanes), parts=parts))
     weights = [_weight(plan, first, last) for first, last in lanes]
     cuts = _balanced_cuts(weights, parts)
     cleaning_total = sum(leg.length_m for leg in plan.legs if leg.kind is LegKind.CLEANING)

@@ -11,6 +11,7 @@ from fleet_server.errors import Conflict, NotFound
 from fleet_server.fleet.models.robot import Robot, RobotCreate, RobotPublic, UnexpectedOrder
 from fleet_server.fleet.rejections import MANUFACTURER, UNREGISTERED, Rejections
 from fleet_server.fleet.store import RobotStore
+from fleet_server.fleet.texts import ROBOT_EXISTS, ROBOT_NOT_FOUND
 from fleet_server.fleet.unknown_robots import UnknownRobots
 
 log = logging.getLogger(__name__)
@@ -69,14 +70,14 @@ class FleetRoster:
         try:
             return self._robots[serial_number]
         except KeyError:
-            raise NotFound(f"unknown robot {serial_number!r}", field="robot") from None
+            raise NotFound(ROBOT_NOT_FOUND.of(robot=serial_number), field="robot") from None
 
     def register(self, request: RobotCreate) -> Robot:
         """Pre-register a robot before it connects; Conflict if the serial is taken."""
         taken = request.serial_number in self._robots
         # Registered from the shell (another process) but not heard from yet: in the DB only.
         if taken or self.store.get(Robot, request.serial_number) is not None:
-            raise Conflict(f"robot {request.serial_number!r} already exists", field="serial_number")
+            raise Conflict(ROBOT_EXISTS.of(robot=request.serial_number), field="serial_number")
         robot = Robot(
             serial_number=request.serial_number,
             manufacturer=request.manufacturer,

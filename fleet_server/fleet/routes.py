@@ -24,7 +24,16 @@ from fleet_server.fleet.activity_store import ActivityStore
 from fleet_server.fleet.models.activity import RobotDayPublic
 from fleet_server.fleet.models.robot import Robot, RobotCreate, RobotPublic
 from fleet_server.fleet.models.telemetry import HistoryPoint, TrackPoint
+from fleet_server.fleet.texts import (
+    BROKER_NOT_UPDATED,
+    LOGIN_REVOKED,
+    PASSWORD_ISSUED,
+    SINCE_AFTER_UNTIL,
+    SINCE_NOT_BEFORE_UNTIL,
+    SPAN_TOO_LONG,
+)
 from fleet_server.missions.models.mission import MissionPublic
+from fleet_server.texts import Text
 from fleet_server.web.deps import FleetDep
 from fleet_server.web.roles import ActivityReader, Admin, FleetReader, FleetWriter
 from fleet_server.wiring import Fleet
@@ -96,20 +105,18 @@ async def renew_credentials(
     robot connected with it is disconnected. 502 if the broker could not be updated (then ask
     again) (role: admin)."""
     login = await asyncio.to_thread(fleet.mqtt_accounts.issue, robot_id)
-    broker = await _sync(fleet, f"robot {robot_id} has a new password")
+    broker = await _sync(fleet, PASSWORD_ISSUED.of(robot=robot_id))
     response.headers["Cache-Control"] = NO_STORE
     return _credentials(login, broker)
 
 
 @router.delete("/{robot_id}/credentials")
-async def revoke_credentials(
-    robot_id: Identifier, fleet: FleetDep, _: Admin
-) -> CredentialsRevoked:
+async def revoke_credentials(robot_id: Identifier, fleet: FleetDep, _: Admin) -> CredentialsRevoked:
     """Revoke the robot's MQTT login: it can no longer connect, and is disconnected if it is.
     Revoking again rewrites the broker's files again. 502 if the broker could not be updated
     (then ask again) (role: admin)."""
     account = await asyncio.to_thread(fleet.mqtt_accounts.revoke, robot_id)
-    broker = await _sync(fleet, f"robot {robot_id}'s MQTT login was revoked")
+    broker = await _sync(fleet, LOGIN_REVOKED.of(robot=robot_id))
     assert account.revoked_at is not None
     return CredentialsRevoked(
         mqtt_username=account.username, revoked_at=account.revoked_at, broker=broker
@@ -122,14 +129,14 @@ def _credentials(login: IssuedLogin, broker: BrokerUpdate) -> RobotCredentials:
     )
 
 
-async def _sync(fleet: Fleet, done: str) -> BrokerUpdate:
+async def _sync(fleet: Fleet, done: Text) -> BrokerUpdate:
     """Rewrite the broker's files; BrokerNotUpdated (502) saying what was stored and why the
     broker does not know yet."""
     try:
         return await asyncio.to_thread(fleet.mqtt_accounts.sync_broker)
     except BrokerFilesError as exc:
         log.error("%s, but the broker was not updated: %s", done, exc)
-        raise BrokerNotUpdated(f"{done}, but the broker was not updated: {exc}") from None
+        raise BrokerNotUpdated(BROKER_NOT_UPDATED.of(done=done, problem=str(exc))) from None
 
 
 @router.get("/{robot_id}/activity")
@@ -144,7 +151,7 @@ async def robot_activity(
     (roles: admin, operator, viewer, auditor, subsidy_officer)."""
     fleet.registry.get(robot_id)
     if since is not None and until is not None and since > until:
-        raise Invalid(f"since {since} is after until {until}", field="since")
+        raise Invalid(SINCE_AFTER_UNTIL.of(since=str(since), until=str(until)), field="since")
     rows = await asyncio.to_thread(ActivityStore(fleet.engine).days, robot_id, since, until)
     return [RobotDayPublic.of(row) for row in rows]
 
@@ -182,9 +189,12 @@ async def robot_history(
     end = until or utc_now()
     start = since or end - HISTORY_DEFAULT_SPAN
     if start >= end:
-        raise Invalid(f"since {start.isoformat()} is not before {end.isoformat()}", field="since")
+        raise Invalid(
+            SINCE_NOT_BEFORE_UNTIL.of(since=start.isoformat(), until=end.isoformat()),
+            field="since",
+        )
     if end - start > HISTORY_MAX_SPAN:
-        raise Invalid("since is more than 7 days before until", field="since")
+        raise Invalid(SPAN_TOO_LONG.of(), field="since")
     samples = await asyncio.to_thread(fleet.robot_store.history, robot_id, start, end, points)
     return [HistoryPoint.of(sample) for sample in samples]
 

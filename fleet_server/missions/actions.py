@@ -12,6 +12,8 @@ from fleet_protocol.factsheet import ActionScope, AgvAction, ValueDataType
 from fleet_protocol.kinds import KIND_ACTIONS
 from fleet_protocol.site import Identifier
 from fleet_server.fields import single_line
+from fleet_server.missions import texts
+from fleet_server.texts import Text
 
 # Every action type one of our robot kinds declares, with its parameters (one place: kinds.py).
 VOCABULARY: dict[str, AgvAction] = {
@@ -83,29 +85,32 @@ class MissionAction(BaseModel):
     type: Identifier
     params: dict[Identifier, ParamValue] = Field(default_factory=dict, max_length=MAX_PARAMS)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Text]:
         """What is wrong with this action, in words that name the parameter; empty if nothing."""
         spec = VOCABULARY.get(self.type)
         if spec is None:
-            known = ", ".join(sorted(VOCABULARY))
-            return [f"unknown action {self.type!r} (known: {known})"]
+            return [texts.UNKNOWN_ACTION.of(action=self.type, actions=sorted(VOCABULARY))]
         declared = {p.key: p for p in spec.action_parameters or []}
         found = [
-            f"action {self.type!r} has no parameter {key!r}"
+            texts.NO_SUCH_PARAMETER.of(action=self.type, parameter=key)
             for key in self.params
             if key not in declared
         ]
         for key, param in declared.items():
             if key not in self.params:
                 if not param.is_optional:
-                    found.append(f"action {self.type!r} needs parameter {key!r}")
+                    found.append(texts.NEEDS_PARAMETER.of(action=self.type, parameter=key))
                 continue
             value = self.params[key]
             allowed = _PYTHON_TYPES[param.value_data_type]
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 found.append(
-                    f"action {self.type!r} parameter {key!r} must be "
-                    f"{param.value_data_type.value.lower()}, not {type(value).__name__}"
+                    texts.PARAMETER_TYPE.of(
+                        action=self.type,
+                        parameter=key,
+                        expected=param.value_data_type.value.lower(),
+                        given=type(value).__name__,
+                    )
                 )
         return found
 

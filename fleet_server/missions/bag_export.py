@@ -32,6 +32,13 @@ from fleet_protocol.ros_names import ros_namespace
 from fleet_server.errors import Conflict, Invalid, NotFound
 from fleet_server.fleet.models.telemetry import TelemetrySample
 from fleet_server.missions.models.mission import Mission
+from fleet_server.missions.texts import (
+    BAG_EXISTS,
+    BAG_NAMESPACE_CLASH,
+    BAG_NO_MISSION,
+    BAG_NO_ROS_NAME,
+    BAG_NOTHING,
+)
 
 # Humble's message definitions (the same as Jazzy's for these three types). Bag format 8 keeps
 # offered_qos_profiles a string, which Humble's `ros2 bag` can parse; Jazzy reads it too.
@@ -87,7 +94,7 @@ def load_mission(session: Session, mission_id: int) -> tuple[Mission, list[Telem
     """The mission and its telemetry samples (every robot's), oldest first."""
     mission = session.get(Mission, mission_id)
     if mission is None:
-        raise NotFound(f"no mission {mission_id}")
+        raise NotFound(BAG_NO_MISSION.of(mission=mission_id))
     query = (
         select(TelemetrySample)
         .where(TelemetrySample.mission_id == mission_id)
@@ -206,11 +213,11 @@ def robot_namespaces(serials: Iterable[str]) -> dict[str, str]:
     for serial in dict.fromkeys(serials):
         try:
             namespace = ros_namespace(serial)
-        except ValueError as exc:
-            raise Invalid(str(exc)) from None
+        except ValueError:
+            raise Invalid(BAG_NO_ROS_NAME.of(robot=serial)) from None
         clash = next((s for s, ns in namespaces.items() if ns == namespace), None)
         if clash is not None:
-            raise Invalid(f"robots {clash!r} and {serial!r} share the ROS namespace /{namespace}")
+            raise Invalid(BAG_NAMESPACE_CLASH.of(robot=clash, other=serial, namespace=namespace))
         namespaces[serial] = namespace
     return namespaces
 
@@ -219,7 +226,7 @@ def write_mission_bag(path: Path, mission: Mission, samples: list[TelemetrySampl
     """Write the mission's bag to `path`, which must not exist; nothing is left if it fails."""
     events_robot = mission.robot or (samples[-1].serial_number if samples else None)
     if events_robot is None:
-        raise Invalid(f"mission {mission.id} has no robot and no telemetry: no topics to write")
+        raise Invalid(BAG_NOTHING.of(mission=mission.id))
     namespaces = robot_namespaces([*(s.serial_number for s in samples), events_robot])
     writer = _new_writer(path, _custom_data(mission, samples, namespaces))
     try:
@@ -242,7 +249,7 @@ def _new_writer(path: Path, custom_data: dict[str, str]) -> Writer:
             writer.set_custom_data(key, value)
         writer.open()
     except WriterError:
-        raise Conflict(f"{path} already exists; not overwriting it") from None
+        raise Conflict(BAG_EXISTS.of(path=str(path))) from None
     return writer
 
 

@@ -15,6 +15,7 @@ from fleet_server.missions import reasons
 from fleet_server.missions.chargers import ChargerBook
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.plans import CHARGER_DOCK
+from fleet_server.missions.texts import NO_DOCK_REACHABLE
 from fleet_server.sites.routing import NoRoute
 from fleet_server.sites.sites import SiteRegistry
 from fleet_server.texts import Text
@@ -70,7 +71,7 @@ class ChargerKeeper:
                 self.sites.graph(site.id), site, start, robot.serial_number
             )
             if choice is None:
-                raise NoRoute(f"no dock on site {site.id!r} can be reached from {start!r}")
+                raise NoRoute(NO_DOCK_REACHABLE.of(site=site.id, start=start))
             if not choice.free_now:
                 return self._waits(robot, choice.dock, site, choice.free_at)
             dock = choice.dock

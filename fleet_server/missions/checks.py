@@ -7,6 +7,7 @@ from typing import Any
 from fleet_protocol.site import Site, ZoneKind
 from fleet_server.coverage.geometry import CoverageError
 from fleet_server.errors import Invalid
+from fleet_server.missions import texts
 from fleet_server.missions.actions import RETRYABLE, MissionAction
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.models.requests import (
@@ -19,13 +20,14 @@ from fleet_server.missions.models.requests import (
 from fleet_server.missions.planning import plan_patrol
 from fleet_server.missions.plans import coverage_of
 from fleet_server.sites.routing import NoRoute, RouteGraph
+from fleet_server.texts import Text
 
 # A patrol's plan is kept whole (in memory and in its row): rounds times a round's nodes is
 # bounded, so no request makes a plan of millions of nodes.
 MAX_PLAN_NODES = 100_000
 
 
-def route_repeat(route: list[str], pattern: str) -> str | None:
+def route_repeat(route: list[str], pattern: str) -> Text | None:
     """What makes a route stand still, in words naming the node; None if it always moves on.
 
     A node right after itself is a leg of no length, and a loop returns to its first node by
@@ -33,15 +35,9 @@ def route_repeat(route: list[str], pattern: str) -> str | None:
     """
     for index in range(1, len(route)):
         if route[index] == route[index - 1]:
-            return (
-                f"route[{index}]: {route[index]!r} repeats route[{index - 1}]; "
-                "consecutive nodes must differ"
-            )
+            return texts.ROUTE_REPEATS.of(index=index, node=route[index], previous=index - 1)
     if pattern == "loop" and len(route) > 1 and route[-1] == route[0]:
-        return (
-            f"route[{len(route) - 1}]: {route[0]!r} is route[0] again; a loop returns to its "
-            "first node by itself, so leave the last one out"
-        )
+        return texts.LOOP_REPEATS_START.of(index=len(route) - 1, node=route[0])
     return None
 
 
@@ -55,27 +51,29 @@ def check_patrol(request: PatrolCreate, site: Site, graph: RouteGraph) -> None:
     for index, node in enumerate(request.route):
         if node not in known:
             raise Invalid(
-                f"route[{index}]: unknown node {node!r} on site {site.id!r}", field="route"
+                texts.UNKNOWN_NODE.of(field=f"route[{index}]", node=node, site=site.id),
+                field="route",
             )
     try:
         one_round = plan_patrol(graph, request.route[0], request.driven_route(), 1)
     except NoRoute as exc:
-        raise Invalid(f"route cannot be driven: {exc}", field="route") from None
+        raise Invalid(texts.ROUTE_NOT_DRIVABLE.of(problem=exc.text), field="route") from None
     if one_round.round_nodes * request.rounds > MAX_PLAN_NODES:
         raise Invalid(
-            f"rounds: {request.rounds} rounds of {one_round.round_nodes} nodes pass more than "
-            f"{MAX_PLAN_NODES} nodes; plan fewer rounds",
+            texts.TOO_MANY_ROUNDS.of(
+                rounds=request.rounds, nodes=one_round.round_nodes, limit=MAX_PLAN_NODES
+            ),
             field="rounds",
         )
     seen: set[str] = set()
     for index, checkpoint in enumerate(request.checkpoints):
         where = f"checkpoints[{index}]"
         if checkpoint.node not in request.route:
-            raise Invalid(f"{where}: node {checkpoint.node!r} is not on the route", field=where)
-        if checkpoint.node in seen:
             raise Invalid(
-                f"{where}: node {checkpoint.node!r} has a checkpoint already", field=where
+                texts.CHECKPOINT_OFF_ROUTE.of(field=where, node=checkpoint.node), field=where
             )
+        if checkpoint.node in seen:
+            raise Invalid(texts.CHECKPOINT_TWICE.of(field=where, node=checkpoint.node), field=where)
         seen.add(checkpoint.node)
         _check_actions(f"{where}.actions", checkpoint.actions)
         if checkpoint.on_failure == "retry":
@@ -88,8 +86,7 @@ def _check_retryable(where: str, actions: list[MissionAction]) -> None:
         if action.type not in RETRYABLE:
             field = f"{where}.actions[{number}]"
             raise Invalid(
-                f"{field}: {action.type} cannot be retried (it runs only on a node); "
-                f"on_failure retry works for {', '.join(sorted(RETRYABLE))}",
+                texts.NOT_RETRYABLE.of(field=field, action=action.type, actions=sorted(RETRYABLE)),
                 field=field,
             )
 
@@ -99,7 +96,18 @@ def _check_actions(where: str, actions: list[MissionAction]) -> None:
         problems = action.problems()
         if problems:
             field = f"{where}[{number}]"
-            raise Invalid(f"{field}: {'; '.join(problems)}", field=field)
+            raise Invalid(
+                texts.ACTION_PROBLEMS.of(field=field, problems=_one_after_another(problems)),
+                field=field,
+            )
+
+
+def _one_after_another(problems: list[Text]) -> Text:
+    """Several problems as one sentence, said one after another ("a; b; c")."""
+    said = problems[-1]
+    for problem in reversed(problems[:-1]):
+        said = texts.PROBLEMS.of(first=problem, rest=said)
+    return said
 
 
 def check_service(request: ServiceCreate, site: Site, graph: RouteGraph) -> None:
@@ -110,13 +118,15 @@ def check_service(request: ServiceCreate, site: Site, graph: RouteGraph) -> None
         stops.append(("home", request.home))
     for field, node in stops:
         if node not in known:
-            raise Invalid(f"{field}: unknown node {node!r} on site {site.id!r}", field=field)
+            raise Invalid(texts.UNKNOWN_NODE.of(field=field, node=node, site=site.id), field=field)
     if request.origin == request.destination:
-        raise Invalid("destination: must differ from the origin", field="destination")
+        raise Invalid(texts.SAME_ORIGIN.of(), field="destination")
     try:
         graph.path_through([node for _, node in stops])
     except NoRoute as exc:
-        raise Invalid(f"the service run cannot be driven: {exc}", field="destination") from None
+        raise Invalid(
+            texts.SERVICE_NOT_DRIVABLE.of(problem=exc.text), field="destination"
+        ) from None
     _check_actions("origin_actions", request.origin_actions)
     _check_actions("destination_actions", request.destination_actions)
 
@@ -126,23 +136,24 @@ def check_clean(request: CleanCreate, site: Site) -> None:
     try:
         zone = site.zone(request.zone)
     except KeyError:
-        known = ", ".join(z.id for z in site.zones if z.kind is ZoneKind.CLEANING) or "none"
+        known = [z.id for z in site.zones if z.kind is ZoneKind.CLEANING]
         raise Invalid(
-            f"unknown zone {request.zone!r} on site {site.id!r} (cleaning zones: {known})",
+            texts.UNKNOWN_ZONE.of(zone=request.zone, site=site.id, zones=known or texts.NONE.of()),
             field="zone",
         ) from None
     if zone.kind is not ZoneKind.CLEANING:
         raise Invalid(
-            f"zone {zone.id!r} is a {zone.kind.value} zone, not a cleaning zone", field="zone"
+            texts.NOT_CLEANING_ZONE.of(zone=zone.id, zone_kind=zone.kind.value), field="zone"
         )
     try:
         plan = coverage_of(site, zone.id, request.width)
     except CoverageError as exc:
-        raise Invalid(f"zone {zone.id!r}: {exc}", field="zone") from None
+        raise Invalid(texts.ZONE_PROBLEM.of(zone=zone.id, problem=exc.text), field="zone") from None
     if isinstance(request.robots, int) and request.robots > plan.lane_count:
         raise Invalid(
-            f"zone {zone.id!r} has {plan.lane_count} lane(s) {request.width:g} m wide: it can be "
-            f"shared by at most {plan.lane_count} robots, not {request.robots}",
+            texts.TOO_MANY_ROBOTS.of(
+                zone=zone.id, lanes=plan.lane_count, width=request.width, robots=request.robots
+            ),
             field="robots",
         )
 
@@ -150,11 +161,13 @@ def check_clean(request: CleanCreate, site: Site) -> None:
 def check_dock(request: DockCreate, site: Site) -> None:
     """The named dock exists; a site without docks cannot take a dock mission."""
     if not site.docks:
-        raise Invalid(f"site {site.id!r} has no docks", field="dock")
+        raise Invalid(texts.NO_DOCKS.of(site=site.id), field="dock")
     if request.dock is not None and request.dock not in {d.id for d in site.docks}:
-        known = ", ".join(sorted(d.id for d in site.docks))
         raise Invalid(
-            f"unknown dock {request.dock!r} on site {site.id!r} (docks: {known})", field="dock"
+            texts.UNKNOWN_DOCK.of(
+                dock=request.dock, site=site.id, docks=sorted(d.id for d in site.docks)
+            ),
+            field="dock",
         )
 
 

@@ -12,6 +12,7 @@ from fleet_server.fleet.live import FleetRegistry
 from fleet_server.fleet.models.robot import Robot
 from fleet_server.fleet.outbox import Outbox, instant_action
 from fleet_server.isolation import LoopFailures
+from fleet_server.missions import texts
 from fleet_server.missions.allocation import DEFAULT_SPEED_M_S, BatteryModel
 from fleet_server.missions.charger_use import ChargerKeeper
 from fleet_server.missions.chargers import ChargerBook
@@ -110,7 +111,7 @@ class MissionCore:
         """One mission, or NotFound."""
         mission = self._unfinished.get(mission_id) or self.store.get_mission(mission_id)
         if mission is None:
-            raise NotFound(f"unknown mission {mission_id}")
+            raise NotFound(texts.NOT_FOUND.of(mission=mission_id))
         return mission
 
     def _robot_of(self, mission: Mission) -> Robot | None:

@@ -28,6 +28,12 @@ from fleet_server.missions.models.fleet_control import (
 from fleet_server.missions.models.mission import Mission, MissionStatus
 from fleet_server.missions.models.requests import DockCreate
 from fleet_server.missions.service import MissionService
+from fleet_server.missions.texts import (
+    FLEET_ALREADY_PAUSED,
+    FLEET_ALREADY_RECALLED,
+    FLEET_HELD_SINCE,
+    FLEET_RUNNING,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +85,7 @@ class FleetControl:
     def resume(self, actor: str) -> FleetControlChange:
         """stopPause to every online robot; paused missions resume; dispatch goes on."""
         if self.missions.fleet_hold.mode is FleetMode.RUNNING:
-            raise Conflict("the fleet is running: there is nothing to resume")
+            raise Conflict(FLEET_RUNNING.of())
         change = self._begin(FleetAction.RESUME, FleetMode.RUNNING, actor)
         for robot in self._online():
             mission = self._mission_of(robot)
@@ -139,10 +145,9 @@ class FleetControl:
     def _refuse_if(self, mode: FleetMode, verb: str) -> None:
         hold = self.missions.fleet_hold
         if hold.mode is mode:
-            since = f" since {hold.since:%Y-%m-%d %H:%M} UTC" if hold.since else ""
-            raise Conflict(
-                f"cannot {verb}: the fleet is already {mode.value} (by {hold.by}{since})"
-            )
+            since = FLEET_HELD_SINCE.of(time=f"{hold.since:%Y-%m-%d %H:%M}") if hold.since else ""
+            already = FLEET_ALREADY_PAUSED if verb == "pause" else FLEET_ALREADY_RECALLED
+            raise Conflict(already.of(by=hold.by, since=since))
 
     def _begin(self, action: FleetAction, mode: FleetMode, actor: str) -> FleetControlChange:
         """Set the fleet's mode first, so dispatch during the action already holds work."""

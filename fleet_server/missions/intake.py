@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 
 from fleet_server.errors import Conflict, Invalid, NotFound
-from fleet_server.missions import reasons
+from fleet_server.fleet.texts import ROBOT_NOT_FOUND
+from fleet_server.missions import reasons, texts
 from fleet_server.missions.checks import check_request, mission_from_request
 from fleet_server.missions.clean_results import shared_coverage_summary
 from fleet_server.missions.dispatch import MissionDispatch
@@ -23,6 +24,7 @@ from fleet_server.missions.parts import (
 )
 from fleet_server.missions.plans import mission_coverage, required_actions
 from fleet_server.missions.robot_choice import fits
+from fleet_server.sites.texts import SITE_NOT_FOUND
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ class MissionIntake(MissionDispatch):
         try:
             site = self.sites.get(request.site)
         except NotFound:
-            raise Invalid(f"unknown site {request.site!r}", field="site") from None
+            raise Invalid(SITE_NOT_FOUND.of(site=request.site), field="site") from None
         check_request(request, site, self.sites.graph(site.id))
         return mission_from_request(request, self.priorities.get(request.kind, 0))
 
@@ -142,16 +144,23 @@ class MissionIntake(MissionDispatch):
         try:
             robot = self.registry.get(serial)
         except NotFound:
-            raise Invalid(f"unknown robot {serial!r}", field="robot") from None
+            raise Invalid(ROBOT_NOT_FOUND.of(robot=serial), field="robot") from None
         if not robot.online:
-            raise Conflict(f"robot {serial!r} is offline", field="robot")
+            raise Conflict(texts.ROBOT_OFFLINE.of(robot=serial), field="robot")
         if robot.map_id != site_id:
-            where = f"on map {robot.map_id!r}" if robot.map_id else "without a reported position"
-            raise Conflict(f"robot {serial!r} is {where}, not on site {site_id!r}", field="robot")
+            elsewhere = (
+                texts.ROBOT_ON_OTHER_MAP.of(robot=serial, map=robot.map_id, site=site_id)
+                if robot.map_id
+                else texts.ROBOT_NOT_PLACED.of(robot=serial, site=site_id)
+            )
+            raise Conflict(elsewhere, field="robot")
         missing = required - set(robot.actions)
         if missing:
             raise Conflict(
-                f"robot {serial!r} cannot do action {', '.join(sorted(missing))} "
-                f"(it declares: {', '.join(robot.actions) or 'no actions'})",
+                texts.ROBOT_LACKS_ACTIONS.of(
+                    robot=serial,
+                    actions=sorted(missing),
+                    declared_actions=list(robot.actions) or texts.NO_ACTIONS.of(),
+                ),
                 field="robot",
             )

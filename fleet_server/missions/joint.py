@@ -30,6 +30,7 @@ from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.plans import required_actions
 from fleet_server.missions.robot_choice import RobotChooser, fits
 from fleet_server.sites.routing import NoRoute, RouteGraph
+from fleet_server.sites.texts import NO_NODE
 from fleet_server.texts import Text, figure
 
 
@@ -81,7 +82,7 @@ def needs_of(mission: Mission, chooser: RobotChooser) -> MissionNeeds:
     site = chooser.sites.get(mission.site_id)
     goal = chooser.first_goal(mission)
     if goal not in site.node_ids():
-        raise NoRoute(f"site {site.id!r} has no node {goal!r}")
+        raise NoRoute(NO_NODE.of(site=site.id, node=goal))
     required = frozenset(required_actions(mission))
     length = chooser.length(mission, site)
     return MissionNeeds(mission, required, goal, length, chooser.deck_metres(mission, site))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from fleet_server.missions.texts import ROUND_STANDS_STILL
 from fleet_server.sites.routing import NoRoute, RouteGraph
 
 
@@ -31,7 +32,7 @@ def plan_patrol(graph: RouteGraph, start_node: str, route: list[str], rounds: in
     approach, approach_length = graph.shortest_path(start_node, route[0])
     loop, loop_length = graph.path_through([*route, route[0]])
     if len(loop) < 2:
-        raise NoRoute(f"a round of route {route} never leaves {route[0]!r}")
+        raise NoRoute(ROUND_STANDS_STILL.of(route=str(route), start=route[0]))
     # Where in one loop each route node is reached (connecting paths may pass it too).
     offsets = [0]
     for a, b in itertools.pairwise(route):

@@ -14,6 +14,7 @@ from fleet_server.missions.actions import MissionAction
 from fleet_server.missions.models.mission import Mission
 from fleet_server.missions.models.requests import Checkpoint, patrol_route
 from fleet_server.missions.planning import plan_patrol
+from fleet_server.missions.texts import NO_DOCK_REACHABLE
 from fleet_server.sites.routing import NoRoute, RouteGraph
 
 Point = tuple[float, float]
@@ -165,7 +166,7 @@ def nearest_dock(graph: RouteGraph, site: Site, start: str) -> tuple[Dock, float
         if best is None or length < best[1]:
             best = (dock, length)
     if best is None:
-        raise NoRoute(f"no dock on site {site.id!r} can be reached from {start!r}")
+        raise NoRoute(NO_DOCK_REACHABLE.of(site=site.id, start=start))
     return best
 
 

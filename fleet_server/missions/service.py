@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fleet_protocol.kinds import CANCEL_ORDER, START_PAUSE, STOP_PAUSE
 from fleet_server.errors import Conflict, NotFound
-from fleet_server.missions import reasons
+from fleet_server.missions import reasons, texts
 from fleet_server.missions.clean_results import coverage_png, shared_coverage_png
 from fleet_server.missions.core import ACTIVE, MissionListener
 from fleet_server.missions.fleet_hold import FleetMode
@@ -70,12 +70,12 @@ class MissionService(MissionTracking):
         """The PNG of what a cleaning mission has covered so far."""
         mission = self.get(mission_id)
         if not is_cleaning(mission):
-            raise Conflict(f"mission {mission_id} is a {mission.kind} mission, not a cleaning one")
+            raise Conflict(texts.NOT_CLEANING.of(mission=mission_id, kind=mission.kind))
         if is_shared(mission):
             parts = [self.get(i) for i in mission.definition[PARTS]]
             return shared_coverage_png(mission, parts, self.sites.get(mission.site_id))
         if not mission.plan:
-            raise Conflict(f"mission {mission_id} has no robot yet, so no coverage")
+            raise Conflict(texts.NO_COVERAGE_YET.of(mission=mission_id))
         return coverage_png(mission, self.sites.get(mission.site_id))
 
     def reprioritise(self, mission_id: int, priority: int) -> Mission:
@@ -83,8 +83,7 @@ class MissionService(MissionTracking):
         mission = self._unfinished_or_conflict(mission_id, "reprioritise")
         if mission.status is not MissionStatus.QUEUED:
             raise Conflict(
-                f"mission {mission_id} is {mission.status.value}; only a queued mission "
-                "changes priority"
+                texts.ONLY_QUEUED_REPRIORITISED.of(mission=mission_id, status=mission.status.value)
             )
         mission.priority = priority
         self.store.save_mission(mission)
@@ -114,7 +113,7 @@ class MissionService(MissionTracking):
             )
         if mission.status not in (MissionStatus.ASSIGNED, MissionStatus.RUNNING):
             raise Conflict(
-                f"mission {mission_id} is {mission.status.value}; only a running mission pauses"
+                texts.ONLY_RUNNING_PAUSES.of(mission=mission_id, status=mission.status.value)
             )
         self._control(mission, START_PAUSE)
         return mission
@@ -126,7 +125,7 @@ class MissionService(MissionTracking):
             return self._each_part(mission, "resume", (MissionStatus.PAUSED,))
         if mission.status is not MissionStatus.PAUSED:
             raise Conflict(
-                f"mission {mission_id} is {mission.status.value}; only a paused mission resumes"
+                texts.ONLY_PAUSED_RESUMES.of(mission=mission_id, status=mission.status.value)
             )
         self._control(mission, STOP_PAUSE)
         return mission
@@ -141,7 +140,7 @@ class MissionService(MissionTracking):
         """Pause or resume every part that can be; Conflict if none can."""
         parts = [p for p in self._parts_of(shared) if p.status in statuses]
         if not parts:
-            raise Conflict(f"mission {shared.id} has no part that can {verb} now")
+            raise Conflict(texts.NO_PART[verb].of(mission=shared.id))
         control = self.pause if verb == "pause" else self.resume
         for part in parts:
             control(part.id or 0)
@@ -152,13 +151,13 @@ class MissionService(MissionTracking):
         robot = self.registry.get(serial_number)
         mission = self._unfinished.get(robot.mission_id) if robot.mission_id is not None else None
         if mission is None or mission.id is None or mission.status not in ACTIVE:
-            raise Conflict(f"robot {serial_number} has no current mission to {verb}")
+            raise Conflict(texts.NO_CURRENT[verb].of(robot=serial_number))
         return mission.id
 
     def _unfinished_or_conflict(self, mission_id: int, verb: str) -> Mission:
         mission = self.get(mission_id)
         if mission.status.finished:
-            raise Conflict(f"cannot {verb} mission {mission_id}: it is {mission.status.value}")
+            raise Conflict(texts.FINISHED[verb].of(mission=mission_id, status=mission.status.value))
         return self._unfinished[mission_id]
 
     def flush(self) -> None:

@@ -7,13 +7,19 @@ import itertools
 import math
 
 from fleet_protocol.site import Site
+from fleet_server.sites.texts import NO_NODE, NO_ROUTE
+from fleet_server.texts import Text
 
 # Points whose nearest node is remembered (about a robot each in a fleet of thousands).
 NEAREST_CACHE_SIZE = 10_000
 
 
 class NoRoute(ValueError):
-    """There is no way from one node to another."""
+    """There is no way from one node to another; `text` says why, for the console to word."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.message)
+        self.text = text
 
 
 class RouteGraph:
@@ -56,10 +62,10 @@ class RouteGraph:
         """The node ids from start to goal inclusive, and the length; NoRoute if unreachable."""
         for node in (start, goal):
             if node not in self._out:
-                raise NoRoute(f"site {self.site.id!r} has no node {node!r}")
+                raise NoRoute(NO_NODE.of(site=self.site.id, node=node))
         best, previous = _dijkstra(start, self._out, goal)
         if goal not in best:
-            raise NoRoute(f"no route from {start!r} to {goal!r} on site {self.site.id!r}")
+            raise NoRoute(NO_ROUTE.of(start=start, goal=goal, site=self.site.id))
         path = [goal]
         while path[-1] != start:
             path.append(previous[path[-1]])
@@ -68,7 +74,7 @@ class RouteGraph:
     def distances_to(self, goal: str) -> dict[str, float]:
         """Route length from every node that can reach `goal` (one search over reversed edges)."""
         if goal not in self._in:
-            raise NoRoute(f"site {self.site.id!r} has no node {goal!r}")
+            raise NoRoute(NO_NODE.of(site=self.site.id, node=goal))
         best, _ = _dijkstra(goal, self._in)
         return best
 

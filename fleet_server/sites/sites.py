@@ -10,6 +10,7 @@ import yaml
 from fleet_protocol.site import Site, SiteError, site_from_mapping
 from fleet_server.errors import NotFound
 from fleet_server.sites.routing import RouteGraph
+from fleet_server.sites.texts import SITE_NOT_FOUND
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class SiteRegistry:
         try:
             return self._sites[site_id]
         except KeyError:
-            raise NotFound(f"unknown site {site_id!r}", field="site") from None
+            raise NotFound(SITE_NOT_FOUND.of(site=site_id), field="site") from None
 
     def graph(self, site_id: str) -> RouteGraph:
         """The route graph of a site."""

@@ -308,7 +308,22 @@ def test_a_zone_polygon_that_is_not_valid_is_named(bowtie_site: str, client: Tes
     body = {"kind": "clean", "site": bowtie_site, "zone": "tie"}
     response = client.post("/api/v1/missions", json=body)
     assert response.status_code == 422, response.text
+    not_valid = "zone polygon is not valid: Self-intersection at (5, 5)"
+    zone_polygon = {"code": "coverage.zone_polygon", "params": {}, "message": "zone polygon"}
     assert response.json() == {
-        "detail": "zone 'tie': zone polygon is not valid: Self-intersection at (5, 5)",
+        "detail": f"zone 'tie': {not_valid}",
         "field": "zone",
+        # The console words the refusal and the geometry's problem inside it by their codes.
+        "code": "mission.zone_problem",
+        "params": {
+            "zone": "tie",
+            "problem": {
+                "code": "coverage.not_valid",
+                "params": {
+                    "what": zone_polygon,
+                    "reason": "Self-intersection at (5, 5)",
+                },
+                "message": not_valid,
+            },
+        },
     }
