@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 
 from fleet_protocol.base import utc_now
 from fleet_server.alerts.models import AcknowledgeMany, Alert, AlertKind, AlertSeverity
+from fleet_server.alerts.refusals import ALERT_NOT_FOUND
 from fleet_server.alerts.store import UNACKNOWLEDGED, AlertFilter, AlertStore
 from fleet_server.alerts.texts import code_of, said
 from fleet_server.errors import NotFound
@@ -91,7 +92,7 @@ class AlertService:
         """One alert, or NotFound."""
         alert = self.store.get(Alert, alert_id)
         if alert is None:
-            raise NotFound(f"unknown alert {alert_id}")
+            raise NotFound(ALERT_NOT_FOUND.of(alert=alert_id))
         return alert
 
     def acknowledge(self, alert_id: int, by: str) -> Alert:

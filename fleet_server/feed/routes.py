@@ -44,6 +44,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fleet_server.accounts.accounts import Principal
 from fleet_server.errors import FleetError, Forbidden, Unauthorized
 from fleet_server.feed.hub import Subscription
+from fleet_server.feed.texts import NOT_AUTHENTICATED, ROLE_REFUSED
 from fleet_server.web.roles import FLEET_READERS
 from fleet_server.wiring import Fleet
 
@@ -51,7 +52,6 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["live"])
 
-NO_CREDENTIALS = "not authenticated: pass ?token=<login token> or ?key=<API key>"
 # A WebSocket close reason holds at most 123 bytes of UTF-8.
 MAX_REASON_BYTES = 123
 SERVER_LOGGER = "uvicorn.error"
@@ -91,10 +91,10 @@ def _principal(fleet: Fleet, token: str | None, key: str | None) -> Principal:
     elif key:
         principal = fleet.accounts.principal_from_api_key(key)
     else:
-        raise Unauthorized(NO_CREDENTIALS)
+        raise Unauthorized(NOT_AUTHENTICATED.of())
     if principal.role not in FLEET_READERS:
-        allowed = ", ".join(role.value for role in FLEET_READERS)
-        raise Forbidden(f"role {principal.role.value} may not watch the fleet; allowed: {allowed}")
+        allowed = [role.value for role in FLEET_READERS]
+        raise Forbidden(ROLE_REFUSED.of(role=principal.role.value, roles=allowed))
     return principal
 
 

@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, Response
 from fleet_server.accounts.accounts import Principal
 from fleet_server.errors import NotFound
 from fleet_server.metrics.model import CONTENT_TYPE
+from fleet_server.metrics.texts import METRICS_OFF
 from fleet_server.web.deps import FleetDep, api_key_header, bearer_token, current_principal, require
 from fleet_server.web.roles import FLEET_READERS
 
 router = APIRouter(tags=["metrics"])
-
-METRICS_OFF = "metrics are off: set FLEET_METRICS_ENABLED=true to serve them"
 
 
 def metrics_reader(
@@ -26,7 +25,7 @@ def metrics_reader(
     otherwise a caller with a fleet reader's role (the fleet's size and state are what they
     may read already), by login token or API key, as a bearer token or X-API-Key."""
     if not fleet.settings.metrics_enabled:
-        raise NotFound(METRICS_OFF)
+        raise NotFound(METRICS_OFF.of())
     if fleet.settings.metrics_public:
         return None
     return require(*FLEET_READERS)(current_principal(fleet, token, api_key))

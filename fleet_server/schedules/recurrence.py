@@ -25,6 +25,8 @@ from fleet_server.schedules.recurrence_rules import (
     Recurrence,
     WeeklyRecurrence,
 )
+from fleet_server.schedules.texts import ALL_BLACKED_OUT, END_DATE_PAST, NO_DAYS, RUNS_ALL_PAST
+from fleet_server.texts import Text
 
 HORIZON_DAYS = 400
 """How far past a search's first day the engine looks for runs before concluding there are none."""
@@ -37,11 +39,13 @@ _Span = tuple[datetime, datetime]
 
 
 class NoRuns(ValueError):
-    """A schedule that would never run; `field` names the setting to change."""
+    """A schedule that would never run; `field` names the setting to change and `reason` says
+    why, in words the console translates."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: Text) -> None:
         super().__init__(f"schedule has no runs: {reason}")
         self.field = field
+        self.reason = reason
 
 
 def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
@@ -107,22 +111,27 @@ def validate_has_runs(rule: Recurrence, now: datetime) -> datetime:
     raise NoRuns(field, reason)
 
 
-def _why_no_runs(rule: Recurrence, now: datetime) -> tuple[str, str]:
+def _why_no_runs(rule: Recurrence, now: datetime) -> tuple[str, Text]:
     zone = rule.zone
     today = now.astimezone(zone).date()
     if rule.end_date is not None and rule.end_date < today:
-        return "end_date", f"end_date {rule.end_date} is in the past ({today} in {rule.timezone})"
+        return "end_date", END_DATE_PAST.of(
+            end_date=str(rule.end_date), today=str(today), timezone=rule.timezone
+        )
     first_day = max(today, rule.start_date or today)
     last_day = _last_day(rule, first_day)
     without_blackouts = rule.model_copy(update={"blackouts": []})
     candidates = next_runs(without_blackouts, now, count=1)
     if candidates:
         first = candidates[0].astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        return "blackouts", f"every run from {first} to {last_day} ({rule.timezone}) is blacked out"
+        return "blackouts", ALL_BLACKED_OUT.of(
+            first=first, last_day=str(last_day), timezone=rule.timezone
+        )
     if any(_schedule_days(rule, first_day, last_day)):
-        return "end_date", f"every run up to end_date {rule.end_date} is already past"
-    days = ", ".join(rule.days)
-    return "days", f"none of the days ({days}) falls between {first_day} and {last_day}"
+        return "end_date", RUNS_ALL_PAST.of(end_date=str(rule.end_date))
+    return "days", NO_DAYS.of(
+        days=list(rule.days), first_day=str(first_day), last_day=str(last_day)
+    )
 
 
 def _require_aware(moment: datetime, name: str) -> None:

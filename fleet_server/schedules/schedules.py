@@ -33,6 +33,7 @@ from fleet_server.schedules.recurrence_rules import (
     parse_recurrence,
 )
 from fleet_server.schedules.store import ScheduleStore
+from fleet_server.schedules.texts import NO_RUNS, SCHEDULE_NOT_FOUND
 from fleet_server.sites.sites import SiteRegistry
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,9 @@ class ScheduleService:
         try:
             validate_has_runs(rule, self.clock())
         except NoRuns as exc:
-            raise Invalid(f"recurrence.{exc.field}: {exc}", field="recurrence") from None
+            raise Invalid(
+                NO_RUNS.of(field=exc.field, reason=exc.reason), field="recurrence"
+            ) from None
         return rule
 
     def public(self, schedule: Schedule) -> SchedulePublic:
@@ -118,7 +121,7 @@ class ScheduleService:
         """One schedule, or NotFound."""
         schedule = self.store.get(Schedule, schedule_id)
         if schedule is None:
-            raise NotFound(f"unknown schedule {schedule_id}")
+            raise NotFound(SCHEDULE_NOT_FOUND.of(schedule=schedule_id))
         return schedule
 
     def update(self, schedule_id: int, change: ScheduleUpdate) -> Schedule:

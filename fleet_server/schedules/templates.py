@@ -29,6 +29,7 @@ from fleet_server.schedules.models.template import (
     TemplateUpdate,
 )
 from fleet_server.schedules.store import ScheduleStore
+from fleet_server.schedules.texts import KIND_FIXED, TEMPLATE_EXISTS, TEMPLATE_NOT_FOUND
 from fleet_server.sites.sites import SiteRegistry
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class TemplateService:
     def create(self, request: TemplateCreate) -> Template:
         """Check the mission against its site and store the template; Conflict if the id exists."""
         if self.store.get(Template, request.id) is not None:
-            raise Conflict(f"template {request.id!r} already exists", field="id")
+            raise Conflict(TEMPLATE_EXISTS.of(template=request.id), field="id")
         self.missions.check(request.mission)
         return self._save(request, source="api")
 
@@ -131,7 +132,7 @@ class TemplateService:
         """One template, or NotFound."""
         template = self.store.get(Template, template_id)
         if template is None:
-            raise NotFound(f"unknown template {template_id!r}")
+            raise NotFound(TEMPLATE_NOT_FOUND.of(template=template_id))
         return template
 
     def update(self, template_id: str, change: TemplateUpdate) -> Template:
@@ -162,11 +163,11 @@ class TemplateService:
         try:
             template = self.get(request.template)
         except NotFound:
-            raise Invalid(f"unknown template {request.template!r}", field="template") from None
-        if "kind" in request.overrides and request.overrides["kind"] != template.kind:
             raise Invalid(
-                "overrides.kind: a template's mission kind cannot change", field="overrides"
-            )
+                TEMPLATE_NOT_FOUND.of(template=request.template), field="template"
+            ) from None
+        if "kind" in request.overrides and request.overrides["kind"] != template.kind:
+            raise Invalid(KIND_FIXED.of(), field="overrides")
         merged: dict[str, Any] = template.mission | request.overrides
         try:
             return MISSION.validate_python(merged)

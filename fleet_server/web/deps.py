@@ -12,16 +12,14 @@ from fastapi.security import APIKeyHeader, HTTPBasic, HTTPBasicCredentials, OAut
 from fleet_server.accounts.accounts import API_KEY_PREFIX, Principal
 from fleet_server.accounts.models import Role
 from fleet_server.errors import Forbidden, Unauthorized
+from fleet_server.web.texts import NOT_A_ROBOT, NOT_AUTHENTICATED, ROLE_REFUSED
 from fleet_server.wiring import Fleet
-
-NOT_AUTHENTICATED = "not authenticated: send a bearer token or an X-API-Key header"
 
 # Both schemes appear in the OpenAPI document; neither fails by itself, require() decides.
 bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 # Robots (photo uploads) log in with their MQTT login: user name = serial number.
 robot_login = HTTPBasic(auto_error=False, realm="robots")
-NOT_A_ROBOT = "not authenticated: send the robot's MQTT login (serial number, password) as Basic"
 
 
 def fleet_of(request: Request) -> Fleet:
@@ -46,7 +44,7 @@ def current_principal(
         return fleet.accounts.principal_from_token(token)
     if api_key:
         return fleet.accounts.principal_from_api_key(api_key)
-    raise Unauthorized(NOT_AUTHENTICATED)
+    raise Unauthorized(NOT_AUTHENTICATED.of())
 
 
 def current_robot(
@@ -55,7 +53,7 @@ def current_robot(
     """The serial number of the robot whose MQTT login the request carries; Unauthorized if
     none, or one that is wrong or revoked."""
     if credentials is None:
-        raise Unauthorized(NOT_A_ROBOT, scheme="Basic")
+        raise Unauthorized(NOT_A_ROBOT.of(), scheme="Basic")
     return fleet.mqtt_accounts.authenticate_robot(credentials.username, credentials.password)
 
 
@@ -66,11 +64,11 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
     # runs once per request, and by which a route's group can be told.
     if not roles:
         raise ValueError("require() needs at least one role")
-    allowed = ", ".join(role.value for role in roles)
+    allowed = [role.value for role in roles]
 
     def admitted(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
-            raise Forbidden(f"role {principal.role.value} may not do this; allowed: {allowed}")
+            raise Forbidden(ROLE_REFUSED.of(role=principal.role.value, roles=allowed))
         return principal
 
     return admitted
