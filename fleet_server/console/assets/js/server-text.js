@@ -34,6 +34,9 @@ const GROUPS = {
   claim_status: "claimStatus",
   clawback_status: "clawbackStatus",
   fleet_mode: "fleetMode",
+  declared_actions: "actionType",
+  roles: "role",
+  days: "weekday",
 };
 
 function isSentence(value) {
