@@ -84,6 +84,24 @@ def test_a_patrol_whose_plan_would_be_huge_is_refused(client: TestClient) -> Non
     assert client.get("/api/v1/missions").json() == []
 
 
+def test_a_refusal_names_its_code_and_parameters_nesting_the_reason_inside(
+    client: TestClient,
+) -> None:
+    unknown = client.post("/api/v1/missions", json=_patrol(robot="ghost"))
+    assert unknown.status_code == 422
+    assert unknown.json() == {
+        "detail": "unknown robot 'ghost'",
+        "field": "robot",
+        "code": "robot.not_found",
+        "params": {"robot": "ghost"},
+    }
+    stuck = client.post("/api/v1/missions", json=_patrol(route=["F", "B"])).json()
+    assert stuck["code"] == "mission.route_not_drivable"
+    assert stuck["params"]["problem"]["code"] == "site.no_route"
+    assert stuck["params"]["problem"]["params"] == {"start": "F", "goal": "B", "site": "square"}
+    assert stuck["detail"] == "route cannot be driven: " + stuck["params"]["problem"]["message"]
+
+
 def test_robot_on_another_site_is_refused(client: TestClient, wire: WireRecorder) -> None:
     _online(client, wire, "dog-away", map_id="longgang-demo")
     response = client.post("/api/v1/missions", json=_patrol(robot="dog-away"))
@@ -124,8 +142,17 @@ def test_without_a_free_robot_the_mission_queues_and_can_be_cancelled(client: Te
     assert cancelled.json()["reason_code"] == "reason.cancelled"
     assert client.get(f"/api/v1/missions/{mission['id']}").json()["status"] == "cancelled"
     again = client.post(f"/api/v1/missions/{mission['id']}/cancel")
-    assert again.status_code == 409 and "cancelled" in again.json()["detail"]
-    assert client.get("/api/v1/missions/999").status_code == 404
+    assert again.status_code == 409
+    # The console words the refusal by its code; the status is one it has a name for.
+    assert again.json() == {
+        "detail": f"cannot cancel mission {mission['id']}: it is cancelled",
+        "code": "mission.finished_not_cancelled",
+        "params": {"mission": mission["id"], "status": "cancelled"},
+    }
+    unknown = client.get("/api/v1/missions/999")
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "mission.not_found"
+    assert unknown.json()["params"] == {"mission": 999}
 
 
 def test_idle_robot_gets_an_order_on_the_wire(client: TestClient, wire: WireRecorder) -> None:
@@ -190,4 +217,8 @@ def test_a_robot_that_cannot_run_an_action_is_refused_by_name(
     body = _patrol(robot="dog-c", checkpoints=[{"node": "B", "actions": [{"type": "clean"}]}])
     response = client.post("/api/v1/missions", json=body)
     assert response.status_code == 409
-    assert "robot 'dog-c' cannot do action clean" in response.json()["detail"]
+    refusal = response.json()
+    assert "robot 'dog-c' cannot do action clean" in refusal["detail"]
+    assert refusal["code"] == "mission.robot_lacks_actions"
+    assert refusal["params"]["robot"] == "dog-c"
+    assert refusal["params"]["actions"] == ["clean"]

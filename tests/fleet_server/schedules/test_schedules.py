@@ -112,6 +112,20 @@ def test_bad_schedules_are_refused_with_the_field_named(client: TestClient) -> N
     assert client.get("/api/v1/schedules").json() == []
 
 
+def test_a_schedule_that_never_runs_says_why_as_a_code_inside_its_refusal(
+    client: TestClient,
+) -> None:
+    _fleet(client, MONDAY_0759)
+    body = {"name": "late", "mission": PATROL, "recurrence": WEEKLY | {"end_date": "2025-01-01"}}
+    refusal = client.post("/api/v1/schedules", json=body).json()
+    assert refusal["code"] == "schedule.no_runs"
+    assert refusal["params"]["field"] == "end_date"
+    reason = refusal["params"]["reason"]
+    assert reason["code"] == "schedule.end_date_past"
+    assert reason["params"]["end_date"] == "2025-01-01"
+    assert refusal["detail"] == f"recurrence.end_date: schedule has no runs: {reason['message']}"
+
+
 def test_a_schedule_that_cannot_be_read_is_set_aside_and_the_others_run(
     client: TestClient,
 ) -> None:

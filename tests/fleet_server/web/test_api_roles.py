@@ -152,8 +152,16 @@ def test_each_group_admits_its_roles_and_refuses_others_and_callers_without_cred
                 f"role {refused.value} may not do this; "
                 f"allowed: {', '.join(r.value for r in group)}"
             )
+            # The console names the roles in the user's language, so they come as a list.
+            assert response.json()["code"] == "web.role_refused"
+            assert response.json()["params"] == {
+                "role": refused.value,
+                "roles": [r.value for r in group],
+            }
         with without_credentials(client):
-            assert client.request(method, path, json=body).status_code == 401, path
+            anonymous = client.request(method, path, json=body)
+            assert anonymous.status_code == 401, path
+            assert anonymous.json()["code"] == "web.not_authenticated", path
         headers = api_key(client, f"admitted-{admitted.value}-{len(group)}", admitted)
         response = client.request(method, path, json=body, headers=headers)
         assert response.is_success, (path, admitted, response.text)
