@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -116,7 +117,9 @@ class AcknowledgeMany(BaseModel):
     @model_validator(mode="after")
     def _one_choice(self) -> AcknowledgeMany:
         if self.all == bool(self.ids):
-            raise ValueError("give either ids (1 to 500 alert ids) or all: true")
+            raise PydanticCustomError(
+                "ids_or_all", "give either ids (1 to 500 alert ids) or all: true"
+            )
         return self
 
 

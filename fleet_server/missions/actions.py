@@ -6,6 +6,7 @@ import math
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from fleet_protocol.actions import Action, ActionParameter, BlockingType
 from fleet_protocol.factsheet import ActionScope, AgvAction, ValueDataType
@@ -51,15 +52,21 @@ def _param_value(value: Any) -> Any:
         return value
     if isinstance(value, int | float):
         if not math.isfinite(value) or abs(value) > MAX_PARAM_NUMBER:
-            raise ValueError(
-                f"must be a finite number from -{MAX_PARAM_NUMBER:,} to {MAX_PARAM_NUMBER:,}"
+            raise PydanticCustomError(
+                "param_number",
+                "must be a finite number from -{limit} to {limit}",
+                {"limit": f"{MAX_PARAM_NUMBER:,}"},
             )
         return value
     if isinstance(value, str):
         if not 1 <= len(value) <= MAX_PARAM_TEXT:
-            raise ValueError(f"must be text of 1 to {MAX_PARAM_TEXT} characters")
+            raise PydanticCustomError(
+                "param_text",
+                "must be text of 1 to {max_length} characters",
+                {"max_length": MAX_PARAM_TEXT},
+            )
         return single_line(value)
-    raise ValueError("must be text, a number or true/false")
+    raise PydanticCustomError("param_type", "must be text, a number or true/false")
 
 
 _NUMBER = {"minimum": -MAX_PARAM_NUMBER, "maximum": MAX_PARAM_NUMBER}

@@ -20,6 +20,7 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from fleet_server.fields import Day, WallClock
 
@@ -36,10 +37,16 @@ _CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 def _parse_clock(value: object) -> object:
     if isinstance(value, str):
         if not _CLOCK.fullmatch(value):
-            raise ValueError(f"{value!r} is not a local time HH:MM from 00:00 to 23:59")
+            raise PydanticCustomError(
+                "local_time",
+                "'{value}' is not a local time HH:MM from 00:00 to 23:59",
+                {"value": value},
+            )
         return time(int(value[:2]), int(value[3:]))
     if isinstance(value, time) and (value.second, value.microsecond, value.tzinfo) != (0, 0, None):
-        raise ValueError(f"{value} is not a whole local minute HH:MM")
+        raise PydanticCustomError(
+            "whole_minute", "{value} is not a whole local minute HH:MM", {"value": str(value)}
+        )
     return value
 
 
@@ -54,14 +61,16 @@ ClockTime = Annotated[
 
 def _check_days(days: list[Weekday]) -> list[Weekday]:
     if not days:
-        raise ValueError("at least one day of the week is needed (mon, tue, ... sun)")
+        raise PydanticCustomError(
+            "no_days", "at least one day of the week is needed (mon, tue, ... sun)"
+        )
     _reject_repeats(days)
     return sorted(days, key=WEEKDAYS.index)
 
 
 def _check_times(times: list[time]) -> list[time]:
     if not times:
-        raise ValueError("at least one time HH:MM is needed")
+        raise PydanticCustomError("no_times", "at least one time HH:MM is needed")
     _reject_repeats([value.strftime("%H:%M") for value in times])
     return sorted(times)
 
@@ -69,7 +78,9 @@ def _check_times(times: list[time]) -> list[time]:
 def _reject_repeats(values: Sequence[str]) -> None:
     repeated = sorted({value for value in values if values.count(value) > 1})
     if repeated:
-        raise ValueError(f"{', '.join(repeated)} listed more than once")
+        raise PydanticCustomError(
+            "repeated", "{values} listed more than once", {"values": ", ".join(repeated)}
+        )
 
 
 WeekDays = Annotated[list[Weekday], Field(max_length=len(WEEKDAYS)), AfterValidator(_check_days)]
@@ -80,7 +91,9 @@ _EVERY_DAY: list[Weekday] = list(WEEKDAYS)
 
 def _end_differs_from_start(end: time, info: ValidationInfo) -> time:
     if end == info.data.get("start"):
-        raise ValueError("end must differ from start (an end before start closes the next day)")
+        raise PydanticCustomError(
+            "end_is_start", "end must differ from start (an end before start closes the next day)"
+        )
     return end
 
 
@@ -133,9 +146,15 @@ class PeriodBlackout(_Strict):
         if start is None:
             return end
         if (start.tzinfo is None) != (end.tzinfo is None):
-            raise ValueError("end and start must both be local times or both carry a UTC offset")
+            raise PydanticCustomError(
+                "mixed_offsets", "end and start must both be local times or both carry a UTC offset"
+            )
         if end <= start:
-            raise ValueError(f"end {end.isoformat()} must be after start {start.isoformat()}")
+            raise PydanticCustomError(
+                "end_before_start",
+                "end {end} must be after start {start}",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
         return end
 
 
@@ -157,14 +176,18 @@ class RecurrenceBase(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, name: str) -> str:
-        problem = f"{name!r} is not an IANA timezone name such as 'Asia/Shanghai'"
+        problem = PydanticCustomError(
+            "timezone",
+            "'{name}' is not an IANA timezone name such as 'Asia/Shanghai'",
+            {"name": name},
+        )
         # "localtime" is the server's own clock setting, not a place: it moves with the server.
         if name == "localtime":
-            raise ValueError(problem)
+            raise problem
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(problem) from None
+            raise problem from None
         return name
 
     @field_validator("end_date")
@@ -172,7 +195,11 @@ class RecurrenceBase(_Strict):
     def _end_not_before_start(cls, end: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("start_date")
         if end is not None and start is not None and end < start:
-            raise ValueError(f"end_date {end} is before start_date {start}")
+            raise PydanticCustomError(
+                "end_date_before_start",
+                "end_date {end} is before start_date {start}",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
         return end
 
     @property

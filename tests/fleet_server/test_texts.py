@@ -124,3 +124,25 @@ def test_a_refusal_with_a_sentence_inside_sends_it_as_json() -> None:
         "who": {"code": "test.inner", "params": {"robot": "dog-01"}, "message": "robot dog-01"},
         "actions": ["announce"],
     }
+
+
+CUSTOM_ERROR = re.compile(r'PydanticCustomError\(\s*"(\w+)"')
+
+
+def test_every_refusal_of_a_field_of_our_own_has_words_in_both_languages() -> None:
+    """A field's own check (PydanticCustomError) reaches the console as validation.<type>."""
+    root = Path(fleet_server.__file__).parent
+    types = {
+        found
+        for path in root.rglob("*.py")
+        for found in CUSTOM_ERROR.findall(path.read_text(encoding="utf-8"))
+    }
+    assert {"local_time", "route_too_short", "control_character"} <= types
+    words = _console_words()
+    missing = [
+        f"{language}: validation.{kind}"
+        for kind in sorted(types)
+        for language in ("zh", "en")
+        if f"validation.{kind}" not in words[language]
+    ]
+    assert not missing, missing

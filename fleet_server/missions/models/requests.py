@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from fleet_protocol.kinds import DEFAULT_CHARGE_TARGET
 from fleet_server.fields import Identifier, Moment
@@ -31,9 +32,15 @@ class Checkpoint(BaseModel):
     @model_validator(mode="after")
     def _retries_with_retry(self) -> Checkpoint:
         if self.on_failure == "retry" and self.retries < 1:
-            raise ValueError("on_failure retry needs retries of 1 to 5")
+            raise PydanticCustomError(
+                "retry_needs_retries", "on_failure retry needs retries of 1 to 5"
+            )
         if self.on_failure != "retry" and self.retries:
-            raise ValueError(f"retries applies only with on_failure retry, not {self.on_failure}")
+            raise PydanticCustomError(
+                "retries_without_retry",
+                "retries applies only with on_failure retry, not {on_failure}",
+                {"on_failure": self.on_failure},
+            )
         return self
 
 
@@ -80,7 +87,7 @@ class PatrolCreate(WorkRequestBase):
     @classmethod
     def _route_has_nodes(cls, route: list[str]) -> list[str]:
         if len(route) < 2:
-            raise ValueError("a patrol route needs at least 2 nodes")
+            raise PydanticCustomError("route_too_short", "a patrol route needs at least 2 nodes")
         return route
 
 

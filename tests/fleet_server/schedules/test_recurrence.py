@@ -384,15 +384,15 @@ def test_a_time_that_is_not_hh_mm_is_named() -> None:
         {"kind": "weekly", "timezone": "UTC", "days": ["mon"], "times": ["09:00", "25:00"]}
     )
     assert found == {
-        "weekly.times.1": "Value error, '25:00' is not a local time HH:MM from 00:00 to 23:59"
+        "weekly.times.1": "'25:00' is not a local time HH:MM from 00:00 to 23:59"
     }
 
 
 def test_empty_days_and_repeated_times_are_named() -> None:
     found = problems({"kind": "weekly", "timezone": "UTC", "days": [], "times": ["09:00", "09:00"]})
     assert found == {
-        "weekly.days": "Value error, at least one day of the week is needed (mon, tue, ... sun)",
-        "weekly.times": "Value error, 09:00 listed more than once",
+        "weekly.days": "at least one day of the week is needed (mon, tue, ... sun)",
+        "weekly.times": "09:00 listed more than once",
     }
 
 
@@ -433,9 +433,9 @@ def test_end_before_start_is_named() -> None:
         }
     )
     assert found == {
-        "weekly.end_date": "Value error, end_date 2025-06-01 is before start_date 2025-06-10",
+        "weekly.end_date": "end_date 2025-06-01 is before start_date 2025-06-10",
         "weekly.blackouts.0.period.end": (
-            "Value error, end 2025-06-03T08:00:00 must be after start 2025-06-03T12:00:00"
+            "end 2025-06-03T08:00:00 must be after start 2025-06-03T12:00:00"
         ),
     }
 
