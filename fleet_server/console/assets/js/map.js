@@ -15,6 +15,9 @@ import { localName } from "./names.js";
 import { ACTIVE_INCIDENT } from "./status.js";
 import { store, subscribe } from "./store.js";
 
+// Robots drawn beyond which they step from report to report rather than glide.
+const GLIDE_LIMIT = 200;
+
 const LABEL_ROOM_PX = 120;
 // The picked spot is drawn last: it is where the user just clicked, even on a robot.
 const LAYERS = ["zones", "edges", "track", "nodes", "route", "plans", "docks", "markers", "robots", "spot"];
@@ -103,6 +106,9 @@ export class SiteMap {
 
   updateRobots(robots) {
     for (const robot of robots) this.robots.draw(robot);
+    // Gliding repaints the map every frame for each robot in motion: past GLIDE_LIMIT robots the
+    // frames fall behind (bench/console.py), so a big fleet's robots step once a report instead.
+    this.svg.classList.toggle("many-robots", this.robots.els.size > GLIDE_LIMIT);
     if (this.selected && robots.some((r) => r.id === this.selected)) this.robots.drawTrack();
     this.schedulePlans();
   }
