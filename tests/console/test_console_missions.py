@@ -72,9 +72,12 @@ def test_a_patrol_made_by_clicking_nodes_runs_to_completion(
     expect(runners_up.first).to_be_visible()
     shown = fleet.system.api.get(f"/missions/{mission_id}").json()["assignment"]["runners_up"]
     expect(runners_up).to_have_count(len(shown))
-    expect(runners_up.first.locator("[data-field=runner-up-reason]")).to_have_text(
-        shown[0]["reason"]
-    )
+    # The reason in Chinese, from its code: its figures, and none of the server's English.
+    reason = runners_up.first.locator("[data-field=runner-up-reason]")
+    expect(reason).not_to_have_text(shown[0]["reason"])
+    for value in shown[0]["reason_text"]["params"].values():
+        if isinstance(value, int | float):
+            expect(reason).to_contain_text(str(value))
     console.screenshot("mission-assignment")
 
 
@@ -208,9 +211,7 @@ def test_a_cleaning_shows_its_coverage_image_and_is_cancelled_with_a_confirmatio
     cancel.click()
     status = page.locator(".mission-detail [data-field=status] .badge")
     expect(status).to_have_attribute("data-status", "cancelled")
-    expect(page.locator(".mission-detail [data-field=reason]")).to_have_text(
-        "cancelled by operator"
-    )
+    expect(page.locator(".mission-detail [data-field=reason]")).to_have_text("已由操作员取消")
     expect(page.locator("[data-controls=mission] button")).to_have_count(0)
     covered = page.locator("[data-field=coverage] dd").first
     expect(covered).to_have_text(re.compile(r"^[1-9][\d.]* %$"))

@@ -138,7 +138,7 @@ def test_a_repeat_held_by_the_cool_down_is_escalated_dispatched_sent_again_and_r
     wait_until(opened, timeout=15, interval=0.5, what="the marker to open its incident")
     expect(page).to_have_url(re.compile(f"#/incidents/{held['id']}$"))
     detail = page.locator(".incident-detail")
-    expect(detail.locator("[data-field=reason]")).to_contain_text("cool-down")
+    expect(detail.locator("[data-field=reason]")).to_contain_text("冷却期")
     expect(detail.locator("[data-field=repeat]")).to_have_text(f"重复 ×{held['repeat']['count']}")
     buttons = page.locator("[data-controls=incident] button")
     expect(buttons).to_have_text(["派遣机器人", "标记解决", "转人工处理"])
@@ -221,7 +221,7 @@ def test_a_schedule_shows_the_api_message_at_its_field_and_then_its_next_runs(
     form.locator("input[name=times]").fill("20:00, 25:00")
     form.locator("button[type=submit]").click()
     times_error = form.locator("[data-field='recurrence.times'] .field-error")
-    expect(times_error).to_contain_text("'25:00' is not a local time HH:MM from 00:00 to 23:59")
+    expect(times_error).to_contain_text("“25:00”不是 00:00 到 23:59 之间的本地时间")
     expect(form.locator("input[name=times]")).to_have_attribute("aria-invalid", "true")
     assert fleet.system.api.get("/schedules").json() == [], "nothing was stored"
     console.screenshot("schedule-new-error")
