@@ -153,6 +153,7 @@ def _missions(rng: random.Random, serials: list[str], days: list[date]) -> Itera
                     "order_update_id": 0,
                     "released_until": 0,
                     "errors": [],
+                    "reason_params": {},
                     "created_at": ended - timedelta(hours=1),
                     "started_at": ended - timedelta(minutes=50),
                     "finished_at": ended,
@@ -178,6 +179,9 @@ def _incidents(rng: random.Random, days: list[date], per_day: int) -> Iterator[d
                 "status": "RESOLVED",
                 "repeat_of": [],
                 "evidence": [],
+                "reason_params": {},
+                "resolution_params": {},
+                "spoken": [],
                 "created_at": reported,
                 "on_scene_at": reported + timedelta(seconds=rng.uniform(30, 600))
                 if reached
