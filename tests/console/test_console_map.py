@@ -316,8 +316,10 @@ def test_incidents_and_checkpoints_are_markers_on_the_map(
     # The legend draws each incident state with the map's own marker: the same colours.
     legend = page.locator(".marker-legend li[data-incident-status]")
     expect(legend).to_have_count(4)
-    fill = "element => getComputedStyle(element).fill"
-    assert legend.first.locator("path").evaluate(fill) == marker.locator("path").evaluate(fill)
+    expect(legend.first.locator("path")).not_to_have_css("fill", "")
+    legend_fill = legend.first.locator("path").evaluate("el => getComputedStyle(el).fill")
+    # Read once the marker is drawn (CI once read it while the map redrew: no style yet).
+    expect(marker.locator("path")).to_have_css("fill", legend_fill)
     assert legend.first.get_attribute("data-incident-status") == again["status"]
     expect(legend.locator("span")).to_have_text(
         ["事件：待处理", "事件：已派遣", "事件：已到场", "事件：待确认"]
