@@ -77,14 +77,21 @@ def ros_system(
             ],
             {**ros_child_env, "HOME": str(home)},
         )
+        # Online and placed: a robot is online on its connection message, before its first
+        # state says where it is (a mission for it is refused until then).
         wait_until(
-            lambda: all(system.robot(s).get("online") for s in (DOG, "sweeper-01", "guide-01")),
+            lambda: all(_placed(system.robot(s)) for s in (DOG, "sweeper-01", "guide-01")),
             timeout=60,
-            what="the three ROS robots to be online",
+            what="the three ROS robots to be online on the site",
         )
         yield RosSystem(system, fleet, home)
     finally:
         system.stop()
+
+
+def _placed(robot: dict[str, object]) -> bool:
+    position = robot.get("position")
+    return bool(robot.get("online")) and isinstance(position, dict) and bool(position.get("map_id"))
 
 
 def test_a_patrol_speaks_and_photographs_at_its_checkpoint_and_completes(
