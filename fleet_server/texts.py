@@ -92,3 +92,10 @@ def figure(value: float, digits: int = 0) -> int | float:
     30.0 s reads "30 s" in English and in the console alike)."""
     rounded = round(float(value), digits)
     return int(rounded) if rounded == int(rounded) else rounded
+
+
+def columns(text: Text | None) -> tuple[str | None, str | None, dict[str, Any]]:
+    """A sentence as the three columns a row keeps it in: English, code, JSON parameters."""
+    if text is None:
+        return None, None, {}
+    return text.message, text.code, text.wire_params()

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from fleet_protocol.base import utc_now
 from fleet_server.db import json_column, utc_column
 from fleet_server.fields import Coordinate, Description, Identifier, Label, Note, Phrase
-from fleet_server.texts import Text
+from fleet_server.texts import Text, columns
 
 
 class IncidentType(str, Enum):
@@ -129,15 +129,11 @@ class Incident(SQLModel, table=True):
 
     def explain(self, why: Text | None) -> None:
         """Say why the incident waits or was escalated (None: nothing to say)."""
-        self.reason = why.message if why else None
-        self.reason_code = why.code if why else None
-        self.reason_params = why.wire_params() if why else {}
+        self.reason, self.reason_code, self.reason_params = columns(why)
 
     def conclude(self, what: Text) -> None:
         """Say how the incident ended, or what the robot did."""
-        self.resolution = what.message
-        self.resolution_code = what.code
-        self.resolution_params = what.wire_params()
+        self.resolution, self.resolution_code, self.resolution_params = columns(what)
 
     @property
     def why(self) -> Text | None:

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from fleet_protocol.base import utc_now
 from fleet_server.db import json_column, utc_column
-from fleet_server.texts import Text
+from fleet_server.texts import Text, columns
 
 # The most nodes a mission's progress lists ahead of its robot: a round of a long patrol.
 AHEAD_LIMIT = 200
@@ -87,9 +87,7 @@ class Mission(MissionBase, table=True):
 
     def explain(self, why: Text | None) -> None:
         """Say why the mission waits or how it ended (None: nothing to say)."""
-        self.reason = why.message if why else None
-        self.reason_code = why.code if why else None
-        self.reason_params = why.wire_params() if why else {}
+        self.reason, self.reason_code, self.reason_params = columns(why)
 
     @property
     def why(self) -> Text | None:
